@@ -1,0 +1,40 @@
+"""The community assistant: `create_app` builds the Flask app that answers WeChat."""
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, jsonify
+
+from bot.config import load_settings
+
+__all__ = ["create_app"]
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    from bot.assistant import Assistant
+    from bot.db import Database
+    from bot.library import Library
+    from bot.wechat import webhook
+    from bot.wechat.protocol import MAX_BODY_BYTES
+
+    settings = load_settings(config)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = Flask(__name__, instance_path=settings.INSTANCE_DIR)
+    app.config.update(MAX_CONTENT_LENGTH=MAX_BODY_BYTES, SECRET_KEY=settings.SECRET_KEY)
+    db = Database(settings.DATABASE_URL)
+    db.upgrade()
+    app.extensions["community"] = Assistant(db, settings, Library(Path(settings.FAQ_DIR)))
+    app.register_blueprint(webhook.bp)
+
+    @app.get("/healthz")
+    def health() -> Any:
+        return jsonify(status="ok")
+
+    if not settings.production:
+        from bot.wechat import simulator
+
+        app.register_blueprint(simulator.bp)
+    return app

@@ -1,0 +1,146 @@
+"""One message, end to end after the transport: dedup, the resident's row, routing, one commit."""
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import asdict
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot import router, texts
+from bot.config import Settings
+from bot.context import Context
+from bot.db import Database
+from bot.library import Library
+from bot.message import Article, Message, Reply
+from bot.models import Conversation, ProcessedMessage, SeenRequest, User, utcnow
+from bot.replies import paginate
+
+log = logging.getLogger(__name__)
+RETRY_WAIT_SECONDS = 4.0
+DEDUP_KEEP = timedelta(days=1)
+SEEN_KEEP = timedelta(minutes=15)
+PRUNE_EVERY_SECONDS = 60.0
+
+
+def dedup_key(message: Message) -> str:
+    """MsgId for messages; sender + time + event + key for events (LOCATION events collide otherwise)."""
+    if message.kind != "event" and message.msg_id:
+        return f"msg:{message.msg_id}"
+    stamp = int(message.created_at.timestamp())
+    return f"evt:{message.openid}:{stamp}:{message.event}:{message.key}"[:160]
+
+
+class Assistant:
+    def __init__(self, db: Database, settings: Settings, library: Library) -> None:
+        self.db = db
+        self.settings = settings
+        self.library = library
+        self._pruned = 0.0
+
+    def handle(self, message: Message) -> Reply:
+        """A retry of a message gets the first reply and never runs it a second time."""
+        key = dedup_key(message)
+        self._prune()
+        if not self._claim(key):
+            return self._first_reply(key)
+        try:
+            with self.db.transaction() as session:
+                reply = self._process(session, message)
+                session.get(ProcessedMessage, key).reply = encode_reply(reply)
+                session.get(ProcessedMessage, key).finished_at = utcnow()
+            return reply
+        except Exception:
+            log.exception("handler failed for %s (%s)", key, message.kind)
+            reply = Reply.say(texts.APOLOGY)
+            with self.db.transaction() as session:
+                row = session.get(ProcessedMessage, key)
+                row.reply, row.finished_at = encode_reply(reply), utcnow()
+            return reply
+
+    def first_time_seen(self, timestamp: str, nonce: str, body_sha256: str) -> bool:
+        """False when this (timestamp, nonce) already came with a different body: a replay."""
+        try:
+            with self.db.transaction() as session:
+                session.add(SeenRequest(timestamp=timestamp, nonce=nonce, body_sha256=body_sha256))
+            return True
+        except IntegrityError:
+            with self.db.transaction() as session:
+                seen = session.get(SeenRequest, (timestamp, nonce))
+                return seen is not None and seen.body_sha256 == body_sha256
+
+    def _claim(self, key: str) -> bool:
+        try:
+            with self.db.transaction() as session:
+                session.add(ProcessedMessage(key=key))
+            return True
+        except IntegrityError:
+            return False
+
+    def _first_reply(self, key: str) -> Reply:
+        deadline = time.monotonic() + RETRY_WAIT_SECONDS
+        while True:
+            with self.db.transaction() as session:
+                row = session.get(ProcessedMessage, key)
+                if row is not None and row.reply is not None:
+                    return decode_reply(row.reply)
+            if time.monotonic() >= deadline:
+                return Reply.nothing()
+            time.sleep(0.1)
+
+    def _process(self, session: Session, message: Message) -> Reply:
+        now = utcnow()
+        user = load_user(session, message.openid, now)
+        if message.event not in ("unsubscribe", "templatesendjobfinish", "masssendjobfinish", "location", "view"):
+            user.subscribed = True
+            user.last_message_at = now
+        conversation = user.conversation
+        if conversation is None:
+            conversation = Conversation(user=user, data={}, choices=[], updated_at=now)
+            session.add(conversation)
+        snapshot = self.library.current()
+        ctx = Context(session, user, conversation, self.settings, snapshot.knowledge, snapshot.catalog, now)
+        reply = router.dispatch(ctx, message)
+        conversation.updated_at = now
+        if reply.kind == "text":
+            text = "\n\n".join([*ctx.notices, reply.text])
+            first, conversation.more = paginate(text, texts.MORE_HINT)
+            reply = Reply.say(first)
+        return reply
+
+    def _prune(self) -> None:
+        """Old dedup keys and replay stamps go once a minute; both outlive WeChat's retry window."""
+        if time.monotonic() - self._pruned < PRUNE_EVERY_SECONDS:
+            return
+        self._pruned = time.monotonic()
+        now = datetime.now(timezone.utc)
+        with self.db.transaction() as session:
+            session.execute(delete(ProcessedMessage).where(ProcessedMessage.created_at < now - DEDUP_KEEP))
+            session.execute(delete(SeenRequest).where(SeenRequest.created_at < now - SEEN_KEEP))
+
+
+def load_user(session: Session, openid: str, now: datetime) -> User:
+    """Create the resident on first contact and lock the row: one message of theirs at a time."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(
+        insert(User).values(openid=openid, subscribed=True, created_at=now).on_conflict_do_nothing(
+            index_elements=["openid"]
+        )
+    )
+    return session.scalars(select(User).where(User.openid == openid).with_for_update()).one()
+
+
+def encode_reply(reply: Reply) -> str:
+    return json.dumps(asdict(reply), ensure_ascii=False)
+
+
+def decode_reply(raw: str) -> Reply:
+    data = json.loads(raw)
+    article = Article(**data["article"]) if data.get("article") else None
+    return Reply(kind=data["kind"], text=data["text"], article=article, extra=data.get("extra") or {})

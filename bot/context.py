@@ -1,0 +1,38 @@
+"""Everything a handler may use for one message, with no web or WeChat objects in it."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy.orm import Session
+
+from bot.config import Settings
+from bot.knowledge.catalog import Catalog
+from bot.models import Conversation, User
+
+if TYPE_CHECKING:
+    from bot.knowledge import Knowledge
+
+
+@dataclass
+class Context:
+    session: Session
+    user: User
+    conversation: Conversation
+    settings: Settings
+    knowledge: Knowledge
+    catalog: Catalog
+    now: datetime  # aware UTC
+    notices: list[str] = field(default_factory=list)  # said before the reply (e.g. "your form expired")
+
+    @property
+    def local_now(self) -> datetime:
+        return self.now.astimezone(self.settings.tz)
+
+    def offer(self, options: Sequence[tuple[str, str]], faq: bool = False) -> str:
+        """Show numbered choices; a later bare digit acts as the paired text (or FAQ id)."""
+        key = "faq" if faq else "say"
+        self.conversation.choices = [{"label": label, key: value} for label, value in options]
+        return "\n".join(f"回复{i}：{label}" for i, (label, _) in enumerate(options, 1))

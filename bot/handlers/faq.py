@@ -1,0 +1,40 @@
+"""Answers from the FAQ; a close call asks which one, a miss hands over to a person."""
+from sqlalchemy import select
+
+from bot import texts
+from bot.context import Context
+from bot.message import Reply
+from bot.models import FaqGap
+
+
+def answer(ctx: Context, text: str) -> Reply | None:
+    match = ctx.knowledge.match(text)
+    if match.outcome == "answer":
+        return Reply.say(match.candidates[0].answer)
+    if match.outcome == "clarify":
+        record_gap(ctx, text, match.normalized, "clarify")
+        options = [(entry.questions[0], entry.id) for entry in match.candidates]
+        return Reply.say(f"{texts.CLARIFY}\n{ctx.offer(options, faq=True)}\n{texts.CLARIFY_FOOTER}")
+    return None
+
+
+def answer_entry(ctx: Context, entry_id: str) -> Reply:
+    entry = ctx.knowledge.entries.get(entry_id)
+    return Reply.say(entry.answer if entry else texts.NOT_FOUND)
+
+
+def fallback(ctx: Context, text: str) -> Reply:
+    record_gap(ctx, text, ctx.knowledge.normalize(text) or text, "unknown")
+    return Reply.say(texts.NOT_FOUND)
+
+
+def record_gap(ctx: Context, text: str, normalized: str, outcome: str) -> None:
+    """Counted per normalised question so `community-bot faq-gaps` shows what residents miss most."""
+    key = normalized[:255]
+    gap = ctx.session.scalars(select(FaqGap).where(FaqGap.normalized == key)).first()
+    if gap is None:
+        ctx.session.add(FaqGap(normalized=key, example=text, outcome=outcome, first_at=ctx.now, last_at=ctx.now))
+    else:
+        gap.count += 1
+        gap.last_at = ctx.now
+        gap.outcome = outcome

@@ -1,0 +1,19 @@
+"""人工: a person takes over, through WeChat customer service or the staff's request list."""
+from bot import texts
+from bot.context import Context
+from bot.message import Reply
+from bot.models import HandoffRequest
+
+
+def handoff(ctx: Context, text: str = "") -> Reply:
+    last = ctx.conversation.data.get("last_text", "")
+    ctx.session.add(HandoffRequest(user_id=ctx.user.id, text=last or text, created_at=ctx.now))
+    if ctx.settings.WECHAT_CUSTOMER_SERVICE:
+        return Reply.transfer()
+    local = ctx.local_now
+    if ctx.catalog.staff_on_duty(local):
+        return Reply.say(texts.HANDOFF_RECORDED_OPEN)
+    start = ctx.catalog.next_staff_time(local)
+    day = "今天" if start.date() == local.date() else "明天" if (start.date() - local.date()).days == 1 else f"{start.month}月{start.day}日"
+    when = f"{day}{start.hour}:{start.minute:02d}上班后"
+    return Reply.say(texts.HANDOFF_RECORDED_CLOSED.format(when=when) + "\n" + texts.STAFF_HOURS.format(hours=ctx.catalog.staff_hours_text))

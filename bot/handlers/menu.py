@@ -1,0 +1,17 @@
+"""The numbered list of what the assistant does, shown on 菜单/帮助 and on following."""
+from bot import texts
+from bot.context import Context
+from bot.message import Reply
+
+
+def menu_text(ctx: Context, header: str = texts.MENU_HEADER) -> str:
+    options = [(item.label, item.say) for item in ctx.catalog.help]
+    return f"{header}\n{ctx.offer(options)}\n{texts.MENU_FOOTER}"
+
+
+def show_menu(ctx: Context, _text: str = "") -> Reply:
+    return Reply.say(menu_text(ctx))
+
+
+def ask_anything(ctx: Context, _text: str = "") -> Reply:
+    return Reply.say("请直接说您想问的事，比如“日间照料中心几点关门”“办居住证要带什么”。")

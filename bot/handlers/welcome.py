@@ -1,0 +1,21 @@
+"""Following, unfollowing and QR posters: who is listening, and where they came from."""
+from bot import texts
+from bot.context import Context
+from bot.handlers.menu import menu_text
+from bot.message import Reply
+
+
+def subscribed(ctx: Context, scene: str = "") -> str:
+    ctx.user.subscribed = True
+    ctx.user.subscribed_at = ctx.now
+    ctx.user.unsubscribed_at = None
+    if scene:
+        ctx.user.scene = scene
+    return menu_text(ctx, header=texts.WELCOME)
+
+
+def unsubscribed(ctx: Context) -> Reply:
+    """Nobody unsubscribed is ever pushed to; WeChat shows them nothing either way."""
+    ctx.user.subscribed = False
+    ctx.user.unsubscribed_at = ctx.now
+    return Reply.nothing()

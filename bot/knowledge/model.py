@@ -1,0 +1,29 @@
+"""Value types of the knowledge package (re-exported by ``bot.knowledge.faq``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["Entry", "Match", "KnowledgeError", "MAX_ANSWER_CHARS"]
+
+MAX_ANSWER_CHARS = 300
+
+
+class KnowledgeError(Exception):
+    """A problem in the knowledge files; the message starts with ``file:line:``."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    questions: tuple[str, ...]
+    answer: str
+    source: str  # "faq/qa/places.yaml:12"
+
+
+@dataclass(frozen=True)
+class Match:
+    outcome: str  # "answer" | "clarify" | "unknown"
+    candidates: tuple[Entry, ...]  # answer: 1 entry; clarify: 2-3 entries best first; unknown: ()
+    score: float  # best fused score 0..100
+    normalized: str  # the normalised question (for logging / staff)

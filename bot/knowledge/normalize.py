@@ -1,0 +1,200 @@
+"""Text normalisation shared by the FAQ matcher and intent detection.
+
+Residents type or dictate colloquial Sichuan Mandarin; FAQ phrasings are written by staff.
+Both sides go through exactly the same pipeline so that what is compared is the meaning
+rather than the surface: width and case folding, punctuation/emoji removal, the dialect
+lexicon and place-name aliases (one longest-match-first pass, fillers map to nothing),
+Chinese numerals to digits, and sentence-final particles.
+
+The lexicon is data (``faq/lexicon.yaml``), so staff can add a word without touching code.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+__all__ = ["Lexicon", "Normalizer", "convert_numerals", "EMPTY_LEXICON"]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The vocabulary the normaliser and the topic gate need (see ``faq/lexicon.yaml``)."""
+
+    replacements: Mapping[str, str] = field(default_factory=dict)  # dialect/alias/filler → text
+    final_particles: tuple[str, ...] = ()  # stripped only at the end of a question
+    generic: frozenset[str] = frozenset()  # words that say nothing about the topic
+    domain_words: frozenset[str] = frozenset()  # kept whole by the segmenter
+    off_topic: frozenset[str] = frozenset()  # things the community explicitly does not handle
+
+
+EMPTY_LEXICON = Lexicon()
+
+# Kept characters: CJK ideographs, latin letters, digits. Everything else (punctuation,
+# whitespace, emoji, symbols) separates nothing for our purposes and is dropped.
+_DROP_RE = re.compile(r"[^0-9a-z\u3400-\u4dbf\u4e00-\u9fff]+")
+_CLOCK_RE = re.compile(r"(\d{1,2})\s*[:：]\s*(\d{2})")
+
+_CN_DIGIT = {
+    "零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
+    "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
+}
+_CN_UNIT = {"十": 10, "百": 100, "千": 1000, "万": 10000}
+_CN_RUN_RE = re.compile("[零〇一二两三四五六七八九十百千万]+")
+# A lone numeral is only a number when a measure word follows or a counting word precedes;
+# elsewhere (一起, 一样, 一站式, 万一) it is part of a word and stays.
+_MEASURES = set("点岁号月日年元块个周楼组天次分毛角人张寸餐顿位名栋层级期届季班户")
+_COUNTING_PREFIX = ("周", "第", "初", "星期", "礼拜")
+
+
+def _cn_to_int(run: str) -> int | None:
+    """Value of a Chinese numeral run; None if it is not a well-formed number."""
+    if not any(c in _CN_UNIT for c in run):
+        # Read digit by digit: 二〇二二 → 2022, 一三八 → 138.
+        return int("".join(str(_CN_DIGIT[c]) for c in run))
+    if run[0] in "百千万":
+        return None  # 千万 (must), 万一 (just in case): words, not numbers
+    total = 0
+    section = 0
+    digit: int | None = None
+    last_unit = 1
+    for ch in run:
+        if ch in _CN_DIGIT:
+            if digit is not None:
+                return None  # two digits in a row inside a unit number: not a number
+            digit = _CN_DIGIT[ch]
+        else:
+            unit = _CN_UNIT[ch]
+            if unit == 10000:
+                section = (section + (digit or 0)) * unit
+                total += section
+                section = 0
+            else:
+                if digit is None:
+                    if unit != 10:
+                        return None
+                    digit = 1  # 十五 = 15
+                section += digit * unit
+            digit = None
+            last_unit = unit
+    if digit is not None:
+        # 一百二 = 120, 三千五 = 3500 (colloquial); 二十五 = 25.
+        section += digit * (last_unit // 10 if last_unit >= 100 else 1)
+    return total + section
+
+
+def convert_numerals(text: str) -> str:
+    """Chinese numerals → digits; 八点半 → 8点30; consistent for questions and phrasings."""
+
+    def repl(m: re.Match[str]) -> str:
+        run = m.group(0)
+        start, end = m.span()
+        nxt = text[end : end + 1]
+        before = text[max(0, start - 2) : start]
+        if len(run) == 1:
+            standalone_ok = nxt in _MEASURES or any(before.endswith(p) for p in _COUNTING_PREFIX)
+            if not standalone_ok or run in "千万百":
+                return run
+            if run == "十":
+                return "10"
+        value = _cn_to_int(run)
+        return run if value is None else str(value)
+
+    text = _CN_RUN_RE.sub(repl, text)
+    text = re.sub(r"(\d)点钟", r"\1点", text)
+    text = re.sub(r"(\d)点半", r"\g<1>点30", text)
+    text = re.sub(r"(\d)点(\d{1,2})分", r"\1点\2", text)
+    text = re.sub(r"(\d)点0+(?!\d)", r"\1点", text)
+    return text
+
+
+class Normalizer:
+    """Callable normaliser bound to one lexicon (immutable once built)."""
+
+    def __init__(
+        self, lexicon: Lexicon = EMPTY_LEXICON, sound_words: Mapping[str, str] | None = None
+    ) -> None:
+        """``sound_words`` maps sound-alike codes (see ``phonetic``) of known words of three or
+        more characters to the word to write instead: 幼耳园 → 幼儿园, 照料中新 → 日间照料中心."""
+        self.lexicon = lexicon
+        keys = sorted(lexicon.replacements, key=lambda k: (-len(k), k))
+        # Python's regex alternation takes the first alternative that matches at a position,
+        # so sorting by length gives longest-match-first; one pass, output is not rescanned.
+        self._replace_re = re.compile("|".join(map(re.escape, keys))) if keys else None
+        self._replacements = dict(lexicon.replacements)
+        finals = sorted(set(lexicon.final_particles), key=len, reverse=True)
+        self._finals_re = (
+            re.compile("(?:" + "|".join(map(re.escape, finals)) + ")+$") if finals else None
+        )
+        self._sound_words = dict(sound_words or {})
+        self._sound_lengths = sorted({len(k) for k in self._sound_words}, reverse=True)
+
+    def fold(self, text: str) -> str:
+        """Width/case folding and punctuation removal only (no lexicon)."""
+        text = unicodedata.normalize("NFKC", text or "").lower()
+        text = _CLOCK_RE.sub(r"\1点\2", text)
+        return _DROP_RE.sub("", text)
+
+    def _replace(self, text: str) -> str:
+        if self._replace_re is None:
+            return text
+        reps = self._replacements
+        return self._replace_re.sub(lambda m: reps[m.group(0)], text)
+
+    def _correct_sounds(self, text: str) -> str:
+        """Replace sound-alikes of known words (longest first, left to right)."""
+        if not self._sound_lengths or len(text) < self._sound_lengths[-1]:
+            return text
+        from .phonetic import codes  # local: pypinyin is only needed once a lexicon has words
+
+        code = codes(text)
+        out: list[str] = []
+        i, n = 0, len(text)
+        while i < n:
+            for length in self._sound_lengths:
+                if i + length <= n:
+                    word = self._sound_words.get(code[i : i + length])
+                    if word is not None:
+                        out.append(word)
+                        i += length
+                        break
+            else:
+                out.append(text[i])
+                i += 1
+        return "".join(out)
+
+    def __call__(self, text: str) -> str:
+        text = self.fold(text)
+        # Twice, so that a dialect word feeding an alias (啥子地方 → 什么地方 → 哪里) lands.
+        text = self._replace(self._replace(text))
+        text = convert_numerals(text)
+        if self._sound_words:
+            corrected = self._correct_sounds(text)
+            if corrected != text:
+                text = self._replace(corrected)
+        if self._finals_re is not None:
+            stripped = self._finals_re.sub("", text)
+            if stripped:  # a bare "不" or "没有" stays: it is an answer, not a particle
+                text = stripped
+        return text
+
+
+def build_replacements(
+    dialect: Mapping[str, str],
+    aliases: Mapping[str, Iterable[str]],
+    fillers: Iterable[str],
+    particles: Iterable[str],
+) -> dict[str, str]:
+    """One replacement table: fillers and particles map to the empty string."""
+    table: dict[str, str] = {}
+    for word in list(fillers) + list(particles):
+        table[word] = ""
+    for src, dst in dialect.items():
+        table[src] = dst
+    for canonical, names in aliases.items():
+        table.setdefault(canonical, canonical)  # protects the canonical name from sub-aliases
+        for name in names:
+            table[name] = canonical
+    return table

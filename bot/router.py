@@ -1,0 +1,134 @@
+"""Decides which handler gets a message. The priority is the one list in `route_text`."""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from bot import dialog, texts
+from bot.context import Context
+from bot.handlers import faq, handoff, menu, welcome
+from bot.message import Message, Reply
+from bot.models import Attachment
+
+TextHandler = Callable[[Context, str], Reply]
+
+MENU_WORDS = {"菜单", "帮助", "主菜单", "功能", "你能做什么", "你会做什么", "你会什么", "有什么功能", "help"}
+CANCEL_WORDS = {"取消", "不办了", "算了", "不要了", "退出", "结束", "不弄了"}
+HANDOFF_WORDS = {"人工", "转人工", "人工服务", "人工客服", "找人工", "我要人工", "工作人员", "找工作人员", "真人", "客服"}
+MORE_WORDS = {"更多", "还有呢", "继续", "下一页"}
+_PUNCTUATION = re.compile(r"[\s，。！？、,.!?~～…：:；;“”\"'（）()]+")
+
+# Intent name → handler; the words that trigger each intent live in faq/intents.yaml.
+INTENTS: dict[str, TextHandler] = {
+    "ask": menu.ask_anything,
+}
+
+
+def command_word(text: str) -> str:
+    """A short message stripped of punctuation and polite particles, for command words."""
+    word = _PUNCTUATION.sub("", text)
+    return word.rstrip("啊吧呀嘛噻哦哈了").lower() or word
+
+
+def dispatch(ctx: Context, message: Message) -> Reply:
+    if message.kind == "event":
+        return _event(ctx, message)
+    if message.kind == "voice" and not message.text.strip():
+        return Reply.say(texts.VOICE_UNCLEAR)
+    if message.kind in ("text", "voice"):
+        if not message.text.strip():
+            return menu.show_menu(ctx)
+        return route_text(ctx, message.text.strip())
+    if message.kind in ("image", "location"):
+        return _attachment(ctx, message)
+    return Reply.say(texts.MEDIA_UNSUPPORTED)
+
+
+def route_text(ctx: Context, text: str, from_menu: bool = False) -> Reply:
+    """Global words → the open form → intents → FAQ → fallback; the first that answers wins."""
+    choices, ctx.conversation.choices = ctx.conversation.choices or [], []
+    word = command_word(text)
+    if word.isdigit() and choices and not from_menu:
+        index = int(word)
+        if not 1 <= index <= len(choices):
+            ctx.conversation.choices = choices
+            return Reply.say(texts.CHOICE_OUT_OF_RANGE)
+        choice = choices[index - 1]
+        if "faq" in choice:
+            return faq.answer_entry(ctx, choice["faq"])
+        text = word = choice["say"]
+    dialog.expire_if_stale(ctx)
+    if word in CANCEL_WORDS:
+        if dialog.active_form(ctx) is None:
+            return Reply.say(texts.NOTHING_TO_CANCEL)
+        dialog.close(ctx)
+        return Reply.say(texts.FORM_CANCELLED)
+    if word in HANDOFF_WORDS:
+        dialog.close(ctx)
+        return handoff.handoff(ctx, text)
+    if word in MORE_WORDS:
+        return _more(ctx)
+    if word in MENU_WORDS and not (word == "帮助" and dialog.active_form(ctx)):
+        if dialog.active_form(ctx):
+            dialog.close(ctx)
+            ctx.notices.append(texts.FORM_MENU_LEFT)
+        return menu.show_menu(ctx)
+    if from_menu and dialog.active_form(ctx):
+        dialog.close(ctx)
+        ctx.notices.append(texts.FORM_MENU_LEFT)
+    ctx.conversation.data["last_text"] = text
+    for route in (dialog.handle, _intent, faq.answer):
+        reply = route(ctx, text)
+        if reply is not None:
+            return reply
+    return faq.fallback(ctx, text)
+
+
+def _intent(ctx: Context, text: str) -> Reply | None:
+    name = ctx.catalog.intent_for(text, ctx.knowledge.normalize(text))
+    return INTENTS[name](ctx, text) if name in INTENTS else None
+
+
+def _more(ctx: Context) -> Reply:
+    rest = ctx.conversation.more
+    ctx.conversation.more = None
+    return Reply.say(rest) if rest else Reply.say(texts.NO_MORE)
+
+
+def _event(ctx: Context, message: Message) -> Reply:
+    event = message.event
+    if event in ("subscribe", "subscribe_scan"):
+        greeting = welcome.subscribed(ctx, message.key)
+        say = ctx.catalog.scenes.get(message.key)
+        if not say:
+            return Reply.say(greeting)
+        follow_up = route_text(ctx, say, from_menu=True)
+        return Reply.say(f"{texts.WELCOME}\n{follow_up.text}") if follow_up.kind == "text" else follow_up
+    if event == "unsubscribe":
+        return welcome.unsubscribed(ctx)
+    if event == "scan":
+        say = ctx.catalog.scenes.get(message.key)
+        return route_text(ctx, say, from_menu=True) if say else menu.show_menu(ctx)
+    if event == "click":
+        say = ctx.catalog.click(message.key)
+        return route_text(ctx, say, from_menu=True) if say else menu.show_menu(ctx)
+    # LOCATION reports, VIEW (a link opened), and send-job receipts expect no answer.
+    return Reply.nothing()
+
+
+def _attachment(ctx: Context, message: Message) -> Reply:
+    """Kept for the open form (a problem report wants them); otherwise a polite note."""
+    if message.kind == "image":
+        value = {"media_id": message.media_id, "url": message.pic_url}
+        ctx.session.add(Attachment(user_id=ctx.user.id, kind="image", media_id=message.media_id,
+                                   url=message.pic_url, created_at=ctx.now))
+    else:
+        value = {"latitude": message.latitude, "longitude": message.longitude, "label": message.label}
+        ctx.session.add(Attachment(user_id=ctx.user.id, kind="location", latitude=message.latitude,
+                                   longitude=message.longitude, label=message.label, created_at=ctx.now))
+    ctx.conversation.choices = []
+    dialog.expire_if_stale(ctx)
+    reply = dialog.handle_attachment(ctx, message.kind, value)
+    if reply is not None:
+        return reply
+    return Reply.say(texts.IMAGE_KEPT if message.kind == "image" else texts.LOCATION_KEPT)

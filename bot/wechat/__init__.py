@@ -1,0 +1,1 @@
+"""Transport only: WeChat's webhook protocol, the outbound API client, the dev simulator."""

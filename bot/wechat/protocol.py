@@ -1,0 +1,136 @@
+"""WeChat's wire format: signatures, safe XML parsing, message conversion, reply rendering."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import datetime, timezone
+from typing import Any
+from xml.etree.ElementTree import ParseError
+
+import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException
+from wechatpy import parse_message
+from wechatpy.replies import ArticlesReply, EmptyReply, TextReply, TransferCustomerServiceReply
+
+from bot.message import Message, Reply
+from bot.replies import MAX_BYTES, clean
+
+TIMESTAMP_WINDOW_SECONDS = 300
+MAX_BODY_BYTES = 1024 * 1024
+
+
+class Rejected(Exception):
+    """A request we refuse; `status` is the HTTP answer, the message is for the log (no secrets)."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+
+
+def signature_of(*parts: str) -> str:
+    return hashlib.sha1("".join(sorted(parts)).encode()).hexdigest()
+
+
+def verify(token: str, signature: str, timestamp: str, nonce: str, *extra: str, now: float) -> None:
+    """Constant-time signature check plus a timestamp window that still admits WeChat's retries."""
+    if not token:
+        raise Rejected(403, "no token configured")
+    expected = signature_of(token, timestamp, nonce, *extra)
+    if not hmac.compare_digest(expected, (signature or "").lower()):
+        raise Rejected(403, "bad signature")
+    try:
+        age = abs(now - int(timestamp))
+    except ValueError:
+        raise Rejected(403, "timestamp is not a number") from None
+    if age > TIMESTAMP_WINDOW_SECONDS:
+        raise Rejected(403, f"timestamp {age:.0f}s away from now")
+
+
+def parse_xml(body: bytes | str) -> dict[str, str]:
+    """defusedxml refuses DTDs and entities before anything else reads the body."""
+    try:
+        root = SafeET.fromstring(body, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except (ParseError, DefusedXmlException, ValueError) as error:
+        raise Rejected(400, f"unreadable XML: {type(error).__name__}") from None
+    if root.tag != "xml":
+        raise Rejected(400, "XML root is not <xml>")
+    return {child.tag: (child.text or "") for child in root}
+
+
+def to_message(xml_text: str) -> Message:
+    fields = parse_xml(xml_text)
+    if not fields.get("FromUserName") or not fields.get("MsgType"):
+        raise Rejected(400, "message without FromUserName or MsgType")
+    parsed = parse_message(xml_text)  # wechatpy: subscribe with qrscene_X → subscribe_scan, key X
+    data: dict[str, Any] = parsed._data
+    kind = data["MsgType"].lower()
+    try:
+        created = datetime.fromtimestamp(int(data.get("CreateTime") or 0), timezone.utc)
+    except (ValueError, OverflowError):
+        raise Rejected(400, "bad CreateTime") from None
+    base = dict(openid=data["FromUserName"], created_at=created, msg_id=_int(data.get("MsgId")))
+    if kind == "event":
+        event = (data.get("Event") or "").lower()
+        key = data.get("EventKey") or ""
+        if event == "scan" and key.startswith("qrscene_"):
+            key = key[len("qrscene_"):]
+        return Message(kind="event", event=event, key=key, **base,
+                       latitude=_float(data.get("Latitude")), longitude=_float(data.get("Longitude")))
+    if kind == "text":
+        return Message(kind="text", text=data.get("Content") or "", **base)
+    if kind == "voice":
+        return Message(kind="voice", text=data.get("Recognition") or "", media_id=data.get("MediaId") or "", **base)
+    if kind == "image":
+        return Message(kind="image", media_id=data.get("MediaId") or "", pic_url=data.get("PicUrl") or "", **base)
+    if kind == "location":
+        return Message(kind="location", latitude=_float(data.get("Location_X")),
+                       longitude=_float(data.get("Location_Y")), label=data.get("Label") or "", **base)
+    if kind == "link":
+        return Message(kind="link", label=data.get("Title") or "", url=data.get("Url") or "", **base)
+    if kind in ("video", "shortvideo"):
+        return Message(kind=kind, media_id=data.get("MediaId") or "", **base)
+    return Message(kind="unknown", **base)
+
+
+def render(reply: Reply, openid: str, account: str, now: int) -> str:
+    """The reply XML; "" means answer `success` (nothing shown, no retry)."""
+    common = dict(source=account, target=openid, time=now)
+    if reply.kind == "text":
+        return TextReply(content=_cdata_safe(_cap(clean(reply.text))), **common).render()
+    if reply.kind == "transfer":
+        return TransferCustomerServiceReply(**common).render()
+    if reply.kind == "news" and reply.article:
+        article = reply.article
+        return ArticlesReply(articles=[{  # one article only: WeChat answers 45008 to more
+            "title": _cdata_safe(clean(article.title)),
+            "description": _cdata_safe(clean(article.description)),
+            "url": _cdata_safe(article.url),
+            "image": _cdata_safe(article.image),
+        }], **common).render()
+    return EmptyReply().render()
+
+
+def _cdata_safe(text: str) -> str:
+    """wechatpy puts text in CDATA unescaped; split any ]]> so it cannot close the section."""
+    return text.replace("]]>", "]]]]><![CDATA[>")
+
+
+def _cap(text: str) -> str:
+    encoded = text.encode()
+    if len(encoded) <= MAX_BYTES:
+        return text
+    return encoded[:MAX_BYTES].decode(errors="ignore")
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def _float(value: str | None) -> float | None:
+    try:
+        return float(value) if value else None
+    except ValueError:
+        return None

@@ -1,0 +1,95 @@
+"""GET/POST /wechat exactly as WeChat calls it; nothing here knows what a handler does."""
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from typing import Any
+
+from flask import Blueprint, Response, current_app, request
+from wechatpy.crypto import WeChatCrypto
+from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
+
+from bot.wechat.protocol import MAX_BODY_BYTES, Rejected, parse_xml, render, to_message, verify
+
+log = logging.getLogger(__name__)
+bp = Blueprint("wechat", __name__)
+
+
+def _settings() -> Any:
+    return current_app.extensions["community"].settings
+
+
+def _crypto() -> WeChatCrypto:
+    s = _settings()
+    return WeChatCrypto(s.WECHAT_TOKEN, s.WECHAT_ENCODING_AES_KEY, s.WECHAT_APP_ID)
+
+
+@bp.get("/wechat")
+def echo() -> Response:
+    """The 公众平台's URL check: answer echostr when the signature is ours."""
+    args = request.args
+    try:
+        verify(_settings().WECHAT_TOKEN, args.get("signature", ""), args.get("timestamp", ""),
+               args.get("nonce", ""), now=time.time())
+    except Rejected as rejected:
+        return _refuse(rejected)
+    return Response(args.get("echostr", ""), mimetype="text/plain")
+
+
+@bp.post("/wechat")
+def receive() -> Response:
+    try:
+        return _receive()
+    except Rejected as rejected:
+        return _refuse(rejected)
+    except Exception:  # the resident must never see WeChat's "service unavailable"
+        log.exception("webhook failed before a reply could be made")
+        return Response("success", mimetype="text/plain")
+
+
+def _receive() -> Response:
+    args, settings = request.args, _settings()
+    assistant = current_app.extensions["community"]
+    length = request.content_length
+    if "chunked" in request.headers.get("Transfer-Encoding", "").lower():
+        raise Rejected(411, "chunked body (refused rather than silently truncated)")
+    if not length:
+        raise Rejected(400, "empty body")
+    if length > MAX_BODY_BYTES:
+        raise Rejected(413, f"body of {length} bytes")
+    body = request.get_data(cache=False)
+    timestamp, nonce = args.get("timestamp", ""), args.get("nonce", "")
+    verify(settings.WECHAT_TOKEN, args.get("signature", ""), timestamp, nonce, now=time.time())
+    encrypted = args.get("encrypt_type", "raw").lower() == "aes"
+    if encrypted != settings.encrypted:
+        raise Rejected(403, f"encrypt_type={args.get('encrypt_type', 'raw')} but the account is "
+                            f"{'safe' if settings.encrypted else 'plaintext'} mode")
+    if encrypted:
+        envelope = parse_xml(body)
+        encrypt = envelope.get("Encrypt", "")
+        verify(settings.WECHAT_TOKEN, args.get("msg_signature", ""), timestamp, nonce, encrypt, now=time.time())
+        try:
+            xml_text = _crypto().decrypt_message({"Encrypt": encrypt}, args.get("msg_signature", ""), timestamp, nonce)
+        except (InvalidSignatureException, InvalidAppIdException, ValueError) as error:
+            raise Rejected(403, f"cannot decrypt: {type(error).__name__}") from None
+    else:
+        # The signature does not cover a plaintext body: one (timestamp, nonce) may carry one body only.
+        if not assistant.first_time_seen(timestamp, nonce, hashlib.sha256(body).hexdigest()):
+            raise Rejected(403, "replayed timestamp and nonce with a different body")
+        xml_text = body.decode("utf-8", errors="replace")
+    message = to_message(xml_text)
+    account = parse_xml(xml_text).get("ToUserName", "")
+    reply = assistant.handle(message)
+    xml = render(reply, message.openid, account, int(time.time()))
+    if not xml:
+        return Response("success", mimetype="text/plain")
+    if encrypted:
+        xml = _crypto().encrypt_message(xml, nonce, timestamp)
+    return Response(xml, mimetype="application/xml")
+
+
+def _refuse(rejected: Rejected) -> Response:
+    log.warning("webhook refused %s %s from %s: %s", request.method, request.path,
+                request.remote_addr, rejected)
+    return Response(str(rejected.status), status=rejected.status, mimetype="text/plain")
