@@ -12,6 +12,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from bot import router, texts
 from bot.config import Settings
@@ -108,6 +109,7 @@ class Assistant:
         ctx = Context(session, user, conversation, self.settings, snapshot.knowledge, snapshot.catalog, now)
         reply = router.dispatch(ctx, message)
         conversation.updated_at = now
+        flag_modified(conversation, "data")  # handlers change the JSON in place
         if reply.kind == "text":
             text = "\n\n".join([*ctx.notices, reply.text])
             first, conversation.more = paginate(text, texts.MORE_HINT)

@@ -9,12 +9,11 @@ from typing import Any
 from bot import texts
 from bot.context import Context
 from bot.message import Reply
+from bot.words import BACK, HELP, said
+from bot.words import CONFIRM as CONFIRM_WORDS
 
 Values = dict[str, Any]
 CONFIRM = "confirm"
-CONFIRM_WORDS = {"确认", "确定", "对", "是", "是的", "对的", "好", "好的", "可以", "没问题", "提交", "确认提交"}
-BACK_WORDS = {"返回", "上一步", "回去", "退回", "后退"}
-HELP_WORDS = {"帮助", "怎么弄", "不会", "不懂"}
 EDIT_PREFIX = "修改 "
 
 
@@ -96,9 +95,9 @@ def handle(ctx: Context, text: str) -> Reply | None:
         return _repeat_of_submission(ctx, text)
     form, step = found
     data = ctx.conversation.data
-    if text in BACK_WORDS:
+    if said(text, BACK):
         return Reply.say(_back(ctx, form))
-    if text in HELP_WORDS:
+    if said(text, HELP):
         return Reply.say(_ask(ctx, form, step, with_choices=True))
     if step == CONFIRM:
         return Reply.say(_on_confirm(ctx, form, text))
@@ -180,7 +179,7 @@ def _on_invalid(ctx: Context, form: Form, slot: Slot, text: str, why: str) -> st
 
 
 def _on_confirm(ctx: Context, form: Form, text: str) -> str:
-    if text in CONFIRM_WORDS:
+    if said(text, CONFIRM_WORDS):
         return _submit(ctx, form)
     if text.startswith(EDIT_PREFIX) and text[len(EDIT_PREFIX):] in {s.name for s in form.slots}:
         ctx.conversation.data["values"].pop(text[len(EDIT_PREFIX):], None)
@@ -216,7 +215,7 @@ def _back(ctx: Context, form: Form) -> str:
 def _repeat_of_submission(ctx: Context, text: str) -> Reply | None:
     """A confirmation sent again after the form closed gets the first result, never a 2nd booking."""
     submitted = ctx.conversation.data.get("submitted")
-    if not submitted or text not in CONFIRM_WORDS | {"1"}:
+    if not submitted or not said(text, CONFIRM_WORDS | {"1"}):
         return None
     at = datetime.fromisoformat(submitted["at"])
     if ctx.now - at > timedelta(minutes=ctx.settings.FORM_TIMEOUT_MINUTES):

