@@ -7,10 +7,10 @@ import time
 from dataclasses import asdict
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -24,7 +24,7 @@ from bot.models import Conversation, ProcessedMessage, SeenRequest, User, utcnow
 from bot.replies import paginate
 
 log = logging.getLogger(__name__)
-RETRY_WAIT_SECONDS = 4.0
+RETRY_WAIT_SECONDS = 4
 DEDUP_KEEP = timedelta(days=1)
 SEEN_KEEP = timedelta(minutes=15)
 PRUNE_EVERY_SECONDS = 60.0
@@ -46,24 +46,35 @@ class Assistant:
         self._pruned = 0.0
 
     def handle(self, message: Message) -> Reply:
-        """A retry of a message gets the first reply and never runs it a second time."""
+        """A retry of a message gets the first reply and never runs it a second time.
+
+        The dedup key is the first write of the message's own transaction: a retry that comes
+        while the first run is under way waits on that key's lock, then reads the stored reply.
+        """
         key = dedup_key(message)
         self._prune()
-        if not self._claim(key):
-            return self._first_reply(key)
         try:
             with self.db.transaction() as session:
+                self._claim(session, key)
                 reply = self._process(session, message)
-                session.get(ProcessedMessage, key).reply = encode_reply(reply)
-                session.get(ProcessedMessage, key).finished_at = utcnow()
+                self._finish(session, key, reply)
             return reply
+        except IntegrityError:
+            return self._first_reply(key)
+        except OperationalError as error:
+            if _lock_wait_timed_out(error):
+                return Reply.nothing()  # the first run is still going: WeChat will show its reply
+            log.exception("database failed for %s (%s)", key, message.kind)
         except Exception:
             log.exception("handler failed for %s (%s)", key, message.kind)
-            reply = Reply.say(texts.APOLOGY)
+        reply = Reply.say(texts.APOLOGY)
+        try:
             with self.db.transaction() as session:
-                row = session.get(ProcessedMessage, key)
-                row.reply, row.finished_at = encode_reply(reply), utcnow()
-            return reply
+                self._claim(session, key)
+                self._finish(session, key, reply)
+        except IntegrityError:
+            return self._first_reply(key)
+        return reply
 
     def first_time_seen(self, timestamp: str, nonce: str, body_sha256: str) -> bool:
         """False when this (timestamp, nonce) already came with a different body: a replay."""
@@ -76,24 +87,21 @@ class Assistant:
                 seen = session.get(SeenRequest, (timestamp, nonce))
                 return seen is not None and seen.body_sha256 == body_sha256
 
-    def _claim(self, key: str) -> bool:
-        try:
-            with self.db.transaction() as session:
-                session.add(ProcessedMessage(key=key))
-            return True
-        except IntegrityError:
-            return False
+    def _claim(self, session: Session, key: str) -> None:
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text("SET LOCAL lock_timeout = '%ds'" % RETRY_WAIT_SECONDS))
+        session.add(ProcessedMessage(key=key))
+        session.flush()
+
+    @staticmethod
+    def _finish(session: Session, key: str, reply: Reply) -> None:
+        row = session.get(ProcessedMessage, key)
+        row.reply, row.finished_at = encode_reply(reply), utcnow()
 
     def _first_reply(self, key: str) -> Reply:
-        deadline = time.monotonic() + RETRY_WAIT_SECONDS
-        while True:
-            with self.db.transaction() as session:
-                row = session.get(ProcessedMessage, key)
-                if row is not None and row.reply is not None:
-                    return decode_reply(row.reply)
-            if time.monotonic() >= deadline:
-                return Reply.nothing()
-            time.sleep(0.1)
+        with self.db.transaction() as session:
+            row = session.get(ProcessedMessage, key)
+            return decode_reply(row.reply) if row is not None and row.reply else Reply.nothing()
 
     def _process(self, session: Session, message: Message) -> Reply:
         now = utcnow()
@@ -106,7 +114,8 @@ class Assistant:
             conversation = Conversation(user=user, data={}, choices=[], updated_at=now)
             session.add(conversation)
         snapshot = self.library.current()
-        ctx = Context(session, user, conversation, self.settings, snapshot.knowledge, snapshot.catalog, now)
+        ctx = Context(session, user, conversation, self.settings, snapshot.knowledge, snapshot.catalog, now,
+                      calendar=snapshot.calendar, services=snapshot.services)
         reply = router.dispatch(ctx, message)
         conversation.updated_at = now
         flag_modified(conversation, "data")  # handlers change the JSON in place
@@ -146,3 +155,8 @@ def decode_reply(raw: str) -> Reply:
     data = json.loads(raw)
     article = Article(**data["article"]) if data.get("article") else None
     return Reply(kind=data["kind"], text=data["text"], article=article, extra=data.get("extra") or {})
+
+
+def _lock_wait_timed_out(error: OperationalError) -> bool:
+    """PostgreSQL's lock_timeout, or SQLite still busy: the first delivery holds the key."""
+    return "lock timeout" in str(error) or "database is locked" in str(error)

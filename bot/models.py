@@ -68,7 +68,7 @@ class User(Base):
     phone: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    tags: Mapped[list[UserTag]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    tags: Mapped[list[UserTag]] = relationship(cascade="all, delete-orphan")
     conversation: Mapped[Conversation | None] = relationship(
         back_populates="user", cascade="all, delete-orphan", uselist=False
     )
