@@ -119,6 +119,16 @@ def cmd_db(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_faq_eval(args: argparse.Namespace) -> int:
+    from bot.faq_eval import evaluate, load_questions
+
+    report = evaluate(load_questions(Path(args.file)))
+    print("\n".join(report.lines()))
+    if args.show_misses:
+        print("\nmisses:\n" + "\n".join(report.misses))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="community-bot", description="羊木社区 WeChat assistant")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -136,6 +146,10 @@ def build_parser() -> argparse.ArgumentParser:
     gaps = sub.add_parser("faq-gaps", help="the questions residents asked that the FAQ could not answer")
     gaps.add_argument("--limit", type=int, default=30)
     gaps.set_defaults(func=cmd_faq_gaps)
+    evaluate = sub.add_parser("faq-eval", help="score labelled questions through the real webhook")
+    evaluate.add_argument("file", help="YAML list of {q: question, expect: id | [ids] | null}")
+    evaluate.add_argument("--show-misses", action="store_true")
+    evaluate.set_defaults(func=cmd_faq_eval)
     db = sub.add_parser("db", help="database schema: upgrade, or write a migration (developers)")
     db.add_argument("action", choices=["upgrade", "revision"])
     db.add_argument("-m", "--message")

@@ -1,0 +1,107 @@
+"""`community-bot faq-eval FILE`: labelled questions through the real webhook, scored as a resident sees them."""
+from __future__ import annotations
+
+import statistics
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot import texts
+
+OUTCOMES = ("right", "clarify", "wrong", "unknown", "service")
+
+
+@dataclass
+class Report:
+    on_topic: dict[str, int] = field(default_factory=lambda: dict.fromkeys(OUTCOMES, 0))
+    off_topic: dict[str, int] = field(default_factory=lambda: dict.fromkeys(OUTCOMES, 0))
+    latencies_ms: list[float] = field(default_factory=list)
+    misses: list[str] = field(default_factory=list)
+
+    def rate(self, group: dict[str, int], *outcomes: str) -> float:
+        total = sum(group.values())
+        return sum(group[o] for o in outcomes) / total if total else 0.0
+
+    @property
+    def top1(self) -> float:
+        return self.rate(self.on_topic, "right")
+
+    @property
+    def rejection(self) -> float:
+        return self.rate(self.off_topic, "unknown")
+
+    def percentile(self, q: float) -> float:
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
+
+    def lines(self) -> list[str]:
+        on, off = sum(self.on_topic.values()), sum(self.off_topic.values())
+        return [
+            f"on-topic questions:  {on}",
+            f"  top-1 accuracy     {self.top1:6.1%}",
+            f"  clarification      {self.rate(self.on_topic, 'clarify'):6.1%}",
+            f"  wrong answer       {self.rate(self.on_topic, 'wrong', 'service'):6.1%}",
+            f"  don't know         {self.rate(self.on_topic, 'unknown'):6.1%}",
+            f"off-topic questions: {off}",
+            f"  rejected (人工)    {self.rejection:6.1%}",
+            f"  answered anyway    {self.rate(self.off_topic, 'right', 'wrong', 'service'):6.1%}",
+            f"  clarification      {self.rate(self.off_topic, 'clarify'):6.1%}",
+            f"latency through the webhook: p50 {self.percentile(0.5):.2f} ms, p95 {self.percentile(0.95):.2f} ms",
+        ]
+
+
+def load_questions(path: Path) -> list[tuple[str, set[str]]]:
+    items = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    result = []
+    for item in items:
+        expect = item.get("expect")
+        ids = set() if expect is None else {expect} if isinstance(expect, str) else set(expect)
+        result.append((str(item["q"]), ids))
+    return result
+
+
+def evaluate(questions: list[tuple[str, set[str]]], config: dict[str, Any] | None = None) -> Report:
+    from bot import create_app
+    from bot.wechat.simulate import WeChatSide
+
+    report = Report()
+    with tempfile.TemporaryDirectory() as folder:
+        settings = {"APP_ENV": "testing", "INSTANCE_DIR": folder,
+                    "DATABASE_URL": f"sqlite:///{folder}/eval.db", **(config or {})}
+        app = create_app(settings)
+        assistant = app.extensions["community"]
+        by_answer: dict[str, set[str]] = {}
+        for entry in assistant.library.current().knowledge.entries.values():
+            by_answer.setdefault(entry.answer, set()).add(entry.id)
+        side = WeChatSide(assistant.settings.WECHAT_TOKEN, assistant.settings.WECHAT_ENCODING_AES_KEY,
+                          assistant.settings.WECHAT_APP_ID)
+        client = app.test_client()
+        for number, (question, expected) in enumerate(questions):
+            signed = side.text(f"eval-{number}", question)  # a new resident each: no form carries over
+            start = time.perf_counter()
+            response = client.post(signed.url, data=signed.body, content_type="text/xml")
+            report.latencies_ms.append((time.perf_counter() - start) * 1000)
+            reply = side.read_reply(response.data).get("Content", "")
+            outcome = _outcome(reply, expected, by_answer)
+            (report.on_topic if expected else report.off_topic)[outcome] += 1
+            if (expected and outcome != "right") or (not expected and outcome != "unknown"):
+                report.misses.append(f"{outcome:<8} {question}  (expected {', '.join(sorted(expected)) or 'none'})")
+        assistant.db.dispose()
+    return report
+
+
+def _outcome(reply: str, expected: set[str], by_answer: dict[str, set[str]]) -> str:
+    if reply.startswith(texts.NOT_FOUND[:8]):
+        return "unknown"
+    if reply.startswith(texts.CLARIFY):
+        return "clarify"
+    answered = by_answer.get(reply)
+    if answered is None:
+        return "service"  # a form or another feature took the question
+    return "right" if answered & expected else "wrong"
+
+
