@@ -132,3 +132,41 @@ def test_faq_edit_takes_effect_and_a_broken_edit_keeps_the_old_answers(close_cal
     error = library.reload()
     assert error and "test.yaml" in error
     assert "8:00" in resident.says("太极拳班几点上课")
+
+
+def test_production_turns_the_simulator_off(make_app):
+    app = make_app(APP_ENV="production", WECHAT_TOKEN="a-strong-token-1234".replace("-", ""), SECRET_KEY="s")
+    assert app.test_client().get("/dev/chat").status_code == 404
+
+
+def test_a_news_reply_carries_exactly_one_article(monkeypatch, resident):
+    from bot import router
+    from bot.message import Article, Reply
+
+    article = Article("社区通知", "议事会12月4日15:00召开", "http://127.0.0.1/notice", "http://127.0.0.1/p.jpg")
+    monkeypatch.setattr(router, "dispatch", lambda ctx, message: Reply.news(article))
+    reply = resident.post(resident.side.text(resident.openid, "通知"))
+    assert reply["MsgType"] == "news" and reply["ArticleCount"] == "1"
+    assert reply["Articles"].count("<item>") == 1 and "社区通知" in reply["Articles"]
+
+
+def test_staff_see_the_most_asked_unanswered_questions(app, resident, capsys, monkeypatch):
+    from bot import cli
+
+    for question in ("明天会不会下雨", "明天会不会下雨嘛", "哪里可以修手机"):
+        resident.says(question)
+    monkeypatch.setattr(cli, "_app", lambda args=None: app)
+    assert cli.main(["faq-gaps"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0].split()[0] == "2" and "下雨" in lines[0]
+    assert len(lines) == 2
+
+
+def test_a_changed_faq_file_is_picked_up_without_a_restart(close_call_app, wechat, monkeypatch):
+    from bot import library as library_module
+
+    monkeypatch.setattr(library_module, "CHECK_EVERY_SECONDS", 0)
+    resident = Resident(close_call_app.test_client(), wechat, "o-hot")
+    qa = Path(close_call_app.extensions["community"].library.faq_dir) / "qa" / "test.yaml"
+    qa.write_text(qa.read_text(encoding="utf-8").replace("7:30上课", "9:00上课"), encoding="utf-8")
+    assert "9:00" in resident.says("太极拳班几点上课")
