@@ -5,7 +5,7 @@ import json
 import logging
 import time
 from dataclasses import asdict
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -89,7 +89,7 @@ class Assistant:
 
     def _claim(self, session: Session, key: str) -> None:
         if session.get_bind().dialect.name == "postgresql":
-            session.execute(text("SET LOCAL lock_timeout = '%ds'" % RETRY_WAIT_SECONDS))
+            session.execute(text(f"SET LOCAL lock_timeout = '{RETRY_WAIT_SECONDS}s'"))
         session.add(ProcessedMessage(key=key))
         session.flush()
 
@@ -130,7 +130,7 @@ class Assistant:
         if time.monotonic() - self._pruned < PRUNE_EVERY_SECONDS:
             return
         self._pruned = time.monotonic()
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         with self.db.transaction() as session:
             session.execute(delete(ProcessedMessage).where(ProcessedMessage.created_at < now - DEDUP_KEEP))
             session.execute(delete(SeenRequest).where(SeenRequest.created_at < now - SEEN_KEEP))

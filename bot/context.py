@@ -9,11 +9,13 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session
 
 from bot.config import Settings
+from bot.knowledge.calendar import Calendar
 from bot.knowledge.catalog import Catalog
 from bot.models import Conversation, User
 
 if TYPE_CHECKING:
     from bot.knowledge import Knowledge
+    from bot.knowledge.services import Services
 
 
 @dataclass
@@ -26,6 +28,8 @@ class Context:
     catalog: Catalog
     now: datetime  # aware UTC
     notices: list[str] = field(default_factory=list)  # said before the reply (e.g. "your form expired")
+    services: Services | None = None  # 代办 catalogue, grids and classes from faq/
+    calendar: Calendar = field(default_factory=Calendar)  # events, topics, staff, audiences
 
     @property
     def local_now(self) -> datetime:

@@ -21,6 +21,14 @@ class Invalid(ValueError):
     """A reply that does not fill the slot; the message tells the resident why."""
 
 
+class Retry(Exception):
+    """Raised by a submit whose value went stale meanwhile (the last place was taken): ask that slot again."""
+
+    def __init__(self, slot: str, message: str) -> None:
+        super().__init__(message)
+        self.slot = slot
+
+
 @dataclass(frozen=True)
 class Slot:
     name: str
@@ -189,7 +197,11 @@ def _on_confirm(ctx: Context, form: Form, text: str) -> str:
 
 def _submit(ctx: Context, form: Form) -> str:
     values = dict(ctx.conversation.data["values"])
-    result = form.submit(ctx, values)
+    try:
+        result = form.submit(ctx, values)
+    except Retry as retry:
+        ctx.conversation.data["values"].pop(retry.slot, None)
+        return _join(str(retry), _advance(ctx, form))
     close(ctx)
     ctx.conversation.data["submitted"] = {"form": form.name, "at": ctx.now.isoformat(), "reply": result}
     return result

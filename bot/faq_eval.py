@@ -1,7 +1,6 @@
 """`community-bot faq-eval FILE`: labelled questions through the real webhook, scored as a resident sees them."""
 from __future__ import annotations
 
-import statistics
 import tempfile
 import time
 from dataclasses import dataclass, field

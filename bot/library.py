@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.knowledge import Knowledge, KnowledgeError, load_knowledge
+from bot.knowledge.calendar import Calendar, load_calendar
 from bot.knowledge.catalog import Catalog, DataError, load_catalog
+from bot.knowledge.services import Services, load_services
 
 log = logging.getLogger(__name__)
 CHECK_EVERY_SECONDS = 1.0
@@ -18,10 +20,14 @@ CHECK_EVERY_SECONDS = 1.0
 class Snapshot:
     knowledge: Knowledge
     catalog: Catalog
+    calendar: Calendar
+    services: Services
 
 
 def load_snapshot(faq_dir: Path) -> Snapshot:
-    return Snapshot(load_knowledge(faq_dir), load_catalog(faq_dir))
+    services = load_services(faq_dir)
+    return Snapshot(load_knowledge(faq_dir), load_catalog(faq_dir), load_calendar(faq_dir, services.classes),
+                    services)
 
 
 class Library:

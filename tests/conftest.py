@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot import create_app
 from bot.wechat.simulate import SignedRequest, WeChatSide
@@ -26,7 +27,7 @@ def postgres_available() -> bool:
             pass
         engine.dispose()
         return True
-    except Exception:
+    except (OSError, SQLAlchemyError):
         return False
 
 
@@ -121,7 +122,8 @@ class Resident:
         return self.post(self.side.event(self.openid, "CLICK", key)).get("Content", "")
 
     def follows(self, scene: str = "") -> str:
-        return self.post(self.side.event(self.openid, "subscribe", f"qrscene_{scene}" if scene else "")).get("Content", "")
+        key = f"qrscene_{scene}" if scene else ""
+        return self.post(self.side.event(self.openid, "subscribe", key)).get("Content", "")
 
     def sends_image(self) -> str:
         return self.post(self.side.image(self.openid)).get("Content", "")

@@ -104,8 +104,10 @@ def close_call_app(make_app, tmp_path):
     for path in (faq / "qa").glob("*.yaml"):
         path.unlink()
     (faq / "qa" / "test.yaml").write_text(
-        "- id: taiji.time\n  questions: [太极拳班几点上课, 太极拳什么时候上课]\n  answer: 太极拳周二周四早上7:30上课。\n"
-        "- id: yangge.time\n  questions: [秧歌班几点上课, 秧歌什么时候上课]\n  answer: 秧歌周一三五晚上7:30上课。\n",
+        "- id: taiji.time\n  questions: [太极拳班几点上课, 太极拳什么时候上课]\n"
+        "  answer: 太极拳周二周四早上7:30上课。\n"
+        "- id: yangge.time\n  questions: [秧歌班几点上课, 秧歌什么时候上课]\n"
+        "  answer: 秧歌周一三五晚上7:30上课。\n",
         encoding="utf-8")
     return make_app(FAQ_DIR=str(faq))
 

@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import select
 
 from bot import dialog, router
-from bot.message import Reply
 from bot.models import Conversation
 from tests.conftest import Resident, converse
 

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import func, select
 
 from bot import router
-from bot.models import FaqGap, HandoffRequest, ProcessedMessage, User
+from bot.models import HandoffRequest, ProcessedMessage, User
 from bot.wechat.protocol import signature_of
-from bot.wechat.simulate import SignedRequest, WeChatSide
-from tests.conftest import AES_KEY, TOKEN, Resident
+from bot.wechat.simulate import WeChatSide
+from tests.conftest import AES_KEY, TOKEN
 
 
 def count(app, model) -> int:
@@ -29,7 +29,8 @@ def user(app, openid: str) -> User:
 
 def test_url_check_answers_echostr(client):
     ts, nonce = str(int(time.time())), "12345"
-    response = client.get(f"/wechat?signature={signature_of(TOKEN, ts, nonce)}&timestamp={ts}&nonce={nonce}&echostr=hello42")
+    signature = signature_of(TOKEN, ts, nonce)
+    response = client.get(f"/wechat?signature={signature}&timestamp={ts}&nonce={nonce}&echostr=hello42")
     assert response.status_code == 200 and response.get_data(as_text=True) == "hello42"
 
 

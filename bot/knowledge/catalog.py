@@ -1,13 +1,12 @@
 """Operational data staff edit in faq/: the menu, QR scenes and staff hours."""
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
-
-import re
 
 import yaml
 

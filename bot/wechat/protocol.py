@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from xml.etree.ElementTree import ParseError
 
@@ -65,7 +65,7 @@ def to_message(xml_text: str) -> Message:
     data: dict[str, Any] = parsed._data
     kind = data["MsgType"].lower()
     try:
-        created = datetime.fromtimestamp(int(data.get("CreateTime") or 0), timezone.utc)
+        created = datetime.fromtimestamp(int(data.get("CreateTime") or 0), UTC)
     except (ValueError, OverflowError):
         raise Rejected(400, "bad CreateTime") from None
     base = dict(openid=data["FromUserName"], created_at=created, msg_id=_int(data.get("MsgId")))
