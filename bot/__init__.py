@@ -17,6 +17,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from bot.assistant import Assistant
     from bot.db import Database
     from bot.library import Library
+    from bot.scheduler import health as scheduler_health
     from bot.wechat import webhook
     from bot.wechat.protocol import MAX_BODY_BYTES
 
@@ -28,13 +29,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     db.upgrade()
     app.extensions["community"] = Assistant(db, settings, Library(Path(settings.FAQ_DIR)))
     app.register_blueprint(webhook.bp)
+    app.register_blueprint(scheduler_health.bp)
 
     @app.get("/healthz")
     def health() -> Any:
         return jsonify(status="ok")
 
     if not settings.production:
-        from bot.wechat import simulator
+        from bot.wechat import devtools, simulator
 
         app.register_blueprint(simulator.bp)
+        app.register_blueprint(devtools.bp)
     return app

@@ -55,7 +55,7 @@ class Assistant:
         self._prune()
         try:
             with self.db.transaction() as session:
-                self._claim(session, key)
+                self._claim(session, key, message.openid)
                 reply = self._process(session, message)
                 self._finish(session, key, reply)
             return reply
@@ -70,7 +70,7 @@ class Assistant:
         reply = Reply.say(texts.APOLOGY)
         try:
             with self.db.transaction() as session:
-                self._claim(session, key)
+                self._claim(session, key, message.openid)
                 self._finish(session, key, reply)
         except IntegrityError:
             return self._first_reply(key)
@@ -87,10 +87,10 @@ class Assistant:
                 seen = session.get(SeenRequest, (timestamp, nonce))
                 return seen is not None and seen.body_sha256 == body_sha256
 
-    def _claim(self, session: Session, key: str) -> None:
+    def _claim(self, session: Session, key: str, openid: str) -> None:
         if session.get_bind().dialect.name == "postgresql":
             session.execute(text(f"SET LOCAL lock_timeout = '{RETRY_WAIT_SECONDS}s'"))
-        session.add(ProcessedMessage(key=key))
+        session.add(ProcessedMessage(key=key, openid=openid))
         session.flush()
 
     @staticmethod
@@ -115,7 +115,7 @@ class Assistant:
             session.add(conversation)
         snapshot = self.library.current()
         ctx = Context(session, user, conversation, self.settings, snapshot.knowledge, snapshot.catalog, now,
-                      calendar=snapshot.calendar, services=snapshot.services)
+                      calendar=snapshot.calendar, services=snapshot.services, rules=snapshot.rules)
         reply = router.dispatch(ctx, message)
         conversation.updated_at = now
         flag_modified(conversation, "data")  # handlers change the JSON in place

@@ -27,8 +27,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if settings.production:
         print("production: run `gunicorn wsgi:app` and `community-bot scheduler` instead", file=sys.stderr)
         return 2
+    from bot.scheduler import runner
+
+    scheduler = runner.start(app)  # development runs the one scheduler inside the dev server
     print(f"羊木社区 assistant on http://{host}:{port}/wechat — simulator: http://{host}:{port}/dev/chat")
-    app.run(host=host, port=port, threaded=True, use_reloader=False)
+    try:
+        app.run(host=host, port=port, threaded=True, use_reloader=False)
+    finally:
+        runner.stop(scheduler)
     return 0
 
 
@@ -60,10 +66,10 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 
 def cmd_faq(args: argparse.Namespace) -> int:
-    from bot.library import load_snapshot
+    from bot.config import load_settings
     from bot.knowledge import KnowledgeError
     from bot.knowledge.catalog import DataError
-    from bot.config import load_settings
+    from bot.library import load_snapshot
 
     faq_dir = Path(load_settings().FAQ_DIR)
     try:
@@ -84,7 +90,8 @@ def cmd_faq_gaps(args: argparse.Namespace) -> int:
     app = _app()
     db = app.extensions["community"].db
     with db.transaction() as session:
-        gaps = session.scalars(select(FaqGap).order_by(FaqGap.count.desc(), FaqGap.last_at.desc()).limit(args.limit)).all()
+        most_asked = select(FaqGap).order_by(FaqGap.count.desc(), FaqGap.last_at.desc()).limit(args.limit)
+        gaps = session.scalars(most_asked).all()
         if not gaps:
             print("No unanswered questions yet.")
         for gap in gaps:
@@ -100,8 +107,8 @@ def cmd_db(args: argparse.Namespace) -> int:
     from alembic import command
     from alembic.config import Config as AlembicConfig
 
-    from bot.db import MIGRATIONS, Database
     from bot.config import load_settings
+    from bot.db import MIGRATIONS, Database
 
     if args.action == "upgrade":
         Database(load_settings().DATABASE_URL).upgrade()
@@ -161,7 +168,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _extensions() -> list[Callable[[Any], None]]:
     """Command groups that live beside their feature."""
-    return []
+    from bot.reports_cli import register as staff_services
+    from bot.scheduler.cli import register as outbound
+
+    return [outbound, staff_services]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -14,7 +14,7 @@ from bot.knowledge.catalog import Catalog
 from bot.models import Conversation, User
 
 if TYPE_CHECKING:
-    from bot.knowledge import Knowledge
+    from bot.knowledge import Knowledge, Rules
     from bot.knowledge.services import Services
 
 
@@ -30,6 +30,7 @@ class Context:
     notices: list[str] = field(default_factory=list)  # said before the reply (e.g. "your form expired")
     services: Services | None = None  # 代办 catalogue, grids and classes from faq/
     calendar: Calendar = field(default_factory=Calendar)  # events, topics, staff, audiences
+    rules: Rules | None = None  # eligibility rules
 
     @property
     def local_now(self) -> datetime:

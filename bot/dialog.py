@@ -9,7 +9,7 @@ from typing import Any
 from bot import texts
 from bot.context import Context
 from bot.message import Reply
-from bot.words import BACK, HELP, said
+from bot.words import BACK, HELP, looks_like_question, said
 from bot.words import CONFIRM as CONFIRM_WORDS
 
 Values = dict[str, Any]
@@ -19,6 +19,10 @@ EDIT_PREFIX = "修改 "
 
 class Invalid(ValueError):
     """A reply that does not fill the slot; the message tells the resident why."""
+
+
+class Incomplete(Invalid):
+    """Understood in part (a day without 上午/下午): the message asks for the rest; no FAQ, no failure."""
 
 
 class Retry(Exception):
@@ -52,6 +56,7 @@ class Form:
     slots: tuple[Slot, ...]
     submit: Callable[[Context, Values], str]
     confirm: bool = True
+    keep_on_question: bool = True  # False: a FAQ question ends this (optional) form instead of pausing it
 
     def slot(self, name: str) -> Slot:
         return next(s for s in self.slots if s.name == name)
@@ -112,6 +117,8 @@ def handle(ctx: Context, text: str) -> Reply | None:
     slot = form.slot(step)
     try:
         data["values"][slot.name] = slot.parse(ctx, text, data["values"])
+    except Incomplete as incomplete:
+        return Reply.say(str(incomplete))
     except Invalid as invalid:
         return Reply.say(_on_invalid(ctx, form, slot, text, str(invalid)))
     data["fails"] = 0
@@ -174,8 +181,11 @@ def _ask(ctx: Context, form: Form, step: str, with_choices: bool) -> str:
 
 
 def _on_invalid(ctx: Context, form: Form, slot: Slot, text: str, why: str) -> str:
-    match = ctx.knowledge.match(text)
-    if match.outcome == "answer":
+    match = ctx.knowledge.match(text) if looks_like_question(text) else None
+    if match is not None and match.outcome == "answer":
+        if not form.keep_on_question:
+            close(ctx)
+            return match.candidates[0].answer
         # A question in the middle of a form: answer it, then ask the same slot again.
         return _join(match.candidates[0].answer, "——\n" + _ask(ctx, form, slot.name, slot.show_choices))
     data = ctx.conversation.data

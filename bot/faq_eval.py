@@ -8,10 +8,22 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from sqlalchemy import select
 
 from bot import texts
+from bot.models import HandoffRequest, User
 
 OUTCOMES = ("right", "clarify", "wrong", "unknown", "service")
+# A question may rightly start a conversation instead of getting the FAQ text: these are the
+# FAQ topics (the id's first part) each conversation stands for. Eligibility checks are
+# "eligibility_<topic>". Anything else that takes a question counts as a wrong answer.
+SERVICE_TOPICS = {
+    "report": {"report", "grid"},
+    "booking": {"proxy", "pension", "medins", "disability", "residence", "birth", "employment",
+                "unemployment", "tekun", "gaoling", "dibao"},
+    "enroll": {"taiji", "yangge", "classes"},
+    "handoff": {"general.human"},
+}
 
 
 @dataclass
@@ -27,7 +39,7 @@ class Report:
 
     @property
     def top1(self) -> float:
-        return self.rate(self.on_topic, "right")
+        return self.rate(self.on_topic, "right", "service")
 
     @property
     def rejection(self) -> float:
@@ -41,9 +53,10 @@ class Report:
         on, off = sum(self.on_topic.values()), sum(self.off_topic.values())
         return [
             f"on-topic questions:  {on}",
-            f"  top-1 accuracy     {self.top1:6.1%}",
+            f"  top-1 accuracy     {self.top1:6.1%}  (FAQ answer {self.rate(self.on_topic, 'right'):.1%}"
+            f" + the right conversation started {self.rate(self.on_topic, 'service'):.1%})",
             f"  clarification      {self.rate(self.on_topic, 'clarify'):6.1%}",
-            f"  wrong answer       {self.rate(self.on_topic, 'wrong', 'service'):6.1%}",
+            f"  wrong answer       {self.rate(self.on_topic, 'wrong'):6.1%}",
             f"  don't know         {self.rate(self.on_topic, 'unknown'):6.1%}",
             f"off-topic questions: {off}",
             f"  rejected (人工)    {self.rejection:6.1%}",
@@ -85,22 +98,39 @@ def evaluate(questions: list[tuple[str, set[str]]], config: dict[str, Any] | Non
             response = client.post(signed.url, data=signed.body, content_type="text/xml")
             report.latencies_ms.append((time.perf_counter() - start) * 1000)
             reply = side.read_reply(response.data).get("Content", "")
-            outcome = _outcome(reply, expected, by_answer)
+            outcome = _outcome(reply, expected, by_answer, _service(assistant, f"eval-{number}"))
             (report.on_topic if expected else report.off_topic)[outcome] += 1
-            if (expected and outcome != "right") or (not expected and outcome != "unknown"):
+            if (expected and outcome not in ("right", "service")) or (not expected and outcome != "unknown"):
                 report.misses.append(f"{outcome:<8} {question}  (expected {', '.join(sorted(expected)) or 'none'})")
         assistant.db.dispose()
     return report
 
 
-def _outcome(reply: str, expected: set[str], by_answer: dict[str, set[str]]) -> str:
+def _service(assistant: Any, openid: str) -> str | None:
+    """Which conversation the question started, if any (a form's name, or a person)."""
+    with assistant.db.transaction() as session:
+        user = session.scalars(select(User).where(User.openid == openid)).first()
+        if user is None:
+            return None
+        if session.scalars(select(HandoffRequest.id).where(HandoffRequest.user_id == user.id)).first():
+            return "handoff"
+        state = user.conversation.state if user.conversation else None
+        return state.split(".", 1)[0] if state else None
+
+
+def _outcome(reply: str, expected: set[str], by_answer: dict[str, set[str]], service: str | None) -> str:
     if reply.startswith(texts.NOT_FOUND[:8]):
         return "unknown"
     if reply.startswith(texts.CLARIFY):
         return "clarify"
-    answered = by_answer.get(reply)
-    if answered is None:
-        return "service"  # a form or another feature took the question
-    return "right" if answered & expected else "wrong"
+    answered = by_answer.get(reply) or next(
+        (ids for answer, ids in by_answer.items() if reply.startswith(answer)), None)
+    if answered is not None:
+        return "right" if answered & expected else "wrong"
+    if service is None:
+        return "wrong"  # some other text: not the answer the question expected
+    topics = SERVICE_TOPICS.get(service, {service.removeprefix("eligibility_")})
+    took_it = any(e in topics or e.split(".", 1)[0] in topics for e in expected)
+    return "service" if took_it else "wrong"
 
 

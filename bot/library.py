@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.knowledge import Knowledge, KnowledgeError, load_knowledge
+from bot.knowledge import Knowledge, KnowledgeError, Rules, load_knowledge, load_rules
 from bot.knowledge.calendar import Calendar, load_calendar
 from bot.knowledge.catalog import Catalog, DataError, load_catalog
 from bot.knowledge.services import Services, load_services
@@ -22,12 +22,14 @@ class Snapshot:
     catalog: Catalog
     calendar: Calendar
     services: Services
+    rules: Rules
 
 
 def load_snapshot(faq_dir: Path) -> Snapshot:
     services = load_services(faq_dir)
-    return Snapshot(load_knowledge(faq_dir), load_catalog(faq_dir), load_calendar(faq_dir, services.classes),
-                    services)
+    knowledge = load_knowledge(faq_dir)
+    return Snapshot(knowledge, load_catalog(faq_dir), load_calendar(faq_dir, services.classes), services,
+                    load_rules(faq_dir / "eligibility.yaml", knowledge.normalize))
 
 
 class Library:

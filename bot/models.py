@@ -109,6 +109,7 @@ class ProcessedMessage(Base):
     __tablename__ = "processed_messages"
 
     key: Mapped[str] = mapped_column(String(160), primary_key=True)
+    openid: Mapped[str | None] = mapped_column(String(64), index=True)  # so 删除我的信息 reaches cached replies
     reply: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     finished_at: Mapped[datetime | None]

@@ -5,16 +5,45 @@ from collections.abc import Callable
 
 from bot import dialog, texts
 from bot.context import Context
-from bot.handlers import faq, handoff, menu, welcome
+from bot.handlers import (
+    booking,
+    classes,
+    eligibility,
+    faq,
+    handoff,
+    menu,
+    privacy,
+    report,
+    staff,
+    subscription,
+    welcome,
+)
 from bot.message import Message, Reply
 from bot.models import Attachment
 from bot.words import CANCEL, HANDOFF, MENU, MORE, command_word, said
 
-TextHandler = Callable[[Context, str], Reply]
+TextHandler = Callable[[Context, str], Reply | None]  # None: not for this sender, go on to the FAQ
 
 # Intent name → handler; the words that trigger each intent live in faq/intents.yaml.
 INTENTS: dict[str, TextHandler] = {
     "ask": menu.ask_anything,
+    "forget_me": privacy.forget_me,
+    "booking": booking.start,
+    "my_bookings": booking.my_bookings,
+    "booking_cancel": booking.cancel,
+    "booking_move": booking.move,
+    "report": report.start,
+    "my_reports": report.my_reports,
+    "rate_ticket": report.rate,
+    "enroll": classes.start,
+    "my_classes": classes.my_classes,
+    "class_cancel": classes.cancel,
+    "announce": staff.start_announcement,
+    "announcement_report": staff.announcement_report,
+    "rain": staff.rain,
+    "subscribe": subscription.subscribe,
+    "my_subscriptions": subscription.my_subscriptions,
+    "unsubscribe": subscription.unsubscribe,
 }
 
 
@@ -66,7 +95,7 @@ def route_text(ctx: Context, text: str, from_menu: bool = False) -> Reply:
         dialog.close(ctx)
         ctx.notices.append(texts.FORM_MENU_LEFT)
     ctx.conversation.data["last_text"] = text
-    for route in (dialog.handle, _intent, faq.answer):
+    for route in (dialog.handle, _intent, eligibility.start, faq.answer):
         reply = route(ctx, text)
         if reply is not None:
             return reply

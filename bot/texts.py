@@ -23,9 +23,11 @@ STAFF_HOURS = "工作时间：{hours}"
 FORM_EXPIRED = "您之前办的事太久没有回复，已经关掉了，需要的话请重新开始。"
 FORM_CANCELLED = "好的，已经取消了。回复“菜单”看看我能做什么。"
 FORM_MENU_LEFT = "已退出刚才办的事。"
+ELIGIBILITY_CHECK = "帮您看看{title}的条件。"
+ELIGIBILITY_CHECK_OFFER = "想具体看看您家的情况，请回答（不需要就直接问别的）："
 
 # --- resident services: bookings, problem reports, classes, personal data ---------------
-CONSENT_NOTICE = "您的姓名和电话只用来办这件事时联系您，回复“删除我的信息”随时可以删除。"
+CONSENT_NOTICE = "姓名和电话只用来联系您办事，下次不用再填；回复“删除我的信息”随时可以删除。"
 ASK_NAME = "请问您的姓名？"
 ASK_NAME_AGAIN = "请告诉我您的姓名，比如“张三”。"
 ASK_PHONE = "请问您的手机号？"
@@ -43,10 +45,12 @@ BOOKING_DAY_CLOSED = "{day}不开放预约（周末和节假日不约），请�
 BOOKING_DAY_OUT_OF_RANGE = "只能约最近{count}个工作日（{first}到{last}），请换一天。"
 BOOKING_SLOT_FULL = "{slot}已经约满了，请换个时间。"
 BOOKING_SLOT_JUST_TAKEN = "刚才这个时间被别人约满了，请换个时间。"
-BOOKING_NONE_FREE = "最近{count}个工作日都约满了。可以把材料直接交到社区服务中心，工作人员帮您代办。回复“人工”联系工作人员。"
+BOOKING_NONE_FREE = ("最近{count}个工作日都约满了。可以把材料直接交到社区服务中心，工作人员帮您代办。"
+                     "回复“人工”联系工作人员。")
 BOOKING_DONE = ("预约成功！预约号：{number}\n{slot}（{hours}）到{place}，报预约号就行。\n要带：{documents}。\n"
                 "前一天晚上会提醒您。要改时间回复“改约”，不去了回复“取消预约”。")
-BOOKING_REMINDER = "提醒：您预约了明天{slot}（{hours}）到{place}办{item}，预约号{number}。请带：{documents}。不去了请回复“取消预约”。"
+BOOKING_REMINDER = ("提醒：您预约了明天{slot}（{hours}）到{place}办{item}，预约号{number}。"
+                    "请带：{documents}。不去了请回复“取消预约”。")
 BOOKING_NONE = "您现在没有预约。回复“预约”可以预约代办。"
 BOOKING_LIST = "您的预约："
 BOOKING_LIST_FOOTER = "要改时间回复“改约”，不去了回复“取消预约”。"
@@ -108,7 +112,6 @@ SUBSCRIBED = "好了，已为您订阅“{name}”。活动前会在这里提醒
 ALREADY_SUBSCRIBED = "您已经订阅过“{name}”了，活动前会提醒您。"
 UNSUBSCRIBED = "好的，已退订“{name}”，以后不再提醒。"
 NOT_SUBSCRIBED = "您没有订阅“{name}”。"
-CHOOSE_TOPIC = "可以订阅这些活动提醒："
 MY_SUBSCRIPTIONS = "您订阅了：{names}。"
 NO_SUBSCRIPTIONS = "您还没有订阅活动提醒。"
 CHOOSE_UNSUBSCRIBE = "要退订哪一个？"

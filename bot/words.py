@@ -11,6 +11,7 @@ CONFIRM = {"确认", "确定", "对", "是", "是的", "对的", "好", "好的"
 BACK = {"返回", "上一步", "回去", "退回", "后退"}
 HELP = {"帮助", "怎么弄", "不会", "不懂"}
 
+_QUESTION = re.compile(r"[?？吗么呢啥哪几谁]|什么|怎么|咋|多少|多久|好久|能不能|可不可以|有没有|是不是|要不要|[不没]$")
 _PUNCTUATION = re.compile(r"[\s，。！？、,.!?~～…：:；;“”\"'（）()]+")
 _PARTICLES = "啊吧呀嘛噻哦哈了"
 
@@ -24,3 +25,8 @@ def said(text: str, words: set[str]) -> bool:
     """A command word, also with punctuation or a trailing particle: 人工嘛, 取消吧, 算了。"""
     word = command_word(text)
     return word in words or word.rstrip(_PARTICLES) in words
+
+
+def looks_like_question(text: str) -> bool:
+    """A question, not an answer to one: only questions may jump out of a form to the FAQ."""
+    return bool(_QUESTION.search(command_word(text)))

@@ -143,3 +143,20 @@ def converse(resident: Resident, transcript: list[tuple[str, str | list[str]]]) 
         answer = resident.says(said)
         for part in [expected] if isinstance(expected, str) else expected:
             assert part in answer, f"after {said!r} expected {part!r} in:\n{answer}"
+
+
+def all_at_once(residents: list[Resident], text: str) -> list[str]:
+    """Each resident sends `text` at the same instant (one thread each); their answers, in order."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    signed = [r.side.text(r.openid, text) for r in residents]
+    barrier = threading.Barrier(len(residents))
+
+    def send(pair: tuple[Resident, SignedRequest]) -> str:
+        resident, request = pair
+        barrier.wait()
+        return resident.post(request).get("Content", "")
+
+    with ThreadPoolExecutor(len(residents)) as pool:
+        return list(pool.map(send, zip(residents, signed, strict=True)))

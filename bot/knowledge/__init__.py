@@ -1,7 +1,17 @@
 """Community knowledge: FAQ matcher and eligibility rules (pure, no web or database)."""
 
+from .eligibility import Question, Rules, Verdict, load_rules
 from .faq import Entry, Knowledge, KnowledgeError, KnowledgeStore, Match, load_knowledge
 
 __all__ = [
-    "Entry", "Knowledge", "KnowledgeError", "KnowledgeStore", "Match", "load_knowledge",
+    "Entry",
+    "Knowledge",
+    "KnowledgeError",
+    "KnowledgeStore",
+    "Match",
+    "Question",
+    "Rules",
+    "Verdict",
+    "load_knowledge",
+    "load_rules",
 ]

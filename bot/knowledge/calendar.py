@@ -175,7 +175,8 @@ def _event(raw: Any, where: str, topics: set[str]) -> Event:
         if "hours_before" in item:
             reminders.append(Remind(hours_before=float(item["hours_before"])))
         elif "days_before" in item and "at" in item:
-            reminders.append(Remind(days_before=int(item["days_before"]), at=_time(item["at"], f"{where}.remind[{i}].at")))
+            at = _time(item["at"], f"{where}.remind[{i}].at")
+            reminders.append(Remind(days_before=int(item["days_before"]), at=at))
         else:
             raise DataError(f"{where}.remind[{i}]: give hours_before, or days_before with at")
     topic = raw.get("topic")
@@ -194,7 +195,8 @@ def _event(raw: Any, where: str, topics: set[str]) -> Event:
 
 def load_calendar(faq_dir: Path, classes: tuple[ClassInfo, ...]) -> Calendar:
     """`classes` come from faq/classes.yaml; events.yaml adds only their machine-readable times."""
-    events_path, staff_path, audiences_path = faq_dir / "events.yaml", faq_dir / "staff.yaml", faq_dir / "audiences.yaml"
+    events_path, staff_path = faq_dir / "events.yaml", faq_dir / "staff.yaml"
+    audiences_path = faq_dir / "audiences.yaml"
     data = require(read_yaml(events_path), dict, str(events_path))
     topics = tuple(
         Topic(id=require(str(t.get("id", "")), str, f"{events_path}: topics[{i}].id"),
@@ -219,10 +221,10 @@ def load_calendar(faq_dir: Path, classes: tuple[ClassInfo, ...]) -> Calendar:
             start=_time(raw.get("time"), f"{where}.time"), remind_at=_time(raw.get("remind_at"), f"{where}.remind_at"),
         )
     staff_data = require(read_yaml(staff_path), dict, str(staff_path))
-    staff = {
-        require(s.get("openid"), str, f"{staff_path}: staff[{i}].openid"): require(s.get("name"), str, f"{staff_path}: staff[{i}].name")
-        for i, s in enumerate(require(staff_data.get("staff"), list, f"{staff_path}: staff"))
-    }
+    staff = {}
+    for i, person in enumerate(require(staff_data.get("staff"), list, f"{staff_path}: staff")):
+        where = f"{staff_path}: staff[{i}]"
+        staff[require(person.get("openid"), str, f"{where}.openid")] = require(person.get("name"), str, f"{where}.name")
     audiences = require(read_yaml(audiences_path), dict, str(audiences_path))
     tags: dict[str, int | None] = {}
     for name, raw in require(audiences.get("tags"), dict, f"{audiences_path}: tags").items():

@@ -19,9 +19,16 @@ from .loader import load_entries, load_lexicon
 from .matcher import Index, Settings
 from .model import Entry, KnowledgeError, Match
 from .normalize import Lexicon, Normalizer
+from .phonetic import codes
+from .segment import Segmenter
 
 __all__ = [
-    "Entry", "Match", "KnowledgeError", "Knowledge", "KnowledgeStore", "load_knowledge",
+    "Entry",
+    "Knowledge",
+    "KnowledgeError",
+    "KnowledgeStore",
+    "Match",
+    "load_knowledge",
 ]
 
 log = logging.getLogger(__name__)
@@ -34,8 +41,12 @@ class Knowledge:
         self, entries: list[Entry], lexicon: Lexicon, settings: Settings | None = None
     ) -> None:
         self.lexicon = lexicon
-        self._normalizer = Normalizer(lexicon)
-        self._index = Index(entries, lexicon, self._normalizer, settings)
+        base = Normalizer(lexicon)
+        domain = {base(w) for w in lexicon.domain_words} - {""}
+        domain |= {base(w) for w in lexicon.concepts} - {""}  # concept names stay whole words
+        segmenter = Segmenter(domain)
+        self._normalizer = Normalizer(lexicon, _sound_words(entries, lexicon, base, segmenter))
+        self._index = Index(entries, lexicon, self._normalizer, segmenter, settings)
         self.entries: Mapping[str, Entry] = MappingProxyType({e.id: e for e in entries})
 
     def match(self, text: str) -> Match:
@@ -49,6 +60,35 @@ class Knowledge:
         """Best entries with their scores, for staff tooling and tuning."""
         _, scored = self._index.score_all(text)
         return [(self._index.entries[ei], round(sc, 1)) for sc, ei in scored[:limit]]
+
+
+def _sound_words(
+    entries: list[Entry], lexicon: Lexicon, base: Normalizer, segmenter: Segmenter
+) -> dict[str, str]:
+    """Words of three or more characters the community uses, by their sound-alike codes, so
+    that a homophone typo of one of them is read as the word (see ``Normalizer``)."""
+    targets: dict[str, str] = {}  # written form (folded, not yet normalised) → word
+    for key, value in lexicon.replacements.items():
+        if value and len(key) >= 3:
+            targets.setdefault(base.fold(key), value)
+    for word in lexicon.domain_words:
+        targets.setdefault(base.fold(word), word)
+    for entry in entries:
+        for question in entry.questions:
+            for token in segmenter.cut(base(question)):
+                targets.setdefault(token, token)
+    by_code: dict[str, str] = {}
+    ambiguous: set[str] = set()
+    for written, word in targets.items():
+        if len(written) < 3 or not word:
+            continue
+        code = codes(written)
+        if code in by_code and by_code[code] != word:
+            ambiguous.add(code)  # two different words sound alike: correct neither
+        by_code[code] = word
+    for code in ambiguous:
+        del by_code[code]
+    return by_code
 
 
 def load_knowledge(faq_dir: Path, settings: Settings | None = None) -> Knowledge:

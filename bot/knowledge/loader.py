@@ -16,12 +16,12 @@ import yaml
 from .model import MAX_ANSWER_CHARS, Entry, KnowledgeError
 from .normalize import Lexicon, build_replacements
 
-__all__ = ["load_entries", "load_lexicon", "display_path", "knowledge_files", "read_yaml"]
+__all__ = ["display_path", "knowledge_files", "load_entries", "load_lexicon", "read_yaml"]
 
 ENTRY_KEYS = ("id", "questions", "answer")
 LEXICON_KEYS = (
     "dialect", "aliases", "fillers", "particles", "final_particles",
-    "generic", "domain_words", "off_topic",
+    "generic", "domain_words", "off_topic", "concepts", "aspects",
 )
 
 
@@ -167,6 +167,7 @@ def load_lexicon(faq_dir: Path) -> Lexicon:
     lists: dict[str, list[str]] = {}
     dialect: dict[str, str] = {}
     aliases: dict[str, list[str]] = {}
+    groups: dict[str, dict[str, list[str]]] = {"concepts": {}, "aspects": {}}
     for key, knode, vnode in _pairs(root, shown):
         if key not in LEXICON_KEYS:
             raise KnowledgeError(
@@ -187,6 +188,11 @@ def load_lexicon(faq_dir: Path) -> Lexicon:
                 raise KnowledgeError(f"{shown}:{_line(vnode)}: aliases must map name → [aliases]")
             for canon, _cknode, anode in _pairs(vnode, shown):
                 aliases[canon] = _text_list(anode, shown, f"aliases of {canon}")
+        elif key in groups:
+            if not isinstance(vnode, yaml.MappingNode):
+                raise KnowledgeError(f"{shown}:{_line(vnode)}: {key} must map name → [words]")
+            for name, _nknode, wnode in _pairs(vnode, shown):
+                groups[key][name] = _text_list(wnode, shown, f"{key} of {name}")
         else:
             lists[key] = _text_list(vnode, shown, key)
     # A word listed twice with different meanings is a staff mistake worth reporting.
@@ -211,4 +217,6 @@ def load_lexicon(faq_dir: Path) -> Lexicon:
         generic=frozenset(lists.get("generic", [])),
         domain_words=frozenset(domain),
         off_topic=frozenset(lists.get("off_topic", [])),
+        concepts={k: tuple(v) for k, v in groups["concepts"].items()},
+        aspects={k: tuple(v) for k, v in groups["aspects"].items()},
     )

@@ -1,26 +1,36 @@
 """FAQ index and matcher.
 
-For every phrasing the index keeps its normalised text, its sound-alike codes (see
-``phonetic``) and its words (jieba). A question is scored against a short list of candidate
-phrasings found through an inverted index of sound-alike bigrams, on three channels:
+Every phrasing is kept as its normalised text, its sound-alike codes (``phonetic``) and its
+words (jieba). A question is compared with a short list of candidate phrasings, found
+through an inverted index of sound-alike bigrams, on three *surface* channels:
 
 * characters: rapidfuzz similarity of the normalised texts;
-* sound: the same on the sound-alike codes, so 幼耳园 = 幼儿园 and 居主证 = 居住证;
-* words: IDF-weighted overlap of the words (compared by sound).
+* sound: the same on the sound-alike codes (幼耳园 = 幼儿园, 居主证 = 居住证);
+* words: IDF-weighted overlap of the words, words compared by sound.
 
-The entry's score is the best fused score over its phrasings, multiplied by a topic gate:
-the *content* of the question (its words minus generic ones such as 几点 开门 在哪里) must be
-covered by the entry's own vocabulary (its questions, and with less weight its answer).
-Content the whole FAQ has never heard of (银行, 驾照, 火车站 …) weighs the most, so a question
-about something else is not answered on the strength of 几点开门 alone, without any list of
-off-topic nouns. The lexicon may still name off-topic words; they count as twice as foreign.
+An entry's surface score is the best over its phrasings. Two *vocabulary* measures then
+decide whether the entry is really about what was asked:
+
+* coverage: the share of the question's content (its words minus generic ones such as 几点
+  开门 在哪里, weighted by how telling each word is) that the entry's vocabulary — its
+  questions, and with less credit its answer — contains. A word no entry knows weighs the
+  most, so a question about something the community does not handle (银行, 驾照, 火车站 …)
+  is not answered on the strength of 几点开门 alone, without a list of off-topic nouns.
+  It gates the score, and the same measure counting generic words too is a channel.
+* substitution: when the question has content the entry lacks *and* the entry's best
+  phrasing has content the question lacks (小学 for 幼儿园), the score is lowered.
+
+The weights were tuned on the development set (``tests/data/faq_dev.yaml``) with a small
+grid; the optimum is flat, so they are rounded, not squeezed.
 """
 
 from __future__ import annotations
 
+import heapq
 import math
+import re
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -30,34 +40,108 @@ from .normalize import Lexicon, Normalizer
 from .phonetic import codes
 from .segment import Segmenter
 
-__all__ = ["Index", "Analysis", "Settings"]
+__all__ = ["Analysis", "Index", "Settings"]
+
+Words = list[tuple[list[str], float]]  # content words: (sound-alike units, weight)
+MAX_FAMILY = 40  # entries sharing an id prefix (kindergarten.*) count as a family up to this
+MAX_QUESTION_CHARS = 500  # a pasted essay is not a question; keeps the worst case ~3 ms
 
 
 @dataclass(frozen=True)
 class Settings:
-    answer_threshold: float = 62.0  # best score needed to answer outright
-    answer_margin: float = 7.0  # … and its lead over the next entry
-    clarify_threshold: float = 48.0  # below this nothing is offered
-    clarify_window: float = 12.0  # entries this close to the best are offered as choices
+    answer_threshold: float = 42.0  # best score needed to answer (or to offer choices)
+    answer_margin: float = 2.0  # lead over the next entry needed to answer outright
+    clarify_window: float = 6.0  # entries this close to the best are offered as choices
+    content_free_threshold: float = 56.0  # a question that names no topic at all (几点开门)
+    content_free_margin: float = 8.0  # … needs this score, and this lead to be answered
     candidates: int = 80  # phrasings scored in full per question
+    answer_candidates: bool = True  # an answer's words also make its entry a candidate
+    # surface channels of one phrasing (relative weights)
     w_char: float = 0.25
-    w_sound: float = 0.35
-    w_words: float = 0.40
-    generic_weight: float = 0.25  # weight of a generic word in the word channel
-    answer_vocab_credit: float = 0.5  # content found only in the answer counts this much
-    gate_full: float = 0.6  # coverage from which the gate no longer penalises
-    gate_power: float = 1.5
+    w_sound: float = 0.1
+    w_words: float = 0.4
+    # entry score: surface vs. all-words coverage (relative weights)
+    w_surface: float = 0.6
+    w_vocab: float = 0.4
+    generic_weight: float = 0.3  # a generic word counts this much in the words channel
+    vocab_generic_weight: float = 0.8  # … and this much in the all-words coverage
+    answer_vocab_credit: float = 0.8  # content found only in the answer counts this much
+    gate_full: float = 0.4  # content coverage from which the gate no longer penalises
+    gate_power: float = 2.0
+    substitution_penalty: float = 0.5
+    # aspect (hours, where, fee …): an entry whose phrasings never ask what the question asks
+    # keeps this share of its score at worst; an entry with no aspect at all counts as half.
+    aspect_penalty: float = 0.4
+    # content found only in the phrasings of the entry's family (ids with the same prefix:
+    # kindergarten.age, kindergarten.fee …: the same place or service) counts this much
+    family_vocab_credit: float = 0.3
+    aspect_neutral: float = 0.5
+    # topic: the community's names (places, services, concepts) that most of an entry's
+    # phrasings mention; a question naming none of them loses up to this share of the score
+    topic_penalty: float = 0.2
+    topic_share: float = 0.5  # a name in this share of the phrasings is the entry's topic
+    unseen_factor: float = 1.0  # weight of a content word no entry knows, relative to IDF
 
 
 @dataclass
 class Analysis:
     """A text as the matcher sees it."""
 
-    normalized: str
+    normalized: str  # after the matcher's concept words (灯不亮 → 路灯)
     codes: str
     tokens: list[str]  # words of the normalised text
     token_codes: list[str]
     generic_mask: list[bool]  # per token: says nothing about the topic
+    plain: str = ""  # the shared normalisation (what ``Knowledge.normalize`` returns)
+    aspects: frozenset[str] = frozenset()  # what is asked: hours, where, fee …
+
+    @property
+    def has_content(self) -> bool:
+        return not all(self.generic_mask)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """Why an entry scored what it did (for staff tooling, tests and tuning)."""
+
+    entry: int
+    score: float
+    surface: float
+    coverage: float
+    vocab: float
+    reverse: float
+    exact: bool
+    aspect: float = 1.0  # agreement of what is asked (hours, where …) with the entry's phrasings
+    base: float = -1.0  # the score before the aspect adjustment (-1: none was made)
+
+    @property
+    def confidence(self) -> float:
+        """How sure the question is about this entry's topic at all (aspect aside)."""
+        return self.score if self.base < 0 else self.base
+
+
+def _family(entry_id: str) -> str:
+    """``kindergarten`` for ``kindergarten.age``: entries about the same place or service."""
+    return entry_id.rsplit(".", 1)[0] if "." in entry_id else entry_id
+
+
+# A number names something when a counted place follows it: 第2网格, 文笔村3组, 5号楼.
+_NUMBERED = frozenset(("组", "网格", "号楼", "栋", "单元", "楼", "层", "号"))
+
+
+def _join_numbered(tokens: list[str]) -> list[str]:
+    if not any(t.isdigit() for t in tokens):
+        return tokens
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        if tokens[i].isdigit() and i + 1 < len(tokens) and tokens[i + 1] in _NUMBERED:
+            out.append(tokens[i] + tokens[i + 1])
+            i += 2
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
 
 
 def _bigrams(s: str) -> list[str]:
@@ -70,17 +154,34 @@ class Index:
         entries: Sequence[Entry],
         lexicon: Lexicon,
         normalizer: Normalizer,
+        segmenter: Segmenter,
         settings: Settings | None = None,
     ) -> None:
         self.settings = settings or Settings()
         self.normalize = normalizer
         self.entries = list(entries)
-        domain = {normalizer(w) for w in lexicon.domain_words} - {""}
-        self.segmenter = Segmenter(domain)
+        self.segmenter = segmenter
         self.generic = {normalizer.fold(w) for w in lexicon.generic} | {
             normalizer(w) for w in lexicon.generic
         }
         self.generic.discard("")
+        self._generic_cache: dict[str, bool] = {}
+        phrases = sorted((g for g in self.generic if len(g) >= 2), key=lambda g: (-len(g), g))
+        self._generic_re = re.compile("|".join(map(re.escape, phrases))) if phrases else None
+        self._concept_re, self._concepts = self._concept_table(lexicon, normalizer)
+        self._aspect_cues: list[tuple[str, tuple[str, ...]]] = []
+        for aspect, cues in lexicon.aspects.items():
+            forms: set[str] = set()
+            for cue in cues:
+                plain = normalizer(cue)
+                forms.update(f for f in (plain, self._rewrite(plain), normalizer.fold(cue)) if f)
+            if forms:
+                self._aspect_cues.append((aspect, tuple(sorted(forms))))
+        names = {self._rewrite(normalizer(w)) for w in lexicon.domain_words}
+        names |= {self._rewrite(normalizer(w)) for w in lexicon.concepts}
+        names = {n for n in names if len(n) >= 2 and not self._generic_word(n)}
+        ordered = sorted(names, key=lambda n: (-len(n), n))
+        self._topic_re = re.compile("|".join(map(re.escape, ordered))) if ordered else None
         self._off_topic_units: set[str] = set()
         for word in lexicon.off_topic:
             c = codes(normalizer(word))
@@ -90,23 +191,33 @@ class Index:
         self.p_entry: list[int] = []
         self.p_norm: list[str] = []
         self.p_codes: list[str] = []
-        self.p_tokens: list[dict[str, float]] = []  # token code → weight, filled after IDF
+        self.p_units: list[tuple[dict[str, float], float]] = []  # content, once IDF is known
+        self.p_tokens: list[dict[str, float]] = []  # token code → weight, likewise
         self.p_weight: list[float] = []
         self.exact: dict[str, int] = {}  # normalised phrasing → entry index
         self.exact_codes: dict[str, int] = {}
 
         p_analyses: list[Analysis] = []
-        entry_q_units: list[set[str]] = []
-        entry_a_units: list[set[str]] = []
+        self.entry_aspects: list[dict[str, float]] = []
+        self.entry_topics: list[frozenset[str]] = []
+        self.entry_q_units: list[frozenset[str]] = []
+        self.entry_a_units: list[frozenset[str]] = []
         tok_df: Counter[str] = Counter()
+        aspect_df: Counter[str] = Counter()
         unit_df: Counter[str] = Counter()
         for ei, entry in enumerate(self.entries):
             q_units: set[str] = set()
             q_toks: set[str] = set()
+            aspect_count: Counter[str] = Counter()
+            topic_count: Counter[str] = Counter()
+            n_phrasings = 0
             for question in entry.questions:
                 a = self.analyze(question)
                 if not a.normalized:
                     continue
+                aspect_count.update(a.aspects)
+                topic_count.update(self.topics(a.normalized))
+                n_phrasings += 1
                 self.p_entry.append(ei)
                 self.p_norm.append(a.normalized)
                 self.p_codes.append(a.codes)
@@ -115,21 +226,37 @@ class Index:
                 self.exact_codes.setdefault(a.codes, ei)
                 q_units |= self._vocab_units(a)
                 q_toks |= set(a.token_codes)
+            share = self.settings.topic_share * n_phrasings
+            self.entry_topics.append(frozenset(t for t, c in topic_count.items() if c >= share))
+            top = max(aspect_count.values(), default=0)
+            self.entry_aspects.append({k: v / top for k, v in aspect_count.items()})
+            aspect_df.update(aspect_count.keys())
             a_units = self._vocab_units(self.analyze(entry.answer)) - q_units
-            entry_q_units.append(q_units)
-            entry_a_units.append(a_units)
+            self.entry_q_units.append(frozenset(q_units))
+            self.entry_a_units.append(frozenset(a_units))
             unit_df.update(q_units | a_units)
             tok_df.update(q_toks)
-        self.entry_q_units = entry_q_units
-        self.entry_a_units = entry_a_units
 
+        # Vocabulary of each family of entries (one shared set per family, not per entry).
+        # A "family" of hundreds of entries (ids without a topic prefix) says nothing.
+        members: dict[str, list[int]] = defaultdict(list)
+        for ei, entry in enumerate(self.entries):
+            members[_family(entry.id)].append(ei)
+        self.entry_family: list[frozenset[str]] = [frozenset()] * len(self.entries)
+        for group in members.values():
+            if 1 < len(group) <= MAX_FAMILY:
+                vocab = frozenset().union(*(self.entry_q_units[ei] for ei in group))
+                for ei in group:
+                    self.entry_family[ei] = vocab
         n = max(1, len(self.entries))
-        self._n = n
+        # An aspect most entries are asked about (what, how) tells less than a rare one (fee).
+        self.aspect_idf = {k: math.log((n + 1) / (df + 0.5)) for k, df in aspect_df.items()}
         self.unit_idf = {u: math.log((n + 1) / (df + 0.5)) for u, df in unit_df.items()}
         self.unit_idf_unseen = math.log((n + 1) / 0.5)
         self.tok_idf = {t: math.log((n + 1) / (df + 0.5)) + 0.5 for t, df in tok_df.items()}
         self.tok_idf_unseen = math.log((n + 1) / 0.5) + 0.5
         for a in p_analyses:
+            self.p_units.append(self.unit_weights(self._content_words(a)))
             weights = self._token_weights(a)
             self.p_tokens.append(weights)
             self.p_weight.append(sum(weights.values()))
@@ -138,62 +265,193 @@ class Index:
         for pid, c in enumerate(self.p_codes):
             for bg in set(_bigrams(c)) or {c}:
                 postings[bg].append(pid)
+        if self.settings.answer_candidates:
+            # Words only the answer has (承诺时限, 敬老院) find the entry too, through its
+            # first phrasing.
+            first: dict[int, int] = {}
+            for pid, ei in enumerate(self.p_entry):
+                first.setdefault(ei, pid)
+            for ei, units in enumerate(self.entry_a_units):
+                if ei in first:
+                    for u in units:
+                        if len(u) == 2:
+                            postings[u].append(first[ei])
         self.postings = dict(postings)
+        # A bigram in more phrasings than this says little and costs a lot: skipped when
+        # looking for candidates (unless nothing else is left).
         self._skip_df = max(200, len(self.p_codes) // 10)
 
     # -- analysis ---------------------------------------------------------------------------
+    @staticmethod
+    def _concept_table(
+        lexicon: Lexicon, normalizer: Normalizer
+    ) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+        """Concept words → their concept name, one longest-first pass like the lexicon's.
+
+        The community's own names (domain words, place names) map to themselves first, so a
+        concept word inside one (调解 in 人民调解委员会) is left alone."""
+        table: dict[str, str] = {}
+        if not lexicon.concepts:
+            return None, table
+        for word in lexicon.domain_words:
+            form = normalizer(word)
+            if len(form) >= 2:
+                table[form] = form
+        for name, words in lexicon.concepts.items():
+            canon = normalizer(name) or name
+            table[canon] = canon
+            for word in words:
+                for form in (normalizer.fold(word), normalizer(word)):
+                    if form and form != canon:
+                        table[form] = canon
+        keys = sorted(table, key=lambda k: (-len(k), k))
+        return re.compile("|".join(map(re.escape, keys))), table
+
+    def _rewrite(self, norm: str) -> str:
+        if self._concept_re is None or not norm:
+            return norm
+        table = self._concepts
+        return self._concept_re.sub(lambda m: table[m.group(0)], norm)
+
+    def _generic_word(self, word: str) -> bool:
+        return word in self.generic
+
+    def topics(self, norm: str) -> frozenset[str]:
+        """The community names (places, services, concepts) a normalised text mentions."""
+        if self._topic_re is None:
+            return frozenset()
+        return frozenset(self._topic_re.findall(norm))
+
+    def _aspects(self, *texts: str) -> frozenset[str]:
+        return frozenset(
+            aspect for aspect, cues in self._aspect_cues
+            if any(cue in t for t in texts for cue in cues)
+        )
+
     def analyze(self, text: str) -> Analysis:
-        norm = self.normalize(text)
-        tokens = self.segmenter.cut(norm)
+        plain = self.normalize(text)
+        norm = self._rewrite(plain)
+        tokens = _join_numbered(self.segmenter.cut(norm))
         token_codes = [codes(t) for t in tokens]
-        generic = [t in self.generic or t.isdigit() for t in tokens]
-        return Analysis(norm, "".join(token_codes), tokens, token_codes, generic)
+        generic = [self._is_generic(t) for t in tokens]
+        if self._generic_re is not None and not all(generic):
+            # Generic phrases jieba cut apart (周|几) count too: a token inside one is generic.
+            covered = [False] * len(norm)
+            for m in self._generic_re.finditer(norm):
+                covered[m.start() : m.end()] = [True] * (m.end() - m.start())
+            pos = 0
+            for i, tok in enumerate(tokens):
+                if not generic[i] and all(covered[pos : pos + len(tok)]):
+                    generic[i] = True
+                pos += len(tok)
+        aspects = self._aspects(norm, plain) if self._aspect_cues else frozenset()
+        return Analysis(norm, "".join(token_codes), tokens, token_codes, generic, plain, aspects)
 
-    def _content_runs(self, a: Analysis) -> list[str]:
-        """Code strings of the content of ``a``: adjacent single-character words are joined so
-        that a typo that jieba cut into characters (幼|耳|园) still forms its bigrams."""
-        runs: list[str] = []
-        run = ""
-        for tc, generic in zip(a.token_codes, a.generic_mask):
-            if generic:
-                if run:
-                    runs.append(run)
-                run = ""
-            elif len(tc) == 1:
-                run += tc
-            else:
-                if run:
-                    runs.append(run)
-                    run = ""
-                runs.append(tc)
-        if run:
-            runs.append(run)
-        return runs
+    def _is_generic(self, token: str) -> bool:
+        """A generic word, a number, or a compound of generic words (几点关门 = 几点 + 关门)."""
+        known = self._generic_cache.get(token)
+        if known is None:
+            known = token.isdigit() or self._splits_into_generic(token)
+            if len(self._generic_cache) < 100_000:
+                self._generic_cache[token] = known
+        return known
 
-    def _units_of_runs(self, runs: list[str]) -> list[str]:
-        units: list[str] = []
-        for r in runs:
-            units.extend(_bigrams(r) if len(r) >= 2 else [r])
-        return units
+    def _splits_into_generic(self, token: str) -> bool:
+        ok = [True] + [False] * len(token)  # ok[i]: token[:i] splits into generic words
+        for end in range(1, len(token) + 1):
+            ok[end] = any(ok[start] and token[start:end] in self.generic for start in range(end))
+        return ok[-1]
 
-    def _vocab_units(self, a: Analysis) -> set[str]:
-        """Everything an entry 'knows': all bigrams and characters of its words, content or not."""
-        out: set[str] = set()
-        for tc in a.token_codes:
-            out.update(tc)
-            out.update(_bigrams(tc))
+    def _content_words(self, a: Analysis, generic_factor: float = 0.0) -> Words:
+        """Content words as (sound-alike units, weight); generic words too if generic_factor.
+
+        Adjacent single characters are joined first, so that a typo jieba cut into characters
+        (幼|耳|园) still forms its bigrams. A word's weight is how telling it is: the mean IDF
+        of its units over the entries (a word no entry knows gets the highest) times its
+        part-of-speech weight (things count more than actions, times hardly at all)."""
+        runs: list[tuple[str, float]] = []
+        chars = ""
+        char_weight = 0.0
+        for tok, tc, generic in zip(a.tokens, a.token_codes, a.generic_mask, strict=True):
+            if not generic and len(tc) == 1:
+                chars += tc
+                char_weight = max(char_weight, self.segmenter.topic_weight(tok))
+                continue
+            if chars:
+                runs.append((chars, char_weight))
+                chars, char_weight = "", 0.0
+            if not generic:
+                runs.append((tc, self.segmenter.topic_weight(tok)))
+            elif generic_factor > 0 and not tok.isdigit():
+                runs.append((tc, generic_factor))
+        if chars:
+            runs.append((chars, char_weight))
+        words: Words = []
+        idf = self.unit_idf
+        unseen = self.unit_idf_unseen
+        unseen_factor = self.settings.unseen_factor
+        for run, pos_weight in runs:
+            units = _bigrams(run) if len(run) >= 2 else [run]
+            w = sum(idf.get(u, unseen) for u in units) / len(units)
+            if any(u in self._off_topic_units for u in units):
+                w *= 2
+            elif all(u not in idf for u in units):
+                w *= unseen_factor  # a word no entry knows: a new way of saying, or off topic
+            words.append((units, w * pos_weight))
+        return words
+
+    @staticmethod
+    def _vocab_units(a: Analysis) -> set[str]:
+        """Everything a text 'knows': all sound-alike bigrams and characters of it."""
+        out: set[str] = set(a.codes)
         out.update(_bigrams(a.codes))
         return out
 
     def _token_weights(self, a: Analysis) -> dict[str, float]:
         weights: dict[str, float] = {}
         g = self.settings.generic_weight
-        for tc, generic in zip(a.token_codes, a.generic_mask):
+        for tc, generic in zip(a.token_codes, a.generic_mask, strict=True):
             w = self.tok_idf.get(tc, self.tok_idf_unseen)
             if generic:
                 w *= g
             weights[tc] = max(weights.get(tc, 0.0), w)
         return weights
+
+    @staticmethod
+    def unit_weights(words: Words) -> tuple[dict[str, float], float]:
+        """Spread each word's weight over its units: coverage becomes set intersections."""
+        per_unit: dict[str, float] = {}
+        total = 0.0
+        for units, w in words:
+            total += w
+            share = w / len(units)
+            for u in units:
+                per_unit[u] = per_unit.get(u, 0.0) + share
+        return per_unit, total
+
+    def coverage(self, per_unit: dict[str, float], total: float, ei: int) -> float:
+        """Share of the question's (content) words that entry ``ei`` knows about (0..1): in
+        its phrasings fully, in its answer or its family's phrasings with less credit."""
+        if total <= 0:
+            return 1.0
+        in_q, in_a, in_f = self.entry_q_units[ei], self.entry_a_units[ei], self.entry_family[ei]
+        s = self.settings
+        covered = 0.0
+        for u, w in per_unit.items():
+            if u in in_q:
+                covered += w
+            elif u in in_a:
+                covered += s.answer_vocab_credit * w
+            elif u in in_f:
+                covered += s.family_vocab_credit * w
+        return covered / total
+
+    def reverse_coverage(self, pid: int, q_units: set[str]) -> float:
+        """Share of phrasing ``pid``'s content that the question mentions (0..1)."""
+        per_unit, total = self.p_units[pid]
+        if total <= 0:
+            return 1.0
+        return sum(per_unit[u] for u in q_units.intersection(per_unit)) / total
 
     # -- matching ---------------------------------------------------------------------------
     def _candidates(self, qcodes: str) -> list[int]:
@@ -208,87 +466,110 @@ class Index:
         counts: Counter[int] = Counter()
         for lst in informative:
             counts.update(lst)
-        return [pid for pid, _ in counts.most_common(k)]
+        # Ties broken by phrasing number, so the same question always gets the same list.
+        return [pid for pid, _ in heapq.nsmallest(k, counts.items(), key=lambda kv: (-kv[1], kv[0]))]
 
-    def coverage(self, content_units: list[str], ei: int) -> float:
-        if not content_units:
-            return 1.0
-        q_units = self.entry_q_units[ei]
-        a_units = self.entry_a_units[ei]
-        credit = self.settings.answer_vocab_credit
-        total = covered = 0.0
-        for u in content_units:
-            w = self.unit_idf.get(u, self.unit_idf_unseen)
-            if u in self.off_topic_units:
-                w *= 2
-            total += w
-            if u in q_units:
-                covered += w
-            elif u in a_units:
-                covered += w * credit
-        return covered / total if total else 1.0
-
-    @property
-    def off_topic_units(self) -> set[str]:
-        return self._off_topic_units
-
-    def score_all(self, text: str) -> tuple[Analysis, list[tuple[float, int]]]:
-        """(analysis, [(score, entry index)] best first) — exposed for tuning and tests."""
+    def rank(self, text: str) -> tuple[Analysis, list[Candidate]]:
+        """All candidate entries of a question, best first."""
         s = self.settings
-        a = self.analyze(text)
+        a = self.analyze(text[:MAX_QUESTION_CHARS])
         if not a.normalized:
             return a, []
         q_weights = self._token_weights(a)
         q_weight = sum(q_weights.values())
-        content_units = self._units_of_runs(self._content_runs(a))
-        best: dict[int, float] = {}
-        exact_ei = self.exact.get(a.normalized)
-        if exact_ei is None:
-            exact_ei = self.exact_codes.get(a.codes)
-        if exact_ei is not None:
-            best[exact_ei] = 100.0
+        q_units = self._vocab_units(a)
+        w_sum = s.w_char + s.w_sound + s.w_words
         qn, qc = a.normalized, a.codes
+        best: dict[int, tuple[float, int]] = {}  # entry → (surface, phrasing)
+        p_entry, p_tokens, p_weight = self.p_entry, self.p_tokens, self.p_weight
+        p_norm, p_codes = self.p_norm, self.p_codes
+        q_keys = q_weights.keys()
+        ratio = fuzz.ratio
         for pid in self._candidates(qc):
-            ei = self.p_entry[pid]
-            s_char = fuzz.ratio(qn, self.p_norm[pid])
-            s_sound = fuzz.ratio(qc, self.p_codes[pid])
-            p_weights = self.p_tokens[pid]
-            overlap = sum(w for t, w in q_weights.items() if t in p_weights)
-            overlap += sum(w for t, w in p_weights.items() if t in q_weights)
-            denom = q_weight + self.p_weight[pid]
-            s_words = 100.0 * overlap / denom if denom else 0.0
-            fused = s.w_char * s_char + s.w_sound * s_sound + s.w_words * s_words
-            if fused > best.get(ei, -1.0):
-                best[ei] = fused
-        scored: list[tuple[float, int]] = []
-        for ei, raw in best.items():
-            cov = self.coverage(content_units, ei)
-            gate = min(1.0, cov / s.gate_full) ** s.gate_power if s.gate_full > 0 else 1.0
-            scored.append((raw * gate, ei))
-        scored.sort(key=lambda x: (-x[0], x[1]))
-        return a, scored
+            ei = p_entry[pid]
+            p_weights = p_tokens[pid]
+            overlap = sum(q_weights[t] + p_weights[t] for t in q_keys & p_weights.keys())
+            denom = q_weight + p_weight[pid]
+            surface = (
+                s.w_char * ratio(qn, p_norm[pid])
+                + s.w_sound * ratio(qc, p_codes[pid])
+                + s.w_words * (100.0 * overlap / denom if denom else 0.0)
+            ) / w_sum
+            if surface > best.get(ei, (-1.0, 0))[0]:
+                best[ei] = (surface, pid)
+        exact = {self.exact.get(qn), self.exact_codes.get(qc)}
+        content, content_total = self.unit_weights(self._content_words(a))
+        everything, everything_total = self.unit_weights(
+            self._content_words(a, generic_factor=s.vocab_generic_weight)
+        )
+        w_total = s.w_surface + s.w_vocab
+        out: list[Candidate] = []
+        q_topics = self.topics(a.normalized)
+        # A question that names nothing (几点开门) is offered the places instead: no penalty.
+        topic_penalty = s.topic_penalty if a.has_content else 0.0
+        aspect_w = [(x, self.aspect_idf.get(x, 0.0)) for x in a.aspects]
+        aspect_total = sum(w for _, w in aspect_w)
+        for ei, (surface, pid) in best.items():
+            cov = self.coverage(content, content_total, ei)
+            vocab = self.coverage(everything, everything_total, ei)
+            reverse = self.reverse_coverage(pid, q_units)
+            if ei in exact:
+                score = 100.0
+            else:
+                gate = min(1.0, cov / s.gate_full) ** s.gate_power if s.gate_full > 0 else 1.0
+                raw = (s.w_surface * surface + s.w_vocab * 100.0 * vocab) / w_total
+                substitution = (1.0 - cov) * (1.0 - reverse)
+                score = raw * gate * (1.0 - s.substitution_penalty * substitution)
+                own = self.entry_topics[ei]
+                if own and topic_penalty:
+                    missing = len(own - q_topics) / len(own)
+                    score *= 1.0 - s.topic_penalty * missing
+            agree, base = 1.0, -1.0
+            if aspect_total > 0:
+                profile = self.entry_aspects[ei]
+                agree = (
+                    sum(w * profile.get(x, 0.0) for x, w in aspect_w) / aspect_total
+                    if profile else 0.5
+                )
+                if ei not in exact:
+                    # An entry asked about what the question asks gains, one never asked
+                    # about it loses; ``base`` keeps the score without it (see ``match``).
+                    base = score
+                    score = min(100.0, score * (1.0 + s.aspect_penalty * (agree - s.aspect_neutral)))
+            out.append(Candidate(ei, score, surface, cov, vocab, reverse, ei in exact, agree, base))
+        out.sort(key=lambda c: (-c.score, c.entry))
+        return a, out
+
+    def score_all(self, text: str) -> tuple[Analysis, list[tuple[float, int]]]:
+        """(analysis, [(score, entry index)] best first)."""
+        a, ranked = self.rank(text)
+        return a, [(c.score, c.entry) for c in ranked]
 
     def match(self, text: str) -> Match:
         s = self.settings
-        a, scored = self.score_all(text)
-        if not scored:
-            return Match("unknown", (), 0.0, a.normalized)
-        top, top_ei = scored[0]
-        second = scored[1][0] if len(scored) > 1 else 0.0
-        top = round(top, 1)
-        if top >= s.answer_threshold and top - second >= s.answer_margin:
-            return Match("answer", (self.entries[top_ei],), top, a.normalized)
-        if top >= s.clarify_threshold:
-            close = [
-                self.entries[ei]
-                for sc, ei in scored[:3]
-                if sc >= s.clarify_threshold and top - sc <= s.clarify_window
-            ]
-            if len(close) >= 2:
-                return Match("clarify", tuple(close), top, a.normalized)
-            if top >= s.answer_threshold:
-                return Match("answer", (self.entries[top_ei],), top, a.normalized)
-        return Match("unknown", (), top, a.normalized)
-
-    def entry_index(self) -> Mapping[str, Entry]:
-        return {e.id: e for e in self.entries}
+        a, ranked = self.rank(text)
+        if not ranked:
+            return Match("unknown", (), 0.0, a.plain)
+        top = ranked[0].score
+        second = ranked[1].score if len(ranked) > 1 else 0.0
+        # The aspect decides between entries, not whether the question is one we know.
+        confidence = max(c.confidence for c in ranked[:5])
+        shown = round(min(top, confidence), 1)
+        threshold = s.answer_threshold if a.has_content else s.content_free_threshold
+        if confidence < threshold:
+            return Match("unknown", (), shown, a.plain)
+        best = ranked[0]
+        if best.exact:
+            return Match("answer", (self.entries[best.entry],), shown, a.plain)
+        if a.has_content:
+            if top - second >= s.answer_margin:
+                return Match("answer", (self.entries[best.entry],), shown, a.plain)
+            close = [c for c in ranked[:3] if top - c.score <= s.clarify_window]
+            return Match("clarify", tuple(self.entries[c.entry] for c in close), shown, a.plain)
+        # Nothing but generic words (几点开门, 你能做什么). Answer only an entry whose own
+        # phrasing names nothing more (你是谁 → the assistant) and that clearly leads;
+        # otherwise the place is missing, so offer the likely ones.
+        close = [c for c in ranked[:3] if c.score >= threshold]
+        if len(close) == 1 or (best.reverse >= 0.99 and top - second >= s.content_free_margin):
+            return Match("answer", (self.entries[best.entry],), shown, a.plain)
+        return Match("clarify", tuple(self.entries[c.entry] for c in close), shown, a.plain)

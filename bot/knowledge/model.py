@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Entry", "Match", "KnowledgeError", "MAX_ANSWER_CHARS"]
+__all__ = ["MAX_ANSWER_CHARS", "Entry", "KnowledgeError", "Match"]
 
 MAX_ANSWER_CHARS = 300
 

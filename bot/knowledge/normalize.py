@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-__all__ = ["Lexicon", "Normalizer", "convert_numerals", "EMPTY_LEXICON"]
+__all__ = ["EMPTY_LEXICON", "Lexicon", "Normalizer", "convert_numerals"]
 
 
 @dataclass(frozen=True)
@@ -28,14 +28,31 @@ class Lexicon:
     generic: frozenset[str] = frozenset()  # words that say nothing about the topic
     domain_words: frozenset[str] = frozenset()  # kept whole by the segmenter
     off_topic: frozenset[str] = frozenset()  # things the community explicitly does not handle
+    # Matcher only (intent detection keeps the plain normalisation): words and situations
+    # that mean the same thing for the FAQ (灯不亮 → 路灯, 矛盾 → 邻里纠纷), canonical → [words];
+    concepts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # … and what a question asks about a topic (hours, where, fee …), aspect → [cue words].
+    aspects: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 EMPTY_LEXICON = Lexicon()
 
 # Kept characters: CJK ideographs, latin letters, digits. Everything else (punctuation,
 # whitespace, emoji, symbols) separates nothing for our purposes and is dropped.
-_DROP_RE = re.compile(r"[^0-9a-z\u3400-\u4dbf\u4e00-\u9fff]+")
+_DROP_RE = re.compile(r"[^0-9a-z\u3007\u3400-\u4dbf\u4e00-\u9fff]+")
 _CLOCK_RE = re.compile(r"(\d{1,2})\s*[:：]\s*(\d{2})")
+# "1–2组" → "1组2组", so that "2组" finds it; only short ranges of numbered groups/buildings.
+_RANGE_RE = re.compile(r"(\d{1,3})\s*[-–—~～到至]\s*(\d{1,3})\s*(组|号楼|栋|单元|楼|层)")
+
+
+def _expand_range(m: re.Match[str]) -> str:
+    lo, hi, unit = int(m.group(1)), int(m.group(2)), m.group(3)
+    if not 0 < hi - lo <= 4:
+        return m.group(0)
+    return "".join(f"{i}{unit}" for i in range(lo, hi + 1))
+
+# Characters that mostly stand next to words rather than inside them.
+_FUNCTION_CHARS = frozenset("不没的了是在有也都就和跟吗呢吧啊嘛哦么个这那我你他她它们去来到给")
 
 _CN_DIGIT = {
     "零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
@@ -45,7 +62,9 @@ _CN_UNIT = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 _CN_RUN_RE = re.compile("[零〇一二两三四五六七八九十百千万]+")
 # A lone numeral is only a number when a measure word follows or a counting word precedes;
 # elsewhere (一起, 一样, 一站式, 万一) it is part of a word and stays.
-_MEASURES = set("点岁号月日年元块个周楼组天次分毛角人张寸餐顿位名栋层级期届季班户")
+# Only measures of times, dates, ages, money and places: 一天 一个 一次 stay words, which is
+# what the segmenter expects.
+_MEASURES = set("点岁号月日年元块楼组层寸张")
 _COUNTING_PREFIX = ("周", "第", "初", "星期", "礼拜")
 
 
@@ -135,6 +154,8 @@ class Normalizer:
         """Width/case folding and punctuation removal only (no lexicon)."""
         text = unicodedata.normalize("NFKC", text or "").lower()
         text = _CLOCK_RE.sub(r"\1点\2", text)
+        text = _RANGE_RE.sub(_expand_range, text)
+        text = text.replace("+", "加")
         return _DROP_RE.sub("", text)
 
     def _replace(self, text: str) -> str:
@@ -144,7 +165,10 @@ class Normalizer:
         return self._replace_re.sub(lambda m: reps[m.group(0)], text)
 
     def _correct_sounds(self, text: str) -> str:
-        """Replace sound-alikes of known words (longest first, left to right)."""
+        """Replace sound-alikes of known words (longest first, left to right).
+
+        A stretch that starts or ends with a function character (不 的 了 …) is left alone:
+        "户口不在" is not a misspelt 户口簿, whereas a real typo (幼耳园) rarely adds one."""
         if not self._sound_lengths or len(text) < self._sound_lengths[-1]:
             return text
         from .phonetic import codes  # local: pypinyin is only needed once a lexicon has words
@@ -156,7 +180,11 @@ class Normalizer:
             for length in self._sound_lengths:
                 if i + length <= n:
                     word = self._sound_words.get(code[i : i + length])
-                    if word is not None:
+                    if word is not None and (
+                        text[i : i + length] == word
+                        or (text[i] not in _FUNCTION_CHARS
+                            and text[i + length - 1] not in _FUNCTION_CHARS)
+                    ):
                         out.append(word)
                         i += length
                         break
@@ -167,13 +195,13 @@ class Normalizer:
 
     def __call__(self, text: str) -> str:
         text = self.fold(text)
+        # Sound-alikes first, so that an alias that is part of a longer name (太极 → 太极拳)
+        # does not turn a typo of the longer name (太极全) into 太极拳全.
+        if self._sound_words:
+            text = self._correct_sounds(text)
         # Twice, so that a dialect word feeding an alias (啥子地方 → 什么地方 → 哪里) lands.
         text = self._replace(self._replace(text))
         text = convert_numerals(text)
-        if self._sound_words:
-            corrected = self._correct_sounds(text)
-            if corrected != text:
-                text = self._replace(corrected)
         if self._finals_re is not None:
             stripped = self._finals_re.sub("", text)
             if stripped:  # a bare "不" or "没有" stays: it is an answer, not a particle

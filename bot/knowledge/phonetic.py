@@ -2,9 +2,13 @@
 
 Voice input and pinyin typing produce homophone errors (幼耳园, 太极全, 居主证), and Sichuan
 speakers merge zh/z, ch/c, sh/s, n/l, eng/en and ing/in. Each Chinese character is mapped to
-its toneless pinyin, folded by those merges, and the folded syllable to a single private-use
-code point, so that string similarity on codes works syllable by syllable. Digits and latin
-letters code to themselves. The result has the same length as the input.
+its toneless pinyin (pypinyin's dictionaries; a word found in its phrase dictionary gets the
+phrase reading, so 银行 is yin-hang), folded by those merges, and the folded syllable to a
+single private-use code point, so that string similarity on codes works syllable by
+syllable. Digits and latin letters code to themselves; the result has the input's length.
+
+pypinyin's own ``lazy_pinyin`` does the same lookups but costs ~100 µs per call; reading its
+dictionaries directly costs a few µs, which matters when every question is new.
 """
 
 from __future__ import annotations
@@ -12,13 +16,23 @@ from __future__ import annotations
 import threading
 from functools import lru_cache
 
-from pypinyin import lazy_pinyin
+from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
 
-__all__ = ["codes", "fold_syllable"]
+__all__ = ["codes", "fold_syllable", "syllables"]
 
 _PUA_START = 0xE000
 _syllable_code: dict[str, str] = {}
+_char_code: dict[str, str] = {}
 _lock = threading.Lock()
+
+_TONES = str.maketrans(
+    {
+        **dict.fromkeys("āáǎà", "a"), **dict.fromkeys("ēéěèê", "e"), **dict.fromkeys("īíǐì", "i"),
+        **dict.fromkeys("ōóǒò", "o"), **dict.fromkeys("ūúǔù", "u"), **dict.fromkeys("ǖǘǚǜü", "v"),
+        **dict.fromkeys("ńňǹ", "n"), "ḿ": "m",
+    }
+)
+_MAX_PHRASE = 4  # longer entries of the phrase dictionary are rare and not worth the lookups
 
 
 def fold_syllable(syl: str) -> str:
@@ -45,22 +59,53 @@ def _code_for(syl: str) -> str:
     return code
 
 
-def _errors(chunk: str) -> list[str]:
-    return list(chunk)
+def _plain(reading: str) -> str:
+    return reading.translate(_TONES)
+
+
+def _char(ch: str) -> str:
+    code = _char_code.get(ch)
+    if code is None:
+        if ch.isascii():
+            code = ch
+        else:
+            readings = PINYIN_DICT.get(ord(ch))
+            code = _code_for(fold_syllable(_plain(readings.split(",")[0]))) if readings else ch
+        _char_code[ch] = code
+    return code
+
+
+def syllables(text: str) -> list[str]:
+    """Toneless pinyin per character (the character itself where it has none)."""
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        for length in range(min(_MAX_PHRASE, n - i), 1, -1):
+            phrase = PHRASES_DICT.get(text[i : i + length])
+            if phrase is not None and len(phrase) == length:
+                out.extend(_plain(p[0]) for p in phrase)
+                i += length
+                break
+        else:
+            readings = PINYIN_DICT.get(ord(text[i]))
+            out.append(_plain(readings.split(",")[0]) if readings else text[i])
+            i += 1
+    return out
 
 
 @lru_cache(maxsize=65536)
-def codes(word: str) -> str:
-    """Sound-alike code string of ``word`` (a normalised token: CJK, a–z, 0–9)."""
-    if not word:
-        return ""
-    sylls = lazy_pinyin(word, errors=_errors)
-    if len(sylls) != len(word):  # defensive: keep the 1:1 alignment whatever pypinyin does
-        sylls = [lazy_pinyin(ch, errors=_errors)[0] if ch else ch for ch in word]
-    out = []
-    for ch, syl in zip(word, sylls):
-        if ch.isascii():
-            out.append(ch)
+def codes(text: str) -> str:
+    """Sound-alike code string of ``text`` (normalised: CJK, a–z, 0–9)."""
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        for length in range(min(_MAX_PHRASE, n - i), 1, -1):
+            phrase = PHRASES_DICT.get(text[i : i + length])
+            if phrase is not None and len(phrase) == length:
+                out.extend(_code_for(fold_syllable(_plain(p[0]))) for p in phrase)
+                i += length
+                break
         else:
-            out.append(_code_for(fold_syllable(syl)))
+            out.append(_char(text[i]))
+            i += 1
     return "".join(out)

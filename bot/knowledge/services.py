@@ -191,7 +191,8 @@ def _load_services_file(path: Path) -> tuple[tuple[ServiceItem, ...], BookingRul
     periods = []
     for period_id in ("am", "pm"):
         raw = require(rules.get(period_id), dict, f"{where}.{period_id}")
-        start, end = _time(raw.get("from"), f"{where}.{period_id}.from"), _time(raw.get("to"), f"{where}.{period_id}.to")
+        start = _time(raw.get("from"), f"{where}.{period_id}.from")
+        end = _time(raw.get("to"), f"{where}.{period_id}.to")
         if start >= end:
             raise DataError(f"{where}.{period_id}: 'from' must be before 'to'")
         periods.append(Period(period_id, require(raw.get("label"), str, f"{where}.{period_id}.label"), start, end))

@@ -1,0 +1,249 @@
+"""代办预约: an item, its documents, a half-day slot with places left, then name and phone."""
+from __future__ import annotations
+
+import logging
+import re
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot import dialog, outbox, texts
+from bot.context import Context
+from bot.dialog import Form, Incomplete, Invalid, Slot, Values
+from bot.handlers.common import free_seat, next_number, pick_slot, save_racing, start_pick
+from bot.handlers.privacy import CONTACT_SLOTS, remember_contact
+from bot.knowledge.services import ServiceItem
+from bot.message import Reply
+from bot.models import Booking
+from bot.parsing import day_label, looks_like_question, mask_name, mask_phone, parse_day, parse_period
+
+log = logging.getLogger(__name__)
+CHOICES_SHOWN = 6  # more numbered lines than this is too much to read; other days can be typed
+PENDING_DAY = "_day"  # a day named without 上午/下午, kept until the half-day comes
+NUMBER = re.compile(r"DB\d{8}-\d{3}", re.IGNORECASE)
+
+
+def reminder_key(number: str) -> str:
+    return f"booking:{number}"
+
+
+def _split(slot: str) -> tuple[date, str]:
+    day, period = slot.split()
+    return date.fromisoformat(day), period
+
+
+def show_slot(slot: str) -> str:
+    return day_label(*_split(slot))
+
+
+def _taken(session: Session, day: date, period: str) -> set[int | None]:
+    return set(session.scalars(select(Booking.seat).where(
+        Booking.day == day, Booking.period == period, Booking.status == "booked")))
+
+
+def _free_places(ctx: Context) -> dict[tuple[date, str], int]:
+    """Places left per open half-day, in date order; full ones are left out."""
+    rules = ctx.services.booking
+    days = rules.open_days(ctx.local_now.date())
+    counts = dict(((d, p), n) for d, p, n in ctx.session.execute(
+        select(Booking.day, Booking.period, func.count()).where(
+            Booking.day.in_(days), Booking.status == "booked").group_by(Booking.day, Booking.period)))
+    places = {(d, p.id): rules.per_half_day - counts.get((d, p.id), 0) for d in days for p in rules.periods}
+    return {key: left for key, left in places.items() if left > 0}
+
+
+def _slot_choices(ctx: Context, values: Values) -> list[tuple[str, str]]:
+    free = list(_free_places(ctx).items())[:CHOICES_SHOWN]
+    return [(f"{day_label(d, p)}（剩{left}个）", day_label(d, p)) for (d, p), left in free]
+
+
+def _parse_slot(ctx: Context, text: str, values: Values) -> str:
+    rules = ctx.services.booking
+    today = ctx.local_now.date()
+    day, period = parse_day(text, today), parse_period(text)
+    if day is None and period and values.get(PENDING_DAY):
+        day = date.fromisoformat(values[PENDING_DAY])
+    if day is None:
+        raise Invalid(texts.BOOKING_TIME_UNCLEAR)
+    open_days = rules.open_days(today)
+    if day not in open_days:
+        if day.isoweekday() not in rules.weekdays or day in rules.holidays:
+            raise Invalid(texts.BOOKING_DAY_CLOSED.format(day=day_label(day)))
+        raise Invalid(texts.BOOKING_DAY_OUT_OF_RANGE.format(
+            count=len(open_days), first=day_label(open_days[0]), last=day_label(open_days[-1])))
+    if period is None:
+        values[PENDING_DAY] = day.isoformat()
+        raise Incomplete(texts.BOOKING_ASK_PERIOD.format(day=day_label(day)))
+    if (day, period) not in _free_places(ctx):
+        raise Invalid(texts.BOOKING_SLOT_FULL.format(slot=day_label(day, period)))
+    values.pop(PENDING_DAY, None)
+    return f"{day.isoformat()} {period}"
+
+
+def _item(ctx: Context, values: Values) -> ServiceItem:
+    return ctx.services.item(values["item"])
+
+
+def _documents(item: ServiceItem) -> str:
+    return texts.BOOKING_DOCUMENTS.format(item=item.name, documents=item.documents_text,
+                                          paperless=item.paperless, limit=item.time_limit)
+
+
+def _time_prompt(ctx: Context, values: Values) -> str:
+    if not _free_places(ctx):
+        return texts.BOOKING_NONE_FREE.format(count=ctx.services.booking.working_days_ahead)
+    ask = texts.BOOKING_ASK_TIME
+    return f"{_documents(_item(ctx, values))}\n{ask}" if "item" in values else ask
+
+
+def _parse_item(ctx: Context, text: str, values: Values) -> str:
+    item = None if looks_like_question(text) else ctx.services.find_item(text)
+    if item is None:
+        raise Invalid(texts.BOOKING_ITEM_UNKNOWN)
+    return item.name
+
+
+TIME_SLOT = Slot("slot", "时间", _time_prompt, _parse_slot, choices=_slot_choices, show_choices=True, show=show_slot)
+
+
+def _hours(ctx: Context, period: str) -> str:
+    p = ctx.services.booking.period(period)
+    return f"{p.start:%H:%M}—{p.end:%H:%M}"
+
+
+def _place(ctx: Context, booking: Booking, slot: str) -> bool:
+    """Put the booking on the first free seat of the slot; False when the slot is full by now."""
+    day, period = _split(slot)
+
+    def attempt() -> bool:
+        seat = free_seat(_taken(ctx.session, day, period), ctx.services.booking.per_half_day)
+        if seat is None:
+            return False
+        booking.day, booking.period, booking.seat = day, period, seat
+        if booking.id is None:
+            booking.number = next_number(ctx, Booking.number, "DB")
+            ctx.session.add(booking)
+        return True
+
+    return save_racing(ctx.session, attempt)
+
+
+def _schedule_reminder(ctx: Context, booking: Booking) -> None:
+    """18:00 the evening before; a booking made later than that gets no reminder."""
+    rules = ctx.services.booking
+    item = ctx.services.item(booking.service_id)
+    fire_at = datetime.combine(booking.day - timedelta(days=1), rules.reminder_at, tzinfo=ctx.settings.tz)
+    if fire_at <= ctx.local_now or item is None:
+        return
+    text = texts.BOOKING_REMINDER.format(
+        slot=day_label(booking.day, booking.period), hours=_hours(ctx, booking.period), place=rules.place,
+        item=item.name, number=booking.number, documents=item.documents_text)
+    reminder = outbox.schedule_reminder(ctx.session, key=reminder_key(booking.number), openid=ctx.user.openid,
+                                        fire_at=fire_at, text=text)
+    reminder.status = "pending"  # moving back to a slot cancelled earlier revives that reminder
+
+
+def _submit(ctx: Context, values: Values) -> str:
+    item = _item(ctx, values)
+    booking = Booking(user_id=ctx.user.id, service_id=item.id, name=values["name"], phone=values["phone"],
+                      status="booked", created_at=ctx.now)
+    if not _place(ctx, booking, values["slot"]):
+        raise dialog.Retry("slot", texts.BOOKING_SLOT_JUST_TAKEN)
+    remember_contact(ctx, values)
+    _schedule_reminder(ctx, booking)
+    log.info("booking %s %s for %s %s", booking.number, values["slot"],
+             mask_name(booking.name), mask_phone(booking.phone))
+    return texts.BOOKING_DONE.format(
+        number=booking.number, slot=day_label(booking.day, booking.period), hours=_hours(ctx, booking.period),
+        place=ctx.services.booking.place, documents=item.documents_text)
+
+
+dialog.register(Form(
+    name="booking",
+    title="预约",
+    slots=(
+        Slot("item", "事项", texts.BOOKING_ASK_ITEM, _parse_item, show_choices=True,
+             choices=lambda ctx, values: [(i.name, i.name) for i in ctx.services.items]),
+        TIME_SLOT,
+        *CONTACT_SLOTS,
+    ),
+    submit=_submit,
+))
+
+
+def start(ctx: Context, text: str) -> Reply:
+    item = ctx.services.find_item(text)
+    return dialog.start(ctx, "booking", {"item": item.name} if item else {})
+
+
+# --- my bookings, change, cancel ----------------------------------------------------------
+
+
+def _active(ctx: Context) -> list[Booking]:
+    return list(ctx.session.scalars(select(Booking).where(
+        Booking.user_id == ctx.user.id, Booking.status == "booked", Booking.day >= ctx.local_now.date(),
+    ).order_by(Booking.day, Booking.period)))
+
+
+def _describe(ctx: Context, booking: Booking) -> str:
+    item = ctx.services.item(booking.service_id)
+    return f"{booking.number} {item.name if item else booking.service_id} {day_label(booking.day, booking.period)}"
+
+
+def _booking_options(ctx: Context) -> list[tuple[str, str]]:
+    return [(_describe(ctx, b), b.number) for b in _active(ctx)]
+
+
+def _mine(ctx: Context, number: str) -> Booking:
+    return ctx.session.scalars(select(Booking).where(
+        Booking.number == number, Booking.user_id == ctx.user.id, Booking.status == "booked")).one()
+
+
+def release(session: Session, booking: Booking) -> None:
+    """The seat is freed for others at once and the evening reminder is withdrawn."""
+    booking.status, booking.seat = "cancelled", None
+    outbox.cancel_reminders(session, reminder_key(booking.number))
+
+
+def _submit_cancel(ctx: Context, values: Values) -> str:
+    booking = _mine(ctx, values["booking"])
+    release(ctx.session, booking)
+    log.info("booking %s cancelled", booking.number)
+    return texts.BOOKING_CANCELLED.format(number=booking.number)
+
+
+def _submit_move(ctx: Context, values: Values) -> str:
+    booking = _mine(ctx, values["booking"])
+    outbox.cancel_reminders(ctx.session, reminder_key(booking.number))
+    if not _place(ctx, booking, values["slot"]):
+        raise dialog.Retry("slot", texts.BOOKING_SLOT_JUST_TAKEN)
+    _schedule_reminder(ctx, booking)
+    return texts.BOOKING_MOVED.format(number=booking.number, slot=day_label(booking.day, booking.period),
+                                      hours=_hours(ctx, booking.period))
+
+
+WHICH_BOOKING = pick_slot("booking", "预约", texts.BOOKING_ASK_WHICH, texts.BOOKING_WHICH_UNKNOWN, _booking_options)
+dialog.register(Form(name="booking_cancel", title="取消预约", slots=(WHICH_BOOKING,), submit=_submit_cancel))
+dialog.register(Form(name="booking_move", title="改约", slots=(WHICH_BOOKING, TIME_SLOT), submit=_submit_move))
+
+
+def my_bookings(ctx: Context, text: str = "") -> Reply:
+    bookings = _active(ctx)
+    if not bookings:
+        return Reply.say(texts.BOOKING_NONE)
+    lines = [texts.BOOKING_LIST, *(_describe(ctx, b) for b in bookings), texts.BOOKING_LIST_FOOTER]
+    return Reply.say("\n".join(lines))
+
+
+def _named(text: str) -> str | None:
+    found = NUMBER.search(text)
+    return found.group().upper() if found else None
+
+
+def cancel(ctx: Context, text: str) -> Reply:
+    return start_pick(ctx, "booking_cancel", "booking", _booking_options, texts.BOOKING_NONE, _named(text))
+
+
+def move(ctx: Context, text: str) -> Reply:
+    return start_pick(ctx, "booking_move", "booking", _booking_options, texts.BOOKING_NONE, _named(text))

@@ -1,0 +1,141 @@
+"""Staff commands in WeChat (发布公告, 公告情况, 下雨 太极); others never reach them, they get the FAQ."""
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, time
+from typing import Any
+
+from bot import dialog, texts
+from bot.context import Context
+from bot.dialog import Form, Invalid, Slot, Values
+from bot.message import Reply
+from bot.parsing import cn_number, parse_day
+from bot.scheduler.announce import announce, audiences, latest_by, recipients, report
+from bot.scheduler.reminders import flag_rain
+
+MAX_TEXT = 600
+NOW_WORDS = ("现在", "马上", "立即", "立刻")
+_CLOCK = re.compile(r"(\d{1,2})\s*[:：]\s*(\d{2})|([\d零一二两三四五六七八九十]{1,3})\s*点\s*(半|(\d{1,2})分?)?")
+_AFTERNOON = ("下午", "晚上", "傍晚")
+
+
+def is_staff(ctx: Context) -> bool:
+    return ctx.user.openid in ctx.calendar.staff
+
+
+def start_announcement(ctx: Context, text: str) -> Reply | None:
+    """None for a resident: the message goes on to the FAQ as if this intent did not exist."""
+    if not is_staff(ctx):
+        return None
+    return dialog.start(ctx, "announce", intro=f"{ctx.calendar.staff[ctx.user.openid]}，好的，发布公告。")
+
+
+def announcement_report(ctx: Context, text: str) -> Reply | None:
+    if not is_staff(ctx):
+        return None
+    found = re.search(r"\d+", text)
+    number = int(found.group()) if found else latest_by(ctx.session, ctx.user.openid)
+    summary = report(ctx.session, number) if number is not None else None
+    return Reply.say(summary or "还没有这条公告。回复“发布公告”发一条。")
+
+
+def rain(ctx: Context, text: str) -> Reply | None:
+    """下雨 太极: the next session of that class moves to its rain place; the enrolled are told."""
+    if not is_staff(ctx):
+        return None
+    found = next((c for c in ctx.calendar.classes.values() if c.info.name[:2] in text or c.id in text), None)
+    if found is None:
+        names = "、".join(c.info.name for c in ctx.calendar.classes.values())
+        return Reply.say(f"哪个班？请说“下雨 太极”或“下雨 秧歌”。现有：{names}")
+    day, told = flag_rain(ctx.session, found, ctx.now, ctx.settings)
+    return Reply.say(f"好的，{found.info.name}{day.month}月{day.day}日改到{found.info.rain_place}。"
+                     f"提醒里会写明；已经提醒过的{told}人会再收到一条通知。")
+
+
+# --- the 发布公告 form ----------------------------------------------------------------------
+
+def _text(ctx: Context, text: str, values: Values) -> str:
+    if len(text) > MAX_TEXT:
+        raise Invalid(f"太长了（{len(text)}字），请控制在{MAX_TEXT}字以内。")
+    if len(text) < 4:
+        raise Invalid("内容太短了，请输入完整的公告。")
+    return text
+
+
+def _audience_options(ctx: Context, values: Values) -> list[tuple[str, str]]:
+    return [(a.label, a.label) for a in audiences(ctx.calendar)]
+
+
+def _audience(ctx: Context, text: str, values: Values) -> dict[str, Any]:
+    found = [a for a in audiences(ctx.calendar) if text in (a.label, a.key) or a.label.endswith(text)]
+    if len(found) != 1:
+        raise Invalid("请回复数字选择发给谁。")
+    count = len(recipients(ctx.session, ctx.calendar, found[0].key))
+    return {"key": found[0].key, "label": f"{found[0].label}（{count}人）"}
+
+
+def _preview(ctx: Context, values: Values) -> str:
+    """The staff member sees the message exactly as residents will, before choosing when."""
+    return (f"预览（居民收到的样子）：\n{texts.ANNOUNCEMENT.format(text=values['text'])}\n——\n"
+            f"发给：{values['audience']['label']}\n什么时候发？")
+
+
+def _when(ctx: Context, text: str, values: Values) -> str:
+    if any(word in text for word in NOW_WORDS):
+        return "now"
+    if "定时" in text:
+        return "later"
+    raise Invalid("请回复1现在发送，或回复2定时发送。")
+
+
+def parse_send_time(ctx: Context, text: str) -> datetime:
+    """明天9点, 下午3点半, 11月30日15:00 (local time) → aware UTC; must be in the future."""
+    local = ctx.local_now
+    clock = _CLOCK.search(text)
+    if clock is None:
+        raise Invalid("没看懂时间，请这样回复：明天9点，或 11月30日15:00。")
+    if clock.group(1):
+        hour, minute = int(clock.group(1)), int(clock.group(2))
+    else:
+        hour = cn_number(clock.group(3)) or 0
+        minute = 30 if clock.group(4) == "半" else int(clock.group(5) or 0)
+    if any(word in text for word in _AFTERNOON) and hour < 12:
+        hour += 12
+    day = parse_day(text[:clock.start()] or text, local.date()) or local.date()
+    if not (0 <= hour < 24 and 0 <= minute < 60):
+        raise Invalid("时间不对，请这样回复：明天9点。")
+    when = datetime.combine(day, time(hour, minute), tzinfo=ctx.settings.tz)
+    if when <= local:
+        raise Invalid("这个时间已经过了，请回复以后的时间。")
+    return when.astimezone(UTC)
+
+
+def _at(ctx: Context, text: str, values: Values) -> dict[str, str]:
+    when = parse_send_time(ctx, text)
+    return {"utc": when.isoformat(), "label": f"{when.astimezone(ctx.settings.tz):%m月%d日 %H:%M}"}
+
+
+def _submit(ctx: Context, values: Values) -> str:
+    send_at = datetime.fromisoformat(values["at"]["utc"]) if values.get("when") == "later" else None
+    audience = next(a for a in audiences(ctx.calendar) if a.key == values["audience"]["key"])
+    row, count = announce(ctx.session, ctx.calendar, ctx.settings, author=ctx.user.openid, text=values["text"],
+                          audience=audience, now=ctx.now, send_at=send_at)
+    when = f"{send_at.astimezone(ctx.settings.tz):%m月%d日 %H:%M}发送" if send_at else "马上开始发送"
+    return f"公告已提交：第{row.id}号，共{count}人，{when}。\n回复“公告情况”查看发送结果。"
+
+
+dialog.register(Form(
+    name="announce",
+    title="公告",
+    slots=(
+        Slot("text", "内容", "请输入公告内容（600字以内）：", _text),
+        Slot("audience", "发给", "发给谁？", _audience, choices=_audience_options, show_choices=True,
+             show=lambda value: value["label"]),
+        Slot("when", "时间", _preview, _when, show_choices=True,
+             choices=lambda ctx, values: [("现在发送", "现在发送"), ("定时发送", "定时发送")],
+             show=lambda value: "现在发送" if value == "now" else "定时"),
+        Slot("at", "发送时间", "请回复发送时间，比如：明天9点，或 11月30日15:00。", _at,
+             ask_if=lambda ctx, values: values.get("when") == "later", show=lambda value: value["label"]),
+    ),
+    submit=_submit,
+))

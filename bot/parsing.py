@@ -1,0 +1,133 @@
+"""What residents type for days, half-days, phones and names, turned into values (pure functions)."""
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "幺": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+             "六": 6, "七": 7, "八": 8, "九": 9}
+WEEKDAY_NAMES = "一二三四五六日"
+WEEKDAYS = {**{c: i for i, c in enumerate("一二三四五六日")}, "天": 6, "末": 5,
+            **{str(i + 1): i for i in range(7)}}
+PERIOD_LABELS = {"am": "上午", "pm": "下午"}
+_AM = ("上午", "早上", "早晨", "上半天", "早点")
+_PM = ("下午", "下半天", "午后", "晚点")
+_RELATIVE = {"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2, "大后天": 3}
+_QUESTION = re.compile(r"[？?]|什么|怎么|咋|吗|嘛$|呢$|啥|哪|几点|多少|为什么|可以不|得行不|行不")
+_SEPARATORS = re.compile(r"[\s\-－—_.,，。:：+]+")
+_CN_NUMBER = re.compile(r"[零〇一二两三四五六七八九十]+")
+
+
+def looks_like_question(text: str) -> bool:
+    """A question in the middle of a form goes to the FAQ instead of filling a free-text slot."""
+    return bool(_QUESTION.search(text))
+
+
+def cn_number(word: str) -> int | None:
+    """十二 → 12, 三十一 → 31, 六十五 → 65, 二〇 → 20; None when it is not a number."""
+    if not word:
+        return None
+    if word.isdigit():
+        return int(word)
+    if "十" not in word:
+        digits = [CN_DIGITS.get(c) for c in word]
+        return None if None in digits else int("".join(str(d) for d in digits))
+    tens, _, ones = word.partition("十")
+    high = CN_DIGITS.get(tens) if tens else 1
+    low = CN_DIGITS.get(ones) if ones else 0
+    if high is None or low is None or len(tens) > 1 or len(ones) > 1:
+        return None
+    return high * 10 + low
+
+
+def _digits_in(text: str) -> str:
+    """Chinese numerals (十 included) become Arabic digits so one regex reads both."""
+    return _CN_NUMBER.sub(lambda m: str(cn_number(m.group()) if cn_number(m.group()) is not None else m.group()), text)
+
+
+def parse_period(text: str) -> str | None:
+    if any(w in text for w in _AM):
+        return "am"
+    if any(w in text for w in _PM):
+        return "pm"
+    return None
+
+
+def parse_day(text: str, today: date) -> date | None:
+    """明天, 后天, 下周二, 周三, 11月30号, 12月1日, 30号; None when no day is named."""
+    for word, offset in sorted(_RELATIVE.items(), key=lambda kv: -len(kv[0])):
+        if word in text:
+            return today + timedelta(days=offset)
+    text = _digits_in(text)
+    found = re.search(r"(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?", text) or re.search(r"\b(\d{1,2})[/-](\d{1,2})\b", text)
+    if found:
+        month, day = int(found.group(1)), int(found.group(2))
+        year = today.year + (1 if month < today.month else 0)
+        try:
+            return date(year, month, day)
+        except ValueError:
+            return None
+    found = re.search(r"(下+)?(?:个)?(这|本)?(?:周|星期|礼拜)([一二三四五六日天1-7])", text)
+    if found:
+        weekday = WEEKDAYS[found.group(3)]
+        if found.group(1):
+            monday = today - timedelta(days=today.weekday()) + timedelta(weeks=len(found.group(1)))
+            return monday + timedelta(days=weekday)
+        if found.group(2):
+            return today - timedelta(days=today.weekday()) + timedelta(days=weekday)
+        return today + timedelta(days=(weekday - today.weekday()) % 7)
+    found = re.search(r"(\d{1,2})\s*[日号]", text)
+    if found:
+        day = int(found.group(1))
+        month_start = today.replace(day=1)
+        for months_ahead in (0, 1):
+            first = (month_start + timedelta(days=32 * months_ahead)).replace(day=1)
+            try:
+                candidate = first.replace(day=day)
+            except ValueError:
+                continue
+            if candidate >= today:
+                return candidate
+    return None
+
+
+def day_label(day: date, period: str | None = None) -> str:
+    """12月1日 周二 上午 — the form residents see in choices, summaries and reminders."""
+    label = f"{day.month}月{day.day}日 周{WEEKDAY_NAMES[day.weekday()]}"
+    return f"{label} {PERIOD_LABELS[period]}" if period else label
+
+
+def parse_phone(text: str) -> str | None:
+    """A mainland mobile number, typed or spoken (一三八…, 幺, spaces, dashes, +86); else None."""
+    mapped = "".join(str(CN_DIGITS[c]) if c in CN_DIGITS else c for c in text)
+    compact = _SEPARATORS.sub("", mapped)
+    compact = re.sub(r"^(?:0086|86)(?=1\d{10}$)", "", compact)
+    found = re.search(r"(?<!\d)1[3-9]\d{9}(?!\d)", compact)
+    return found.group() if found else None
+
+
+def parse_name(text: str) -> str | None:
+    """张三, 我叫王小红, 姓名：李四 → the name; None for anything that is not a plausible name."""
+    name = re.sub(r"^(我的?(名字|姓名)?(叫|是)|我叫|姓名|名字)[是叫：:\s]*", "", text.strip())
+    name = name.strip(" 。.，,！!")
+    if looks_like_question(name):
+        return None
+    if re.fullmatch(r"[\u4e00-\u9fff]{2,5}(·[\u4e00-\u9fff]{1,6})?", name):
+        return name
+    if re.fullmatch(r"[A-Za-z][A-Za-z .'-]{1,30}", name):
+        return name
+    return None
+
+
+def parse_age(text: str) -> int | None:
+    found = re.search(r"\d{1,3}", _digits_in(text))
+    age = int(found.group()) if found else None
+    return age if age is not None and 3 <= age <= 110 else None
+
+
+def mask_phone(phone: str | None) -> str:
+    return f"{phone[:3]}****{phone[-4:]}" if phone and len(phone) >= 7 else "***"
+
+
+def mask_name(name: str | None) -> str:
+    return f"{name[0]}*" if name else "*"

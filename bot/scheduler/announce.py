@@ -1,0 +1,150 @@
+"""Staff announcements: audiences, the fan-out into the outbox, the mass-send quota, delivery reports."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session
+
+from bot import texts
+from bot.config import Settings
+from bot.knowledge.calendar import Calendar
+from bot.models import Announcement, Enrollment, Outbox, Subscription, User, UserTag
+
+MASS_PER_MONTH = 4  # a 服务号 reaches each follower at most 4 times a month by mass send
+ALL = "all"
+
+
+class AudienceError(ValueError):
+    """The audience named is not one staff can send to; the message lists what is."""
+
+
+@dataclass(frozen=True)
+class Audience:
+    key: str  # all | tag:X | class:X | topic:X
+    label: str
+
+
+def audiences(calendar: Calendar) -> list[Audience]:
+    """Every audience staff can choose, in the order they are offered."""
+    found = [Audience(ALL, "所有关注的居民")]
+    found += [Audience(f"tag:{tag}", f"标签：{tag}") for tag in calendar.tags]
+    found += [Audience(f"class:{c.id}", f"{c.info.name}学员") for c in calendar.classes.values()]
+    found += [Audience(f"topic:{t.id}", f"订阅“{t.name}”的居民") for t in calendar.topics]
+    return found
+
+
+def find_audience(calendar: Calendar, text: str) -> Audience:
+    """`all`, `所有人`, `tag:老人家属`, `老人家属`, `class:taiji`, `topic:议事会`, or a label."""
+    word = text.strip()
+    if word in ("所有人", "全部", "所有居民"):
+        word = ALL
+    for audience in audiences(calendar):
+        if word in (audience.key, audience.label, audience.key.split(":", 1)[-1]):
+            return audience
+    raise AudienceError(f"没有“{text}”这个对象，可选：" + "、".join(a.key for a in audiences(calendar)))
+
+
+def recipients(session: Session, calendar: Calendar, key: str) -> list[str]:
+    """Openids in the audience: `all` means followers; a named group keeps unfollowed members (shown skipped)."""
+    kind, _, name = key.partition(":")
+    if kind == ALL:
+        query = select(User.openid).where(User.subscribed.is_(True))
+    elif kind == "tag":
+        query = select(User.openid).join(UserTag, UserTag.user_id == User.id).where(UserTag.tag == name)
+    elif kind == "class":
+        query = select(User.openid).join(Enrollment, Enrollment.user_id == User.id).where(
+            Enrollment.class_id == name, Enrollment.term == calendar.classes[name].info.term,
+            Enrollment.status == "enrolled")
+    else:
+        query = select(User.openid).join(Subscription, Subscription.user_id == User.id).where(
+            Subscription.topic == name)
+    return sorted(set(session.scalars(query)))
+
+
+def mass_used(session: Session, openids: list[str], now: datetime, settings: Settings) -> Counter[str]:
+    """Mass sends each resident had this calendar month (local time), queued ones included."""
+    local = now.astimezone(settings.tz)
+    month_start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
+    rows = session.execute(
+        select(Outbox.openid, func.count()).where(
+            Outbox.kind == "mass", Outbox.status.in_(("pending", "sending", "sent")),
+            Outbox.due_at >= month_start,
+        ).group_by(Outbox.openid)
+    )
+    wanted = set(openids)
+    return Counter({openid: count for openid, count in rows if openid in wanted})
+
+
+def announce(session: Session, calendar: Calendar, settings: Settings, *, author: str, text: str,
+             audience: Audience, now: datetime, send_at: datetime | None = None) -> tuple[Announcement, int]:
+    """The Announcement and one outbox row per recipient, in the caller's transaction.
+
+    A tag with a WeChat tag id goes as one mass send when every member still has quota this month
+    (it reaches followers outside the 48-hour window without a template); otherwise each resident gets
+    a customer-service or template message, chosen by the sender.
+    """
+    row = Announcement(author=author, text=text, audience=audience.key, status="queued", send_at=send_at,
+                       created_at=now)
+    session.add(row)
+    session.flush()
+    openids = recipients(session, calendar, audience.key)
+    tag_id = calendar.tags.get(audience.key.removeprefix("tag:")) if audience.key.startswith("tag:") else None
+    used = mass_used(session, openids, now, settings) if tag_id else Counter()
+    mass = tag_id is not None and all(used[o] < MASS_PER_MONTH for o in openids)
+    body = texts.ANNOUNCEMENT.format(text=text)
+    payload = {"tag_id": tag_id, "clientmsgid": f"announcement-{row.id}"} if mass else {}
+    if openids:
+        session.execute(insert(Outbox), [
+            {"key": f"announcement:{row.id}:{openid}", "openid": openid, "kind": "mass" if mass else "text",
+             "text": body, "payload": payload, "announcement_id": row.id, "status": "pending",
+             "attempts": 0, "due_at": send_at or now, "created_at": now}
+            for openid in openids
+        ])
+    return row, len(openids)
+
+
+def report(session: Session, announcement_id: int) -> str | None:
+    """Counts per status, with the reasons for what did not go out."""
+    row = session.get(Announcement, announcement_id)
+    if row is None:
+        return None
+    counts = Counter(dict(session.execute(
+        select(Outbox.status, func.count()).where(Outbox.announcement_id == announcement_id).group_by(Outbox.status)
+    ).all()))
+    reasons = session.execute(
+        select(Outbox.reason, func.count()).where(Outbox.announcement_id == announcement_id,
+                                                  Outbox.status.in_(("failed", "skipped", "unknown")))
+        .group_by(Outbox.reason).order_by(func.count().desc())
+    ).all()
+    channels = Counter(dict(session.execute(
+        select(Outbox.channel, func.count()).where(Outbox.announcement_id == announcement_id,
+                                                   Outbox.status == "sent").group_by(Outbox.channel)
+    ).all()))
+    waiting = counts["pending"] + counts["sending"]
+    state = "已发完" if row.status == "done" else "发送中"
+    lines = [f"第{row.id}号公告（{row.text[:20]}）：{state}",
+             f"共{sum(counts.values())}人：已发{counts['sent']}，失败{counts['failed']}，"
+             f"未发{counts['skipped']}，待发{waiting}"]
+    if counts["shown"]:
+        lines.append(f"开发环境只显示不发送：{counts['shown']}")
+    if counts["unknown"]:
+        lines.append(f"不确定是否送达：{counts['unknown']}")
+    if channels:
+        names = {"custom": "客服消息", "template": "模板消息", "mass": "群发"}
+        lines.append("发送方式：" + "，".join(f"{names.get(c, c)}{n}" for c, n in channels.items()))
+    lines += [f"· {reason}：{n}人" for reason, n in reasons]
+    return "\n".join(lines)
+
+
+def settle(session: Session) -> None:
+    """An announcement with nothing left to send is marked done."""
+    busy = select(Outbox.id).where(Outbox.announcement_id == Announcement.id,
+                                   Outbox.status.in_(("pending", "claimed", "sending"))).exists()
+    session.execute(update(Announcement).where(Announcement.status == "queued", ~busy).values(status="done"))
+
+
+def latest_by(session: Session, author: str) -> int | None:
+    return session.scalar(select(func.max(Announcement.id)).where(Announcement.author == author))

@@ -1,0 +1,18 @@
+"""GET /healthz/scheduler: 200 while the scheduler's heartbeat is fresh, 503 when it is not."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify
+
+from bot.scheduler.runner import STALE_AFTER, heartbeat
+
+bp = Blueprint("scheduler_health", __name__)
+
+
+@bp.get("/healthz/scheduler")
+def scheduler_health() -> Any:
+    age, who = heartbeat(current_app.extensions["community"].db)
+    alive = age is not None and age < STALE_AFTER.total_seconds()
+    body = {"status": "ok" if alive else "down", "seconds_since_heartbeat": age, **who}
+    return jsonify(body), 200 if alive else 503

@@ -1,0 +1,152 @@
+"""Calendar events and class sessions become Reminder rows ahead of time; due ones go to the outbox."""
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot import texts
+from bot.config import Settings
+from bot.db import Database
+from bot.knowledge.calendar import WEEKDAYS, Calendar, ClassTimes
+from bot.models import Enrollment, KeyValue, Reminder, Subscription, User, UserTag
+from bot.outbox import enqueue, schedule_reminder
+
+log = logging.getLogger(__name__)
+HORIZON = timedelta(days=2)
+WATERMARK_KEY = "reminders_planned_until"
+
+
+def plan(db: Database, calendar: Calendar, settings: Settings, now: datetime, since: datetime | None = None) -> int:
+    """Create the reminders firing in [since, now + 2 days]; idempotent, so new subscribers join later passes.
+
+    `since` defaults to where the last pass stopped, so a scheduler that was down still creates the
+    reminders it slept through — and `queue_due` then marks them missed instead of dropping them.
+    """
+    until = now + HORIZON
+    created = 0
+    with db.transaction() as session:
+        mark = session.get(KeyValue, WATERMARK_KEY)
+        if since is None:
+            since = min(datetime.fromisoformat(mark.value), now) if mark else now
+        tz = settings.tz
+        days = (since.astimezone(tz).date() - timedelta(days=1), until.astimezone(tz).date() + timedelta(days=2))
+        for event in calendar.events:
+            openids = _event_audience(session, event.topic, event.tags)
+            for day in event.dates(*days):
+                start = datetime.combine(day, event.start, tzinfo=tz)
+                for remind in event.remind:
+                    fire = remind.fire_at(start).astimezone(UTC)
+                    if since <= fire <= until:
+                        created += _ensure(session, f"event:{event.id}:{day}", fire, event.message(start), openids)
+        for times in calendar.classes.values():
+            openids = _enrolled(session, times)
+            day = days[0]
+            while day <= days[1]:
+                if day.isoweekday() in times.weekdays and times.in_term(day):
+                    fire = datetime.combine(day - timedelta(days=1), times.remind_at, tzinfo=tz).astimezone(UTC)
+                    if since <= fire <= until:
+                        text = class_message(times, day, rainy=_rain_day(session, times.id) == day)
+                        created += _ensure(session, f"class:{times.id}:{day}", fire, text, openids)
+                day += timedelta(days=1)
+        if mark is None:
+            session.add(KeyValue(key=WATERMARK_KEY, value=until.isoformat()))
+        elif datetime.fromisoformat(mark.value) < until:
+            mark.value, mark.updated_at = until.isoformat(), now
+    return created
+
+
+def queue_due(db: Database, now: datetime, grace: timedelta, since: datetime | None = None) -> tuple[int, int]:
+    """Due reminders go to the outbox in the same transaction; one late beyond the grace is marked missed."""
+    queued = missed = 0
+    with db.transaction() as session:
+        query = select(Reminder).where(Reminder.status == "pending", Reminder.fire_at <= now)
+        if since is not None:
+            query = query.where(Reminder.fire_at >= since)
+        for reminder in session.scalars(query.order_by(Reminder.fire_at).with_for_update(skip_locked=True)):
+            reminder.handled_at = now
+            if now - reminder.fire_at > grace:
+                reminder.status = "missed"
+                missed += 1
+                continue
+            enqueue(session, openid=reminder.openid, text=reminder.text, key=f"reminder:{reminder.id}",
+                    due_at=reminder.fire_at)
+            reminder.status = "queued"
+            queued += 1
+    if missed:
+        log.error("%d reminders were missed (more than the grace late); see `community-bot status`", missed)
+    return queued, missed
+
+
+def class_message(times: ClassTimes, day: date, rainy: bool) -> str:
+    place = times.info.rain_place if rainy else times.info.place
+    rain = texts.CLASS_RAIN_NOTE if rainy else ""
+    return texts.CLASS_REMINDER.format(name=times.info.name, month=day.month, day=day.day,
+                                       weekday=WEEKDAYS[day.isoweekday() - 1], time=f"{times.start:%H:%M}",
+                                       place=place, rain=rain)
+
+
+def next_session(times: ClassTimes, now: datetime, settings: Settings) -> date:
+    local = now.astimezone(settings.tz)
+    day = max(local.date(), times.info.term_start)
+    while day.isoweekday() not in times.weekdays or datetime.combine(day, times.start, tzinfo=settings.tz) <= local:
+        day += timedelta(days=1)
+    return day
+
+
+def flag_rain(session: Session, info: ClassTimes, now: datetime, settings: Settings) -> tuple[date, int]:
+    """The next session moves indoors: pending reminders change, and those already told get a notice."""
+    day = next_session(info, now, settings)
+    key = f"rain:{info.id}"
+    row = session.get(KeyValue, key)
+    if row is None:
+        session.add(KeyValue(key=key, value=day.isoformat(), updated_at=now))
+    else:
+        row.value, row.updated_at = day.isoformat(), now
+    text = class_message(info, day, rainy=True)
+    told = 0
+    for reminder in session.scalars(select(Reminder).where(Reminder.key == f"class:{info.id}:{day}")):
+        if reminder.status == "pending":
+            reminder.text = text
+        elif reminder.status == "queued":
+            enqueue(session, openid=reminder.openid, text=text, key=f"rain:{info.id}:{day}:{reminder.openid}")
+            told += 1
+    return day, told
+
+
+def _rain_day(session: Session, class_id: str) -> date | None:
+    row = session.get(KeyValue, f"rain:{class_id}")
+    return date.fromisoformat(row.value) if row else None
+
+
+def _ensure(session: Session, key: str, fire: datetime, text: str, openids: Iterable[str]) -> int:
+    existing = set(session.scalars(select(Reminder.openid).where(Reminder.key == key, Reminder.fire_at == fire)))
+    created = 0
+    for openid in openids:
+        if openid not in existing:
+            schedule_reminder(session, key=key, openid=openid, fire_at=fire, text=text)
+            created += 1
+    return created
+
+
+def _event_audience(session: Session, topic: str | None, tags: tuple[str, ...]) -> list[str]:
+    openids: set[str] = set()
+    if topic:
+        openids.update(session.scalars(select(User.openid).join(Subscription, Subscription.user_id == User.id)
+                                       .where(Subscription.topic == topic, User.subscribed.is_(True))))
+    if tags:
+        openids.update(session.scalars(select(User.openid).join(UserTag, UserTag.user_id == User.id)
+                                       .where(UserTag.tag.in_(tags), User.subscribed.is_(True))))
+    return sorted(openids)
+
+
+def _enrolled(session: Session, times: ClassTimes) -> list[str]:
+    """Residents holding a seat in this term of the class."""
+    return sorted(set(session.scalars(
+        select(User.openid).join(Enrollment, Enrollment.user_id == User.id)
+        .where(Enrollment.class_id == times.id, Enrollment.term == times.info.term, Enrollment.status == "enrolled",
+               User.subscribed.is_(True))
+    )))

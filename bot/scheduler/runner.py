@@ -1,0 +1,175 @@
+"""The one scheduler process: APScheduler only wakes our jobs; the Reminder and Outbox tables hold the work."""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import pickle
+import socket
+from datetime import datetime, timedelta
+from typing import Any
+
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+from flask import Flask
+from sqlalchemy import and_, select
+
+from bot.models import KeyValue, utcnow
+from bot.scheduler import reminders
+from bot.scheduler.announce import settle
+from bot.scheduler.sender import Sender, recover
+from bot.wechat.client import make_api, sends_for_real
+
+log = logging.getLogger(__name__)
+HEARTBEAT_KEY = "scheduler_heartbeat"
+HEARTBEAT_SECONDS = 10
+STALE_AFTER = timedelta(seconds=45)
+SEND_EVERY_SECONDS = 5
+PLAN_EVERY_SECONDS = 60
+JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 300}
+_worker: Worker | None = None
+
+
+class SchedulerError(RuntimeError):
+    """The scheduler must not start (another one runs, or a stored job cannot be loaded)."""
+
+
+class StrictJobStore(SQLAlchemyJobStore):
+    """APScheduler deletes a job it cannot load; we stop instead, so nobody loses a job silently."""
+
+    def _get_jobs(self, *conditions: Any) -> list[Any]:
+        query = select(self.jobs_t.c.id, self.jobs_t.c.job_state).order_by(self.jobs_t.c.next_run_time)
+        query = query.where(and_(*conditions)) if conditions else query
+        jobs = []
+        with self.engine.begin() as connection:
+            for row in connection.execute(query):
+                try:
+                    jobs.append(self._reconstitute_job(row.job_state))
+                except (ImportError, LookupError, AttributeError, ValueError, TypeError,
+                        pickle.UnpicklingError) as error:
+                    raise SchedulerError(
+                        f"stored job {row.id!r} in table {self.jobs_t.name} cannot be loaded ({error}); "
+                        "restore the code it names or delete that row"
+                    ) from error
+        return jobs
+
+
+class Worker:
+    """What the jobs do, bound to one app."""
+
+    def __init__(self, app: Flask) -> None:
+        assistant = app.extensions["community"]
+        self.db, self.settings, self.library = assistant.db, assistant.settings, assistant.library
+        api = make_api(self.settings, self.db) if sends_for_real(self.settings) else None
+        self.sender = Sender(self.db, self.settings, api)
+        self.identity = {"pid": os.getpid(), "host": socket.gethostname()}
+
+    def beat(self) -> None:
+        now = utcnow()
+        value = json.dumps({**self.identity, "at": now.isoformat()})
+        with self.db.transaction() as session:
+            row = session.get(KeyValue, HEARTBEAT_KEY)
+            if row is None:
+                session.add(KeyValue(key=HEARTBEAT_KEY, value=value, updated_at=now))
+            else:
+                row.value, row.updated_at = value, now
+
+    def plan(self, now: datetime | None = None) -> int:
+        return reminders.plan(self.db, self.library.current().calendar, self.settings, now or utcnow())
+
+    def send(self, now: datetime | None = None, budget_seconds: float | None = SEND_EVERY_SECONDS - 1) -> int:
+        grace = timedelta(minutes=self.settings.REMINDER_GRACE_MINUTES)
+        reminders.queue_due(self.db, now or utcnow(), grace)
+        sent = self.sender.drain(now, budget_seconds=budget_seconds)
+        with self.db.transaction() as session:
+            settle(session)
+        return sent
+
+    def stop(self) -> None:
+        """A clean stop clears the heartbeat, so the next start need not wait for it to go stale."""
+        with self.db.transaction() as session:
+            row = session.get(KeyValue, HEARTBEAT_KEY)
+            if row is not None and json.loads(row.value).get("pid") == self.identity["pid"]:
+                session.delete(row)
+
+
+def heartbeat(db: Any) -> tuple[float | None, dict[str, Any]]:
+    """Seconds since the scheduler last beat (None: never), and who beat."""
+    with db.transaction() as session:
+        row = session.get(KeyValue, HEARTBEAT_KEY)
+        if row is None:
+            return None, {}
+        return (utcnow() - row.updated_at).total_seconds(), json.loads(row.value)
+
+
+def beat_job() -> None:
+    _current().beat()
+
+
+def plan_job() -> None:
+    _current().plan()
+
+
+def send_job() -> None:
+    _current().send()
+
+
+def _current() -> Worker:
+    if _worker is None:
+        raise SchedulerError("job ran before the scheduler was started with start()")
+    return _worker
+
+
+def _other_alive(who: dict[str, Any], me: dict[str, Any]) -> bool:
+    """A fresh heartbeat from another process; on this host a killed process is known to be gone."""
+    if who.get("pid") == me["pid"]:
+        return False
+    if who.get("host") != me["host"]:
+        return True
+    try:
+        os.kill(int(who["pid"]), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def start(app: Flask) -> BackgroundScheduler:
+    """Start the one scheduler of this deployment; refuses when another is alive or a job is unloadable."""
+    global _worker
+    worker = Worker(app)
+    age, who = heartbeat(worker.db)
+    if age is not None and age < STALE_AFTER.total_seconds() and _other_alive(who, worker.identity):
+        raise SchedulerError(f"another scheduler is running (pid {who.get('pid')} on {who.get('host')}, "
+                             f"alive {age:.0f} s ago); run only one")
+    recover(worker.db)
+    scheduler = BackgroundScheduler(jobstores={"default": StrictJobStore(engine=worker.db.engine)},
+                                    timezone=worker.settings.tz, job_defaults=JOB_DEFAULTS)
+    scheduler.start(paused=True)
+    try:
+        scheduler.get_jobs()  # loads every stored job: an unloadable one stops the start here
+    except SchedulerError:
+        scheduler.shutdown(wait=False)
+        raise
+    _worker = worker
+    worker.beat()
+    scheduler.add_job("bot.scheduler.runner:beat_job", "interval", seconds=HEARTBEAT_SECONDS, id="heartbeat",
+                      replace_existing=True)
+    scheduler.add_job("bot.scheduler.runner:plan_job", "interval", seconds=PLAN_EVERY_SECONDS, id="plan",
+                      replace_existing=True, next_run_time=utcnow())
+    scheduler.add_job("bot.scheduler.runner:send_job", "interval", seconds=SEND_EVERY_SECONDS, id="send",
+                      replace_existing=True)
+    logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)  # not every 5 s
+    scheduler.resume()
+    log.info("scheduler started (%s); sending %s", worker.identity,
+             "through the WeChat API" if worker.sender.api else "nowhere: development shows /dev/outbox")
+    return scheduler
+
+
+def stop(scheduler: BackgroundScheduler) -> None:
+    global _worker
+    scheduler.shutdown(wait=True)
+    if _worker is not None:
+        _worker.stop()
+        _worker = None

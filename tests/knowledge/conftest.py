@@ -1,0 +1,41 @@
+"""Fixtures for the knowledge tests: a small FAQ written for the tests (data/faq), and copies
+of it in a temporary folder for tests that edit files."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bot.knowledge import Knowledge, load_knowledge, load_rules
+from bot.knowledge.eligibility import Rules
+
+DATA = Path(__file__).parent / "data"
+FIXTURE_FAQ = DATA / "faq"
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def knowledge() -> Knowledge:
+    return load_knowledge(FIXTURE_FAQ)
+
+
+@pytest.fixture()
+def faq_copy(tmp_path: Path) -> Path:
+    """An editable copy of the fixture FAQ, in a folder called faq/ like the real one."""
+    target = tmp_path / "faq"
+    shutil.copytree(FIXTURE_FAQ, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def rules() -> Rules:
+    """The real eligibility rules (faq/eligibility.yaml): their wording is what residents get."""
+    return load_rules(REPO / "faq" / "eligibility.yaml")
+
+
+@pytest.fixture()
+def today() -> date:
+    return date(2025, 5, 10)  # before the June enrolment window, school year 2025/26

@@ -1,0 +1,176 @@
+"""Staff announcements: the WeChat flow as staff, the CLI, the 48-hour rule, mass sends, reports."""
+from __future__ import annotations
+
+import shutil
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import time_machine
+from sqlalchemy import select
+
+from bot.cli import main
+from bot.models import Announcement, Outbox, utcnow
+from tests.conftest import Resident, converse
+from tests.outbound.conftest import add_user, db_of, outbox, worker
+
+STAFF = "dev-staff-chen"
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+def staff_member(app, wechat) -> Resident:
+    return Resident(app.test_client(), wechat, STAFF)
+
+
+def test_staff_announces_to_everyone_now(out_app, wechat):
+    add_user(out_app, "o-recent", wrote=timedelta(hours=2))
+    add_user(out_app, "o-quiet", wrote=timedelta(days=5))
+    add_user(out_app, "o-gone", subscribed=False)
+    chen = staff_member(out_app, wechat)
+    converse(chen, [
+        ("发布公告", ["陈主任", "请输入公告内容"]),
+        ("本周六上午9点文化广场义诊，请带医保卡。", ["发给谁", "回复1：所有关注的居民"]),
+        ("1", ["预览", "【羊木社区公告】本周六上午9点文化广场义诊", "所有关注的居民（3人）", "回复1：现在发送"]),
+        ("1", ["请核对公告", "内容：本周六", "时间：现在发送", "回复1：确认提交"]),
+        ("确认", ["公告已提交", "共3人"]),
+    ])
+    worker(out_app).send(budget_seconds=None)
+    channels = {r.openid: (r.status, r.channel) for r in outbox(out_app)}
+    assert channels["o-recent"] == ("sent", "custom") and channels["o-quiet"] == ("sent", "template")
+    assert channels[STAFF] == ("sent", "custom")  # staff follow the account too
+    assert "o-gone" not in channels
+    assert "o-gone" not in out_app.fake.recipients()
+    report = chen.says("公告情况")
+    assert "已发完" in report and "共3人：已发3，失败0" in report and "客服消息2" in report and "模板消息1" in report
+
+
+def test_resident_saying_fabu_gonggao_gets_the_normal_path(app, resident):
+    answer = resident.says("发布公告")
+    assert "请输入公告内容" not in answer
+    with db_of(app).transaction() as session:
+        assert session.scalars(select(Announcement)).first() is None
+
+
+def test_staff_schedules_an_announcement_for_a_class_roster(out_app, wechat):
+    add_user(out_app, "o-taiji", classes=("taiji",))
+    add_user(out_app, "o-other")
+    chen = staff_member(out_app, wechat)
+    with time_machine.travel(datetime(2026, 11, 30, 10, 0, tzinfo=TZ), tick=False):
+        converse(chen, [
+            ("发布公告", "公告内容"),
+            ("明天太极拳班暂停一次，周四照常。", "发给谁"),
+            ("太极拳班学员", "太极拳班学员（1人）"),
+            ("2", "发送时间"),
+            ("明天早上7点", ["请核对公告", "发送时间：12月01日 07:00"]),
+            ("确认", "12月01日 07:00发送"),
+        ])
+    rows = outbox(out_app)
+    assert [r.openid for r in rows] == ["o-taiji"]
+    assert rows[0].due_at == datetime(2026, 12, 1, 7, 0, tzinfo=TZ)
+
+
+def test_scheduled_announcement_waits_for_its_time(out_app, wechat):
+    add_user(out_app, "o-1")
+    chen = staff_member(out_app, wechat)
+    with time_machine.travel(datetime(2026, 11, 30, 10, 0, tzinfo=TZ), tick=False):
+        converse(chen, [
+            ("发布公告", "公告内容"),
+            ("周三下午停水，请提前储水。", "发给谁"),
+            ("1", "预览"),
+            ("定时发送", "发送时间"),
+            ("下午3点", ["请核对公告", "发送时间：11月30日 15:00"]),
+            ("确认", "11月30日 15:00发送"),
+        ])
+        worker(out_app).send(budget_seconds=None)
+        assert out_app.fake.calls == []
+    with time_machine.travel(datetime(2026, 11, 30, 15, 0, 5, tzinfo=TZ), tick=False):
+        worker(out_app).send(budget_seconds=None)
+    assert "o-1" in out_app.fake.recipients()
+
+
+def test_a_past_time_is_refused(out_app, wechat):
+    chen = staff_member(out_app, wechat)
+    with time_machine.travel(datetime(2026, 11, 30, 10, 0, tzinfo=TZ), tick=False):
+        converse(chen, [("发布公告", "公告内容"), ("今晚社区放电影。", "发给谁"), ("1", "预览"),
+                        ("2", "发送时间"), ("11月30日8:00", "已经过了")])
+
+
+def test_cli_announce_and_report(out_app, monkeypatch, capsys):
+    monkeypatch.setattr("bot.scheduler.cli._app", lambda: out_app)
+    add_user(out_app, "o-family", tags=("老人家属",))
+    add_user(out_app, "o-family-gone", tags=("老人家属",), subscribed=False)
+    assert main(["announce", "--text", "重阳节敬老活动报名开始", "--audience", "tag:老人家属"]) == 0
+    worker(out_app).send(budget_seconds=None)
+    assert main(["announce", "report", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "queued for 2 residents" in out and "共2人：已发1，失败0，未发1" in out and "已取消关注" in out
+
+
+def test_cli_rejects_an_unknown_audience(out_app, monkeypatch, capsys):
+    monkeypatch.setattr("bot.scheduler.cli._app", lambda: out_app)
+    assert main(["announce", "--text", "x", "--audience", "tag:没有这个"]) == 2
+    assert "可选" in capsys.readouterr().err
+
+
+def test_tag_with_a_wechat_id_goes_as_one_mass_send_within_the_quota(make_app, fake_api, tmp_path, monkeypatch):
+    faq = tmp_path / "faq"
+    shutil.copytree(Path(__file__).parents[2] / "faq", faq)
+    (faq / "audiences.yaml").write_text("tags:\n  老人家属: {wechat_tag_id: 101}\n  大党委成员: {}\n", encoding="utf-8")
+    app = make_app(FAQ_DIR=str(faq), WECHAT_API_BASE_URL=fake_api.base_url, WECHAT_TEMPLATE_ID="t")
+    monkeypatch.setattr("bot.scheduler.cli._app", lambda: app)
+    for i in range(3):
+        add_user(app, f"o-{i}", tags=("老人家属",), wrote=timedelta(days=9))
+    for n in range(5):
+        assert main(["announce", "--text", f"第{n + 1}条", "--audience", "老人家属"]) == 0
+    worker(app).send(budget_seconds=None)
+    mass = fake_api.sent("message/mass/sendall")
+    assert len(mass) == 4  # one call per announcement, four a month at most
+    assert mass[0].body["filter"] == {"is_to_all": False, "tag_id": 101}
+    assert mass[0].body["clientmsgid"] == "announcement-1"
+    fifth = [r for r in outbox(app) if r.announcement_id == 5]
+    assert {(r.kind, r.channel) for r in fifth} == {("text", "template")}  # quota spent: one by one
+
+
+def test_queueing_writes_one_row_per_recipient_with_the_announcement(out_app):
+    from bot.scheduler.announce import announce, find_audience
+
+    for i in range(30):
+        add_user(out_app, f"o-{i}")
+    assistant = out_app.extensions["community"]
+    calendar = assistant.library.current().calendar
+    with db_of(out_app).transaction() as session:
+        row, count = announce(session, calendar, assistant.settings, author="t", text="通知",
+                              audience=find_audience(calendar, "所有人"), now=utcnow())
+    with db_of(out_app).transaction() as session:
+        rows = session.scalars(select(Outbox).where(Outbox.announcement_id == row.id)).all()
+    assert count == 30 and len({r.key for r in rows}) == 30
+
+
+def test_staff_flag_rain_in_wechat(out_app, wechat):
+    add_user(out_app, "o-taiji", classes=("taiji",))
+    chen = staff_member(out_app, wechat)
+    with time_machine.travel(datetime(2026, 11, 30, 20, 0, tzinfo=TZ), tick=False):
+        assert "太极拳班12月1日改到居民学校" in chen.says("下雨 太极")
+
+
+def test_tag_commands(out_app, monkeypatch, capsys):
+    monkeypatch.setattr("bot.scheduler.cli._app", lambda: out_app)
+    add_user(out_app, "o-1")
+    assert main(["tag", "add", "o-1", "老人家属"]) == 0
+    assert main(["tag", "sync", "老人家属"]) == 0
+    assert "wechat_tag_id" in capsys.readouterr().out
+    assert out_app.fake.sent("tags/members/batchtagging")[0].body["openid_list"] == ["o-1"]
+    assert main(["tag", "remove", "o-1", "老人家属"]) == 0
+    assert main(["tag", "add", "o-1", "没有的标签"]) == 2
+
+
+def test_resident_who_unfollowed_through_wechat_is_never_pushed_to(out_app, wechat):
+    leaving = Resident(out_app.test_client(), wechat, "o-leaving")
+    leaving.says("订阅议事会")
+    leaving.post(wechat.event("o-leaving", "unsubscribe"))
+    chen = staff_member(out_app, wechat)
+    converse(chen, [("发布公告", "公告内容"), ("议事会改到下周五。", "发给谁"),
+                    ("订阅“居民议事会提醒”的居民", ["（1人）", "预览"]), ("1", "请核对"), ("确认", "公告已提交")])
+    worker(out_app).send(budget_seconds=None)
+    assert out_app.fake.recipients() == []
+    assert "未发1" in chen.says("公告情况") and "取消关注" in chen.says("公告情况")

@@ -1,0 +1,41 @@
+"""Resident services run on a fixed Friday morning, so 明天/下周二 and the offered slots are stable."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from sqlalchemy import select
+
+NOW = datetime(2026, 11, 27, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # a Friday
+
+
+@pytest.fixture(autouse=True)
+def clock() -> Iterator[Any]:
+    with time_machine.travel(NOW, tick=True) as traveller:
+        yield traveller
+
+
+def rows(app, model, *where) -> list[Any]:
+    with app.extensions["community"].db.transaction() as session:
+        return list(session.scalars(select(model).where(*where).order_by(*model.__table__.primary_key.columns)))
+
+
+@pytest.fixture
+def staff(app, monkeypatch, capsys):
+    """Runs `community-bot …` against the test app's database and returns what it printed."""
+    from bot.cli import main
+
+    settings = app.extensions["community"].settings
+    for key in ("DATABASE_URL", "WECHAT_TOKEN", "INSTANCE_DIR", "APP_ENV"):
+        monkeypatch.setenv(key, str(getattr(settings, key)))
+
+    def run(*argv: str) -> str:
+        capsys.readouterr()
+        assert main(list(argv)) == 0
+        return capsys.readouterr().out
+
+    return run
