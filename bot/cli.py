@@ -29,12 +29,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return 2
     from bot.scheduler import runner
 
-    scheduler = runner.start(app)  # development runs the one scheduler inside the dev server
+    try:
+        scheduler = runner.start(app)  # development runs the one scheduler inside the dev server
+    except runner.SchedulerError as error:
+        print(f"no in-process scheduler: {error}", file=sys.stderr)
+        scheduler = None
     print(f"羊木社区 assistant on http://{host}:{port}/wechat — simulator: http://{host}:{port}/dev/chat")
     try:
         app.run(host=host, port=port, threaded=True, use_reloader=False)
     finally:
-        runner.stop(scheduler)
+        if scheduler is not None:
+            runner.stop(scheduler)
     return 0
 
 

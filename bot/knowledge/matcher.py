@@ -20,8 +20,28 @@ decide whether the entry is really about what was asked:
 * substitution: when the question has content the entry lacks *and* the entry's best
   phrasing has content the question lacks (小学 for 幼儿园), the score is lowered.
 
-The weights were tuned on the development set (``tests/data/faq_dev.yaml``) with a small
-grid; the optimum is flat, so they are rounded, not squeezed.
+Three more measures let it answer phrasings it has never seen (all data in the lexicon):
+
+* concepts (``concepts:``): words and situations that mean the same for the FAQ (灯不亮,
+  黑黢黢 → 路灯; 矛盾, 吵架 → 邻里纠纷; 学位 → 名额) are rewritten to one name on both
+  sides, for the matcher only (``Knowledge.normalize`` stays as intent detection expects).
+* aspect (``aspects:``): what a question asks about its topic — hours, where, fee,
+  documents, who, how, duration … — by cue words. Each entry's aspect profile is learnt
+  from its own phrasings; agreement (weighted by how rare the aspect is among entries)
+  raises or lowers the score. It re-ranks entries but does not make an unknown question
+  known: the threshold is applied to the score before it (``Candidate.base``).
+* topic: the community's names (domain words, places, concept names) that most of an
+  entry's phrasings mention. A question with content that names none of them is less
+  likely about that entry (小学几点放学 is not the kindergarten's hours).
+
+Coverage also credits, less, words from the entry's *family* (entries whose ids share a
+prefix: kindergarten.age, kindergarten.fee …), and an answer's words make its entry a
+candidate too.
+
+The weights were tuned with ``benchmarks/eval_matcher.py``: cross-validation over the
+FAQ's own phrasings (index built without the held-out ones), the development set
+(``tests/data/faq_dev.yaml``) and its off-topic questions. The optimum is flat, so they are
+rounded, not squeezed.
 """
 
 from __future__ import annotations
@@ -69,18 +89,18 @@ class Settings:
     gate_full: float = 0.4  # content coverage from which the gate no longer penalises
     gate_power: float = 2.0
     substitution_penalty: float = 0.5
-    # aspect (hours, where, fee …): an entry whose phrasings never ask what the question asks
-    # keeps this share of its score at worst; an entry with no aspect at all counts as half.
+    # aspect (hours, where, fee …): score × (1 + aspect_penalty × (agreement − aspect_neutral)),
+    # agreement 0..1 between what the question asks and what the entry's phrasings ask
     aspect_penalty: float = 0.4
+    aspect_neutral: float = 0.5  # also the agreement of an entry none of whose phrasings has one
     # content found only in the phrasings of the entry's family (ids with the same prefix:
     # kindergarten.age, kindergarten.fee …: the same place or service) counts this much
     family_vocab_credit: float = 0.3
-    aspect_neutral: float = 0.5
     # topic: the community's names (places, services, concepts) that most of an entry's
     # phrasings mention; a question naming none of them loses up to this share of the score
     topic_penalty: float = 0.2
     topic_share: float = 0.5  # a name in this share of the phrasings is the entry's topic
-    unseen_factor: float = 1.0  # weight of a content word no entry knows, relative to IDF
+    unseen_factor: float = 0.5  # weight of a content word no entry knows, relative to IDF
 
 
 @dataclass
@@ -362,7 +382,9 @@ class Index:
             ok[end] = any(ok[start] and token[start:end] in self.generic for start in range(end))
         return ok[-1]
 
-    def _content_words(self, a: Analysis, generic_factor: float = 0.0) -> Words:
+    def _content_words(
+        self, a: Analysis, generic_factor: float = 0.0, unseen_factor: float = 1.0
+    ) -> Words:
         """Content words as (sound-alike units, weight); generic words too if generic_factor.
 
         Adjacent single characters are joined first, so that a typo jieba cut into characters
@@ -389,7 +411,6 @@ class Index:
         words: Words = []
         idf = self.unit_idf
         unseen = self.unit_idf_unseen
-        unseen_factor = self.settings.unseen_factor
         for run, pos_weight in runs:
             units = _bigrams(run) if len(run) >= 2 else [run]
             w = sum(idf.get(u, unseen) for u in units) / len(units)
@@ -498,13 +519,17 @@ class Index:
             if surface > best.get(ei, (-1.0, 0))[0]:
                 best[ei] = (surface, pid)
         exact = {self.exact.get(qn), self.exact_codes.get(qc)}
-        content, content_total = self.unit_weights(self._content_words(a))
+        # A word no entry knows, in a question that names one of the community's things, is
+        # probably a new way of saying something; in a question naming none, it is what the
+        # question is about (银行, 小学): full weight.
+        q_topics = self.topics(a.normalized)
+        unseen = s.unseen_factor if q_topics else 1.0
+        content, content_total = self.unit_weights(self._content_words(a, unseen_factor=unseen))
         everything, everything_total = self.unit_weights(
-            self._content_words(a, generic_factor=s.vocab_generic_weight)
+            self._content_words(a, generic_factor=s.vocab_generic_weight, unseen_factor=unseen)
         )
         w_total = s.w_surface + s.w_vocab
         out: list[Candidate] = []
-        q_topics = self.topics(a.normalized)
         # A question that names nothing (几点开门) is offered the places instead: no penalty.
         topic_penalty = s.topic_penalty if a.has_content else 0.0
         aspect_w = [(x, self.aspect_idf.get(x, 0.0)) for x in a.aspects]

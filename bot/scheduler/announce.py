@@ -94,12 +94,16 @@ def announce(session: Session, calendar: Calendar, settings: Settings, *, author
     tag_id = calendar.tags.get(audience.key.removeprefix("tag:")) if audience.key.startswith("tag:") else None
     used = mass_used(session, openids, now, settings) if tag_id else Counter()
     mass = tag_id is not None and all(used[o] < MASS_PER_MONTH for o in openids)
+    # Unfollowed members get ordinary rows, which the sender skips with the reason.
+    by_mass = set(session.scalars(select(User.openid).where(User.openid.in_(openids), User.subscribed.is_(True)))) \
+        if mass else set()
     body = texts.ANNOUNCEMENT.format(text=text)
-    payload = {"tag_id": tag_id, "clientmsgid": f"announcement-{row.id}"} if mass else {}
+    payload = {"tag_id": tag_id, "clientmsgid": f"announcement-{row.id}"}
     if openids:
         session.execute(insert(Outbox), [
-            {"key": f"announcement:{row.id}:{openid}", "openid": openid, "kind": "mass" if mass else "text",
-             "text": body, "payload": payload, "announcement_id": row.id, "status": "pending",
+            {"key": f"announcement:{row.id}:{openid}", "openid": openid,
+             "kind": "mass" if openid in by_mass else "text", "text": body,
+             "payload": payload if openid in by_mass else {}, "announcement_id": row.id, "status": "pending",
              "attempts": 0, "due_at": send_at or now, "created_at": now}
             for openid in openids
         ])

@@ -22,6 +22,7 @@ from bot.models import KeyValue
 
 log = logging.getLogger(__name__)
 TOKEN_KEY = "wechat_access_token"
+REAL_API = "https://api.weixin.qq.com/"
 TIMEOUT = (3.05, 10.0)  # connect, read: a stuck WeChat never holds the sender for long
 TOKEN_ERRORS = {40001, 40014, 42001}
 OUTSIDE_48H = {45015, 45047}
@@ -231,4 +232,4 @@ def make_api(settings: Settings, db: Database, **kwargs: Any) -> WeChatApi:
 
 def sends_for_real(settings: Settings) -> bool:
     """Development never talks to the real WeChat: its outbox is only shown at /dev/outbox."""
-    return settings.production or settings.WECHAT_API_BASE_URL != "https://api.weixin.qq.com/cgi-bin/"
+    return settings.production or not settings.WECHAT_API_BASE_URL.startswith(REAL_API)

@@ -16,6 +16,7 @@ TEMPLATE = "tpl-community-notice"
 
 def _wired(make_app: Any, fake: FakeWeChatApi, backend: str, **config: Any) -> Any:
     """Sends through the fake API (a non-default base URL means 'send for real' outside production)."""
+    config = {"SEND_RATE_PER_SECOND": 500, **config}  # pacing has its own test; the rest need not wait
     app = make_app(backend, WECHAT_API_BASE_URL=fake.base_url, WECHAT_TEMPLATE_ID=TEMPLATE, **config)
     app.fake = fake
     return app
@@ -64,7 +65,7 @@ def user(app: Any, openid: str) -> User:
 
 
 def worker(app: Any) -> Worker:
-    """The scheduler's jobs without APScheduler, fast: no pacing delay to speak of."""
+    """The scheduler's jobs without APScheduler, with short retry backoffs."""
     w = Worker(app)
     if w.sender.api is not None:
         w.sender.api.backoff = 0.01

@@ -120,6 +120,7 @@ def test_tag_with_a_wechat_id_goes_as_one_mass_send_within_the_quota(make_app, f
     monkeypatch.setattr("bot.scheduler.cli._app", lambda: app)
     for i in range(3):
         add_user(app, f"o-{i}", tags=("老人家属",), wrote=timedelta(days=9))
+    add_user(app, "o-gone", tags=("老人家属",), subscribed=False)
     for n in range(5):
         assert main(["announce", "--text", f"第{n + 1}条", "--audience", "老人家属"]) == 0
     worker(app).send(budget_seconds=None)
@@ -127,7 +128,9 @@ def test_tag_with_a_wechat_id_goes_as_one_mass_send_within_the_quota(make_app, f
     assert len(mass) == 4  # one call per announcement, four a month at most
     assert mass[0].body["filter"] == {"is_to_all": False, "tag_id": 101}
     assert mass[0].body["clientmsgid"] == "announcement-1"
-    fifth = [r for r in outbox(app) if r.announcement_id == 5]
+    first = {r.openid: (r.kind, r.status) for r in outbox(app) if r.announcement_id == 1}
+    assert first["o-0"] == ("mass", "sent") and first["o-gone"] == ("text", "skipped")
+    fifth = [r for r in outbox(app) if r.announcement_id == 5 and r.openid != "o-gone"]
     assert {(r.kind, r.channel) for r in fifth} == {("text", "template")}  # quota spent: one by one
 
 

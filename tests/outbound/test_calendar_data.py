@@ -6,10 +6,15 @@ from pathlib import Path
 
 import pytest
 
+from bot.knowledge.calendar import Calendar, load_calendar
 from bot.knowledge.catalog import DataError
-from bot.library import load_snapshot
+from bot.knowledge.services import load_services
 
 FAQ = Path(__file__).resolve().parents[2] / "faq"
+
+
+def load(folder: Path) -> Calendar:
+    return load_calendar(folder, load_services(folder).classes)
 
 
 @pytest.fixture
@@ -20,7 +25,7 @@ def faq(tmp_path) -> Path:
 
 
 def test_the_shipped_data_loads():
-    calendar = load_snapshot(FAQ).calendar
+    calendar = load(FAQ)
     assert "dev-staff-chen" in calendar.staff
     assert {e.id for e in calendar.events} >= {"council", "deputy-duty", "chongyang", "gala-2027"}
 
@@ -36,11 +41,11 @@ def test_a_mistake_in_events_names_file_and_key(faq, before, after, message):
     path = faq / "events.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace(before, after, 1), encoding="utf-8")
     with pytest.raises(DataError) as raised:
-        load_snapshot(faq)
+        load(faq)
     assert "events.yaml" in str(raised.value) and message in str(raised.value)
 
 
 def test_a_staff_entry_without_openid_is_refused(faq):
     (faq / "staff.yaml").write_text("staff:\n  - {name: 陈主任}\n", encoding="utf-8")
     with pytest.raises(DataError, match=r"staff.yaml: staff\[0\].openid"):
-        load_snapshot(faq)
+        load(faq)
