@@ -14,10 +14,16 @@ run: $(STAMP)
 	$(VENV)/bin/community-bot serve --dev
 
 test: $(STAMP)
+	$(VENV)/bin/ruff check bot tests benchmarks
 	$(PY) -m pytest
 
 bench: $(STAMP)
-	$(PY) benchmarks/run_all.py
+	$(PY) benchmarks/bench_webhook.py
+	$(PY) benchmarks/bench_matcher.py
+	$(PY) benchmarks/eval_matcher.py
+	$(VENV)/bin/community-bot faq-eval tests/data/faq_dev.yaml
+	$(VENV)/bin/community-bot faq-eval tests/data/faq_holdout.yaml
+	$(PY) benchmarks/bench_announce.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check bot tests benchmarks

@@ -18,7 +18,9 @@ MORE_HINT = "（回复“更多”看后面的内容）"
 CHOICE_OUT_OF_RANGE = "没有这个选项，请回复上面列出的数字。"
 HANDOFF_TRANSFER = "正在为您转接工作人员，请稍候。"
 HANDOFF_RECORDED_OPEN = "已通知工作人员，现在是工作时间，会尽快在这里回复您。请直接说您要办的事。"
-HANDOFF_RECORDED_CLOSED = "已记下您的请求。现在不是工作时间，工作人员{when}会在这里回复您。急事请到社区服务中心值班窗口。"
+HANDOFF_RECORDED_CLOSED = (
+    "已记下您的请求。现在不是工作时间，工作人员{when}会在这里回复您。急事请到社区服务中心值班窗口。"
+)
 STAFF_HOURS = "工作时间：{hours}"
 FORM_EXPIRED = "您之前办的事太久没有回复，已经关掉了，需要的话请重新开始。"
 FORM_CANCELLED = "好的，已经取消了。回复“菜单”看看我能做什么。"

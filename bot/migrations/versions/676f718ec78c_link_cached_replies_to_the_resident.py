@@ -4,10 +4,8 @@ Revision ID: 676f718ec78c
 Revises: ff6202f56beb
 Create Date: 2026-11-27 02:59:33.369385
 """
-from alembic import op
 import sqlalchemy as sa
-import bot.models
-
+from alembic import op
 
 revision = '676f718ec78c'
 down_revision = 'ff6202f56beb'

@@ -4,10 +4,10 @@ Revision ID: ff6202f56beb
 Revises: 
 Create Date: 2026-11-27 02:30:42.440836
 """
-from alembic import op
 import sqlalchemy as sa
-import bot.models
+from alembic import op
 
+import bot.models
 
 revision = 'ff6202f56beb'
 down_revision = None
