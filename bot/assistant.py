@@ -114,8 +114,7 @@ class Assistant:
             conversation = Conversation(user=user, data={}, choices=[], updated_at=now)
             session.add(conversation)
         snapshot = self.library.current()
-        ctx = Context(session, user, conversation, self.settings, snapshot.knowledge, snapshot.catalog, now,
-                      calendar=snapshot.calendar, services=snapshot.services, rules=snapshot.rules)
+        ctx = Context(session, user, conversation, self.settings, snapshot, now)
         reply = router.dispatch(ctx, message)
         conversation.updated_at = now
         flag_modified(conversation, "data")  # handlers change the JSON in place

@@ -9,13 +9,14 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session
 
 from bot.config import Settings
-from bot.knowledge.calendar import Calendar
-from bot.knowledge.catalog import Catalog
 from bot.models import Conversation, User
 
 if TYPE_CHECKING:
     from bot.knowledge import Knowledge, Rules
+    from bot.knowledge.calendar import Calendar
+    from bot.knowledge.catalog import Catalog
     from bot.knowledge.services import Services
+    from bot.library import Snapshot
 
 
 @dataclass
@@ -24,13 +25,29 @@ class Context:
     user: User
     conversation: Conversation
     settings: Settings
-    knowledge: Knowledge
-    catalog: Catalog
+    data: Snapshot  # what staff keep in faq/, as loaded when the message arrived
     now: datetime  # aware UTC
     notices: list[str] = field(default_factory=list)  # said before the reply (e.g. "your form expired")
-    services: Services | None = None  # 代办 catalogue, grids and classes from faq/
-    calendar: Calendar = field(default_factory=Calendar)  # events, topics, staff, audiences
-    rules: Rules | None = None  # eligibility rules
+
+    @property
+    def knowledge(self) -> Knowledge:
+        return self.data.knowledge
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.data.catalog
+
+    @property
+    def services(self) -> Services:
+        return self.data.services
+
+    @property
+    def calendar(self) -> Calendar:
+        return self.data.calendar
+
+    @property
+    def rules(self) -> Rules:
+        return self.data.rules
 
     @property
     def local_now(self) -> datetime:

@@ -129,7 +129,8 @@ def report(session: Session, announcement_id: int) -> str | None:
     ).all()))
     waiting = counts["pending"] + counts["sending"]
     state = "已发完" if row.status == "done" else "发送中"
-    lines = [f"第{row.id}号公告（{row.text[:20]}）：{state}",
+    excerpt = row.text if len(row.text) <= 20 else row.text[:20] + "…"
+    lines = [f"第{row.id}号公告（{excerpt}）：{state}",
              f"共{sum(counts.values())}人：已发{counts['sent']}，失败{counts['failed']}，"
              f"未发{counts['skipped']}，待发{waiting}"]
     if counts["shown"]:
