@@ -16,7 +16,7 @@ __all__ = ["create_app"]
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from bot.assistant import Assistant
     from bot.db import Database
-    from bot.library import Library
+    from bot.library import open_library
     from bot.scheduler import health as scheduler_health
     from bot.wechat import webhook
     from bot.wechat.protocol import MAX_BODY_BYTES
@@ -27,7 +27,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(MAX_CONTENT_LENGTH=MAX_BODY_BYTES, SECRET_KEY=settings.SECRET_KEY)
     db = Database(settings.DATABASE_URL)
     db.upgrade()
-    app.extensions["community"] = Assistant(db, settings, Library(Path(settings.FAQ_DIR)))
+    app.extensions["community"] = Assistant(db, settings, open_library(Path(settings.FAQ_DIR)))
     app.register_blueprint(webhook.bp)
     app.register_blueprint(scheduler_health.bp)
 

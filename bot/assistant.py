@@ -18,7 +18,8 @@ from bot import router, texts
 from bot.config import Settings
 from bot.context import Context
 from bot.db import Database
-from bot.library import Library
+from bot.knowledge.store import ReloadingStore
+from bot.library import Snapshot
 from bot.message import Article, Message, Reply
 from bot.models import Conversation, ProcessedMessage, SeenRequest, User, utcnow
 from bot.replies import paginate
@@ -39,7 +40,7 @@ def dedup_key(message: Message) -> str:
 
 
 class Assistant:
-    def __init__(self, db: Database, settings: Settings, library: Library) -> None:
+    def __init__(self, db: Database, settings: Settings, library: ReloadingStore[Snapshot]) -> None:
         self.db = db
         self.settings = settings
         self.library = library

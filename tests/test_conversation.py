@@ -165,9 +165,7 @@ def test_staff_see_the_most_asked_unanswered_questions(app, resident, capsys, mo
 
 
 def test_a_changed_faq_file_is_picked_up_without_a_restart(close_call_app, wechat, monkeypatch):
-    from bot import library as library_module
-
-    monkeypatch.setattr(library_module, "CHECK_EVERY_SECONDS", 0)
+    close_call_app.extensions["community"].library.check_interval = 0
     resident = Resident(close_call_app.test_client(), wechat, "o-hot")
     qa = Path(close_call_app.extensions["community"].library.faq_dir) / "qa" / "test.yaml"
     qa.write_text(qa.read_text(encoding="utf-8").replace("7:30上课", "9:00上课"), encoding="utf-8")

@@ -1,13 +1,12 @@
 """Community knowledge: FAQ matcher and eligibility rules (pure, no web or database)."""
 
 from .eligibility import Question, Rules, Verdict, load_rules
-from .faq import Entry, Knowledge, KnowledgeError, KnowledgeStore, Match, load_knowledge
+from .faq import Entry, Knowledge, KnowledgeError, Match, load_knowledge
 
 __all__ = [
     "Entry",
     "Knowledge",
     "KnowledgeError",
-    "KnowledgeStore",
     "Match",
     "Question",
     "Rules",

@@ -1,16 +1,13 @@
-"""FAQ knowledge: loading, the immutable snapshot, and the hot-reloading store.
+"""FAQ knowledge: loading and the immutable snapshot.
 
 A ``Knowledge`` is built once from ``faq/qa/*.yaml`` + ``faq/lexicon.yaml`` and never
-changes, so request threads can use it without locks. ``KnowledgeStore`` swaps in a new
-snapshot when staff edit the files; an edit that does not validate leaves the previous
-snapshot in service and is reported through ``last_error``.
+changes, so request threads can use it without locks (``bot.knowledge.store`` swaps in a
+new one when staff edit the files).
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-import time
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
@@ -26,7 +23,6 @@ __all__ = [
     "Entry",
     "Knowledge",
     "KnowledgeError",
-    "KnowledgeStore",
     "Match",
     "load_knowledge",
 ]
@@ -100,70 +96,3 @@ def load_knowledge(faq_dir: Path, settings: Settings | None = None) -> Knowledge
     entries = load_entries(faq_dir)
     return Knowledge(entries, lexicon, settings)
 
-
-def _signature(faq_dir: Path) -> tuple[tuple[str, int, int], ...]:
-    out = []
-    try:
-        paths = sorted(p for p in faq_dir.rglob("*") if p.is_file())
-    except OSError:
-        return ()
-    for p in paths:
-        try:
-            st = p.stat()
-        except OSError:
-            continue  # vanished between listing and stat: the next check sees it
-        out.append((str(p), st.st_mtime_ns, st.st_size))
-    return tuple(out)
-
-
-class KnowledgeStore:
-    """Thread-safe holder of the current snapshot, reloading when files under faq_dir change."""
-
-    def __init__(self, faq_dir: Path, *, check_interval: float = 1.0) -> None:
-        self.faq_dir = Path(faq_dir)
-        self.check_interval = check_interval
-        self._lock = threading.Lock()
-        self._last_error: str | None = None
-        self._sig = _signature(self.faq_dir)
-        self._knowledge = load_knowledge(self.faq_dir)  # raises: no snapshot to fall back on
-        self._checked = time.monotonic()
-
-    def current(self) -> Knowledge:
-        now = time.monotonic()
-        if now - self._checked >= self.check_interval:
-            with self._lock:
-                if now - self._checked >= self.check_interval:
-                    self._checked = now
-                    sig = _signature(self.faq_dir)
-                    if sig != self._sig:
-                        self._reload_locked(sig)
-        return self._knowledge
-
-    def reload(self) -> str | None:
-        """Reload now; the error text, or None when the new snapshot is in service."""
-        with self._lock:
-            self._checked = time.monotonic()
-            return self._reload_locked(_signature(self.faq_dir))
-
-    def _reload_locked(self, sig: tuple[tuple[str, int, int], ...]) -> str | None:
-        # The signature is taken before reading, so an edit made during the load is seen
-        # by the next check rather than lost.
-        self._sig = sig
-        try:
-            knowledge = load_knowledge(self.faq_dir)
-        except KnowledgeError as exc:
-            self._last_error = str(exc)
-            log.warning("FAQ reload failed, keeping the previous version: %s", exc)
-            return self._last_error
-        except Exception as exc:  # never let a bad edit take the assistant down
-            self._last_error = f"{self.faq_dir}: unexpected error while loading: {exc!r}"
-            log.exception("FAQ reload failed, keeping the previous version")
-            return self._last_error
-        self._knowledge = knowledge
-        self._last_error = None
-        log.info("FAQ reloaded: %d entries", len(knowledge.entries))
-        return None
-
-    @property
-    def last_error(self) -> str | None:
-        return self._last_error

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge import KnowledgeError, KnowledgeStore, load_knowledge
+from bot.knowledge import KnowledgeError, load_knowledge
+from bot.knowledge.store import ReloadingStore
 
 GOOD_ENTRY = """
 - id: extra.one
@@ -89,7 +90,7 @@ def test_lexicon_mistakes_are_reported_too(faq_copy: Path) -> None:
 
 
 def test_store_reloads_a_changed_file(faq_copy: Path) -> None:
-    store = KnowledgeStore(faq_copy, check_interval=0)
+    store = ReloadingStore(faq_copy, load_knowledge, check_interval=0)
     before = store.current()
     assert "extra.one" not in before.entries
     write(faq_copy / "qa" / "extra.yaml", GOOD_ENTRY)
@@ -101,7 +102,7 @@ def test_store_reloads_a_changed_file(faq_copy: Path) -> None:
 
 
 def test_store_checks_at_most_once_a_second(faq_copy: Path) -> None:
-    store = KnowledgeStore(faq_copy)
+    store = ReloadingStore(faq_copy, load_knowledge)
     first = store.current()
     write(faq_copy / "qa" / "extra.yaml", GOOD_ENTRY)
     assert store.current() is first  # within the second: no file system checks yet
@@ -110,7 +111,7 @@ def test_store_checks_at_most_once_a_second(faq_copy: Path) -> None:
 
 
 def test_invalid_edit_keeps_the_previous_snapshot(faq_copy: Path) -> None:
-    store = KnowledgeStore(faq_copy, check_interval=0)
+    store = ReloadingStore(faq_copy, load_knowledge, check_interval=0)
     good = store.current()
     write(faq_copy / "qa" / "places.yaml", "- id: broken\n  questions: [问]\n")
     assert store.current() is good
@@ -124,7 +125,7 @@ def test_invalid_edit_keeps_the_previous_snapshot(faq_copy: Path) -> None:
 
 
 def test_forced_reload_returns_the_error(faq_copy: Path) -> None:
-    store = KnowledgeStore(faq_copy, check_interval=3600)
+    store = ReloadingStore(faq_copy, load_knowledge, check_interval=3600)
     write(faq_copy / "qa" / "extra.yaml", "- id: x\n  questions: [问]\n  answer: 好\n  extra: 1\n")
     error = store.reload()
     assert error is not None and error.startswith("faq/qa/extra.yaml:4: unknown key 'extra'")
@@ -137,7 +138,7 @@ def test_forced_reload_returns_the_error(faq_copy: Path) -> None:
 def test_first_load_failure_raises(faq_copy: Path) -> None:
     write(faq_copy / "qa" / "places.yaml", "- id: [oops\n")
     with pytest.raises(KnowledgeError):
-        KnowledgeStore(faq_copy)
+        ReloadingStore(faq_copy, load_knowledge)
 
 
 def test_missing_folder_raises(tmp_path: Path) -> None:
@@ -146,7 +147,7 @@ def test_missing_folder_raises(tmp_path: Path) -> None:
 
 
 def test_readers_are_never_blocked_or_broken_by_reloads(faq_copy: Path) -> None:
-    store = KnowledgeStore(faq_copy, check_interval=0)
+    store = ReloadingStore(faq_copy, load_knowledge, check_interval=0)
     errors: list[BaseException] = []
     stop = threading.Event()
 

@@ -1,0 +1,88 @@
+"""Holds what was loaded from faq/ and swaps in a new load when staff edit a file there.
+
+An edit that does not load keeps the previous version in service (the assistant keeps
+answering) and is reported through ``last_error``.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Generic, TypeVar
+
+from .catalog import DataError
+from .model import KnowledgeError
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def _signature(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    out = []
+    try:
+        paths = sorted(p for p in folder.rglob("*") if p.is_file())
+    except OSError:
+        return ()
+    for p in paths:
+        try:
+            st = p.stat()
+        except OSError:
+            continue  # vanished between listing and stat: the next check sees it
+        out.append((str(p), st.st_mtime_ns, st.st_size))
+    return tuple(out)
+
+
+class ReloadingStore(Generic[T]):
+    """Thread-safe; `current()` is cheap and looks at the files at most every `check_interval` s."""
+
+    def __init__(self, folder: Path, load: Callable[[Path], T], *, check_interval: float = 1.0) -> None:
+        self.faq_dir = Path(folder)
+        self.check_interval = check_interval
+        self._load = load
+        self._lock = threading.Lock()
+        self._last_error: str | None = None
+        self._sig = _signature(self.faq_dir)
+        self._value = load(self.faq_dir)  # raises: there is no previous version to fall back on
+        self._checked = time.monotonic()
+
+    def current(self) -> T:
+        now = time.monotonic()
+        if now - self._checked >= self.check_interval:
+            with self._lock:
+                if now - self._checked >= self.check_interval:
+                    self._checked = now
+                    sig = _signature(self.faq_dir)
+                    if sig != self._sig:
+                        self._reload_locked(sig)
+        return self._value
+
+    def reload(self) -> str | None:
+        """Reload now; the error text, or None when the new version is in service."""
+        with self._lock:
+            self._checked = time.monotonic()
+            return self._reload_locked(_signature(self.faq_dir))
+
+    def _reload_locked(self, sig: tuple[tuple[str, int, int], ...]) -> str | None:
+        # The signature is taken before reading, so an edit made during the load is seen
+        # by the next check rather than lost.
+        self._sig = sig
+        try:
+            value = self._load(self.faq_dir)
+        except (KnowledgeError, DataError) as exc:
+            self._last_error = str(exc)
+            log.warning("faq reload failed, keeping the previous version: %s", exc)
+            return self._last_error
+        except Exception as exc:
+            self._last_error = f"{self.faq_dir}: unexpected error while loading: {exc!r}"
+            log.exception("faq reload failed, keeping the previous version")
+            return self._last_error
+        self._value = value
+        self._last_error = None
+        log.info("faq reloaded from %s", self.faq_dir)
+        return None
+
+    @property
+    def last_error(self) -> str | None:
+        return self._last_error
