@@ -11,7 +11,7 @@ from sqlalchemy import delete, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import flag_modified
 
 from bot import router, texts
@@ -56,9 +56,9 @@ class Assistant:
         self._prune()
         try:
             with self.db.transaction() as session:
-                self._claim(session, key, message.openid)
+                claimed = self._claim(session, key, message.openid)
                 reply = self._process(session, message)
-                self._finish(session, key, reply)
+                self._finish(claimed, reply)
             return reply
         except IntegrityError:
             return self._first_reply(key)
@@ -71,8 +71,7 @@ class Assistant:
         reply = Reply.say(texts.APOLOGY)
         try:
             with self.db.transaction() as session:
-                self._claim(session, key, message.openid)
-                self._finish(session, key, reply)
+                self._finish(self._claim(session, key, message.openid), reply)
         except IntegrityError:
             return self._first_reply(key)
         return reply
@@ -88,15 +87,16 @@ class Assistant:
                 seen = session.get(SeenRequest, (timestamp, nonce))
                 return seen is not None and seen.body_sha256 == body_sha256
 
-    def _claim(self, session: Session, key: str, openid: str) -> None:
+    def _claim(self, session: Session, key: str, openid: str) -> ProcessedMessage:
         if session.get_bind().dialect.name == "postgresql":
             session.execute(text(f"SET LOCAL lock_timeout = '{RETRY_WAIT_SECONDS}s'"))
-        session.add(ProcessedMessage(key=key, openid=openid))
-        session.flush()
+        row = ProcessedMessage(key=key, openid=openid)
+        session.add(row)
+        session.flush()  # the key is written first: a concurrent retry waits on it
+        return row
 
     @staticmethod
-    def _finish(session: Session, key: str, reply: Reply) -> None:
-        row = session.get(ProcessedMessage, key)
+    def _finish(row: ProcessedMessage, reply: Reply) -> None:
         row.reply, row.finished_at = encode_reply(reply), utcnow()
 
     def _first_reply(self, key: str) -> Reply:
@@ -137,14 +137,16 @@ class Assistant:
 
 
 def load_user(session: Session, openid: str, now: datetime) -> User:
-    """Create the resident on first contact and lock the row: one message of theirs at a time."""
+    """Lock the resident's row (one message of theirs at a time), creating it on first contact."""
+    locked = (select(User).where(User.openid == openid).options(joinedload(User.conversation))
+              .with_for_update(of=User))
+    user = session.scalars(locked).unique().one_or_none()
+    if user is not None:
+        return user
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    session.execute(
-        insert(User).values(openid=openid, subscribed=True, created_at=now).on_conflict_do_nothing(
-            index_elements=["openid"]
-        )
-    )
-    return session.scalars(select(User).where(User.openid == openid).with_for_update()).one()
+    session.execute(insert(User).values(openid=openid, subscribed=True, created_at=now)
+                    .on_conflict_do_nothing(index_elements=["openid"]))  # two first messages may race
+    return session.scalars(locked).unique().one()
 
 
 def encode_reply(reply: Reply) -> str:
