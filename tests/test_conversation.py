@@ -170,3 +170,15 @@ def test_a_changed_faq_file_is_picked_up_without_a_restart(close_call_app, wecha
     qa = Path(close_call_app.extensions["community"].library.faq_dir) / "qa" / "test.yaml"
     qa.write_text(qa.read_text(encoding="utf-8").replace("7:30上课", "9:00上课"), encoding="utf-8")
     assert "9:00" in resident.says("太极拳班几点上课")
+
+
+def test_terminal_chat_talks_through_the_real_webhook(app, monkeypatch, capsys):
+    import io
+
+    from bot import cli
+
+    monkeypatch.setattr(cli, "_app", lambda args=None: app)
+    monkeypatch.setattr("sys.stdin", io.StringIO("菜单\n/关注\n日间照料中心晚上几点关门\n"))
+    assert cli.main(["chat", "--openid", "o-terminal"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("小助手>") == 3 and "回复1" in out and "欢迎" in out and "21" in out
