@@ -145,6 +145,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--faq", type=Path, default=ROOT / "faq")
     parser.add_argument("--dev", type=Path, default=ROOT / "tests" / "data" / "faq_dev.yaml")
+    parser.add_argument("--rambling", type=Path,
+                        default=ROOT / "tests" / "knowledge" / "data" / "rambling.yaml")
     parser.add_argument("--synthetic", type=int, default=10_000)
     parser.add_argument("--phrasings", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=3)
@@ -173,6 +175,10 @@ def main() -> int:
         questions = [noisy(q, rng) for e in knowledge.entries.values() for q in e.questions]
         source = "noisy FAQ phrasings"
     report(source, timed_matches(knowledge, questions, args.rounds))
+    if args.rambling.exists():
+        # Long messages: scored whole and on their focus parts (several rankings each).
+        long = [item["q"] for item in yaml.safe_load(args.rambling.read_text("utf-8"))]
+        report(f"{len(long)} long messages", timed_matches(knowledge, long, args.rounds))
 
     if args.synthetic:
         print(f"\nsynthetic FAQ: {args.synthetic} entries x {args.phrasings} phrasings")

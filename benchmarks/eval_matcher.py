@@ -8,6 +8,8 @@
   does on phrasings it has not seen, which is what fresh resident questions are.
 * dev set (``tests/data/faq_dev.yaml``): top-1 on the on-topic questions, rejection of the
   off-topic ones (expect: null), with the full FAQ.
+* rambling set (``tests/knowledge/data/rambling.yaml``): long, voice-style messages that tell
+  a situation before (or instead of) asking; on-topic top-1 and off-topic rejection.
 * off-topic under cross-validation: the dev set's null questions against each fold's index
   (a smaller index should not make the matcher more willing to answer).
 
@@ -56,6 +58,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--faq", type=Path, default=ROOT / "faq")
     parser.add_argument("--dev", type=Path, default=ROOT / "tests" / "data" / "faq_dev.yaml")
+    parser.add_argument("--rambling", type=Path,
+                        default=ROOT / "tests" / "knowledge" / "data" / "rambling.yaml")
     parser.add_argument("--folds", type=int, default=4)
     parser.add_argument("--misses", type=int, default=0, help="print this many CV misses")
     parser.add_argument("--dev-misses", action="store_true")
@@ -91,9 +95,29 @@ def main() -> int:
         if m.outcome != "unknown":
             dev_miss.append(f"  OFF     {q}  got {m.outcome} {[c.id for c in m.candidates]} "
                             f"{m.score}")
+    ram = yaml.safe_load(args.rambling.read_text("utf-8")) if args.rambling.exists() else []
+    ram_on: Counter[str] = Counter()
+    ram_off: Counter[str] = Counter()
+    n_ram_on = n_ram_off = 0
+    for item in ram:
+        expect = item["expect"]
+        wanted = [] if expect is None else expect if isinstance(expect, list) else [expect]
+        g = grade(full, item["q"], wanted)
+        if expect is None:
+            ram_off[g] += 1
+            n_ram_off += 1
+        else:
+            ram_on[g] += 1
+            n_ram_on += 1
+        if g != ("reject" if expect is None else "top1"):
+            m = full.match(item["q"])
+            dev_miss.append(f"  RAMBLE {g:7} {item['q']}  want {wanted} got {m.outcome} "
+                            f"{[c.id for c in m.candidates]} {m.score}")
     print(f"index build {build:.2f} s, {len(entries)} entries")
     print(line("dev on-topic", dev_c, len(on)))
     print(line("dev off-topic", off_c, len(off)))
+    print(line("rambling on-topic", ram_on, n_ram_on))
+    print(line("rambling off-topic", ram_off, n_ram_off))
     if args.dev_misses:
         print("\n".join(dev_miss))
     if args.no_cv:

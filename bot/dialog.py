@@ -126,17 +126,20 @@ def handle(ctx: Context, text: str) -> Reply | None:
 
 
 def handle_attachment(ctx: Context, kind: str, value: dict[str, Any]) -> Reply | None:
-    """An image or location fills the current slot when that slot accepts it."""
+    """An image or location fills the slot that accepts it, whichever step the resident is at."""
     found = active_form(ctx)
-    if found is None or found[1] == CONFIRM:
+    if found is None:
         return None
     form, step = found
-    slot = form.slot(step)
-    if slot.accepts != kind:
+    slot = next((s for s in form.slots if s.accepts == kind), None)
+    if slot is None:
         return None
     ctx.conversation.data["values"][slot.name] = value
-    ctx.conversation.data["fails"] = 0
-    return Reply.say(_advance(ctx, form))
+    if step == slot.name:
+        ctx.conversation.data["fails"] = 0
+        return Reply.say(_advance(ctx, form))
+    # Sent early (or from the summary): keep it and carry on where the resident was.
+    return Reply.say(_join(texts.ATTACHMENT_KEPT.format(what=slot.label), _ask(ctx, form, step, with_choices=True)))
 
 
 def _advance(ctx: Context, form: Form) -> str:

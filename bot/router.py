@@ -144,7 +144,6 @@ def _attachment(ctx: Context, message: Message) -> Reply:
         value = {"latitude": message.latitude, "longitude": message.longitude, "label": message.label}
         ctx.session.add(Attachment(user_id=ctx.user.id, kind="location", latitude=message.latitude,
                                    longitude=message.longitude, label=message.label, created_at=ctx.now))
-    ctx.conversation.choices = []
     dialog.expire_if_stale(ctx)
     reply = dialog.handle_attachment(ctx, message.kind, value)
     if reply is not None:

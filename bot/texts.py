@@ -25,6 +25,7 @@ STAFF_HOURS = "工作时间：{hours}"
 FORM_EXPIRED = "您之前办的事太久没有回复，已经关掉了，需要的话请重新开始。"
 FORM_CANCELLED = "好的，已经取消了。回复“菜单”看看我能做什么。"
 FORM_MENU_LEFT = "已退出刚才办的事。"
+ATTACHMENT_KEPT = "{what}收到了。"
 ELIGIBILITY_CHECK = "帮您看看{title}的条件。"
 ELIGIBILITY_CHECK_OFFER = "想具体看看您家的情况，请回答（不需要就直接问别的）："
 

@@ -91,3 +91,23 @@ def test_old_dedup_keys_are_pruned(make_app, backend, wechat):
     assistant._pruned = time.monotonic() - 3600
     Resident(app.test_client(), wechat, "o-prune").says("帮助")
     assert count(app, ProcessedMessage) == 1
+
+
+def test_workers_starting_together_migrate_once(make_db_url, backend, tmp_path):
+    from bot.db import Database
+
+    url = make_db_url(backend)
+    errors: list[Exception] = []
+
+    def start() -> None:
+        try:
+            Database(url).upgrade()
+        except Exception as error:  # noqa: BLE001 — the test reports any failure
+            errors.append(error)
+
+    threads = [threading.Thread(target=start) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []

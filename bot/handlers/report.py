@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -15,7 +15,7 @@ from bot.handlers.common import next_number, save_racing
 from bot.handlers.privacy import is_skip
 from bot.knowledge.services import Grid, Services
 from bot.message import Reply
-from bot.models import Ticket, TicketEvent, User
+from bot.models import Attachment, Ticket, TicketEvent, User
 from bot.parsing import looks_like_question
 
 log = logging.getLogger(__name__)
@@ -121,7 +121,18 @@ def start(ctx: Context, text: str) -> Reply:
         values["description"] = text
         if grid := ctx.services.find_grid(text):
             values["grid"] = grid.name  # the exact spot is still asked: the worker has to find it
+    photo = _recent_photo(ctx)
+    if photo is not None:
+        values["photo"] = photo  # the image note promised it would go with the report
     return dialog.start(ctx, "report", values)
+
+
+def _recent_photo(ctx: Context) -> dict[str, Any] | None:
+    since = ctx.now - timedelta(minutes=ctx.settings.FORM_TIMEOUT_MINUTES)
+    image = ctx.session.scalars(
+        select(Attachment).where(Attachment.user_id == ctx.user.id, Attachment.kind == "image",
+                                 Attachment.created_at >= since).order_by(Attachment.id.desc())).first()
+    return {"media_id": image.media_id, "url": image.url} if image else None
 
 
 def my_reports(ctx: Context, text: str = "") -> Reply:

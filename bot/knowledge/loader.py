@@ -22,6 +22,7 @@ ENTRY_KEYS = ("id", "questions", "answer")
 LEXICON_KEYS = (
     "dialect", "aliases", "fillers", "particles", "final_particles",
     "generic", "domain_words", "off_topic", "concepts", "aspects",
+    "clause_breaks", "question_cues", "question_finals",
 )
 
 
@@ -219,4 +220,7 @@ def load_lexicon(faq_dir: Path) -> Lexicon:
         off_topic=frozenset(lists.get("off_topic", [])),
         concepts={k: tuple(v) for k, v in groups["concepts"].items()},
         aspects={k: tuple(v) for k, v in groups["aspects"].items()},
+        clause_breaks=tuple(lists.get("clause_breaks", [])),
+        question_cues=tuple(lists.get("question_cues", [])),
+        question_finals=tuple(lists.get("question_finals", [])),
     )

@@ -51,7 +51,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
 
@@ -64,6 +64,7 @@ __all__ = ["Analysis", "Index", "Settings"]
 
 Words = list[tuple[list[str], float]]  # content words: (sound-alike units, weight)
 MAX_FAMILY = 40  # entries sharing an id prefix (kindergarten.*) count as a family up to this
+MAX_TOLD = 3  # situations of a long message scored each with its question (see ``focus``)
 MAX_QUESTION_CHARS = 500  # a pasted essay is not a question; keeps the worst case ~3 ms
 
 
@@ -101,6 +102,12 @@ class Settings:
     topic_penalty: float = 0.2
     topic_share: float = 0.5  # a name in this share of the phrasings is the entry's topic
     unseen_factor: float = 0.5  # weight of a content word no entry knows, relative to IDF
+    # a long message is also scored on parts of it (see ``Index.focus``); a part that leaves
+    # out community names the message has loses up to this share of its score
+    focus_topic_penalty: float = 0.3
+    # … and in such a part, the story's words no entry knows (老婆, 腿脚) count this much
+    focus_unseen_factor: float = 0.35
+    focus_candidates: int = 40  # phrasings scored in full per part (parts are short)
 
 
 @dataclass
@@ -164,6 +171,10 @@ def _join_numbered(tokens: list[str]) -> list[str]:
     return out
 
 
+# Clause boundaries of a long message: whitespace (voice input's pauses) and punctuation.
+_CLAUSE_SPLIT_RE = re.compile(r"[\s,.;:!?，。；：！？、…~～]+")
+
+
 def _bigrams(s: str) -> list[str]:
     return [s[i : i + 2] for i in range(len(s) - 1)]
 
@@ -202,6 +213,10 @@ class Index:
         names = {n for n in names if len(n) >= 2 and not self._generic_word(n)}
         ordered = sorted(names, key=lambda n: (-len(n), n))
         self._topic_re = re.compile("|".join(map(re.escape, ordered))) if ordered else None
+        breaks = sorted({b for b in lexicon.clause_breaks if b}, key=lambda b: (-len(b), b))
+        self._break_re = re.compile("|".join(map(re.escape, breaks))) if breaks else None
+        self._question_cues = tuple(c for c in lexicon.question_cues if c)
+        self._question_finals = tuple(c for c in lexicon.question_finals if c)
         self._off_topic_units: set[str] = set()
         for word in lexicon.off_topic:
             c = codes(normalizer(word))
@@ -475,8 +490,8 @@ class Index:
         return sum(per_unit[u] for u in q_units.intersection(per_unit)) / total
 
     # -- matching ---------------------------------------------------------------------------
-    def _candidates(self, qcodes: str) -> list[int]:
-        k = self.settings.candidates
+    def _candidates(self, qcodes: str, k: int = 0) -> list[int]:
+        k = k or self.settings.candidates
         if len(self.p_codes) <= k:
             return list(range(len(self.p_codes)))
         grams = set(_bigrams(qcodes)) or {qcodes}
@@ -490,10 +505,102 @@ class Index:
         # Ties broken by phrasing number, so the same question always gets the same list.
         return [pid for pid, _ in heapq.nsmallest(k, counts.items(), key=lambda kv: (-kv[1], kv[0]))]
 
+    # -- long messages ---------------------------------------------------------------------
+    def clauses(self, text: str) -> list[str]:
+        """A message cut at pauses, punctuation and clause words (然后, 听说 …)."""
+        out: list[str] = []
+        for part in _CLAUSE_SPLIT_RE.split(text):
+            if not part:
+                continue
+            if self._break_re is None:
+                out.append(part)
+                continue
+            start = 0
+            for m in self._break_re.finditer(part):
+                if m.start() > start:
+                    out.append(part[start : m.start()])
+                    start = m.start()
+            out.append(part[start:])
+        return [c for c in out if c]
+
+    def _asks(self, clause: str) -> bool:
+        """Whether a clause is (part of) the question: a cue word, or a cue at its end."""
+        return any(c in clause for c in self._question_cues) or clause.endswith(
+            self._question_finals
+        )
+
+    def focus(self, text: str) -> list[str]:
+        """The part of a long message that matters: the question clause(s) and the clauses
+        naming one of the community's things (路灯, 住院费, 照料中心 …), without the story
+        around them (前天晚上, 儿女在外头打工); and the question clause(s) alone when they
+        name one themselves (… 社区服务中心在哪个位置). Empty when there is nothing to drop,
+        or when what is kept names nothing of the community's (then the whole message
+        decides: an unknown word in the story may be what it is about)."""
+        if not (self._question_cues or self._question_finals):
+            return []
+        clauses = self.clauses(text)
+        if len(clauses) < 2:
+            return []
+        keep: list[str] = []
+        asked: list[str] = []
+        told: list[str] = []  # clauses that name something but do not ask
+        named = asked_named = False
+        for clause in clauses:
+            topical = bool(self.topics(self._rewrite(self.normalize(clause))))
+            asks = self._asks(clause)
+            if topical or asks:
+                keep.append(clause)
+                named = named or topical
+            if asks:
+                asked.append(clause)
+                asked_named = asked_named or topical
+            elif topical:
+                told.append(clause)
+        if not named:
+            return []
+        out = [" ".join(keep)] if len(keep) < len(clauses) else []
+        question = " ".join(asked)
+        if asked and len(told) > 1:
+            # Each situation with the question (路灯不亮 + 这种找哪个): a story may name two.
+            out.extend(f"{clause} {question}" for clause in told[-MAX_TOLD:])
+        if asked_named and len(asked) < len(keep):
+            out.append(question)
+        return out[: MAX_TOLD + 2]
+
     def rank(self, text: str) -> tuple[Analysis, list[Candidate]]:
-        """All candidate entries of a question, best first."""
+        """All candidate entries of a question, best first.
+
+        A long message is also scored on its focus (see ``focus``); each entry keeps the
+        better of the two scores."""
+        text = text[:MAX_QUESTION_CHARS]
+        parts = self.focus(text)
         s = self.settings
-        a = self.analyze(text[:MAX_QUESTION_CHARS])
+        # A message with parts is long: its parts find the candidates the whole would.
+        a, ranked = self._rank(text, candidates=s.focus_candidates if parts else 0)
+        if not parts or not ranked:
+            return a, ranked
+        best = {c.entry: c for c in ranked}
+        named = self.topics(a.normalized)
+        penalty = s.focus_topic_penalty
+        for part in parts:
+            pa, scored = self._rank(part, s.focus_unseen_factor, s.focus_candidates)
+            missing = len(named - self.topics(pa.normalized)) / len(named) if named else 0.0
+            f = 1.0 - penalty * missing
+            for c in scored:
+                old = best.get(c.entry)
+                if old is None or c.score * f > old.score:
+                    best[c.entry] = (
+                        c if f == 1.0
+                        else replace(c, score=c.score * f, base=c.base * f if c.base >= 0 else c.base)
+                    )
+        out = sorted(best.values(), key=lambda c: (-c.score, c.entry))
+        return a, out
+
+    def _rank(
+        self, text: str, unseen_factor: float | None = None, candidates: int = 0
+    ) -> tuple[Analysis, list[Candidate]]:
+        s = self.settings
+        a = self.analyze(text)
         if not a.normalized:
             return a, []
         q_weights = self._token_weights(a)
@@ -506,7 +613,7 @@ class Index:
         p_norm, p_codes = self.p_norm, self.p_codes
         q_keys = q_weights.keys()
         ratio = fuzz.ratio
-        for pid in self._candidates(qc):
+        for pid in self._candidates(qc, candidates):
             ei = p_entry[pid]
             p_weights = p_tokens[pid]
             overlap = sum(q_weights[t] + p_weights[t] for t in q_keys & p_weights.keys())
@@ -523,7 +630,7 @@ class Index:
         # probably a new way of saying something; in a question naming none, it is what the
         # question is about (银行, 小学): full weight.
         q_topics = self.topics(a.normalized)
-        unseen = s.unseen_factor if q_topics else 1.0
+        unseen = (s.unseen_factor if unseen_factor is None else unseen_factor) if q_topics else 1.0
         content, content_total = self.unit_weights(self._content_words(a, unseen_factor=unseen))
         everything, everything_total = self.unit_weights(
             self._content_words(a, generic_factor=s.vocab_generic_weight, unseen_factor=unseen)

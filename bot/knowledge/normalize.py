@@ -33,6 +33,12 @@ class Lexicon:
     concepts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # … and what a question asks about a topic (hours, where, fee …), aspect → [cue words].
     aspects: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Long, voice-style messages (matcher only): words that start a new clause (然后, 听说 …),
+    # and what makes a clause the question: cue words anywhere (咋个, 找哪个 …) or at its end
+    # (不, 嘛 …). Empty: a message is matched as one piece.
+    clause_breaks: tuple[str, ...] = ()
+    question_cues: tuple[str, ...] = ()
+    question_finals: tuple[str, ...] = ()
 
 
 EMPTY_LEXICON = Lexicon()

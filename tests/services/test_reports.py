@@ -94,3 +94,27 @@ def test_area_named_in_the_first_sentence_sets_the_grid_and_the_spot_is_still_as
     converse(resident, [("安置小区垃圾没人收", "在哪里"), ("3栋后面", "照片"), ("跳过", "片区：第5网格"),
                         ("1", "第5网格网格员")])
     assert rows(app, Ticket)[0].category == "环境卫生"
+
+
+def test_photo_sent_early_or_at_the_summary_goes_with_the_report(app, resident):
+    converse(resident, [("路灯坏了", "在哪里")])
+    early = resident.sends_image()
+    assert "照片收到了" in early and "在哪里" in early
+    converse(resident, [("老街口", ["请核对", "照片：已收到"])])
+    converse(resident, [("1", "已受理")])
+    [ticket] = rows(app, Ticket)
+    assert ticket.media_id
+
+
+def test_photo_at_the_summary_keeps_the_numbered_choices(app, resident):
+    converse(resident, [("路灯坏了", "在哪里"), ("老街口", "照片"), ("跳过", "照片：没有")])
+    assert "照片：已收到" in resident.sends_image()
+    converse(resident, [("1", "已受理")])
+    assert rows(app, Ticket)[0].media_id
+
+
+def test_photo_sent_before_saying_report_is_attached(app, resident):
+    assert "上报" in resident.sends_image()
+    converse(resident, [("上报", "哪一类"), ("1", "在哪里"), ("老街口", "情况"), ("灯不亮", "照片：已收到"),
+                        ("1", "已受理")])
+    assert rows(app, Ticket)[0].media_id
