@@ -84,14 +84,15 @@ def close(ctx: Context) -> None:
     ctx.conversation.data = {k: v for k, v in ctx.conversation.data.items() if k == "submitted"}
 
 
-def expire_if_stale(ctx: Context) -> None:
+def expire_if_stale(ctx: Context) -> bool:
     """Checked on the next message: a form silent for too long is closed and the resident told."""
     if ctx.conversation.state is None:
-        return
-    limit = timedelta(minutes=ctx.settings.FORM_TIMEOUT_MINUTES)
-    if ctx.now - ctx.conversation.updated_at > limit:
-        close(ctx)
-        ctx.notices.append(texts.FORM_EXPIRED)
+        return False
+    if ctx.now - ctx.conversation.updated_at <= timedelta(minutes=ctx.settings.FORM_TIMEOUT_MINUTES):
+        return False
+    close(ctx)
+    ctx.notices.append(texts.FORM_EXPIRED)
+    return True
 
 
 def start(ctx: Context, name: str, values: Values | None = None, intro: str = "") -> Reply:
@@ -216,7 +217,8 @@ def _submit(ctx: Context, form: Form) -> str:
         ctx.conversation.data["values"].pop(retry.slot, None)
         return _join(str(retry), _advance(ctx, form))
     close(ctx)
-    ctx.conversation.data["submitted"] = {"form": form.name, "at": ctx.now.isoformat(), "reply": result}
+    if form.confirm:  # only a confirmed submission can be confirmed again by mistake
+        ctx.conversation.data["submitted"] = {"form": form.name, "at": ctx.now.isoformat(), "reply": result}
     return result
 
 

@@ -20,7 +20,19 @@ from bot.handlers import (
 )
 from bot.message import Message, Reply
 from bot.models import Attachment
-from bot.words import CANCEL, HANDOFF, MENU, MORE, command_word, said
+from bot.words import (
+    ACKNOWLEDGE,
+    BACK,
+    CANCEL,
+    GREETING,
+    HANDOFF,
+    MENU,
+    MORE,
+    THANKS,
+    choice_number,
+    command_word,
+    said,
+)
 
 TextHandler = Callable[[Context, str], Reply | None]  # None: not for this sender, go on to the FAQ
 
@@ -64,9 +76,11 @@ def dispatch(ctx: Context, message: Message) -> Reply:
 def route_text(ctx: Context, text: str, from_menu: bool = False) -> Reply:
     """Global words → the open form → intents → FAQ → fallback; the first that answers wins."""
     choices, ctx.conversation.choices = ctx.conversation.choices or [], []
+    if dialog.expire_if_stale(ctx):
+        choices = []  # they belonged to the conversation that just closed
     word = command_word(text)
-    if word.isdigit() and choices and not from_menu:
-        index = int(word)
+    index = choice_number(text)
+    if index is not None and choices and not from_menu:
         if not 1 <= index <= len(choices):
             ctx.conversation.choices = choices
             return Reply.say(texts.CHOICE_OUT_OF_RANGE)
@@ -74,7 +88,6 @@ def route_text(ctx: Context, text: str, from_menu: bool = False) -> Reply:
         if "faq" in choice:
             return faq.answer_entry(ctx, choice["faq"])
         text = word = choice["say"]
-    dialog.expire_if_stale(ctx)
     if said(word, CANCEL):
         if dialog.active_form(ctx) is None:
             return Reply.say(texts.NOTHING_TO_CANCEL)
@@ -95,11 +108,24 @@ def route_text(ctx: Context, text: str, from_menu: bool = False) -> Reply:
         dialog.close(ctx)
         ctx.notices.append(texts.FORM_MENU_LEFT)
     ctx.conversation.data["last_text"] = text
-    for route in (dialog.handle, _intent, eligibility.start, faq.answer):
+    for route in (dialog.handle, _small_talk, _intent, eligibility.start, faq.answer):
         reply = route(ctx, text)
         if reply is not None:
             return reply
     return faq.fallback(ctx, text)
+
+
+def _small_talk(ctx: Context, text: str) -> Reply | None:
+    """Greetings, thanks, an "ok" or a stray number are not questions: no fallback, no FAQ gap."""
+    if said(text, GREETING) or said(text, BACK):
+        return menu.show_menu(ctx)
+    if said(text, THANKS):
+        return Reply.say(texts.YOU_ARE_WELCOME)
+    if said(text, ACKNOWLEDGE):
+        return Reply.say(texts.ANYTHING_ELSE)
+    if choice_number(text) is not None:
+        return Reply.say(texts.NO_CHOICES)
+    return None
 
 
 def _intent(ctx: Context, text: str) -> Reply | None:

@@ -1,6 +1,7 @@
 """Every sentence the resident reads that is not knowledge data: plain, short, numbered."""
 
-WELCOME = "您好，欢迎关注羊木社区！我是社区小助手，可以帮您："
+WELCOME = "您好，欢迎关注羊木社区！"
+WELCOME_MENU = "您好，欢迎关注羊木社区！我是社区小助手，可以帮您："
 MENU_HEADER = "我可以帮您："
 MENU_FOOTER = "直接打字或说话问我也行。回复“人工”联系工作人员。"
 APOLOGY = "对不起，系统出了点问题，请稍后再试。着急的话回复“人工”联系工作人员。"
@@ -16,10 +17,13 @@ NOTHING_TO_CANCEL = "现在没有正在办的事。回复“菜单”看看我�
 NO_MORE = "已经全部说完了。"
 MORE_HINT = "（回复“更多”看后面的内容）"
 CHOICE_OUT_OF_RANGE = "没有这个选项，请回复上面列出的数字。"
+NO_CHOICES = "现在没有要选的编号。请直接说您要办什么事，或回复“菜单”看看我能做什么。"
+YOU_ARE_WELCOME = "不客气！有事随时找我。"
+ANYTHING_ELSE = "好的。还有什么事，直接说就行。"
 HANDOFF_TRANSFER = "正在为您转接工作人员，请稍候。"
 HANDOFF_RECORDED_OPEN = "已通知工作人员，现在是工作时间，会尽快在这里回复您。请直接说您要办的事。"
 HANDOFF_RECORDED_CLOSED = (
-    "已记下您的请求。现在不是工作时间，工作人员{when}会在这里回复您。急事请到社区服务中心值班窗口。"
+    "已记下您的请求。现在不是工作时间，工作人员{when}会在这里回复您。"
 )
 STAFF_HOURS = "工作时间：{hours}"
 FORM_EXPIRED = "您之前办的事太久没有回复，已经关掉了，需要的话请重新开始。"

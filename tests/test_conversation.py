@@ -38,9 +38,32 @@ def test_digit_out_of_range_keeps_the_choices(resident):
     ])
 
 
-def test_digit_without_choices_is_just_text(app, resident):
-    reply = resident.says("7")
-    assert "人工" in reply
+def test_a_stray_number_or_small_talk_is_not_an_unanswered_question(app, resident):
+    assert "没有要选的编号" in resident.says("7")
+    assert "没有要选的编号" in resident.says("第一个")
+    assert "回复1" in resident.says("你好")
+    assert "不客气" in resident.says("谢谢")
+    assert "还有什么事" in resident.says("好的")
+    assert rows(app, FaqGap) == []
+
+
+def test_spoken_and_full_width_numbers_pick_choices(resident):
+    for said in ("第一个", "１", "一"):
+        resident.says("菜单")
+        assert "请直接说您想问的事" in resident.says(said)
+
+
+def test_a_number_sent_after_the_form_expired_is_not_taken_as_a_question(app, resident, monkeypatch):
+    from datetime import timedelta
+
+    from bot.models import Conversation
+
+    resident.says("预约代办")
+    with app.extensions["community"].db.transaction() as session:
+        session.scalars(select(Conversation)).one().updated_at -= timedelta(minutes=45)
+    reply = resident.says("1")
+    assert "太久没有回复" in reply and "还不会回答" not in reply
+    assert rows(app, FaqGap) == []
 
 
 def test_unknown_question_offers_a_person_and_is_kept_for_staff(app, resident):

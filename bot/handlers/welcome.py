@@ -11,7 +11,7 @@ def subscribed(ctx: Context, scene: str = "") -> str:
     ctx.user.unsubscribed_at = None
     if scene:
         ctx.user.scene = scene
-    return menu_text(ctx, header=texts.WELCOME)
+    return menu_text(ctx, header=texts.WELCOME_MENU)
 
 
 def unsubscribed(ctx: Context) -> Reply:

