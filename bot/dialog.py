@@ -143,6 +143,12 @@ def handle_attachment(ctx: Context, kind: str, value: dict[str, Any]) -> Reply |
     return Reply.say(_join(texts.ATTACHMENT_KEPT.format(what=slot.label), _ask(ctx, form, step, with_choices=True)))
 
 
+def current_question(ctx: Context) -> str:
+    """The open form's question again, with its choices (after an aside)."""
+    form, step = active_form(ctx)
+    return _ask(ctx, form, step, with_choices=True)
+
+
 def _advance(ctx: Context, form: Form) -> str:
     data = ctx.conversation.data
     values = data["values"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from bot.words import ACKNOWLEDGE, CONFIRM, GREETING, THANKS, looks_like_question, said
+
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "幺": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
              "六": 6, "七": 7, "八": 8, "九": 9}
 WEEKDAY_NAMES = "一二三四五六日"
@@ -13,14 +15,8 @@ PERIOD_LABELS = {"am": "上午", "pm": "下午"}
 _AM = ("上午", "早上", "早晨", "上半天", "早点")
 _PM = ("下午", "下半天", "午后", "晚点")
 _RELATIVE = {"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2, "大后天": 3}
-_QUESTION = re.compile(r"[？?]|什么|怎么|咋|吗|嘛$|呢$|啥|哪|几点|多少|为什么|可以不|得行不|行不")
 _SEPARATORS = re.compile(r"[\s\-－—_.,，。:：+]+")
 _CN_NUMBER = re.compile(r"[零〇一二两三四五六七八九十]+")
-
-
-def looks_like_question(text: str) -> bool:
-    """A question in the middle of a form goes to the FAQ instead of filling a free-text slot."""
-    return bool(_QUESTION.search(text))
 
 
 def cn_number(word: str) -> int | None:
@@ -106,11 +102,17 @@ def parse_phone(text: str) -> str | None:
     return found.group() if found else None
 
 
+# Words a resident may send at the name question that are answers or commands, not names.
+NOT_A_NAME = CONFIRM | ACKNOWLEDGE | GREETING | THANKS | {"不知道", "不晓得", "没有", "不告诉你", "保密"}
+_NOT_IN_NAMES = ("预约", "报名", "取消", "删除", "查询", "进度", "信息", "上午", "下午", "明天", "今天", "后天",
+                 "下周", "这周", "星期", "礼拜", "我的", "不想")
+
+
 def parse_name(text: str) -> str | None:
     """张三, 我叫王小红, 姓名：李四 → the name; None for anything that is not a plausible name."""
     name = re.sub(r"^(我的?(名字|姓名)?(叫|是)|我叫|姓名|名字)[是叫：:\s]*", "", text.strip())
     name = name.strip(" 。.，,！!")
-    if looks_like_question(name):
+    if looks_like_question(name) or said(name, NOT_A_NAME) or any(w in name for w in _NOT_IN_NAMES):
         return None
     if re.fullmatch(r"[\u4e00-\u9fff]{2,5}(·[\u4e00-\u9fff]{1,6})?", name):
         return name
@@ -119,9 +121,15 @@ def parse_name(text: str) -> str | None:
     return None
 
 
-def parse_age(text: str) -> int | None:
-    found = re.search(r"\d{1,3}", _digits_in(text))
-    age = int(found.group()) if found else None
+def parse_age(text: str, today: date) -> int | None:
+    """72, 七十二岁, 今年七十八了, 1952年出生 (a birth year gives the age this year)."""
+    digits = _digits_in(text)
+    year = re.search(r"(19|20)\d\d", digits)
+    if year:
+        age = today.year - int(year.group())
+    else:
+        found = re.search(r"\d{1,3}", digits)
+        age = int(found.group()) if found else None
     return age if age is not None and 3 <= age <= 110 else None
 
 

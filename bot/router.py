@@ -57,6 +57,8 @@ INTENTS: dict[str, TextHandler] = {
     "my_subscriptions": subscription.my_subscriptions,
     "unsubscribe": subscription.unsubscribe,
 }
+# Lookups that may be asked in the middle of a form without leaving it.
+LOOKUPS = {"my_bookings", "my_reports", "my_classes", "my_subscriptions", "announcement_report"}
 
 
 def dispatch(ctx: Context, message: Message) -> Reply:
@@ -108,11 +110,28 @@ def route_text(ctx: Context, text: str, from_menu: bool = False) -> Reply:
         dialog.close(ctx)
         ctx.notices.append(texts.FORM_MENU_LEFT)
     ctx.conversation.data["last_text"] = text
+    if dialog.active_form(ctx):
+        aside = _aside(ctx, text)
+        if aside is not None:
+            return aside
     for route in (dialog.handle, _small_talk, _intent, eligibility.start, faq.answer):
         reply = route(ctx, text)
         if reply is not None:
             return reply
     return faq.fallback(ctx, text)
+
+
+def _aside(ctx: Context, text: str) -> Reply | None:
+    """In a form, 我的预约-style lookups are answered and the form goes on; 删除我的信息 ends it."""
+    name = ctx.catalog.intent_for(text, ctx.knowledge.normalize(text))
+    if name == "forget_me":
+        dialog.close(ctx)
+        return INTENTS[name](ctx, text)
+    if name in LOOKUPS:
+        looked_up = INTENTS[name](ctx, text)
+        if looked_up is not None:
+            return Reply.say(f"{looked_up.text}\n——\n{dialog.current_question(ctx)}")
+    return None
 
 
 def _small_talk(ctx: Context, text: str) -> Reply | None:

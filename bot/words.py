@@ -17,7 +17,10 @@ GREETING = {"你好", "您好", "在吗", "在不在", "有人吗", "hello", "hi
 THANKS = {"谢谢", "谢谢你", "谢谢您", "多谢", "感谢", "谢了", "辛苦了", "麻烦你了"}
 ACKNOWLEDGE = {"好", "好的", "嗯", "嗯嗯", "哦", "噢", "知道了", "晓得了", "明白了", "收到", "ok", "行", "要得", "得行"}
 
-_QUESTION = re.compile(r"[?？吗么呢啥哪几谁]|什么|怎么|咋|多少|多久|好久|能不能|可不可以|有没有|是不是|要不要|[不没]$")
+_QUESTION = re.compile(
+    r"[?？吗啥哪谁]|什么|怎么|咋|几点|几号|几岁|几时|几月|多少|多久|好久|为什么|能不能|可不可以|有没有|是不是|要不要"
+    r"|可以不|得行不|行不|[嘛呢么不没]$"
+)
 _PUNCTUATION = re.compile(r"[\s，。！？、,.!?~～…：:；;“”\"'（）()]+")
 _PARTICLES = "啊吧呀嘛噻哦哈了"
 
@@ -52,4 +55,4 @@ def said(text: str, words: set[str]) -> bool:
 
 def looks_like_question(text: str) -> bool:
     """A question, not an answer to one: only questions may jump out of a form to the FAQ."""
-    return bool(_QUESTION.search(command_word(text)))
+    return bool(_QUESTION.search(text.strip().rstrip("。.!！~～…")))

@@ -16,7 +16,8 @@ from bot.handlers.privacy import CONTACT_SLOTS, remember_contact
 from bot.knowledge.services import ServiceItem
 from bot.message import Reply
 from bot.models import Booking
-from bot.parsing import day_label, looks_like_question, mask_name, mask_phone, parse_day, parse_period
+from bot.parsing import day_label, mask_name, mask_phone, parse_day, parse_period
+from bot.words import looks_like_question
 
 log = logging.getLogger(__name__)
 CHOICES_SHOWN = 6  # more numbered lines than this is too much to read; other days can be typed

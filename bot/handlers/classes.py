@@ -64,7 +64,7 @@ def _parse_wait(ctx: Context, text: str, values: Values) -> bool:
 def _parse_age(ctx: Context, text: str, values: Values) -> int | None:
     if is_skip(text):
         return None
-    age = parse_age(text)
+    age = parse_age(text, ctx.local_now.date())
     if age is None:
         raise Invalid(texts.CLASS_AGE_INVALID)
     return age

@@ -16,7 +16,7 @@ from bot.handlers.privacy import is_skip
 from bot.knowledge.services import Grid, Services
 from bot.message import Reply
 from bot.models import Attachment, Ticket, TicketEvent, User
-from bot.parsing import looks_like_question
+from bot.words import looks_like_question
 
 log = logging.getLogger(__name__)
 STATUSES = ("已受理", "处理中", "已办结")

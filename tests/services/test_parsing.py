@@ -44,5 +44,7 @@ def test_names(text, name):
 
 
 def test_ages_and_masks():
-    assert (parse_age("65"), parse_age("六十八岁"), parse_age("两百")) == (65, 68, None)
+    today = date(2026, 11, 27)
+    assert (parse_age("65", today), parse_age("六十八岁", today), parse_age("两百", today)) == (65, 68, None)
+    assert (parse_age("今年七十八了", today), parse_age("1952年出生", today)) == (78, 74)
     assert (mask_phone("13812345678"), mask_name("张三丰")) == ("138****5678", "张*")
