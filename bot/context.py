@@ -53,8 +53,8 @@ class Context:
     def local_now(self) -> datetime:
         return self.now.astimezone(self.settings.tz)
 
-    def offer(self, options: Sequence[tuple[str, str]], faq: bool = False) -> str:
-        """Show numbered choices; a later bare digit acts as the paired text (or FAQ id)."""
-        key = "faq" if faq else "say"
+    def offer(self, options: Sequence[tuple[str, str]], faq: bool = False, key: str = "say") -> str:
+        """Show numbered choices; a later bare digit acts as the paired text (or FAQ id, or check)."""
+        key = "faq" if faq else key
         self.conversation.choices = [{"label": label, key: value} for label, value in options]
         return "\n".join(f"回复{i}：{label}" for i, (label, _) in enumerate(options, 1))

@@ -39,6 +39,7 @@ TextHandler = Callable[[Context, str], Reply | None]  # None: not for this sende
 # Intent name → handler; the words that trigger each intent live in faq/intents.yaml.
 INTENTS: dict[str, TextHandler] = {
     "ask": menu.ask_anything,
+    "eligibility_menu": eligibility.choose,
     "forget_me": privacy.forget_me,
     "booking": booking.start,
     "my_bookings": booking.my_bookings,
@@ -89,6 +90,8 @@ def route_text(ctx: Context, text: str, from_menu: bool = False) -> Reply:
         choice = choices[index - 1]
         if "faq" in choice:
             return faq.answer_entry(ctx, choice["faq"])
+        if "eligibility" in choice:
+            return eligibility.check(ctx, choice["eligibility"])
         text = word = choice["say"]
     if said(word, CANCEL):
         if dialog.active_form(ctx) is None:

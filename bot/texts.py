@@ -31,6 +31,7 @@ FORM_CANCELLED = "好的，已经取消了。回复“菜单”看看我能做�
 FORM_MENU_LEFT = "已退出刚才办的事。"
 ATTACHMENT_KEPT = "{what}收到了。"
 ELIGIBILITY_CHECK = "帮您看看{title}的条件。"
+ELIGIBILITY_CHOOSE = "我可以帮您看看能不能办下面这些，请回复数字："
 ELIGIBILITY_CHECK_OFFER = "想具体看看您家的情况，请回答（不需要就直接问别的）："
 
 # --- resident services: bookings, problem reports, classes, personal data ---------------

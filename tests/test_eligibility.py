@@ -61,3 +61,9 @@ def test_an_unclear_answer_is_asked_again_and_cancel_works(resident):
 def test_a_plain_question_about_the_rule_still_goes_to_the_faq(resident):
     reply = resident.says("日间照料中心晚上几点关门")
     assert "21" in reply and "自理" not in reply
+
+
+def test_menu_button_lists_the_checks_and_a_number_starts_one(resident):
+    listed = resident.taps("ELIGIBILITY")
+    assert "回复1：幼儿园入园" in listed and "高龄津贴" in listed
+    converse(resident, [("1", ["3周岁", "出生"]), ("2021年3月", "住在"), ("1", "可以上社区幼儿园")])

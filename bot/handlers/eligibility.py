@@ -14,23 +14,31 @@ FORM_PREFIX = "eligibility_"
 
 def start(ctx: Context, text: str) -> Reply | None:
     """An eligibility question; None when the text is not one (the FAQ then answers it)."""
-    rules = ctx.rules
     normalized = ctx.knowledge.normalize(text)
-    rule_id = rules.detect(normalized)
+    rule_id = ctx.rules.detect(normalized)
     if rule_id is None:
         return None
-    today = ctx.local_now.date()
-    facts = rules.extract(rule_id, normalized, today)
-    step = rules.next_step(rule_id, facts, today)
+    return check(ctx, rule_id, ctx.rules.extract(rule_id, normalized, ctx.local_now.date()))
+
+
+def choose(ctx: Context, text: str = "") -> Reply:
+    """能不能办: the checks on offer, as numbered choices."""
+    options = [(ctx.rules.titles[rule_id], rule_id) for rule_id in ctx.rules.ids]
+    return Reply.say(f"{texts.ELIGIBILITY_CHOOSE}\n{ctx.offer(options, key='eligibility')}")
+
+
+def check(ctx: Context, rule_id: str, facts: dict[str, Any] | None = None) -> Reply:
+    """The verdict at once when the facts suffice; otherwise ask only what is missing."""
+    rules, facts = ctx.rules, facts or {}
+    step = rules.next_step(rule_id, facts, ctx.local_now.date())
     if isinstance(step, Verdict):
         return Reply.say(step.text)
-    # The general answer first when the FAQ has one; the questions then check this resident's case.
-    match = ctx.knowledge.match(text)
-    title = rules.titles.get(rule_id, "")
-    if match.outcome == "answer":
-        intro = f"{match.candidates[0].answer}\n\n{texts.ELIGIBILITY_CHECK_OFFER}"
+    # The rule in one sentence first; the questions then check this resident's own case.
+    summary = rules.summaries.get(rule_id)
+    if summary:
+        intro = f"{summary}\n{texts.ELIGIBILITY_CHECK_OFFER}"
     else:
-        intro = texts.ELIGIBILITY_CHECK.format(title=title)
+        intro = texts.ELIGIBILITY_CHECK.format(title=rules.titles.get(rule_id, ""))
     return dialog.start(ctx, _form(rules, rule_id).name, values={k: _store(v) for k, v in facts.items()},
                         intro=intro)
 

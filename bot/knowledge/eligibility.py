@@ -103,6 +103,7 @@ class _Rule:
     window: tuple[tuple[int, int], tuple[int, int]] | None
     window_open: str
     window_closed: str
+    summary: str = ""  # the rule in one sentence, said before the questions
 
     def fact(self, name: str) -> _Fact:
         for f in self.facts:
@@ -129,13 +130,13 @@ def _safe_date(year: int, month: int, day: int) -> date:
 
 
 def _reference_date(fact: _Fact, today: date) -> date:
-    """The day an age is counted on: for 08-31 that is the 8月31日 of the school year being
-    enrolled for — this year's until it has passed, then next year's."""
+    """The day an age is counted on: for 08-31, this calendar year's 8月31日 — ahead of the
+    autumn enrolment until then, and afterwards the start of the school year now running
+    (a child asked about in November joins this year's classes, not next year's)."""
     if fact.age_on is None:
         return today
     month, day = fact.age_on
-    ref = _safe_date(today.year, month, day)
-    return ref if today <= ref else _safe_date(today.year + 1, month, day)
+    return _safe_date(today.year, month, day)
 
 
 def _subtract_months(today: date, months: int) -> date:
@@ -184,6 +185,7 @@ class Rules:
         self._rules = {r.id: r for r in rules}
         self.ids: tuple[str, ...] = tuple(r.id for r in rules)
         self.titles: Mapping[str, str] = {r.id: r.title for r in rules}
+        self.summaries: Mapping[str, str] = {r.id: r.summary for r in rules}
         self._cues = cues
         self._not_if = not_if
         self._yes = tuple(sorted(yes_words, key=len, reverse=True))
@@ -434,7 +436,7 @@ def _render(rule: _Rule, case: _Case, values: Mapping[str, str]) -> str:
 # -- loading ------------------------------------------------------------------------------------
 
 _RULE_KEYS = {
-    "id", "title", "topics", "facts", "verdicts", "documents", "window", "window_open",
+    "id", "title", "summary", "topics", "facts", "verdicts", "documents", "window", "window_open",
     "window_closed",
 }
 _FACT_KEYS = {"name", "kind", "prompt", "choices", "mentions", "age_on"}
@@ -627,6 +629,7 @@ def _load_rule(src: _Src, node: yaml.Node, normalize: Normalizer) -> _Rule:
         tuple(cases),
         window,
         **rule_stub,
+        summary=src.text(d.get("summary"), "summary", node, required=False) or "",
     )
     if not rule.topics:
         raise src.err(node, f"rule '{rid}' needs topics")

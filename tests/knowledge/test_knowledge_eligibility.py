@@ -184,9 +184,12 @@ def test_kindergarten_under_three_gets_the_waiting_list(rules: Rules) -> None:
     assert result.eligible is False and "候补" in result.text
 
 
-def test_kindergarten_after_31_august_counts_for_next_year(rules: Rules) -> None:
-    result = verdict(rules, "kindergarten", {"birth": date(2023, 6, 1), "resident": True}, date(2025, 10, 1))
-    assert result.eligible is True and "2026年8月31日" in result.text
+def test_kindergarten_after_31_august_counts_for_the_school_year_now_running(rules: Rules) -> None:
+    autumn = date(2025, 10, 1)
+    too_young = verdict(rules, "kindergarten", {"birth": date(2023, 6, 1), "resident": True}, autumn)
+    assert too_young.eligible is False and "候补" in too_young.text and "2025年8月31日" in too_young.text
+    in_class = verdict(rules, "kindergarten", {"birth": date(2020, 3, 1), "resident": True}, autumn)
+    assert in_class.eligible is True  # 5 years 7 months: a mid-year place, not primary school
 
 
 def test_kindergarten_verdict_lists_documents_and_enrolment_window(rules: Rules) -> None:
