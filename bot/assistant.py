@@ -122,7 +122,7 @@ class Assistant:
         if reply.kind == "text":
             text = "\n\n".join([*ctx.notices, reply.text])
             first, conversation.more = paginate(text, texts.MORE_HINT)
-            reply = Reply.say(first)
+            reply = Reply.say(first, reply.source or _form_source(conversation))
         return reply
 
     def _prune(self) -> None:
@@ -149,6 +149,11 @@ def load_user(session: Session, openid: str, now: datetime) -> User:
     return session.scalars(locked).unique().one()
 
 
+def _form_source(conversation: Conversation) -> str:
+    """A reply that leaves a form open came from that form."""
+    return f"form:{conversation.state.split('.', 1)[0]}" if conversation.state else ""
+
+
 def encode_reply(reply: Reply) -> str:
     return json.dumps(asdict(reply), ensure_ascii=False)
 
@@ -156,7 +161,7 @@ def encode_reply(reply: Reply) -> str:
 def decode_reply(raw: str) -> Reply:
     data = json.loads(raw)
     article = Article(**data["article"]) if data.get("article") else None
-    return Reply(kind=data["kind"], text=data["text"], article=article, extra=data.get("extra") or {})
+    return Reply(kind=data["kind"], text=data["text"], article=article, source=data.get("source", ""))
 
 
 def _lock_wait_timed_out(error: OperationalError) -> bool:

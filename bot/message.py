@@ -1,7 +1,7 @@
 """What handlers see and return: plain data, free of Flask, XML and wechatpy."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 
@@ -35,11 +35,11 @@ class Reply:
     kind: str  # text transfer news none
     text: str = ""
     article: Article | None = None
-    extra: dict[str, str] = field(default_factory=dict)
+    source: str = ""  # what answered: faq:<id>, clarify, unknown, eligibility:<rule>, form:<name>, handoff
 
     @staticmethod
-    def say(text: str) -> Reply:
-        return Reply("text", text)
+    def say(text: str, source: str = "") -> Reply:
+        return Reply("text", text, source=source)
 
     @staticmethod
     def nothing() -> Reply:
@@ -48,7 +48,7 @@ class Reply:
 
     @staticmethod
     def transfer() -> Reply:
-        return Reply("transfer")
+        return Reply("transfer", source="handoff")
 
     @staticmethod
     def news(article: Article) -> Reply:

@@ -56,7 +56,9 @@ BOOKING_SLOT_JUST_TAKEN = "刚才这个时间被别人约满了，请换个时�
 BOOKING_NONE_FREE = ("最近{count}个工作日都约满了。可以把材料直接交到社区服务中心，工作人员帮您代办。"
                      "回复“人工”联系工作人员。")
 BOOKING_DONE = ("预约成功！预约号：{number}\n{slot}（{hours}）到{place}，报预约号就行。\n要带：{documents}。\n"
-                "前一天晚上会提醒您。要改时间回复“改约”，不去了回复“取消预约”。")
+                "{reminder}要改时间回复“改约”，不去了回复“取消预约”。")
+BOOKING_WILL_REMIND = "前一天晚上会提醒您。"
+BOOKING_ALREADY = "您已经约过了：{booking}。要改时间回复“改约”，不去了回复“取消预约”。"
 BOOKING_REMINDER = ("提醒：您预约了明天{slot}（{hours}）到{place}办{item}，预约号{number}。"
                     "请带：{documents}。不去了请回复“取消预约”。")
 BOOKING_NONE = "您现在没有预约。回复“预约”可以预约代办。"

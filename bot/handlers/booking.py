@@ -102,7 +102,14 @@ def _parse_item(ctx: Context, text: str, values: Values) -> str:
     item = None if looks_like_question(text) else ctx.services.find_item(text)
     if item is None:
         raise Invalid(texts.BOOKING_ITEM_UNKNOWN)
+    if (booked := _already_booked(ctx, item.id)) is not None:
+        raise Invalid(texts.BOOKING_ALREADY.format(booking=_describe(ctx, booked)))
     return item.name
+
+
+def _already_booked(ctx: Context, service_id: str) -> Booking | None:
+    """The same errand twice is a slip, not a wish: the first visit settles it."""
+    return next((b for b in _active(ctx) if b.service_id == service_id), None)
 
 
 TIME_SLOT = Slot("slot", "时间", _time_prompt, _parse_slot, choices=_slot_choices, show_choices=True, show=show_slot)
@@ -130,19 +137,20 @@ def _place(ctx: Context, booking: Booking, slot: str) -> bool:
     return save_racing(ctx.session, attempt)
 
 
-def _schedule_reminder(ctx: Context, booking: Booking) -> None:
-    """18:00 the evening before; a booking made later than that gets no reminder."""
+def _schedule_reminder(ctx: Context, booking: Booking) -> bool:
+    """18:00 the evening before; a booking made later than that gets no reminder (False)."""
     rules = ctx.services.booking
     item = ctx.services.item(booking.service_id)
     fire_at = datetime.combine(booking.day - timedelta(days=1), rules.reminder_at, tzinfo=ctx.settings.tz)
     if fire_at <= ctx.local_now or item is None:
-        return
+        return False
     text = texts.BOOKING_REMINDER.format(
         slot=day_label(booking.day, booking.period), hours=_hours(ctx, booking.period), place=rules.place,
         item=item.name, number=booking.number, documents=item.documents_text)
     reminder = outbox.schedule_reminder(ctx.session, key=reminder_key(booking.number), openid=ctx.user.openid,
                                         fire_at=fire_at, text=text)
     reminder.status = "pending"  # moving back to a slot cancelled earlier revives that reminder
+    return True
 
 
 def _submit(ctx: Context, values: Values) -> str:
@@ -152,12 +160,13 @@ def _submit(ctx: Context, values: Values) -> str:
     if not _place(ctx, booking, values["slot"]):
         raise dialog.Retry("slot", texts.BOOKING_SLOT_JUST_TAKEN)
     remember_contact(ctx, values)
-    _schedule_reminder(ctx, booking)
+    reminded = _schedule_reminder(ctx, booking)
     log.info("booking %s %s for %s %s", booking.number, values["slot"],
              mask_name(booking.name), mask_phone(booking.phone))
     return texts.BOOKING_DONE.format(
         number=booking.number, slot=day_label(booking.day, booking.period), hours=_hours(ctx, booking.period),
-        place=ctx.services.booking.place, documents=item.documents_text)
+        place=ctx.services.booking.place, documents=item.documents_text,
+        reminder=texts.BOOKING_WILL_REMIND if reminded else "")
 
 
 dialog.register(Form(
@@ -175,6 +184,8 @@ dialog.register(Form(
 
 def start(ctx: Context, text: str) -> Reply:
     item = ctx.services.find_item(text)
+    if item is not None and (booked := _already_booked(ctx, item.id)) is not None:
+        return Reply.say(texts.BOOKING_ALREADY.format(booking=_describe(ctx, booked)))
     return dialog.start(ctx, "booking", {"item": item.name} if item else {})
 
 

@@ -32,7 +32,7 @@ def check(ctx: Context, rule_id: str, facts: dict[str, Any] | None = None) -> Re
     rules, facts = ctx.rules, facts or {}
     step = rules.next_step(rule_id, facts, ctx.local_now.date())
     if isinstance(step, Verdict):
-        return Reply.say(step.text)
+        return Reply.say(step.text, f"eligibility:{rule_id}")
     # The rule in one sentence first; the questions then check this resident's own case.
     summary = rules.summaries.get(rule_id)
     if summary:

@@ -10,22 +10,22 @@ from bot.models import FaqGap
 def answer(ctx: Context, text: str) -> Reply | None:
     match = ctx.knowledge.match(text)
     if match.outcome == "answer":
-        return Reply.say(match.candidates[0].answer)
+        return Reply.say(match.candidates[0].answer, f"faq:{match.candidates[0].id}")
     if match.outcome == "clarify":
         record_gap(ctx, text, match.normalized, "clarify")
         options = [(entry.questions[0], entry.id) for entry in match.candidates]
-        return Reply.say(f"{texts.CLARIFY}\n{ctx.offer(options, faq=True)}\n{texts.CLARIFY_FOOTER}")
+        return Reply.say(f"{texts.CLARIFY}\n{ctx.offer(options, faq=True)}\n{texts.CLARIFY_FOOTER}", "clarify")
     return None
 
 
 def answer_entry(ctx: Context, entry_id: str) -> Reply:
     entry = ctx.knowledge.entries.get(entry_id)
-    return Reply.say(entry.answer if entry else texts.NOT_FOUND)
+    return Reply.say(entry.answer, f"faq:{entry_id}") if entry else Reply.say(texts.NOT_FOUND, "unknown")
 
 
 def fallback(ctx: Context, text: str) -> Reply:
     record_gap(ctx, text, ctx.knowledge.normalize(text) or text, "unknown")
-    return Reply.say(texts.NOT_FOUND)
+    return Reply.say(texts.NOT_FOUND, "unknown")
 
 
 def record_gap(ctx: Context, text: str, normalized: str, outcome: str) -> None:

@@ -12,9 +12,9 @@ def handoff(ctx: Context, text: str = "") -> Reply:
         return Reply.transfer()
     local = ctx.local_now
     if ctx.catalog.staff_on_duty(local):
-        return Reply.say(texts.HANDOFF_RECORDED_OPEN)
+        return Reply.say(texts.HANDOFF_RECORDED_OPEN, "handoff")
     start = ctx.catalog.next_staff_time(local)
     days = (start.date() - local.date()).days
     day = "今天" if days == 0 else "明天" if days == 1 else f"{start.month}月{start.day}日"
     closed = texts.HANDOFF_RECORDED_CLOSED.format(when=f"{day}{start.hour}:{start.minute:02d}上班后")
-    return Reply.say(closed + "\n" + texts.STAFF_HOURS.format(hours=ctx.catalog.staff_hours_text))
+    return Reply.say(closed + "\n" + texts.STAFF_HOURS.format(hours=ctx.catalog.staff_hours_text), "handoff")

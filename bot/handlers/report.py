@@ -156,9 +156,9 @@ def rate(ctx: Context, text: str) -> Reply:
     ).order_by(Ticket.id.desc())).first()
     if ticket is None:
         return Reply.say(texts.REPORT_RATE_NOTHING)
-    happy = not text.startswith("不")
+    happy = "不满意" not in text
     ticket.satisfaction = "满意" if happy else "不满意"
-    note = f"居民评价：{ticket.satisfaction}"
+    note = f"居民评价：{text}"
     ticket.events.append(TicketEvent(status=ticket.status, note=note, by="居民", at=ctx.now))
     return Reply.say(texts.REPORT_RATE_THANKS if happy else texts.REPORT_RATE_UNHAPPY)
 
