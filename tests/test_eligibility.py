@@ -67,3 +67,11 @@ def test_menu_button_lists_the_checks_and_a_number_starts_one(resident):
     listed = resident.taps("ELIGIBILITY")
     assert "回复1：幼儿园入园" in listed and "高龄津贴" in listed
     converse(resident, [("1", ["3周岁", "出生"]), ("2021年3月", "住在"), ("1", "可以上社区幼儿园")])
+
+
+def test_ages_and_places_as_people_say_them(resident):
+    converse(resident, [
+        ("我老汉今年七十八了能不能去日间照料中心", "自理"),
+        ("能自理", "住在"),
+        ("住在文笔村", "可以去日间照料中心"),
+    ])

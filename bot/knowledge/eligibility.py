@@ -150,7 +150,7 @@ _DOTTED_RE = re.compile(r"((?:19|20)\d{2})[./-](\d{1,2})(?:[./-](\d{1,2}))?")
 _YEAR_RE = re.compile(r"((?:19|20)\d{2})年?(?:出生|生)")
 _BARE_YEAR_RE = re.compile(r"^((?:19|20)\d{2})年?(?:的|生的|出生的|出生|生)?$")
 _NUMBER_RE = re.compile(r"^\D{0,4}?(\d{1,3})\D{0,6}$")
-_AGE_LOOSE_RE = re.compile(r"(?<![\d点号月年])(\d{2,3})(多)?了")  # "我老汉儿85了"
+_AGE_LOOSE_RE = re.compile(r"(?:(?<=今年)|(?<![\d点号月年]))(\d{2,3})(多)?了")  # "我老汉儿85了", "今年78了"
 
 
 def _prepare(text: str) -> str:
