@@ -35,7 +35,7 @@ def announcement_report(ctx: Context, text: str) -> Reply | None:
         return None
     found = re.search(r"\d+", text)
     number = int(found.group()) if found else latest_by(ctx.session, ctx.user.openid)
-    summary = report(ctx.session, number) if number is not None else None
+    summary = report(ctx.session, number, ctx.settings.tz) if number is not None else None
     return Reply.say(summary or "还没有这条公告。回复“发布公告”发一条。")
 
 

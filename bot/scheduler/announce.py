@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from bot import texts
 from bot.config import Settings
 from bot.knowledge.calendar import Calendar
-from bot.models import Announcement, Enrollment, Outbox, Subscription, User, UserTag
+from bot.models import Announcement, Enrollment, Outbox, Subscription, User, UserTag, utcnow
 
 MASS_PER_MONTH = 4  # a 服务号 reaches each follower at most 4 times a month by mass send
 ALL = "all"
@@ -110,11 +110,13 @@ def announce(session: Session, calendar: Calendar, settings: Settings, *, author
     return row, len(openids)
 
 
-def report(session: Session, announcement_id: int) -> str | None:
+def report(session: Session, announcement_id: int, tz: tzinfo) -> str | None:
     """Counts per status, with the reasons for what did not go out."""
     row = session.get(Announcement, announcement_id)
     if row is None:
         return None
+    if row.status != "done" and row.send_at is not None and row.send_at > utcnow():
+        return texts.ANNOUNCEMENT_SCHEDULED.format(id=row.id, at=row.send_at.astimezone(tz).strftime("%m月%d日 %H:%M"))
     counts = Counter(dict(session.execute(
         select(Outbox.status, func.count()).where(Outbox.announcement_id == announcement_id).group_by(Outbox.status)
     ).all()))

@@ -85,7 +85,7 @@ def cmd_announce(args: argparse.Namespace) -> int:
             print("usage: community-bot announce report ID", file=sys.stderr)
             return 2
         with db.transaction() as session:
-            text = report(session, int(args.action[1]))
+            text = report(session, int(args.action[1]), settings.tz)
         print(text or f"no announcement {args.action[1]}")
         return 0 if text else 1
     if not args.text or not args.audience:

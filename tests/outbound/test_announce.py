@@ -83,6 +83,7 @@ def test_scheduled_announcement_waits_for_its_time(out_app, wechat):
         ])
         worker(out_app).send(budget_seconds=None)
         assert out_app.fake.calls == []
+        assert "定时11月30日 15:00发送" in chen.says("公告情况")
     with time_machine.travel(datetime(2026, 11, 30, 15, 0, 5, tzinfo=TZ), tick=False):
         worker(out_app).send(budget_seconds=None)
     assert "o-1" in out_app.fake.recipients()
