@@ -59,6 +59,7 @@ BOOKING_NONE_FREE = ("最近{count}个工作日都约满了。可以把材料直
 BOOKING_DONE = ("预约成功！预约号：{number}\n{slot}（{hours}）到{place}，报预约号就行。\n要带：{documents}。\n"
                 "{reminder}要改时间回复“改约”，不去了回复“取消预约”。")
 BOOKING_WILL_REMIND = "前一天晚上会提醒您。"
+BOOKING_TOO_SOON = "当天和过去的日子不能预约，最早可以约{first}。"
 BOOKING_ALREADY = "您已经约过了：{booking}。要改时间回复“改约”，不去了回复“取消预约”。"
 BOOKING_REMINDER = ("提醒：您预约了明天{slot}（{hours}）到{place}办{item}，预约号{number}。"
                     "请带：{documents}。不去了请回复“取消预约”。")

@@ -69,6 +69,8 @@ def _parse_slot(ctx: Context, text: str, values: Values) -> str:
         raise Invalid(texts.BOOKING_TIME_UNCLEAR)
     open_days = rules.open_days(today)
     if day not in open_days:
+        if day <= today:
+            raise Invalid(texts.BOOKING_TOO_SOON.format(first=day_label(open_days[0])))
         if day.isoweekday() not in rules.weekdays or day in rules.holidays:
             raise Invalid(texts.BOOKING_DAY_CLOSED.format(day=day_label(day)))
         raise Invalid(texts.BOOKING_DAY_OUT_OF_RANGE.format(
@@ -186,7 +188,15 @@ def start(ctx: Context, text: str) -> Reply:
     item = ctx.services.find_item(text)
     if item is not None and (booked := _already_booked(ctx, item.id)) is not None:
         return Reply.say(texts.BOOKING_ALREADY.format(booking=_describe(ctx, booked)))
-    return dialog.start(ctx, "booking", {"item": item.name} if item else {})
+    values: Values = {"item": item.name} if item else {}
+    intro = ""
+    if item is not None and parse_day(text, ctx.local_now.date()) is not None:  # 下周一上午办居住证
+        try:
+            values["slot"] = _parse_slot(ctx, text, values)
+            intro = _documents(item)  # the time question that shows them is skipped
+        except Invalid:
+            pass  # the time question explains what is wrong with that day
+    return dialog.start(ctx, "booking", values, intro=intro)
 
 
 # --- my bookings, change, cancel ----------------------------------------------------------

@@ -159,3 +159,9 @@ def test_lookups_and_deleting_data_work_in_the_middle_of_a_form(app, resident):
     assert "没有" in aside and "姓名" in aside.split("——")[-1]
     converse(resident, [("张三", "手机"), ("删除我的信息", "不用删除")])
     assert "手机" not in resident.says("13812345678")
+
+
+def test_a_time_in_the_first_sentence_is_taken_and_today_is_explained(resident):
+    converse(resident, [("我想预约下周二上午办居住证", ["要带", "请问您的姓名"])])
+    converse(resident, [("取消", "取消了"), ("预约办居住证", "请选预约时间"),
+                        ("今天上午", "最早可以约11月30日 周一")])
