@@ -169,7 +169,9 @@ def _event(ctx: Context, message: Message) -> Reply:
         if not say:
             return Reply.say(greeting)
         follow_up = route_text(ctx, say, from_menu=True)
-        return Reply.say(f"{texts.WELCOME}\n{follow_up.text}") if follow_up.kind == "text" else follow_up
+        if follow_up.kind != "text":
+            return follow_up
+        return Reply.say(f"{texts.WELCOME}\n{follow_up.text}", follow_up.source)
     if event == "unsubscribe":
         return welcome.unsubscribed(ctx)
     if event == "scan":
