@@ -167,6 +167,10 @@ def _family(entry_id: str) -> str:
 _NUMBERED = frozenset(("组", "网格", "号楼", "栋", "单元", "楼", "层", "号"))
 
 
+# An ordinal (第1, 第1个) names nothing: it picks from a list (see ``_join_numbered``).
+_ORDINAL_RE = re.compile(r"^第\d+$")
+
+
 def _join_numbered(tokens: list[str]) -> list[str]:
     if not any(t.isdigit() for t in tokens):
         return tokens
@@ -179,8 +183,28 @@ def _join_numbered(tokens: list[str]) -> list[str]:
         else:
             out.append(tokens[i])
             i += 1
-    return out
+    # 第 + a bare number (第1, 第1个) is an ordinal: one word that names nothing. Before a
+    # counted place (第|1网格) 第 stays apart, as it always was.
+    joined: list[str] = []
+    for tok in out:
+        if joined and joined[-1] == "第" and tok.isdigit():
+            joined[-1] += tok
+        else:
+            joined.append(tok)
+    return joined
 
+
+# What follows 多大 when it asks someone's age (多大岁数, 多大能上, 多大的孩子).
+_AGE_AFTER = "岁|年龄|年纪|的|能|可以|才|就|以上|以下|了|孩子|老人"
+
+# Verbs asking for something to be issued or done: 办身份证, 补办身份证, 换身份证.
+_OBTAIN = ("补办", "办理", "重办", "换领", "申领", "申请", "挂失", "办", "换", "领")
+
+# A question put to the assistant itself (你吃饭了没, 你几岁了), not 你们 (the community) nor
+# a request to it (你帮我…, 你知道…吗).
+_ADDRESSED_RE = re.compile(
+    r"^(?:你|您)(?!们|帮|给|替|告诉|知道|晓得|说说|查|看看|能不能帮|能帮|可以帮|可不可以帮|这里|这边|那里|那边)"
+)
 
 # Clause boundaries of a long message: whitespace (voice input's pauses) and punctuation.
 _CLAUSE_SPLIT_RE = re.compile(r"[\s,.;:!?，。；：！？、…~～]+")
@@ -224,6 +248,31 @@ class Index:
         names = {n for n in names if len(n) >= 2 and not self._generic_word(n)}
         ordered = sorted(names, key=lambda n: (-len(n), n))
         self._topic_re = re.compile("|".join(map(re.escape, ordered))) if ordered else None
+        # The community's own names (places, services, documents it issues), without the
+        # concepts (吃饭, 多少钱): what a remark to the assistant must name to be a question.
+        own = {self._rewrite(normalizer(w)) for w in lexicon.domain_words}
+        own = sorted((n for n in own if len(n) >= 2 and not self._generic_word(n)),
+                     key=lambda n: (-len(n), n))
+        self._name_re = re.compile("|".join(map(re.escape, own))) if own else None
+        # 多大 right after a place (服务中心多大, 照料中心有多大) asks its size; about a person
+        # (孩子多大, 多大岁数, 多大能上) it is age, the ``who`` aspect's cue.
+        self._size_re = (
+            re.compile("(?:" + "|".join(map(re.escape, own)) + ")(?:有|占地|面积)?多大(?!" + _AGE_AFTER + ")")
+            if own and any(aspect == "size" for aspect, _ in self._aspect_cues) else None
+        )
+        # Things a resident brings (the ``documents`` aspect's nouns: 身份证, 照片 …). Asked to
+        # be *issued* (办身份证, 补办身份证) they are the question's topic, not its aspect.
+        brought = {
+            f for aspect, cues in self._aspect_cues if aspect == "documents"
+            for f in cues if len(f) >= 2 and not self._generic_word(f)
+        }
+        self._obtain_re = (
+            re.compile(
+                "(?:" + "|".join(map(re.escape, _OBTAIN)) + ")(?:一个|一张|个|张|新的?)?("
+                + "|".join(map(re.escape, sorted(brought, key=lambda b: (-len(b), b)))) + ")"
+            )
+            if brought else None
+        )
         breaks = sorted({b for b in lexicon.clause_breaks if b}, key=lambda b: (-len(b), b))
         self._break_re = re.compile("|".join(map(re.escape, breaks))) if breaks else None
         self._question_cues = tuple(c for c in lexicon.question_cues if c)
@@ -248,11 +297,16 @@ class Index:
         self.entry_topics: list[frozenset[str]] = []
         self.entry_q_units: list[frozenset[str]] = []
         self.entry_a_units: list[frozenset[str]] = []
+        # what an entry is *about*: its phrasings that do not ask what to bring (see _obtain)
+        self.entry_subject_units: list[frozenset[str]] = []
+        self.entry_addressed: list[bool] = []  # some phrasing asks the assistant itself (你是谁)
         tok_df: Counter[str] = Counter()
         aspect_df: Counter[str] = Counter()
         unit_df: Counter[str] = Counter()
         for ei, entry in enumerate(self.entries):
             q_units: set[str] = set()
+            subject_units: set[str] = set()
+            addressed = False
             q_toks: set[str] = set()
             aspect_count: Counter[str] = Counter()
             topic_count: Counter[str] = Counter()
@@ -271,6 +325,9 @@ class Index:
                 self.exact.setdefault(a.normalized, ei)
                 self.exact_codes.setdefault(a.codes, ei)
                 q_units |= self._vocab_units(a)
+                if "documents" not in a.aspects:
+                    subject_units |= self._vocab_units(a)
+                addressed = addressed or bool(_ADDRESSED_RE.match(a.plain))
                 q_toks |= set(a.token_codes)
             share = self.settings.topic_share * n_phrasings
             self.entry_topics.append(frozenset(t for t, c in topic_count.items() if c >= share))
@@ -279,6 +336,8 @@ class Index:
             aspect_df.update(aspect_count.keys())
             a_units = self._vocab_units(self.analyze(entry.answer)) - q_units
             self.entry_q_units.append(frozenset(q_units))
+            self.entry_subject_units.append(frozenset(subject_units))
+            self.entry_addressed.append(addressed)
             self.entry_a_units.append(frozenset(a_units))
             unit_df.update(q_units | a_units)
             tok_df.update(q_toks)
@@ -390,14 +449,23 @@ class Index:
                 if not generic[i] and all(covered[pos : pos + len(tok)]):
                     generic[i] = True
                 pos += len(tok)
-        aspects = self._aspects(norm, plain) if self._aspect_cues else frozenset()
+        if self._aspect_cues:
+            # 办身份证 asks for the card, not what to bring: its object is no aspect cue.
+            ob = self._obtain_re
+            aspects = self._aspects(*(ob.sub("", t) for t in (norm, plain)) if ob else (norm, plain))
+            if self._size_re is not None and self._size_re.search(norm):
+                aspects = (aspects - {"who"}) | {"size"}
+        else:
+            aspects = frozenset()
         return Analysis(norm, "".join(token_codes), tokens, token_codes, generic, plain, aspects)
 
     def _is_generic(self, token: str) -> bool:
         """A generic word, a number, or a compound of generic words (几点关门 = 几点 + 关门)."""
         known = self._generic_cache.get(token)
         if known is None:
-            known = token.isdigit() or self._splits_into_generic(token)
+            known = (
+                token.isdigit() or bool(_ORDINAL_RE.match(token)) or self._splits_into_generic(token)
+            )
             if len(self._generic_cache) < 100_000:
                 self._generic_cache[token] = known
         return known
@@ -476,15 +544,37 @@ class Index:
                 per_unit[u] = per_unit.get(u, 0.0) + share
         return per_unit, total
 
-    def coverage(self, per_unit: dict[str, float], total: float, ei: int) -> float:
+    def obtained(self, a: Analysis) -> frozenset[str]:
+        """Units of a thing residents bring that the question asks to be issued (办身份证)."""
+        if self._obtain_re is None:
+            return frozenset()
+        out: set[str] = set()
+        for m in self._obtain_re.finditer(a.normalized):
+            c = codes(m.group(1))
+            out.update(c)
+            out.update(_bigrams(c))
+        return frozenset(out)
+
+    def coverage(
+        self, per_unit: dict[str, float], total: float, ei: int, strict: frozenset[str] = frozenset()
+    ) -> float:
         """Share of the question's (content) words that entry ``ei`` knows about (0..1): in
-        its phrasings fully, in its answer or its family's phrasings with less credit."""
+        its phrasings fully, in its answer or its family's phrasings with less credit.
+
+        Units in ``strict`` (a document asked to be issued: 办身份证) count only when the entry
+        is about them: a phrasing that does not ask what to bring names them. The entry that
+        says "bring your 身份证" does not issue one."""
         if total <= 0:
             return 1.0
         in_q, in_a, in_f = self.entry_q_units[ei], self.entry_a_units[ei], self.entry_family[ei]
         s = self.settings
         covered = 0.0
+        subject = self.entry_subject_units[ei] if strict else in_q
         for u, w in per_unit.items():
+            if strict and u in strict:
+                if u in subject:
+                    covered += w
+                continue
             if u in in_q:
                 covered += w
             elif u in in_a:
@@ -667,9 +757,10 @@ class Index:
         topic_penalty = s.topic_penalty if a.has_content else 0.0
         aspect_w = [(x, self.aspect_idf.get(x, 0.0)) for x in a.aspects]
         aspect_total = sum(w for _, w in aspect_w)
+        strict = self.obtained(a)
         for ei, (surface, pid) in best.items():
-            cov = self.coverage(content, content_total, ei)
-            vocab = self.coverage(everything, everything_total, ei)
+            cov = self.coverage(content, content_total, ei, strict)
+            vocab = self.coverage(everything, everything_total, ei, strict)
             reverse = self.reverse_coverage(pid, q_units)
             if ei in exact:
                 score = 100.0
@@ -698,6 +789,15 @@ class Index:
         out.sort(key=lambda c: (-c.score, c.entry))
         return a, out
 
+    def chit_chat(self, a: Analysis) -> bool:
+        """A remark to the assistant itself (你吃饭了没, 你几岁了) that names none of the
+        community's own things: only an entry about the assistant (你是谁) may answer it.
+        吃饭 or 几岁 alone do not make it a question about the day-care centre's meals or the
+        kindergarten's age limit."""
+        if not _ADDRESSED_RE.match(a.plain):
+            return False
+        return self._name_re is None or not self._name_re.search(a.normalized)
+
     def score_all(self, text: str) -> tuple[Analysis, list[tuple[float, int]]]:
         """(analysis, [(score, entry index)] best first)."""
         a, ranked = self.rank(text)
@@ -717,6 +817,8 @@ class Index:
         if confidence < threshold:
             return Match("unknown", (), shown, a.plain)
         best = ranked[0]
+        if self.chit_chat(a) and not self.entry_addressed[best.entry]:
+            return Match("unknown", (), shown, a.plain)
         if best.exact:
             return Match("answer", (self.entries[best.entry],), shown, a.plain)
         if a.has_content:
