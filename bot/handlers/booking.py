@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 CHOICES_SHOWN = 6  # more numbered lines than this is too much to read; other days can be typed
 PENDING_DAY = "_day"  # a day named without 上午/下午, kept until the half-day comes
 NUMBER = re.compile(r"DB\d{8}-\d{3}", re.IGNORECASE)
+_GENERIC = re.compile(r"我|帮我|想|要|去|代办|预约|办理|办|一下|一个|个|事情?|业务|服务|[\s，。！!,.]")
 
 
 def reminder_key(number: str) -> str:
@@ -184,8 +185,11 @@ dialog.register(Form(
 ))
 
 
-def start(ctx: Context, text: str) -> Reply:
+def start(ctx: Context, text: str) -> Reply | None:
+    """None when the errand named is not one the centre does (办身份证): the FAQ says so."""
     item = ctx.services.find_item(text)
+    if item is None and parse_day(text, ctx.local_now.date()) is None and _GENERIC.sub("", text):
+        return None
     if item is not None and (booked := _already_booked(ctx, item.id)) is not None:
         return Reply.say(texts.BOOKING_ALREADY.format(booking=_describe(ctx, booked)))
     values: Values = {"item": item.name} if item else {}

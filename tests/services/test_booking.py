@@ -165,3 +165,10 @@ def test_a_time_in_the_first_sentence_is_taken_and_today_is_explained(resident):
     converse(resident, [("我想预约下周二上午办居住证", ["要带", "请问您的姓名"])])
     converse(resident, [("取消", "取消了"), ("预约办居住证", "请选预约时间"),
                         ("今天上午", "最早可以约11月30日 周一")])
+
+
+def test_an_errand_the_centre_does_not_do_is_not_booked(resident):
+    assert "人工" in resident.says("我想办身份证")
+    for wish in ("我想预约", "预约代办", "我要办事"):
+        resident.says("取消")
+        assert "您要办哪一项" in resident.says(wish)
