@@ -44,6 +44,7 @@ class Slot:
     ask_if: Callable[[Context, Values], bool] | None = None
     accepts: str | None = None  # "image" or "location": an attachment can fill this slot
     show: Callable[[Any], str] = str  # how the value reads in the summary
+    free_text: bool = False  # any words are an answer here (an announcement): no command may jump out
 
     def prompt_text(self, ctx: Context, values: Values) -> str:
         return self.prompt(ctx, values) if callable(self.prompt) else self.prompt
@@ -141,6 +142,21 @@ def handle_attachment(ctx: Context, kind: str, value: dict[str, Any]) -> Reply |
         return Reply.say(_advance(ctx, form))
     # Sent early (or from the summary): keep it and carry on where the resident was.
     return Reply.say(_join(texts.ATTACHMENT_KEPT.format(what=slot.label), _ask(ctx, form, step, with_choices=True)))
+
+
+def takes_as_answer(ctx: Context, text: str) -> bool:
+    """Would the open step accept this text (any text, for free-text steps)? Tried on a copy."""
+    found = active_form(ctx)
+    if found is None or found[1] == CONFIRM:
+        return False
+    slot = found[0].slot(found[1])
+    if slot.free_text:
+        return True
+    try:
+        slot.parse(ctx, text, dict(ctx.conversation.data["values"]))
+    except Invalid:
+        return False
+    return True
 
 
 def current_question(ctx: Context) -> str:

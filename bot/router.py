@@ -58,6 +58,9 @@ INTENTS: dict[str, TextHandler] = {
     "my_subscriptions": subscription.my_subscriptions,
     "unsubscribe": subscription.unsubscribe,
 }
+# The form an intent starts: saying it again inside that form is an answer, not a new start.
+FORM_OF_INTENT = {"booking": "booking", "booking_cancel": "booking_cancel", "booking_move": "booking_move",
+                  "report": "report", "enroll": "enroll", "class_cancel": "withdraw", "announce": "announce"}
 # Lookups that may be asked in the middle of a form without leaving it.
 LOOKUPS = {"my_bookings", "my_reports", "my_classes", "my_subscriptions", "announcement_report"}
 
@@ -125,16 +128,22 @@ def route_text(ctx: Context, text: str, from_menu: bool = False) -> Reply:
 
 
 def _aside(ctx: Context, text: str) -> Reply | None:
-    """In a form, 我的预约-style lookups are answered and the form goes on; 删除我的信息 ends it."""
+    """In a form, 我的预约-style lookups are answered and the form goes on; another action
+    (取消报名, 订阅…, 删除我的信息) ends the form and is done, as a menu tap would."""
+    if dialog.takes_as_answer(ctx, text):
+        return None
     name = ctx.catalog.intent_for(text, ctx.knowledge.normalize(text))
-    if name == "forget_me":
-        dialog.close(ctx)
-        return INTENTS[name](ctx, text)
     if name in LOOKUPS:
         looked_up = INTENTS[name](ctx, text)
         if looked_up is not None:
             return Reply.say(f"{looked_up.text}\n——\n{dialog.current_question(ctx)}")
-    return None
+        return None
+    form = dialog.active_form(ctx)[0].name
+    if name not in INTENTS or name in ("ask", "rate_ticket") or FORM_OF_INTENT.get(name) == form:
+        return None
+    dialog.close(ctx)
+    ctx.notices.append(texts.FORM_MENU_LEFT)
+    return INTENTS[name](ctx, text)
 
 
 def _small_talk(ctx: Context, text: str) -> Reply | None:
@@ -175,11 +184,10 @@ def _event(ctx: Context, message: Message) -> Reply:
     if event == "unsubscribe":
         return welcome.unsubscribed(ctx)
     if event == "scan":
-        say = ctx.catalog.scenes.get(message.key)
-        return route_text(ctx, say, from_menu=True) if say else menu.show_menu(ctx)
+        return route_text(ctx, ctx.catalog.scenes.get(message.key) or "菜单", from_menu=True)
     if event == "click":
-        say = ctx.catalog.click(message.key)
-        return route_text(ctx, say, from_menu=True) if say else menu.show_menu(ctx)
+        # A key the menu no longer has (WeChat caches menus) acts as 菜单.
+        return route_text(ctx, ctx.catalog.click(message.key) or "菜单", from_menu=True)
     # LOCATION reports, VIEW (a link opened), and send-job receipts expect no answer.
     return Reply.nothing()
 

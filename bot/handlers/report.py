@@ -104,7 +104,7 @@ dialog.register(Form(
         Slot("grid", "片区", texts.REPORT_ASK_GRID, _parse_grid, show_choices=True,
              choices=lambda ctx, values: [(f"{g.name}：{g.area}", g.name) for g in ctx.services.grids],
              ask_if=lambda ctx, values: _grid(ctx.services, values) is None),
-        Slot("description", "情况", texts.REPORT_ASK_DESCRIPTION, _parse_description),
+        Slot("description", "情况", texts.REPORT_ASK_DESCRIPTION, _parse_description, free_text=True),
         Slot("photo", "照片", texts.REPORT_ASK_PHOTO, _parse_photo, accepts="image",
              show=lambda photo: "已收到" if photo else "没有"),
     ),

@@ -128,7 +128,7 @@ dialog.register(Form(
     name="announce",
     title="公告",
     slots=(
-        Slot("text", "内容", "请输入公告内容（600字以内）：", _text),
+        Slot("text", "内容", "请输入公告内容（600字以内）：", _text, free_text=True),
         Slot("audience", "发给", "发给谁？", _audience, choices=_audience_options, show_choices=True,
              show=lambda value: value["label"]),
         Slot("when", "时间", _preview, _when, show_choices=True,
