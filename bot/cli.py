@@ -134,7 +134,12 @@ def cmd_db(args: argparse.Namespace) -> int:
 def cmd_faq_eval(args: argparse.Namespace) -> int:
     from bot.faq_eval import evaluate, load_questions
 
-    report = evaluate(load_questions(Path(args.file)))
+    try:
+        questions = load_questions(Path(args.file))
+    except (OSError, ValueError) as error:
+        print(f"faq-eval: cannot read {args.file}: {error}", file=sys.stderr)
+        return 2
+    report = evaluate(questions)
     print("\n".join(report.lines()))
     if args.show_misses:
         print("\nmisses:\n" + "\n".join(report.misses))

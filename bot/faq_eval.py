@@ -67,12 +67,22 @@ class Report:
 
 
 def load_questions(path: Path) -> list[tuple[str, set[str]]]:
-    items = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    """A YAML list of {q: question, expect: id | [ids] | null}; ValueError names what is wrong."""
+    try:
+        items = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise ValueError(f"not valid YAML{where}: {getattr(error, 'problem', None) or 'syntax error'}") from None
+    if not isinstance(items, list):
+        raise ValueError("expected a list of {q: ..., expect: ...}")
     result = []
-    for item in items:
+    for number, item in enumerate(items, 1):
+        if not isinstance(item, dict) or not isinstance(item.get("q"), str):
+            raise ValueError(f"item {number} has no question (q)")
         expect = item.get("expect")
         ids = set() if expect is None else {expect} if isinstance(expect, str) else set(expect)
-        result.append((str(item["q"]), ids))
+        result.append((item["q"], ids))
     return result
 
 

@@ -24,3 +24,12 @@ def test_faq_eval_command_prints_the_rates(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "top-1 accuracy     100.0%" in out and "rejected (人工)    100.0%" in out, out
     assert "p95" in out
+
+
+def test_faq_eval_on_a_missing_or_broken_file_says_so_in_one_line(tmp_path, capsys):
+    assert cli.main(["faq-eval", str(tmp_path / "none.yaml")]) == 2
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("- q: [unclosed\n", encoding="utf-8")
+    assert cli.main(["faq-eval", str(broken)]) == 2
+    errors = capsys.readouterr().err.strip().splitlines()
+    assert len(errors) == 2 and all(line.startswith("faq-eval: cannot read") for line in errors)

@@ -124,7 +124,8 @@ def start(ctx: Context, text: str) -> Reply:
         return dialog.start(ctx, "enroll")
     if (existing := _existing(ctx, klass)) is not None:
         return Reply.say(texts.CLASS_ALREADY.format(klass=klass.name, status=STATUS_TEXT[existing.status]))
-    return dialog.start(ctx, "enroll", {"klass": klass.name})
+    intro = texts.CLASS_INTRO.format(klass=klass.name, schedule=klass.schedule, place=klass.place)
+    return dialog.start(ctx, "enroll", {"klass": klass.name}, intro=intro)
 
 
 # --- my classes, withdraw, promotion -------------------------------------------------------

@@ -32,7 +32,7 @@ def _parse_category(ctx: Context, text: str, values: Values) -> str:
 
 
 def _parse_place(ctx: Context, text: str, values: Values) -> dict[str, Any]:
-    if len(text) < 2 or looks_like_question(text):
+    if len(text) < 2 or looks_like_question(text) or "://" in text:
         raise Invalid(texts.REPORT_PLACE_UNCLEAR)
     return {"text": text}
 

@@ -95,3 +95,8 @@ def test_two_residents_racing_for_the_last_seat_one_waits(make_app, backend, wec
     assert any("候补第1位" in a for a in answers), answers
     seats = [r.seat for r in rows(app, Enrollment, Enrollment.status == "enrolled")]
     assert sorted(seats) == list(range(1, 31))
+
+
+def test_sign_up_says_which_class_before_asking_for_a_name(resident):
+    first = resident.says("报名太极拳")
+    assert "报名太极拳班" in first and "文化广场" in first and first.index("太极拳班") < first.index("姓名")

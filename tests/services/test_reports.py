@@ -118,3 +118,8 @@ def test_photo_sent_before_saying_report_is_attached(app, resident):
     converse(resident, [("上报", "哪一类"), ("1", "在哪里"), ("老街口", "情况"), ("灯不亮", "照片：已收到"),
                         ("1", "已受理")])
     assert rows(app, Ticket)[0].media_id
+
+
+def test_a_link_is_not_a_place(resident):
+    converse(resident, [("路灯坏了", "在哪里")])
+    assert "照片" not in resident.says("https://a.b/c")
