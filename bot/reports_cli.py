@@ -62,7 +62,10 @@ def cmd_reports(args: argparse.Namespace) -> int:
             for event in ticket.events:
                 print(f"  {event.at.astimezone(tz):%m-%d %H:%M}  {event.status}  {event.by}  {event.note}")
         elif args.action == "assign":
-            report.assign(ticket, args.worker, by, utcnow())
+            if not args.worker.strip():
+                print("reports: give the name of the person who takes the report over", file=sys.stderr)
+                return 2
+            report.assign(ticket, args.worker.strip(), by, utcnow())
             print(f"{ticket.number} → {args.worker}")
         else:
             report.change_status(session, ticket, args.status, args.note or "", by, utcnow())

@@ -71,6 +71,8 @@ def _audience(ctx: Context, text: str, values: Values) -> dict[str, Any]:
     if len(found) != 1:
         raise Invalid("请回复数字选择发给谁。")
     count = len(recipients(ctx.session, ctx.calendar, found[0].key))
+    if count == 0:
+        raise Invalid(f"“{found[0].label}”现在没有一个人能收到，请换一个。")
     return {"key": found[0].key, "label": f"{found[0].label}（{count}人）"}
 
 

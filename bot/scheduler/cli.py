@@ -104,6 +104,9 @@ def cmd_announce(args: argparse.Namespace) -> int:
             print(f"announce: --at {args.at!r} is not a time like 2026-11-30T09:00", file=sys.stderr)
             return 2
         send_at = (send_at if send_at.tzinfo else send_at.replace(tzinfo=settings.tz)).astimezone(utcnow().tzinfo)
+        if send_at <= utcnow():
+            print(f"announce: --at {args.at} has already passed", file=sys.stderr)
+            return 2
     with db.transaction() as session:
         row, count = announce(session, calendar, settings, author=args.by, text=args.text, audience=audience,
                               now=utcnow(), send_at=send_at)

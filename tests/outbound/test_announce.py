@@ -107,6 +107,12 @@ def test_cli_announce_and_report(out_app, monkeypatch, capsys):
     assert "queued for 2 residents" in out and "共2人：已发1，失败0，未发1" in out and "已取消关注" in out
 
 
+def test_cli_refuses_a_time_that_has_passed(out_app, monkeypatch, capsys):
+    monkeypatch.setattr("bot.scheduler.cli._app", lambda: out_app)
+    assert main(["announce", "--text", "x", "--audience", "all", "--at", "2020-01-01T09:00"]) == 2
+    assert "already passed" in capsys.readouterr().err
+
+
 def test_cli_rejects_an_unknown_audience(out_app, monkeypatch, capsys):
     monkeypatch.setattr("bot.scheduler.cli._app", lambda: out_app)
     assert main(["announce", "--text", "x", "--audience", "tag:没有这个"]) == 2
@@ -178,3 +184,8 @@ def test_resident_who_unfollowed_through_wechat_is_never_pushed_to(out_app, wech
     worker(out_app).send(budget_seconds=None)
     assert out_app.fake.recipients() == []
     assert "未发1" in chen.says("公告情况") and "取消关注" in chen.says("公告情况")
+
+
+def test_an_audience_nobody_is_in_is_refused(out_app, wechat):
+    chen = staff_member(out_app, wechat)
+    converse(chen, [("发布公告", "公告内容"), ("周三停水。", "发给谁"), ("标签：老人家属", "没有一个人能收到")])
