@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import yaml  # noqa: E402
+from knowledge_data import add_data_arguments  # noqa: E402
 
 from bot.knowledge.faq import Knowledge, load_knowledge  # noqa: E402
 from bot.knowledge.loader import load_lexicon  # noqa: E402
@@ -143,10 +144,7 @@ def report(name: str, timings: tuple[list[float], list[float]]) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--faq", type=Path, default=ROOT / "faq")
-    parser.add_argument("--dev", type=Path, default=ROOT / "tests" / "data" / "faq_dev.yaml")
-    parser.add_argument("--rambling", type=Path,
-                        default=ROOT / "tests" / "knowledge" / "data" / "rambling.yaml")
+    add_data_arguments(parser)
     parser.add_argument("--synthetic", type=int, default=10_000)
     parser.add_argument("--phrasings", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=3)

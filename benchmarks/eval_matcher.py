@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import yaml  # noqa: E402
+from knowledge_data import add_data_arguments  # noqa: E402
 
 from bot.knowledge.faq import Knowledge  # noqa: E402
 from bot.knowledge.loader import load_entries, load_lexicon  # noqa: E402
@@ -56,10 +57,7 @@ def line(name: str, c: Counter[str], n: int) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--faq", type=Path, default=ROOT / "faq")
-    parser.add_argument("--dev", type=Path, default=ROOT / "tests" / "data" / "faq_dev.yaml")
-    parser.add_argument("--rambling", type=Path,
-                        default=ROOT / "tests" / "knowledge" / "data" / "rambling.yaml")
+    add_data_arguments(parser)
     parser.add_argument("--folds", type=int, default=4)
     parser.add_argument("--misses", type=int, default=0, help="print this many CV misses")
     parser.add_argument("--dev-misses", action="store_true")

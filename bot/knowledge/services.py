@@ -1,6 +1,7 @@
 """The 代办 catalogue, booking rules, grids and classes staff edit in faq/, checked on load."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 from pathlib import Path
@@ -167,12 +168,17 @@ def _int(value: Any, where: str) -> int:
     return value
 
 
+def _records(data: dict[str, Any], key: str, path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Each mapping of a list in a data file, with where it is for error messages."""
+    for i, raw in enumerate(require(data.get(key), list, f"{path}: {key}")):
+        where = f"{path}: {key}[{i}]"
+        yield where, require(raw, dict, where)
+
+
 def _load_services_file(path: Path) -> tuple[tuple[ServiceItem, ...], BookingRules]:
     data = require(read_yaml(path), dict, str(path))
     items = []
-    for i, raw in enumerate(require(data.get("items"), list, f"{path}: items")):
-        where = f"{path}: items[{i}]"
-        require(raw, dict, where)
+    for where, raw in _records(data, "items", path):
         items.append(ServiceItem(
             id=require(raw.get("id"), str, f"{where}.id"),
             name=require(raw.get("name"), str, f"{where}.name"),
@@ -212,9 +218,7 @@ def _load_services_file(path: Path) -> tuple[tuple[ServiceItem, ...], BookingRul
 def _load_grids_file(path: Path) -> tuple[tuple[Grid, ...], tuple[Category, ...]]:
     data = require(read_yaml(path), dict, str(path))
     grids = []
-    for i, raw in enumerate(require(data.get("grids"), list, f"{path}: grids")):
-        where = f"{path}: grids[{i}]"
-        require(raw, dict, where)
+    for where, raw in _records(data, "grids", path):
         grids.append(Grid(
             id=require(raw.get("id"), str, f"{where}.id"),
             name=require(raw.get("name"), str, f"{where}.name"),
@@ -223,9 +227,7 @@ def _load_grids_file(path: Path) -> tuple[tuple[Grid, ...], tuple[Category, ...]
             worker=require(raw.get("worker"), str, f"{where}.worker"),
         ))
     categories = []
-    for i, raw in enumerate(require(data.get("categories"), list, f"{path}: categories")):
-        where = f"{path}: categories[{i}]"
-        require(raw, dict, where)
+    for where, raw in _records(data, "categories", path):
         categories.append(Category(
             name=require(raw.get("name"), str, f"{where}.name"),
             words=_words(raw.get("words"), f"{where}.words"),
@@ -237,9 +239,7 @@ def _load_grids_file(path: Path) -> tuple[tuple[Grid, ...], tuple[Category, ...]
 def _load_classes_file(path: Path) -> tuple[ClassInfo, ...]:
     data = require(read_yaml(path), dict, str(path))
     classes = []
-    for i, raw in enumerate(require(data.get("classes"), list, f"{path}: classes")):
-        where = f"{path}: classes[{i}]"
-        require(raw, dict, where)
+    for where, raw in _records(data, "classes", path):
         classes.append(ClassInfo(
             id=require(raw.get("id"), str, f"{where}.id"),
             name=require(raw.get("name"), str, f"{where}.name"),

@@ -39,3 +39,13 @@ def rules() -> Rules:
 @pytest.fixture()
 def today() -> date:
     return date(2025, 5, 10)  # before the June enrolment window, school year 2025/26
+
+
+# One report entry, for tests that build their own small FAQ around it.
+STREETLIGHT_REPORTS = """
+- id: report.streetlight
+  questions:
+    - 路灯坏了找谁
+    - 小区路灯不亮了怎么办
+  answer: 路灯坏了请回复“上报”，选“路灯/亮化”。
+"""

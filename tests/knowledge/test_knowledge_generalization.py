@@ -10,6 +10,8 @@ import pytest
 
 from bot.knowledge import Knowledge, KnowledgeError, load_knowledge
 
+from .conftest import STREETLIGHT_REPORTS
+
 LEXICON_EXTRA = """
 concepts:
   路灯: [灯不亮, 黑黢黢, 街灯]
@@ -21,20 +23,11 @@ aspects:
   documents: [材料, 带什么, 证件]
 """
 
-REPORTS = """
-- id: report.streetlight
-  questions:
-    - 路灯坏了找谁
-    - 小区路灯不亮了怎么办
-  answer: 路灯坏了请回复“上报”，选“路灯/亮化”。
-"""
-
-
 @pytest.fixture()
 def extended(faq_copy: Path) -> Knowledge:
     with (faq_copy / "lexicon.yaml").open("a", encoding="utf-8") as f:
         f.write(LEXICON_EXTRA)
-    (faq_copy / "qa" / "reports.yaml").write_text(REPORTS.lstrip("\n"), encoding="utf-8")
+    (faq_copy / "qa" / "reports.yaml").write_text(STREETLIGHT_REPORTS.lstrip("\n"), encoding="utf-8")
     return load_knowledge(faq_copy)
 
 

@@ -14,7 +14,7 @@ import yaml
 
 from bot.knowledge import Knowledge, load_knowledge
 
-from .conftest import DATA, FIXTURE_FAQ, REPO
+from .conftest import DATA, FIXTURE_FAQ, REPO, STREETLIGHT_REPORTS
 
 LEXICON_EXTRA = """
 concepts:
@@ -26,14 +26,6 @@ question_cues: [吗, 嘛, 哪, 什么, 怎么, 几点, 找谁, 找哪个]
 question_finals: [不]
 """
 
-REPORTS = """
-- id: report.streetlight
-  questions:
-    - 路灯坏了找谁
-    - 小区路灯不亮了怎么办
-  answer: 路灯坏了请回复“上报”，选“路灯/亮化”。
-"""
-
 STORY = "我们是从山上搬下来的 楼下那个路灯又不亮了 前天晚上我妈出去差点摔一跤 这种找哪个嘛"
 
 
@@ -41,7 +33,7 @@ STORY = "我们是从山上搬下来的 楼下那个路灯又不亮了 前天晚
 def rambling(faq_copy: Path) -> Knowledge:
     with (faq_copy / "lexicon.yaml").open("a", encoding="utf-8") as f:
         f.write(LEXICON_EXTRA)
-    (faq_copy / "qa" / "reports.yaml").write_text(REPORTS.lstrip("\n"), encoding="utf-8")
+    (faq_copy / "qa" / "reports.yaml").write_text(STREETLIGHT_REPORTS.lstrip("\n"), encoding="utf-8")
     return load_knowledge(faq_copy)
 
 
@@ -52,7 +44,7 @@ def plain(tmp_path: Path) -> Knowledge:
     shutil.copytree(FIXTURE_FAQ, target)
     with (target / "lexicon.yaml").open("a", encoding="utf-8") as f:
         f.write(LEXICON_EXTRA.split("clause_breaks:")[0])
-    (target / "qa" / "reports.yaml").write_text(REPORTS.lstrip("\n"), encoding="utf-8")
+    (target / "qa" / "reports.yaml").write_text(STREETLIGHT_REPORTS.lstrip("\n"), encoding="utf-8")
     return load_knowledge(target)
 
 
