@@ -30,8 +30,8 @@ from werkzeug.serving import make_server  # noqa: E402
 
 from bot import create_app  # noqa: E402
 from bot.models import User, utcnow  # noqa: E402
-from bot.scheduler.announce import announce, find_audience  # noqa: E402
-from bot.scheduler.runner import Worker  # noqa: E402
+from bot.outbound.scheduler import Worker  # noqa: E402
+from bot.services.announcements import announce, find_audience  # noqa: E402
 from bot.wechat.simulate import WeChatSide  # noqa: E402
 from tests.fake_wechat_api import serve  # noqa: E402
 

@@ -32,8 +32,8 @@ sys.path.insert(0, str(ROOT))
 import yaml  # noqa: E402
 from knowledge_data import add_data_arguments  # noqa: E402
 
+from bot.content.loader import load_entries, load_lexicon  # noqa: E402
 from bot.knowledge.faq import Knowledge  # noqa: E402
-from bot.knowledge.loader import load_entries, load_lexicon  # noqa: E402
 from bot.knowledge.matcher import Settings  # noqa: E402
 from bot.knowledge.model import Entry  # noqa: E402
 

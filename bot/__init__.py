@@ -14,10 +14,10 @@ __all__ = ["create_app"]
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    from bot.assistant import Assistant
+    from bot.content.library import open_library
+    from bot.conversation.assistant import Assistant
     from bot.db import Database
-    from bot.library import open_library
-    from bot.scheduler import health as scheduler_health
+    from bot.outbound import health as scheduler_health
     from bot.wechat import webhook
     from bot.wechat.protocol import MAX_BODY_BYTES
 

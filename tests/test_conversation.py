@@ -165,8 +165,8 @@ def test_production_turns_the_simulator_off(make_app):
 
 
 def test_a_news_reply_carries_exactly_one_article(monkeypatch, resident):
-    from bot import router
-    from bot.message import Article, Reply
+    from bot.conversation import router
+    from bot.conversation.message import Article, Reply
 
     article = Article("社区通知", "议事会12月4日15:00召开", "http://127.0.0.1/notice", "http://127.0.0.1/p.jpg")
     monkeypatch.setattr(router, "dispatch", lambda ctx, message: Reply.news(article))

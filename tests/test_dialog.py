@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot import dialog, router
+from bot.conversation import dialog, router
 from bot.models import Conversation
 from tests.conftest import Resident, converse
 

@@ -2,7 +2,7 @@
 from pathlib import Path
 
 from bot import cli
-from bot.faq_eval import evaluate, load_questions
+from bot.cli.faq_eval import evaluate, load_questions
 
 DEV = Path(__file__).resolve().parent / "data" / "faq_dev.yaml"
 

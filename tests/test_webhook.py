@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import func, select
 
-from bot import router
+from bot.conversation import router
 from bot.models import HandoffRequest, ProcessedMessage, User
 from bot.wechat.protocol import signature_of
 from bot.wechat.simulate import WeChatSide
@@ -181,7 +181,7 @@ def test_handler_that_raises_gets_an_apology_not_a_500(app, monkeypatch, residen
 
 
 def test_reply_text_cannot_inject_xml(monkeypatch, resident):
-    from bot.message import Reply
+    from bot.conversation.message import Reply
 
     hostile = "a]]></Content><MsgType><![CDATA[image]]></MsgType><Content><![CDATA[b \x01\x07 😀"
     monkeypatch.setattr(router, "dispatch", lambda ctx, message: Reply.say(hostile))
@@ -191,7 +191,7 @@ def test_reply_text_cannot_inject_xml(monkeypatch, resident):
 
 
 def test_long_answer_is_cut_at_a_sentence_and_continued_with_more(monkeypatch, resident):
-    from bot.message import Reply
+    from bot.conversation.message import Reply
 
     long_text = "".join(f"第{i}句话说明社区的一项服务内容。" for i in range(200))
     monkeypatch.setattr(router, "dispatch", lambda ctx, message: Reply.say(long_text))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot import texts
+from bot.conversation import texts
 
 
 @pytest.mark.parametrize(

@@ -8,16 +8,17 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot import dialog, outbox, texts
-from bot.context import Context
-from bot.dialog import Form, Incomplete, Invalid, Slot, Values
+from bot.content.services import ServiceItem
+from bot.conversation import dialog, texts
+from bot.conversation.context import Context
+from bot.conversation.dialog import Form, Incomplete, Invalid, Slot, Values
+from bot.conversation.message import Reply
+from bot.conversation.words import looks_like_question
 from bot.handlers.common import free_seat, next_number, pick_slot, save_racing, start_pick
 from bot.handlers.privacy import CONTACT_SLOTS, remember_contact
-from bot.knowledge.services import ServiceItem
-from bot.message import Reply
+from bot.knowledge.chinese import day_label, mask_name, mask_phone, parse_day, parse_period
 from bot.models import Booking
-from bot.parsing import day_label, mask_name, mask_phone, parse_day, parse_period
-from bot.words import looks_like_question
+from bot.services import outbox
 
 log = logging.getLogger(__name__)
 CHOICES_SHOWN = 6  # more numbered lines than this is too much to read; other days can be typed

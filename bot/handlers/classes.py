@@ -6,15 +6,16 @@ import logging
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot import dialog, outbox, texts
-from bot.context import Context
-from bot.dialog import Form, Invalid, Slot, Values
+from bot.content.services import ClassInfo, Services
+from bot.conversation import dialog, texts
+from bot.conversation.context import Context
+from bot.conversation.dialog import Form, Invalid, Slot, Values
+from bot.conversation.message import Reply
 from bot.handlers.common import free_seat, pick_slot, save_racing, start_pick
 from bot.handlers.privacy import CONTACT_SLOTS, is_skip, remember_contact
-from bot.knowledge.services import ClassInfo, Services
-from bot.message import Reply
+from bot.knowledge.chinese import mask_name, parse_age
 from bot.models import Enrollment, User
-from bot.parsing import mask_name, parse_age
+from bot.services import outbox
 
 log = logging.getLogger(__name__)
 ACTIVE = ("enrolled", "waiting")

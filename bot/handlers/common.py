@@ -7,10 +7,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from bot import dialog
-from bot.context import Context
-from bot.dialog import Invalid, Slot, Values
-from bot.message import Reply
+from bot.conversation import dialog
+from bot.conversation.context import Context
+from bot.conversation.dialog import Invalid, Slot, Values
+from bot.conversation.message import Reply
 
 ATTEMPTS = 12
 

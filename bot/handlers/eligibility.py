@@ -4,10 +4,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from bot import dialog, texts
-from bot.context import Context
+from bot.conversation import dialog, texts
+from bot.conversation.context import Context
+from bot.conversation.message import Reply
 from bot.knowledge import Question, Rules, Verdict
-from bot.message import Reply
 
 FORM_PREFIX = "eligibility_"
 

@@ -1,9 +1,9 @@
 """Answers from the FAQ; a close call asks which one, a miss hands over to a person."""
 from sqlalchemy import select
 
-from bot import texts
-from bot.context import Context
-from bot.message import Reply
+from bot.conversation import texts
+from bot.conversation.context import Context
+from bot.conversation.message import Reply
 from bot.models import FaqGap
 
 

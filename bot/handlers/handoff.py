@@ -1,7 +1,7 @@
 """人工: a person takes over, through WeChat customer service or the staff's request list."""
-from bot import texts
-from bot.context import Context
-from bot.message import Reply
+from bot.conversation import texts
+from bot.conversation.context import Context
+from bot.conversation.message import Reply
 from bot.models import HandoffRequest
 
 

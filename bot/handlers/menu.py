@@ -1,7 +1,7 @@
 """The numbered list of what the assistant does, shown on 菜单/帮助 and on following."""
-from bot import texts
-from bot.context import Context
-from bot.message import Reply
+from bot.conversation import texts
+from bot.conversation.context import Context
+from bot.conversation.message import Reply
 
 
 def menu_text(ctx: Context, header: str = texts.MENU_HEADER) -> str:

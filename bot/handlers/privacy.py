@@ -5,12 +5,12 @@ import logging
 
 from sqlalchemy import delete, select
 
-from bot import dialog, texts
-from bot.context import Context
-from bot.dialog import Form, Invalid, Slot, Values
-from bot.message import Reply
+from bot.conversation import dialog, texts
+from bot.conversation.context import Context
+from bot.conversation.dialog import Form, Invalid, Slot, Values
+from bot.conversation.message import Reply
+from bot.knowledge.chinese import mask_name, mask_phone, parse_name, parse_phone
 from bot.models import Booking, Enrollment, HandoffRequest, ProcessedMessage, Ticket
-from bot.parsing import mask_name, mask_phone, parse_name, parse_phone
 
 log = logging.getLogger(__name__)
 REUSE = "用上次的"

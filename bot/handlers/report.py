@@ -8,15 +8,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import dialog, outbox, texts
-from bot.context import Context
-from bot.dialog import Form, Invalid, Slot, Values
+from bot.content.services import Grid, Services
+from bot.conversation import dialog, texts
+from bot.conversation.context import Context
+from bot.conversation.dialog import Form, Invalid, Slot, Values
+from bot.conversation.message import Reply
+from bot.conversation.words import looks_like_question
 from bot.handlers.common import next_number, save_racing
 from bot.handlers.privacy import is_skip
-from bot.knowledge.services import Grid, Services
-from bot.message import Reply
 from bot.models import Attachment, Ticket, TicketEvent, User
-from bot.words import looks_like_question
+from bot.services import outbox
 
 log = logging.getLogger(__name__)
 STATUSES = ("已受理", "处理中", "已办结")

@@ -5,13 +5,13 @@ import re
 from datetime import UTC, datetime, time
 from typing import Any
 
-from bot import dialog, texts
-from bot.context import Context
-from bot.dialog import Form, Invalid, Slot, Values
-from bot.message import Reply
-from bot.parsing import cn_number, parse_day
-from bot.scheduler.announce import announce, audiences, latest_by, recipients, report
-from bot.scheduler.reminders import flag_rain
+from bot.conversation import dialog, texts
+from bot.conversation.context import Context
+from bot.conversation.dialog import Form, Invalid, Slot, Values
+from bot.conversation.message import Reply
+from bot.knowledge.chinese import cn_number, parse_day
+from bot.services.announcements import announce, audiences, latest_by, recipients, report
+from bot.services.reminders import flag_rain
 
 MAX_TEXT = 600
 NOW_WORDS = ("现在", "马上", "立即", "立刻")

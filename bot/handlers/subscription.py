@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot import texts
-from bot.context import Context
-from bot.knowledge.calendar import Topic
-from bot.message import Reply
+from bot.content.calendar import Topic
+from bot.conversation import texts
+from bot.conversation.context import Context
+from bot.conversation.message import Reply
 from bot.models import Reminder, Subscription
 
 

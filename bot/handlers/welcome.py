@@ -1,8 +1,8 @@
 """Following, unfollowing and QR posters: who is listening, and where they came from."""
-from bot import texts
-from bot.context import Context
+from bot.conversation import texts
+from bot.conversation.context import Context
+from bot.conversation.message import Reply
 from bot.handlers.menu import menu_text
-from bot.message import Reply
 
 
 def subscribed(ctx: Context, scene: str = "") -> str:

@@ -24,7 +24,8 @@ from typing import Any
 
 import yaml
 
-from .loader import read_yaml
+from bot.content.loader import read_yaml
+
 from .model import MAX_ANSWER_CHARS, KnowledgeError
 from .normalize import Normalizer, convert_numerals
 
@@ -667,7 +668,7 @@ def load_rules(path: Path, normalize: Normalizer | None = None) -> Rules:
     path = Path(path)
     shown = f"{path.parent.name}/{path.name}"
     if normalize is None:
-        from .loader import load_lexicon  # the lexicon beside the rules, as the FAQ uses it
+        from bot.content.loader import load_lexicon  # the lexicon beside the rules, as the FAQ uses it
 
         normalize = Normalizer(load_lexicon(path.parent))
     norm = normalize

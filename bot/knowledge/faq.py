@@ -1,7 +1,7 @@
 """FAQ knowledge: loading and the immutable snapshot.
 
 A ``Knowledge`` is built once from ``faq/qa/*.yaml`` + ``faq/lexicon.yaml`` and never
-changes, so request threads can use it without locks (``bot.knowledge.store`` swaps in a
+changes, so request threads can use it without locks (``bot.content.store`` swaps in a
 new one when staff edit the files).
 """
 
@@ -12,7 +12,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 
-from .loader import load_entries, load_lexicon
+from bot.content.loader import load_entries, load_lexicon
+
 from .matcher import Index, Settings
 from .model import Entry, KnowledgeError, Match
 from .normalize import Lexicon, Normalizer

@@ -8,8 +8,8 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from sqlalchemy import select
 
 from bot.models import Outbox, utcnow
-from bot.scheduler import reminders
-from bot.scheduler.sender import Sender
+from bot.outbound.sender import Sender
+from bot.services import reminders
 
 bp = Blueprint("devtools", __name__, url_prefix="/dev", template_folder="templates")
 SHOWN_ROWS = 200

@@ -12,8 +12,8 @@ from defusedxml import DefusedXmlException
 from wechatpy import parse_message
 from wechatpy.replies import ArticlesReply, EmptyReply, TextReply, TransferCustomerServiceReply
 
-from bot.message import Message, Reply
-from bot.replies import MAX_BYTES, clean
+from bot.conversation.message import Message, Reply
+from bot.conversation.replies import MAX_BYTES, clean
 
 TIMESTAMP_WINDOW_SECONDS = 300
 MAX_BODY_BYTES = 1024 * 1024

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.content.store import ReloadingStore
 from bot.knowledge import KnowledgeError, load_knowledge
-from bot.knowledge.store import ReloadingStore
 
 GOOD_ENTRY = """
 - id: extra.one

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.models import Enrollment, Outbox, Subscription, User, UserTag, utcnow
-from bot.scheduler.runner import Worker
+from bot.outbound.scheduler import Worker
 from tests.fake_wechat_api import FakeWeChatApi, fake_api  # noqa: F401  (the fixture)
 
 TEMPLATE = "tpl-community-notice"

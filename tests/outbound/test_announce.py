@@ -97,7 +97,7 @@ def test_a_past_time_is_refused(out_app, wechat):
 
 
 def test_cli_announce_and_report(out_app, monkeypatch, capsys):
-    monkeypatch.setattr("bot.scheduler.cli._app", lambda: out_app)
+    monkeypatch.setattr("bot.cli.outbound._app", lambda: out_app)
     add_user(out_app, "o-family", tags=("老人家属",))
     add_user(out_app, "o-family-gone", tags=("老人家属",), subscribed=False)
     assert main(["announce", "--text", "重阳节敬老活动报名开始", "--audience", "tag:老人家属"]) == 0
@@ -108,13 +108,13 @@ def test_cli_announce_and_report(out_app, monkeypatch, capsys):
 
 
 def test_cli_refuses_a_time_that_has_passed(out_app, monkeypatch, capsys):
-    monkeypatch.setattr("bot.scheduler.cli._app", lambda: out_app)
+    monkeypatch.setattr("bot.cli.outbound._app", lambda: out_app)
     assert main(["announce", "--text", "x", "--audience", "all", "--at", "2020-01-01T09:00"]) == 2
     assert "already passed" in capsys.readouterr().err
 
 
 def test_cli_rejects_an_unknown_audience(out_app, monkeypatch, capsys):
-    monkeypatch.setattr("bot.scheduler.cli._app", lambda: out_app)
+    monkeypatch.setattr("bot.cli.outbound._app", lambda: out_app)
     assert main(["announce", "--text", "x", "--audience", "tag:没有这个"]) == 2
     assert "可选" in capsys.readouterr().err
 
@@ -124,7 +124,7 @@ def test_tag_with_a_wechat_id_goes_as_one_mass_send_within_the_quota(make_app, f
     shutil.copytree(Path(__file__).parents[2] / "faq", faq)
     (faq / "audiences.yaml").write_text("tags:\n  老人家属: {wechat_tag_id: 101}\n  大党委成员: {}\n", encoding="utf-8")
     app = make_app(FAQ_DIR=str(faq), WECHAT_API_BASE_URL=fake_api.base_url, WECHAT_TEMPLATE_ID="t")
-    monkeypatch.setattr("bot.scheduler.cli._app", lambda: app)
+    monkeypatch.setattr("bot.cli.outbound._app", lambda: app)
     for i in range(3):
         add_user(app, f"o-{i}", tags=("老人家属",), wrote=timedelta(days=9))
     add_user(app, "o-gone", tags=("老人家属",), subscribed=False)
@@ -142,7 +142,7 @@ def test_tag_with_a_wechat_id_goes_as_one_mass_send_within_the_quota(make_app, f
 
 
 def test_queueing_writes_one_row_per_recipient_with_the_announcement(out_app):
-    from bot.scheduler.announce import announce, find_audience
+    from bot.services.announcements import announce, find_audience
 
     for i in range(30):
         add_user(out_app, f"o-{i}")
@@ -164,7 +164,7 @@ def test_staff_flag_rain_in_wechat(out_app, wechat):
 
 
 def test_tag_commands(out_app, monkeypatch, capsys):
-    monkeypatch.setattr("bot.scheduler.cli._app", lambda: out_app)
+    monkeypatch.setattr("bot.cli.outbound._app", lambda: out_app)
     add_user(out_app, "o-1")
     assert main(["tag", "add", "o-1", "老人家属"]) == 0
     assert main(["tag", "sync", "老人家属"]) == 0

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge.calendar import Calendar, load_calendar
-from bot.knowledge.catalog import DataError
-from bot.knowledge.services import load_services
+from bot.content.calendar import Calendar, load_calendar
+from bot.content.catalog import DataError
+from bot.content.services import load_services
 
 FAQ = Path(__file__).resolve().parents[2] / "faq"
 

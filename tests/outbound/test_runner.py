@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from bot.cli import main
 from bot.models import KeyValue, utcnow
-from bot.scheduler import runner
+from bot.outbound import scheduler as runner
 from tests.outbound.conftest import db_of
 
 
@@ -34,14 +34,14 @@ def test_jobs_live_in_the_app_database_with_minutes_of_misfire_grace(out_app, st
 def test_heartbeat_shows_in_health_url_and_status(out_app, started, monkeypatch, capsys):
     response = out_app.test_client().get("/healthz/scheduler")
     assert response.status_code == 200 and response.json["pid"] == os.getpid()
-    monkeypatch.setattr("bot.scheduler.cli._app", lambda: out_app)
+    monkeypatch.setattr("bot.cli.outbound._app", lambda: out_app)
     main(["status"])
     assert "scheduler: alive" in capsys.readouterr().out
 
 
 def test_health_url_says_down_without_a_scheduler(out_app, monkeypatch, capsys):
     assert out_app.test_client().get("/healthz/scheduler").status_code == 503
-    monkeypatch.setattr("bot.scheduler.cli._app", lambda: out_app)
+    monkeypatch.setattr("bot.cli.outbound._app", lambda: out_app)
     main(["status"])
     assert "never started" in capsys.readouterr().out
 

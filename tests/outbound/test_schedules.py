@@ -120,7 +120,7 @@ def test_rain_moves_the_next_session_indoors_and_tells_those_already_reminded(ou
     run_at(out_app, local(2026, 11, 30, 12, 0))
     run_at(out_app, local(2026, 11, 30, 19, 0, 10))  # the Monday-evening reminder goes out
     assert "文化广场" in said(out_app)[0]
-    monkeypatch.setattr("bot.scheduler.cli._app", lambda: out_app)
+    monkeypatch.setattr("bot.cli.outbound._app", lambda: out_app)
     with time_machine.travel(local(2026, 11, 30, 21, 0), tick=False):
         assert main(["rain", "taiji"]) == 0
         worker(out_app).send(budget_seconds=None)
@@ -129,7 +129,7 @@ def test_rain_moves_the_next_session_indoors_and_tells_those_already_reminded(ou
 
 def test_rain_flagged_early_changes_the_reminder_itself(out_app, monkeypatch):
     add_user(out_app, "o-taiji", classes=("taiji",))
-    monkeypatch.setattr("bot.scheduler.cli._app", lambda: out_app)
+    monkeypatch.setattr("bot.cli.outbound._app", lambda: out_app)
     with time_machine.travel(local(2026, 11, 30, 8, 0), tick=False):  # before Tuesday's session is planned
         assert main(["rain", "taiji"]) == 0
     run_at(out_app, local(2026, 11, 30, 12, 0))
@@ -144,7 +144,7 @@ def test_reminder_missed_beyond_the_grace_is_marked_and_shown_in_status(out_app,
     run_at(out_app, local(2026, 12, 3, 19, 0))  # 18:00 reminder is an hour late: grace is 30 minutes
     assert [r.status for r in reminders(out_app, "event:council:")] == ["missed", "pending"]
     assert out_app.fake.calls == []
-    monkeypatch.setattr("bot.scheduler.cli._app", lambda: out_app)
+    monkeypatch.setattr("bot.cli.outbound._app", lambda: out_app)
     main(["status"])
     out = capsys.readouterr().out
     assert "missed reminders: 1" in out and "2026-12-03 18:00 o-council" in out

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.models import Outbox, utcnow
-from bot.outbox import enqueue
-from bot.scheduler.sender import Sender, recover
+from bot.outbound.sender import Sender, recover
+from bot.services.outbox import enqueue
 from tests.outbound.conftest import TEMPLATE, add_user, db_of, outbox, user, worker
 
 

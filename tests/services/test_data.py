@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from bot.config import PROJECT_ROOT
-from bot.knowledge.catalog import DataError
-from bot.knowledge.services import load_services
+from bot.content.catalog import DataError
+from bot.content.services import load_services
 
 FAQ = PROJECT_ROOT / "faq"
 

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from bot.parsing import mask_name, mask_phone, parse_age, parse_day, parse_name, parse_period, parse_phone
+from bot.knowledge.chinese import mask_name, mask_phone, parse_age, parse_day, parse_name, parse_period, parse_phone
 
 FRIDAY = date(2026, 11, 27)
 

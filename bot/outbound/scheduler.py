@@ -15,10 +15,10 @@ from flask import Flask
 from sqlalchemy import and_, select
 
 from bot.models import KeyValue, utcnow
-from bot.scheduler import reminders
-from bot.scheduler.announce import settle
-from bot.scheduler.sender import Sender, recover
-from bot.wechat.client import make_api, sends_for_real
+from bot.outbound.client import make_api, sends_for_real
+from bot.outbound.sender import Sender, recover
+from bot.services import reminders
+from bot.services.announcements import settle
 
 log = logging.getLogger(__name__)
 HEARTBEAT_KEY = "scheduler_heartbeat"
@@ -154,11 +154,11 @@ def start(app: Flask) -> BackgroundScheduler:
         raise
     _worker = worker
     worker.beat()
-    scheduler.add_job("bot.scheduler.runner:beat_job", "interval", seconds=HEARTBEAT_SECONDS, id="heartbeat",
+    scheduler.add_job("bot.outbound.scheduler:beat_job", "interval", seconds=HEARTBEAT_SECONDS, id="heartbeat",
                       replace_existing=True)
-    scheduler.add_job("bot.scheduler.runner:plan_job", "interval", seconds=PLAN_EVERY_SECONDS, id="plan",
+    scheduler.add_job("bot.outbound.scheduler:plan_job", "interval", seconds=PLAN_EVERY_SECONDS, id="plan",
                       replace_existing=True, next_run_time=utcnow())
-    scheduler.add_job("bot.scheduler.runner:send_job", "interval", seconds=SEND_EVERY_SECONDS, id="send",
+    scheduler.add_job("bot.outbound.scheduler:send_job", "interval", seconds=SEND_EVERY_SECONDS, id="send",
                       replace_existing=True)
     logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)  # not every 5 s
     scheduler.resume()

@@ -7,7 +7,7 @@ from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.knowledge.catalog import DataError, read_yaml, require
+from bot.content.catalog import DataError, read_yaml, require
 
 
 @dataclass(frozen=True)

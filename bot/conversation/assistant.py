@@ -14,15 +14,15 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import flag_modified
 
-from bot import router, texts
 from bot.config import Settings
-from bot.context import Context
+from bot.content.library import Snapshot
+from bot.content.store import ReloadingStore
+from bot.conversation import router, texts
+from bot.conversation.context import Context
+from bot.conversation.message import Article, Message, Reply
+from bot.conversation.replies import paginate
 from bot.db import Database
-from bot.knowledge.store import ReloadingStore
-from bot.library import Snapshot
-from bot.message import Article, Message, Reply
 from bot.models import Conversation, ProcessedMessage, SeenRequest, User, utcnow
-from bot.replies import paginate
 
 log = logging.getLogger(__name__)
 RETRY_WAIT_SECONDS = 4

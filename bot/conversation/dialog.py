@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot import texts
-from bot.context import Context
-from bot.message import Reply
-from bot.words import BACK, HELP, looks_like_question, said
-from bot.words import CONFIRM as CONFIRM_WORDS
+from bot.conversation import texts
+from bot.conversation.context import Context
+from bot.conversation.message import Reply
+from bot.conversation.words import BACK, HELP, looks_like_question, said
+from bot.conversation.words import CONFIRM as CONFIRM_WORDS
 
 Values = dict[str, Any]
 CONFIRM = "confirm"

@@ -8,9 +8,9 @@ from datetime import UTC, datetime, tzinfo
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
-from bot import texts
 from bot.config import Settings
-from bot.knowledge.calendar import Calendar
+from bot.content.calendar import Calendar
+from bot.conversation import texts
 from bot.models import Announcement, Enrollment, Outbox, Subscription, User, UserTag, utcnow
 
 MASS_PER_MONTH = 4  # a 服务号 reaches each follower at most 4 times a month by mass send

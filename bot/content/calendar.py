@@ -10,8 +10,8 @@ from typing import Any
 
 from lunardate import LunarDate
 
-from bot.knowledge.catalog import DataError, read_yaml, require
-from bot.knowledge.services import ClassInfo
+from bot.content.catalog import DataError, read_yaml, require
+from bot.content.services import ClassInfo
 
 WEEKDAYS = "一二三四五六日"
 

@@ -3,8 +3,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot import dialog, texts
-from bot.context import Context
+from bot.conversation import dialog, texts
+from bot.conversation.context import Context
+from bot.conversation.message import Message, Reply
+from bot.conversation.words import (
+    ACKNOWLEDGE,
+    BACK,
+    CANCEL,
+    GREETING,
+    HANDOFF,
+    MENU,
+    MORE,
+    THANKS,
+    choice_number,
+    command_word,
+    said,
+)
 from bot.handlers import (
     booking,
     classes,
@@ -18,21 +32,7 @@ from bot.handlers import (
     subscription,
     welcome,
 )
-from bot.message import Message, Reply
 from bot.models import Attachment
-from bot.words import (
-    ACKNOWLEDGE,
-    BACK,
-    CANCEL,
-    GREETING,
-    HANDOFF,
-    MENU,
-    MORE,
-    THANKS,
-    choice_number,
-    command_word,
-    said,
-)
 
 TextHandler = Callable[[Context, str], Reply | None]  # None: not for this sender, go on to the FAQ
 

@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from bot.config import Settings
 from bot.db import Database
 from bot.models import Outbox, User, utcnow
-from bot.wechat.client import NOT_FOLLOWING, OUTSIDE_48H, QUOTA, ApiError, WeChatApi
+from bot.outbound.client import NOT_FOLLOWING, OUTSIDE_48H, QUOTA, ApiError, WeChatApi
 
 log = logging.getLogger(__name__)
 WINDOW_48H = timedelta(hours=48)

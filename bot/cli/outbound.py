@@ -26,7 +26,7 @@ def _parts(app: Any) -> tuple[Any, Any, Any]:
 
 def cmd_scheduler(args: argparse.Namespace) -> int:
     """The only process that runs APScheduler; stops cleanly on Ctrl-C or SIGTERM."""
-    from bot.scheduler import runner
+    from bot.outbound import scheduler as runner
 
     app = _app()
     try:
@@ -47,7 +47,7 @@ def cmd_scheduler(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     """What staff need to know: is the scheduler alive, what waits, what failed or was missed."""
-    from bot.scheduler.runner import STALE_AFTER, heartbeat
+    from bot.outbound.scheduler import STALE_AFTER, heartbeat
 
     db, settings, _ = _parts(_app())
     age, who = heartbeat(db)
@@ -77,7 +77,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_announce(args: argparse.Namespace) -> int:
-    from bot.scheduler.announce import AudienceError, announce, find_audience, report
+    from bot.services.announcements import AudienceError, announce, find_audience, report
 
     db, settings, calendar = _parts(_app())
     if args.action:
@@ -116,7 +116,7 @@ def cmd_announce(args: argparse.Namespace) -> int:
 
 
 def cmd_rain(args: argparse.Namespace) -> int:
-    from bot.scheduler.reminders import flag_rain
+    from bot.services.reminders import flag_rain
 
     db, settings, calendar = _parts(_app())
     info = calendar.classes.get(args.class_id)  # ClassTimes
@@ -155,7 +155,7 @@ def cmd_tag(args: argparse.Namespace) -> int:
 
 def _sync_tag(db: Any, settings: Any, calendar: Any, tag: str) -> int:
     """Copy a tag's members to WeChat, so an announcement to it can go as one mass send."""
-    from bot.wechat.client import ApiError, make_api
+    from bot.outbound.client import ApiError, make_api
 
     api = make_api(settings, db)
     try:
@@ -174,7 +174,7 @@ def _sync_tag(db: Any, settings: Any, calendar: Any, tag: str) -> int:
 
 
 def cmd_menu(args: argparse.Namespace) -> int:
-    from bot.wechat.client import ApiError, make_api
+    from bot.outbound.client import ApiError, make_api
 
     app = _app()
     db, settings, _ = _parts(app)

@@ -13,8 +13,8 @@ from typing import Any
 
 import yaml
 
-from .model import MAX_ANSWER_CHARS, Entry, KnowledgeError
-from .normalize import Lexicon, build_replacements
+from bot.knowledge.model import MAX_ANSWER_CHARS, Entry, KnowledgeError
+from bot.knowledge.normalize import Lexicon, build_replacements
 
 __all__ = ["display_path", "knowledge_files", "load_entries", "load_lexicon", "read_yaml"]
 

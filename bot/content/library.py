@@ -4,11 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.content.calendar import Calendar, load_calendar
+from bot.content.catalog import Catalog, load_catalog
+from bot.content.services import Services, load_services
+from bot.content.store import ReloadingStore
 from bot.knowledge import Knowledge, Rules, load_knowledge, load_rules
-from bot.knowledge.calendar import Calendar, load_calendar
-from bot.knowledge.catalog import Catalog, load_catalog
-from bot.knowledge.services import Services, load_services
-from bot.knowledge.store import ReloadingStore
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from bot.words import ACKNOWLEDGE, CONFIRM, GREETING, THANKS, looks_like_question, said
+from bot.conversation.words import ACKNOWLEDGE, CONFIRM, GREETING, THANKS, looks_like_question, said
 
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "幺": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
              "六": 6, "七": 7, "八": 8, "九": 9}

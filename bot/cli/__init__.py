@@ -27,7 +27,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if settings.production:
         print("production: run `gunicorn wsgi:app` and `community-bot scheduler` instead", file=sys.stderr)
         return 2
-    from bot.scheduler import runner
+    from bot.outbound import scheduler as runner
 
     try:
         scheduler = runner.start(app)  # development runs the one scheduler inside the dev server
@@ -72,9 +72,9 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 def cmd_faq(args: argparse.Namespace) -> int:
     from bot.config import load_settings
+    from bot.content.catalog import DataError
+    from bot.content.library import load_snapshot
     from bot.knowledge import KnowledgeError
-    from bot.knowledge.catalog import DataError
-    from bot.library import load_snapshot
 
     faq_dir = Path(load_settings().FAQ_DIR)
     try:
@@ -132,7 +132,7 @@ def cmd_db(args: argparse.Namespace) -> int:
 
 
 def cmd_faq_eval(args: argparse.Namespace) -> int:
-    from bot.faq_eval import evaluate, load_questions
+    from bot.cli.faq_eval import evaluate, load_questions
 
     try:
         questions = load_questions(Path(args.file))
@@ -178,8 +178,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _extensions() -> list[Callable[[Any], None]]:
     """Command groups that live beside their feature."""
-    from bot.reports_cli import register as staff_services
-    from bot.scheduler.cli import register as outbound
+    from bot.cli.outbound import register as outbound
+    from bot.cli.reports import register as staff_services
 
     return [outbound, staff_services]
 
@@ -191,7 +191,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as error:
         print(f"community-bot: {error}", file=sys.stderr)
         return 2
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -5,7 +5,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify
 
-from bot.scheduler.runner import STALE_AFTER, heartbeat
+from bot.outbound.scheduler import STALE_AFTER, heartbeat
 
 bp = Blueprint("scheduler_health", __name__)
 

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from .catalog import DataError
-from .model import KnowledgeError
+from bot.content.catalog import DataError
+from bot.knowledge.model import KnowledgeError
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 from sqlalchemy import select
 
-from bot.assistant import decode_reply
+from bot.conversation.assistant import decode_reply
 from bot.models import ProcessedMessage
 
 OUTCOMES = ("right", "clarify", "wrong", "unknown", "service")

@@ -8,12 +8,12 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import texts
 from bot.config import Settings
+from bot.content.calendar import WEEKDAYS, Calendar, ClassTimes
+from bot.conversation import texts
 from bot.db import Database
-from bot.knowledge.calendar import WEEKDAYS, Calendar, ClassTimes
 from bot.models import Enrollment, KeyValue, Reminder, Subscription, User, UserTag
-from bot.outbox import enqueue, schedule_reminder
+from bot.services.outbox import enqueue, schedule_reminder
 
 log = logging.getLogger(__name__)
 HORIZON = timedelta(days=2)

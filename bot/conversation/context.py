@@ -12,11 +12,11 @@ from bot.config import Settings
 from bot.models import Conversation, User
 
 if TYPE_CHECKING:
+    from bot.content.calendar import Calendar
+    from bot.content.catalog import Catalog
+    from bot.content.library import Snapshot
+    from bot.content.services import Services
     from bot.knowledge import Knowledge, Rules
-    from bot.knowledge.calendar import Calendar
-    from bot.knowledge.catalog import Catalog
-    from bot.knowledge.services import Services
-    from bot.library import Snapshot
 
 
 @dataclass

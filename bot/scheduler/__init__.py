@@ -1,1 +1,0 @@
-"""Outbound work: reminders from the calendar, the outbox sender, announcements; run by one process."""
