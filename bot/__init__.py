@@ -13,7 +13,8 @@ from bot.config import load_settings
 __all__ = ["create_app"]
 
 
-def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+def create_app(config: Mapping[str, Any] | None = None, *, migrate: bool = True) -> Flask:
+    """The server migrates an empty or older database by itself; commands pass migrate=False and refuse one."""
     from bot.content.library import open_library
     from bot.conversation.assistant import Assistant
     from bot.db import Database
@@ -26,7 +27,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=settings.INSTANCE_DIR)
     app.config.update(MAX_CONTENT_LENGTH=MAX_BODY_BYTES, SECRET_KEY=settings.SECRET_KEY)
     db = Database(settings.DATABASE_URL)
-    db.upgrade()
+    if migrate:
+        db.upgrade()
     app.extensions["community"] = Assistant(db, settings, open_library(Path(settings.FAQ_DIR)))
     app.register_blueprint(webhook.bp)
     app.register_blueprint(scheduler_health.bp)

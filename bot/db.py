@@ -9,11 +9,21 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import Engine, create_engine, event, text
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def alembic_config(connection: Connection | None = None) -> AlembicConfig:
+    """Alembic runs on a connection we hand it, never from an alembic.ini."""
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
 
 
 def normalize_url(url: str) -> str:
@@ -45,10 +55,13 @@ class Database:
             if connection.dialect.name == "postgresql":
                 # Several workers start at once; one migrates, the others wait and find it done.
                 connection.execute(text("SELECT pg_advisory_xact_lock(4242)"))
-            config = AlembicConfig()
-            config.set_main_option("script_location", str(MIGRATIONS))
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+            command.upgrade(alembic_config(connection), "head")
+
+    def is_current(self) -> bool:
+        """Commands other than `db upgrade` work only on a schema at the newest migration."""
+        newest = set(ScriptDirectory.from_config(alembic_config()).get_heads())
+        with self.engine.connect() as connection:
+            return set(MigrationContext.configure(connection).get_current_heads()) == newest
 
     def dispose(self) -> None:
         self.engine.dispose()

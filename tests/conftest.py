@@ -137,6 +137,13 @@ def resident(client, wechat) -> Resident:
     return Resident(client, wechat, "o-resident-1")
 
 
+def command(app: Any, *args: str) -> Any:
+    """`community-bot ARGS` against this test app, through Flask's CLI runner; the click Result."""
+    from bot.cli import cli
+
+    return app.test_cli_runner().invoke(cli, list(args))
+
+
 def converse(resident: Resident, transcript: list[tuple[str, str | list[str]]]) -> None:
     """A transcript: (what the resident says, what the answer must contain)."""
     for said, expected in transcript:

@@ -43,7 +43,7 @@ def test_production_with_a_strong_token_starts():
 
 
 def test_command_line_reports_one_line(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "bot.cli", "faq-gaps"], capture_output=True, text=True,
+    result = subprocess.run([sys.executable, "-m", "bot.cli", "faq", "gaps"], capture_output=True, text=True,
                             env={"WECHAT_ENCODING_AES_KEY": "bad", "PATH": "/usr/bin:/bin"}, cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0 and "WECHAT_ENCODING_AES_KEY" in result.stderr

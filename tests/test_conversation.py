@@ -11,8 +11,9 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
+from bot.cli import cli
 from bot.models import FaqGap, HandoffRequest, User
-from tests.conftest import Resident, converse
+from tests.conftest import Resident, command, converse
 
 FAQ = Path(__file__).resolve().parent.parent / "faq"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -175,14 +176,12 @@ def test_a_news_reply_carries_exactly_one_article(monkeypatch, resident):
     assert reply["Articles"].count("<item>") == 1 and "社区通知" in reply["Articles"]
 
 
-def test_staff_see_the_most_asked_unanswered_questions(app, resident, capsys, monkeypatch):
-    from bot import cli
-
+def test_staff_see_the_most_asked_unanswered_questions(app, resident):
     for question in ("明天会不会下雨", "明天会不会下雨嘛", "哪里可以修手机"):
         resident.says(question)
-    monkeypatch.setattr(cli, "_app", lambda args=None: app)
-    assert cli.main(["faq-gaps"]) == 0
-    lines = capsys.readouterr().out.strip().splitlines()
+    result = command(app, "faq", "gaps")
+    assert result.exit_code == 0
+    lines = result.stdout.strip().splitlines()
     assert lines[0].split()[0] == "2" and "下雨" in lines[0]
     assert len(lines) == 2
 
@@ -195,13 +194,9 @@ def test_a_changed_faq_file_is_picked_up_without_a_restart(close_call_app, wecha
     assert "9:00" in resident.says("太极拳班几点上课")
 
 
-def test_terminal_chat_talks_through_the_real_webhook(app, monkeypatch, capsys):
-    import io
-
-    from bot import cli
-
-    monkeypatch.setattr(cli, "_app", lambda args=None: app)
-    monkeypatch.setattr("sys.stdin", io.StringIO("菜单\n/关注\n日间照料中心晚上几点关门\n"))
-    assert cli.main(["chat", "--openid", "o-terminal"]) == 0
-    out = capsys.readouterr().out
+def test_terminal_chat_talks_through_the_real_webhook(app):
+    result = app.test_cli_runner().invoke(cli, ["chat", "--openid", "o-terminal"],
+                                          input="菜单\n/关注\n日间照料中心晚上几点关门\n")
+    assert result.exit_code == 0
+    out = result.stdout
     assert out.count("小助手>") == 3 and "回复1" in out and "欢迎" in out and "21" in out

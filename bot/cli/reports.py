@@ -1,129 +1,87 @@
-"""Staff commands for problem reports and class rosters: `community-bot reports …` and `roster …`."""
+"""`community-bot reports`: staff work the problem reports; the resident is told each change."""
 from __future__ import annotations
 
-import argparse
-import csv
 import getpass
-import sys
 from typing import Any
 
+import click
+from flask.cli import AppGroup
 from sqlalchemy import select
 
-from bot.models import Enrollment, Ticket, utcnow
+from bot.cli.common import CommandError, community
+from bot.handlers import report
+from bot.models import Ticket, utcnow
 
-ROSTER_FIELDS = ("序号", "状态", "姓名", "电话", "年龄", "报名时间")
-
-
-def _app() -> Any:
-    from bot import create_app
-
-    return create_app()
+reports = AppGroup("reports", help="居民反映的问题：列表、详情、转交、改状态。")
+by_option = click.option("--by", default=getpass.getuser, help="谁做的改动（默认：登录名）")
 
 
-def _find(session: Any, ref: str) -> Ticket | None:
+def _find(session: Any, ref: str) -> Ticket:
     """A ticket by its number (WG20261127-001) or its row id."""
     ticket = session.scalars(select(Ticket).where(Ticket.number == ref.upper())).first()
     if ticket is None and ref.isdigit():
         ticket = session.get(Ticket, int(ref))
+    if ticket is None:
+        raise CommandError(f"没有这个问题反映：{ref}")
     return ticket
 
 
-def cmd_reports(args: argparse.Namespace) -> int:
-    from bot.handlers import report
-
-    app = _app()
-    community = app.extensions["community"]
-    tz = community.settings.tz
-    by = getattr(args, "by", None) or getpass.getuser()
-    with community.db.transaction() as session:
-        if args.action == "list":
-            query = select(Ticket).order_by(Ticket.id.desc())
-            if args.status:
-                query = query.where(Ticket.status == args.status)
-            tickets = session.scalars(query).all()
-            if not tickets:
-                print("No reports.")
-            for t in tickets:
-                print(f"{t.number}  {t.status}  {t.category}  {t.grid}  {t.assignee}  "
-                      f"{t.created_at.astimezone(tz):%m-%d %H:%M}  {t.location}")
-            return 0
-        ticket = _find(session, args.ticket)
-        if ticket is None:
-            print(f"reports: no report {args.ticket}", file=sys.stderr)
-            return 1
-        if args.action == "show":
-            print(f"{ticket.number}  {ticket.category}  {ticket.status}  满意度：{ticket.satisfaction or '—'}")
-            print(f"网格：{ticket.grid}  负责：{ticket.assignee}")
-            where = f"（{ticket.latitude}, {ticket.longitude}）" if ticket.latitude else ""
-            print(f"地点：{ticket.location}{where}")
-            print(f"情况：{ticket.description}")
-            if ticket.pic_url or ticket.media_id:
-                print(f"照片：{ticket.pic_url or ticket.media_id}")
-            for event in ticket.events:
-                print(f"  {event.at.astimezone(tz):%m-%d %H:%M}  {event.status}  {event.by}  {event.note}")
-        elif args.action == "assign":
-            if not args.worker.strip():
-                print("reports: give the name of the person who takes the report over", file=sys.stderr)
-                return 2
-            report.assign(ticket, args.worker.strip(), by, utcnow())
-            print(f"{ticket.number} → {args.worker}")
-        else:
-            report.change_status(session, ticket, args.status, args.note or "", by, utcnow())
-            print(f"{ticket.number}: {args.status} (the resident is told by message)")
-    return 0
+@reports.command("list", help="全部问题反映，新的在前。")
+@click.option("--status", type=click.Choice(report.STATUSES), help="只看这个状态的")
+def list_reports(status: str | None) -> None:
+    tz = community().settings.tz
+    with community().db.transaction() as session:
+        query = select(Ticket).order_by(Ticket.id.desc())
+        if status:
+            query = query.where(Ticket.status == status)
+        tickets = session.scalars(query).all()
+        if not tickets:
+            click.echo("还没有问题反映。")
+        for t in tickets:
+            click.echo(f"{t.number}  {t.status}  {t.category}  {t.grid}  {t.assignee}  "
+                       f"{t.created_at.astimezone(tz):%m-%d %H:%M}  {t.location}")
 
 
-def cmd_roster(args: argparse.Namespace) -> int:
-    app = _app()
-    community = app.extensions["community"]
-    klass = community.library.current().services.klass(args.klass)
-    if klass is None:
-        print(f"roster: no class {args.klass!r}", file=sys.stderr)
-        return 1
-    tz = community.settings.tz
-    with community.db.transaction() as session:
-        rows = session.scalars(select(Enrollment).where(
-            Enrollment.class_id == klass.id, Enrollment.term == klass.term,
-            Enrollment.status.in_(("enrolled", "waiting")),
-        ).order_by(Enrollment.seat, Enrollment.id)).all()
-        enrolled = [row for row in rows if row.status == "enrolled"]
-        waiting = [row for row in rows if row.status == "waiting"]
-        table = []
-        for status, listed in (("已报名", enrolled), ("候补", waiting)):
-            for i, row in enumerate(listed, 1):
-                table.append((row.seat if row.status == "enrolled" else f"候补{i}", status, row.name or "",
-                              row.phone or "", row.age or "", f"{row.created_at.astimezone(tz):%Y-%m-%d %H:%M}"))
-    if args.csv:
-        writer = csv.writer(sys.stdout)
-        writer.writerow(ROSTER_FIELDS)
-        writer.writerows(table)
-        return 0
-    print(f"{klass.name} {klass.term}起 {klass.schedule}：已报名 {len(enrolled)}/{klass.capacity}，候补 {len(waiting)}")
-    for row in table:
-        print("  ".join(str(cell) for cell in row))
-    return 0
+@reports.command(help="一条问题反映和它的处理经过。")
+@click.argument("ticket", metavar="编号")
+def show(ticket: str) -> None:
+    tz = community().settings.tz
+    with community().db.transaction() as session:
+        found = _find(session, ticket)
+        click.echo(f"{found.number}  {found.category}  {found.status}  满意度：{found.satisfaction or '—'}")
+        click.echo(f"网格：{found.grid}  负责：{found.assignee}")
+        where = f"（{found.latitude}, {found.longitude}）" if found.latitude else ""
+        click.echo(f"地点：{found.location}{where}")
+        click.echo(f"情况：{found.description}")
+        if found.pic_url or found.media_id:
+            click.echo(f"照片：{found.pic_url or found.media_id}")
+        for event in found.events:
+            click.echo(f"  {event.at.astimezone(tz):%m-%d %H:%M}  {event.status}  {event.by}  {event.note}")
 
 
-def register(sub: Any) -> None:
-    from bot.handlers.report import STATUSES
+@reports.command(help="把问题反映转交给另一位工作人员。")
+@click.argument("ticket", metavar="编号")
+@click.argument("worker", metavar="接手人")
+@by_option
+def assign(ticket: str, worker: str, by: str) -> None:
+    if not worker.strip():
+        raise CommandError("请写上接手人的名字。", code=2)
+    with community().db.transaction() as session:
+        found = _find(session, ticket)
+        report.assign(found, worker.strip(), by, utcnow())
+    click.echo(f"{found.number} 已转交给{worker.strip()}。")
 
-    reports = sub.add_parser("reports", help="problem reports: list, show, assign, change status")
-    actions = reports.add_subparsers(dest="action", required=True)
-    listing = actions.add_parser("list", help="all reports, newest first")
-    listing.add_argument("--status", choices=STATUSES)
-    show = actions.add_parser("show", help="one report with its history")
-    show.add_argument("ticket", help="report number (WG…) or id")
-    assign = actions.add_parser("assign", help="hand a report to another worker")
-    assign.add_argument("ticket")
-    assign.add_argument("worker")
-    status = actions.add_parser("status", help="change the status; the resident gets a message")
-    status.add_argument("ticket")
-    status.add_argument("status", choices=STATUSES[1:])
-    status.add_argument("--note", default="")
-    for parser in (assign, status):
-        parser.add_argument("--by", help="who makes the change (default: the login name)")
-    reports.set_defaults(func=cmd_reports)
-    roster = sub.add_parser("roster", help="a class roster (taiji, yangge) with its waiting list")
-    roster.add_argument("klass", metavar="class", help="taiji or yangge")
-    roster.add_argument("--csv", action="store_true", help="CSV for a spreadsheet")
-    roster.set_defaults(func=cmd_roster)
+
+@reports.command(help="改处理状态；居民会收到消息。")
+@click.argument("ticket", metavar="编号")
+@click.argument("status", metavar="状态", type=click.Choice(report.STATUSES[1:]))
+@click.option("--note", default="", help="告诉居民的说明")
+@by_option
+def status(ticket: str, status: str, note: str, by: str) -> None:
+    with community().db.transaction() as session:
+        found = _find(session, ticket)
+        report.change_status(session, found, status, note, by, utcnow())
+    click.echo(f"{found.number}：{status}（已发消息告诉居民）")
+
+
+COMMANDS = (reports,)

@@ -9,9 +9,8 @@ from zoneinfo import ZoneInfo
 import time_machine
 from sqlalchemy import select
 
-from bot.cli import main
 from bot.models import Announcement, Outbox, utcnow
-from tests.conftest import Resident, converse
+from tests.conftest import Resident, command, converse
 from tests.outbound.conftest import add_user, db_of, outbox, worker
 
 STAFF = "dev-staff-chen"
@@ -96,40 +95,37 @@ def test_a_past_time_is_refused(out_app, wechat):
                         ("2", "发送时间"), ("11月30日8:00", "已经过了")])
 
 
-def test_cli_announce_and_report(out_app, monkeypatch, capsys):
-    monkeypatch.setattr("bot.cli.outbound._app", lambda: out_app)
+def test_cli_announce_and_report(out_app):
     add_user(out_app, "o-family", tags=("老人家属",))
     add_user(out_app, "o-family-gone", tags=("老人家属",), subscribed=False)
-    assert main(["announce", "--text", "重阳节敬老活动报名开始", "--audience", "tag:老人家属"]) == 0
+    queued = command(out_app, "announce", "--text", "重阳节敬老活动报名开始", "--audience", "tag:老人家属")
+    assert queued.exit_code == 0 and "共2人，马上发出" in queued.stdout
     worker(out_app).send(budget_seconds=None)
-    assert main(["announce", "report", "1"]) == 0
-    out = capsys.readouterr().out
-    assert "queued for 2 residents" in out and "共2人：已发1，失败0，未发1" in out and "已取消关注" in out
+    reported = command(out_app, "announce", "report", "1")
+    assert reported.exit_code == 0
+    assert "共2人：已发1，失败0，未发1" in reported.stdout and "已取消关注" in reported.stdout
 
 
-def test_cli_refuses_a_time_that_has_passed(out_app, monkeypatch, capsys):
-    monkeypatch.setattr("bot.cli.outbound._app", lambda: out_app)
-    assert main(["announce", "--text", "x", "--audience", "all", "--at", "2020-01-01T09:00"]) == 2
-    assert "already passed" in capsys.readouterr().err
+def test_cli_refuses_a_time_that_has_passed(out_app):
+    result = command(out_app, "announce", "--text", "x", "--audience", "all", "--at", "2020-01-01T09:00")
+    assert result.exit_code == 2 and "已经过了" in result.stderr
 
 
-def test_cli_rejects_an_unknown_audience(out_app, monkeypatch, capsys):
-    monkeypatch.setattr("bot.cli.outbound._app", lambda: out_app)
-    assert main(["announce", "--text", "x", "--audience", "tag:没有这个"]) == 2
-    assert "可选" in capsys.readouterr().err
+def test_cli_rejects_an_unknown_audience(out_app):
+    result = command(out_app, "announce", "--text", "x", "--audience", "tag:没有这个")
+    assert result.exit_code == 2 and "可选" in result.stderr
 
 
-def test_tag_with_a_wechat_id_goes_as_one_mass_send_within_the_quota(make_app, fake_api, tmp_path, monkeypatch):
+def test_tag_with_a_wechat_id_goes_as_one_mass_send_within_the_quota(make_app, fake_api, tmp_path):
     faq = tmp_path / "faq"
     shutil.copytree(Path(__file__).parents[2] / "faq", faq)
     (faq / "audiences.yaml").write_text("tags:\n  老人家属: {wechat_tag_id: 101}\n  大党委成员: {}\n", encoding="utf-8")
     app = make_app(FAQ_DIR=str(faq), WECHAT_API_BASE_URL=fake_api.base_url, WECHAT_TEMPLATE_ID="t")
-    monkeypatch.setattr("bot.cli.outbound._app", lambda: app)
     for i in range(3):
         add_user(app, f"o-{i}", tags=("老人家属",), wrote=timedelta(days=9))
     add_user(app, "o-gone", tags=("老人家属",), subscribed=False)
     for n in range(5):
-        assert main(["announce", "--text", f"第{n + 1}条", "--audience", "老人家属"]) == 0
+        assert command(app, "announce", "--text", f"第{n + 1}条", "--audience", "老人家属").exit_code == 0
     worker(app).send(budget_seconds=None)
     mass = fake_api.sent("message/mass/sendall")
     assert len(mass) == 4  # one call per announcement, four a month at most
@@ -163,15 +159,14 @@ def test_staff_flag_rain_in_wechat(out_app, wechat):
         assert "太极拳班12月1日改到居民学校" in chen.says("下雨 太极")
 
 
-def test_tag_commands(out_app, monkeypatch, capsys):
-    monkeypatch.setattr("bot.cli.outbound._app", lambda: out_app)
+def test_tag_commands(out_app):
     add_user(out_app, "o-1")
-    assert main(["tag", "add", "o-1", "老人家属"]) == 0
-    assert main(["tag", "sync", "老人家属"]) == 0
-    assert "wechat_tag_id" in capsys.readouterr().out
+    assert command(out_app, "tag", "add", "o-1", "老人家属").exit_code == 0
+    synced = command(out_app, "tag", "sync", "老人家属")
+    assert synced.exit_code == 0 and "wechat_tag_id" in synced.stdout
     assert out_app.fake.sent("tags/members/batchtagging")[0].body["openid_list"] == ["o-1"]
-    assert main(["tag", "remove", "o-1", "老人家属"]) == 0
-    assert main(["tag", "add", "o-1", "没有的标签"]) == 2
+    assert command(out_app, "tag", "remove", "o-1", "老人家属").exit_code == 0
+    assert command(out_app, "tag", "add", "o-1", "没有的标签").exit_code == 2
 
 
 def test_resident_who_unfollowed_through_wechat_is_never_pushed_to(out_app, wechat):

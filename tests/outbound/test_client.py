@@ -5,8 +5,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from bot.cli import main
 from bot.outbound.client import ApiError, DbTokenStore, RedisTokenStore, WeChatApi, make_api
+from tests.conftest import command
 from tests.outbound.conftest import db_of
 
 
@@ -101,9 +101,8 @@ def test_tags_are_created_and_filled_fifty_at_a_time(out_app):
     assert [len(c.body["openid_list"]) for c in batches] == [50, 50, 20]
 
 
-def test_menu_push_sends_the_menu_from_data(out_app, monkeypatch):
-    monkeypatch.setattr("bot.cli.outbound._app", lambda: out_app)
-    assert main(["menu", "push"]) == 0
+def test_menu_push_sends_the_menu_from_data(out_app):
+    assert command(out_app, "menu", "push").exit_code == 0
     body = out_app.fake.sent("menu/create")[0].body
     assert [b["name"] for b in body["button"]] == ["办事服务", "问题上报", "活动报名"]
 

@@ -9,9 +9,9 @@ import socket
 import pytest
 from sqlalchemy import text
 
-from bot.cli import main
 from bot.models import KeyValue, utcnow
 from bot.outbound import scheduler as runner
+from tests.conftest import command
 from tests.outbound.conftest import db_of
 
 
@@ -31,19 +31,15 @@ def test_jobs_live_in_the_app_database_with_minutes_of_misfire_grace(out_app, st
         assert connection.execute(text("SELECT count(*) FROM apscheduler_jobs")).scalar() == 3
 
 
-def test_heartbeat_shows_in_health_url_and_status(out_app, started, monkeypatch, capsys):
+def test_heartbeat_shows_in_health_url_and_status(out_app, started):
     response = out_app.test_client().get("/healthz/scheduler")
     assert response.status_code == 200 and response.json["pid"] == os.getpid()
-    monkeypatch.setattr("bot.cli.outbound._app", lambda: out_app)
-    main(["status"])
-    assert "scheduler: alive" in capsys.readouterr().out
+    assert "定时发送：正常" in command(out_app, "status").stdout
 
 
-def test_health_url_says_down_without_a_scheduler(out_app, monkeypatch, capsys):
+def test_health_url_says_down_without_a_scheduler(out_app):
     assert out_app.test_client().get("/healthz/scheduler").status_code == 503
-    monkeypatch.setattr("bot.cli.outbound._app", lambda: out_app)
-    main(["status"])
-    assert "never started" in capsys.readouterr().out
+    assert "定时发送：从没启动过" in command(out_app, "status").stdout
 
 
 def test_a_second_scheduler_is_refused(out_app):

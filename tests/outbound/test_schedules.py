@@ -8,8 +8,8 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from bot.cli import main
 from bot.models import Reminder
+from tests.conftest import command
 from tests.outbound.conftest import add_user, db_of, outbox, worker
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -115,39 +115,35 @@ def test_class_reminder_the_evening_before_to_the_enrolled_only(out_app):
     assert "文化广场" in rows[0].text
 
 
-def test_rain_moves_the_next_session_indoors_and_tells_those_already_reminded(out_app, monkeypatch):
+def test_rain_moves_the_next_session_indoors_and_tells_those_already_reminded(out_app):
     add_user(out_app, "o-taiji", classes=("taiji",))
     run_at(out_app, local(2026, 11, 30, 12, 0))
     run_at(out_app, local(2026, 11, 30, 19, 0, 10))  # the Monday-evening reminder goes out
     assert "文化广场" in said(out_app)[0]
-    monkeypatch.setattr("bot.cli.outbound._app", lambda: out_app)
     with time_machine.travel(local(2026, 11, 30, 21, 0), tick=False):
-        assert main(["rain", "taiji"]) == 0
+        assert command(out_app, "rain", "taiji").exit_code == 0
         worker(out_app).send(budget_seconds=None)
     assert "居民学校" in said(out_app)[1] and "下雨" in said(out_app)[1]
 
 
-def test_rain_flagged_early_changes_the_reminder_itself(out_app, monkeypatch):
+def test_rain_flagged_early_changes_the_reminder_itself(out_app):
     add_user(out_app, "o-taiji", classes=("taiji",))
-    monkeypatch.setattr("bot.cli.outbound._app", lambda: out_app)
     with time_machine.travel(local(2026, 11, 30, 8, 0), tick=False):  # before Tuesday's session is planned
-        assert main(["rain", "taiji"]) == 0
+        assert command(out_app, "rain", "taiji").exit_code == 0
     run_at(out_app, local(2026, 11, 30, 12, 0))
     run_at(out_app, local(2026, 11, 30, 19, 0, 10))
     assert [r.status for r in reminders(out_app, "class:taiji:2026-12-01")] == ["queued"]
     assert "居民学校" in said(out_app)[0]
 
 
-def test_reminder_missed_beyond_the_grace_is_marked_and_shown_in_status(out_app, monkeypatch, capsys):
+def test_reminder_missed_beyond_the_grace_is_marked_and_shown_in_status(out_app):
     add_user(out_app, "o-council", topics=("议事会",))
     run_at(out_app, local(2026, 12, 2, 20, 0))  # planned, then the scheduler is down for a day
     run_at(out_app, local(2026, 12, 3, 19, 0))  # 18:00 reminder is an hour late: grace is 30 minutes
     assert [r.status for r in reminders(out_app, "event:council:")] == ["missed", "pending"]
     assert out_app.fake.calls == []
-    monkeypatch.setattr("bot.cli.outbound._app", lambda: out_app)
-    main(["status"])
-    out = capsys.readouterr().out
-    assert "missed reminders: 1" in out and "2026-12-03 18:00 o-council" in out
+    out = command(out_app, "status").stdout
+    assert "错过的提醒：1" in out and "2026-12-03 18:00 o-council" in out
 
 
 def test_reminder_a_little_late_within_the_grace_still_goes(out_app):

@@ -10,6 +10,8 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
+from tests.conftest import command
+
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # a Friday
 
 
@@ -25,17 +27,12 @@ def rows(app, model, *where) -> list[Any]:
 
 
 @pytest.fixture
-def staff(app, monkeypatch, capsys):
-    """Runs `community-bot …` against the test app's database and returns what it printed."""
-    from bot.cli import main
-
-    settings = app.extensions["community"].settings
-    for key in ("DATABASE_URL", "WECHAT_TOKEN", "INSTANCE_DIR", "APP_ENV"):
-        monkeypatch.setenv(key, str(getattr(settings, key)))
+def staff(app):
+    """Runs `community-bot …` against the test app and returns what it printed."""
 
     def run(*argv: str) -> str:
-        capsys.readouterr()
-        assert main(list(argv)) == 0
-        return capsys.readouterr().out
+        result = command(app, *argv)
+        assert result.exit_code == 0, result.output
+        return result.stdout
 
     return run

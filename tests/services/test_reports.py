@@ -1,9 +1,8 @@
 """Problem reports: recognised from a sentence, routed to a grid, followed up by staff, rated."""
 from __future__ import annotations
 
-from bot.cli import main
 from bot.models import Outbox, Ticket
-from tests.conftest import converse
+from tests.conftest import command, converse
 from tests.services.conftest import rows
 
 
@@ -58,7 +57,7 @@ def test_staff_status_changes_reach_the_resident_and_the_rating_is_kept(app, res
     converse(resident, [("停水了", "在哪里"), ("新区小区5栋", "照片"), ("跳过", "请核对"), ("1", "WG20261127-001")])
     assert "WG20261127-001" in staff("reports", "list")
     staff("reports", "assign", "WG20261127-001", "水务站老王")
-    assert main(["reports", "assign", "WG20261127-001", " "]) == 2
+    assert command(app, "reports", "assign", "WG20261127-001", " ").exit_code == 2
     staff("reports", "status", "WG20261127-001", "处理中", "--note", "已联系水务站")
     converse(resident, [("查询进度", "WG20261127-001 水电气：处理中")])
     staff("reports", "status", "WG20261127-001", "已办结", "--note", "水管已修好")

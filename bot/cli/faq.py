@@ -1,0 +1,63 @@
+"""`community-bot faq`: whether staff's edits in faq/ are valid, what residents asked unanswered, accuracy."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from bot.cli.common import CommandError, community, settings
+from bot.models import FaqGap
+
+faq = AppGroup("faq", help="faq/ 里的数据：检查文件、没答上的问题、准确率评测。")
+
+
+@faq.command(with_appcontext=False, help="检查 faq/ 里的文件对不对（运行中的小助手一秒内自动用上新版本）。")
+def check() -> None:
+    from bot.content.catalog import DataError
+    from bot.content.library import load_snapshot
+    from bot.knowledge import KnowledgeError
+
+    faq_dir = Path(settings().FAQ_DIR)
+    try:
+        snapshot = load_snapshot(faq_dir)
+    except (KnowledgeError, DataError) as error:
+        raise CommandError(f"faq 有错：{error}\n改好之前，运行中的小助手继续用原来的版本。") from None
+    click.echo(f"faq 没有问题：{faq_dir} 共 {len(snapshot.knowledge.entries)} 条问答。运行中的小助手一秒内自动用上。")
+
+
+faq.add_command(check, "reload")  # running servers reload by themselves: `reload` only checks, as it always did
+
+
+@faq.command(help="居民问了、小助手没答上的问题，问得多的在前。")
+@click.option("--limit", default=30, show_default=True, help="最多列几条")
+def gaps(limit: int) -> None:
+    with community().db.transaction() as session:
+        most_asked = select(FaqGap).order_by(FaqGap.count.desc(), FaqGap.last_at.desc()).limit(limit)
+        found = session.scalars(most_asked).all()
+        if not found:
+            click.echo("还没有答不上的问题。")
+        for gap in found:
+            kind = "不确定" if gap.outcome == "clarify" else "答不上"
+            click.echo(f"{gap.count:>4}  {kind}  {gap.example}")
+
+
+@faq.command("eval", with_appcontext=False,
+             help="Developers: score labelled questions (FILE: YAML list of {q, expect}) through the real webhook.")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--show-misses", is_flag=True)
+def evaluate_file(file: Path, show_misses: bool) -> None:
+    from bot.cli.faq_eval import evaluate, load_questions
+
+    try:
+        questions = load_questions(file)
+    except (OSError, ValueError) as error:
+        raise CommandError(f"faq eval: cannot read {file}: {error}", code=2) from None
+    report = evaluate(questions)
+    click.echo("\n".join(report.lines()))
+    if show_misses:
+        click.echo("\nmisses:\n" + "\n".join(report.misses))
+
+
+COMMANDS = (faq,)
