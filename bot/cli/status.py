@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from bot.cli.common import community
 from bot.models import Outbox, Reminder
 
-# Every status an outbox row can have, as staff read it.
+# Every status an outbox row can have, as staff read it, in the order a message goes through.
 OUTBOX_WORDS = {"pending": "待发", "claimed": "正在发", "sending": "正在发", "sent": "已发", "failed": "失败",
                 "unknown": "不确定是否送达", "skipped": "未发"}
 
@@ -29,9 +29,11 @@ def status() -> None:
     else:
         click.echo(f"定时发送：已停止！最后一次在 {age / 60:.0f} 分钟前（{where}）")
     with db.transaction() as session:
+        by_state = dict(session.execute(select(Outbox.status, func.count()).group_by(Outbox.status)).all())
         counts: dict[str, int] = {}
-        for state, n in session.execute(select(Outbox.status, func.count()).group_by(Outbox.status)):
-            counts[OUTBOX_WORDS[state]] = counts.get(OUTBOX_WORDS[state], 0) + n
+        for state, word in OUTBOX_WORDS.items():
+            if by_state.get(state):
+                counts[word] = counts.get(word, 0) + by_state[state]
         click.echo("消息：" + ("，".join(f"{word} {n}" for word, n in counts.items()) or "没有"))
         waiting = session.scalars(select(Outbox).where(Outbox.status == "pending", Outbox.reason.is_not(None))
                                   .order_by(Outbox.id.desc()).limit(5)).all()
