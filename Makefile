@@ -21,8 +21,8 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_webhook.py
 	$(PY) benchmarks/bench_matcher.py
 	$(PY) benchmarks/eval_matcher.py
-	$(VENV)/bin/community-bot faq-eval tests/data/faq_dev.yaml
-	$(VENV)/bin/community-bot faq-eval tests/data/faq_holdout.yaml
+	$(VENV)/bin/community-bot faq eval tests/data/faq_dev.yaml
+	$(VENV)/bin/community-bot faq eval tests/data/faq_holdout.yaml
 	$(PY) benchmarks/bench_announce.py
 
 lint: $(STAMP)
