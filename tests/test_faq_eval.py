@@ -1,4 +1,4 @@
-"""The development set through the real webhook, as `community-bot faq-eval` scores it."""
+"""The development set through the real webhook, as `community-bot faq eval` scores it."""
 from pathlib import Path
 
 from click.testing import CliRunner

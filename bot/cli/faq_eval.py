@@ -1,4 +1,4 @@
-"""`community-bot faq-eval FILE`: labelled questions through the real webhook, scored as a resident sees them."""
+"""`community-bot faq eval FILE`: labelled questions through the real webhook, scored as a resident sees them."""
 from __future__ import annotations
 
 import tempfile
