@@ -77,7 +77,8 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_announce(args: argparse.Namespace) -> int:
-    from bot.services.announcements import AudienceError, announce, find_audience, report
+    from bot.services.announcements import announce, find_audience, report
+    from bot.services.errors import NotAllowed
 
     db, settings, calendar = _parts(_app())
     if args.action:
@@ -91,11 +92,6 @@ def cmd_announce(args: argparse.Namespace) -> int:
     if not args.text or not args.audience:
         print("announce: give --text and --audience (or: announce report ID)", file=sys.stderr)
         return 2
-    try:
-        audience = find_audience(calendar, args.audience)
-    except AudienceError as error:
-        print(f"announce: {error}", file=sys.stderr)
-        return 2
     send_at = None
     if args.at:
         try:
@@ -104,28 +100,33 @@ def cmd_announce(args: argparse.Namespace) -> int:
             print(f"announce: --at {args.at!r} is not a time like 2026-11-30T09:00", file=sys.stderr)
             return 2
         send_at = (send_at if send_at.tzinfo else send_at.replace(tzinfo=settings.tz)).astimezone(utcnow().tzinfo)
-        if send_at <= utcnow():
-            print(f"announce: --at {args.at} has already passed", file=sys.stderr)
-            return 2
-    with db.transaction() as session:
-        row, count = announce(session, calendar, settings, author=args.by, text=args.text, audience=audience,
-                              now=utcnow(), send_at=send_at)
+    try:
+        audience = find_audience(calendar, args.audience)
+        with db.transaction() as session:
+            row, count = announce(session, calendar, settings, author=args.by, text=args.text, audience=audience,
+                                  now=utcnow(), send_at=send_at)
+    except NotAllowed as error:
+        print(f"announce: {error}", file=sys.stderr)
+        return 2
     when = f"at {send_at.astimezone(settings.tz):%Y-%m-%d %H:%M}" if send_at else "now"
     print(f"announcement {row.id} queued for {count} residents ({audience.label}), sent {when}")
     return 0
 
 
 def cmd_rain(args: argparse.Namespace) -> int:
+    from bot.services.errors import NotAllowed
     from bot.services.reminders import flag_rain
 
     db, settings, calendar = _parts(_app())
-    info = calendar.classes.get(args.class_id)  # ClassTimes
-    if info is None:
-        print(f"rain: no class {args.class_id!r}; classes: {', '.join(calendar.classes)}", file=sys.stderr)
+    try:
+        with db.transaction() as session:
+            moved = flag_rain(session, calendar, args.class_id, utcnow(), settings)
+    except NotAllowed as error:
+        print(f"rain: {args.class_id}: {error}", file=sys.stderr)
         return 2
-    with db.transaction() as session:
-        day, told = flag_rain(session, info, utcnow(), settings)
-    print(f"{info.info.name} on {day} moves to {info.info.rain_place}; {told} residents already reminded get a notice")
+    info = moved.times.info
+    print(f"{info.name} on {moved.day} moves to {info.rain_place}; "
+          f"{moved.told} residents already reminded get a notice")
     return 0
 
 

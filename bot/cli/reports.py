@@ -7,9 +7,7 @@ import getpass
 import sys
 from typing import Any
 
-from sqlalchemy import select
-
-from bot.models import Enrollment, Ticket, utcnow
+from bot.models import TicketStatus, utcnow
 
 ROSTER_FIELDS = ("序号", "状态", "姓名", "电话", "年龄", "报名时间")
 
@@ -20,16 +18,9 @@ def _app() -> Any:
     return create_app()
 
 
-def _find(session: Any, ref: str) -> Ticket | None:
-    """A ticket by its number (WG20261127-001) or its row id."""
-    ticket = session.scalars(select(Ticket).where(Ticket.number == ref.upper())).first()
-    if ticket is None and ref.isdigit():
-        ticket = session.get(Ticket, int(ref))
-    return ticket
-
-
 def cmd_reports(args: argparse.Namespace) -> int:
-    from bot.handlers import report
+    from bot.services import tickets
+    from bot.services.errors import NotFound, ServiceError
 
     app = _app()
     community = app.extensions["community"]
@@ -37,18 +28,16 @@ def cmd_reports(args: argparse.Namespace) -> int:
     by = getattr(args, "by", None) or getpass.getuser()
     with community.db.transaction() as session:
         if args.action == "list":
-            query = select(Ticket).order_by(Ticket.id.desc())
-            if args.status:
-                query = query.where(Ticket.status == args.status)
-            tickets = session.scalars(query).all()
-            if not tickets:
+            found = tickets.listing(session, args.status)
+            if not found:
                 print("No reports.")
-            for t in tickets:
+            for t in found:
                 print(f"{t.number}  {t.status}  {t.category}  {t.grid}  {t.assignee}  "
                       f"{t.created_at.astimezone(tz):%m-%d %H:%M}  {t.location}")
             return 0
-        ticket = _find(session, args.ticket)
-        if ticket is None:
+        try:
+            ticket = tickets.find(session, args.ticket)
+        except NotFound:
             print(f"reports: no report {args.ticket}", file=sys.stderr)
             return 1
         if args.action == "show":
@@ -61,19 +50,23 @@ def cmd_reports(args: argparse.Namespace) -> int:
                 print(f"照片：{ticket.pic_url or ticket.media_id}")
             for event in ticket.events:
                 print(f"  {event.at.astimezone(tz):%m-%d %H:%M}  {event.status}  {event.by}  {event.note}")
-        elif args.action == "assign":
-            if not args.worker.strip():
-                print("reports: give the name of the person who takes the report over", file=sys.stderr)
-                return 2
-            report.assign(ticket, args.worker.strip(), by, utcnow())
-            print(f"{ticket.number} → {args.worker}")
-        else:
-            report.change_status(session, ticket, args.status, args.note or "", by, utcnow())
-            print(f"{ticket.number}: {args.status} (the resident is told by message)")
+            return 0
+        try:
+            if args.action == "assign":
+                tickets.assign(ticket, args.worker, by, utcnow())
+                print(f"{ticket.number} → {ticket.assignee}")
+            else:
+                tickets.change_status(session, ticket, args.status, args.note or "", by, utcnow())
+                print(f"{ticket.number}: {args.status} (the resident is told by message)")
+        except ServiceError as error:  # refused before anything was written
+            print(f"reports: {error}", file=sys.stderr)
+            return 2
     return 0
 
 
 def cmd_roster(args: argparse.Namespace) -> int:
+    from bot.services import enrollments
+
     app = _app()
     community = app.extensions["community"]
     klass = community.library.current().services.klass(args.klass)
@@ -82,16 +75,11 @@ def cmd_roster(args: argparse.Namespace) -> int:
         return 1
     tz = community.settings.tz
     with community.db.transaction() as session:
-        rows = session.scalars(select(Enrollment).where(
-            Enrollment.class_id == klass.id, Enrollment.term == klass.term,
-            Enrollment.status.in_(("enrolled", "waiting")),
-        ).order_by(Enrollment.seat, Enrollment.id)).all()
-        enrolled = [row for row in rows if row.status == "enrolled"]
-        waiting = [row for row in rows if row.status == "waiting"]
+        enrolled, waiting = enrollments.roster(session, klass)
         table = []
         for status, listed in (("已报名", enrolled), ("候补", waiting)):
             for i, row in enumerate(listed, 1):
-                table.append((row.seat if row.status == "enrolled" else f"候补{i}", status, row.name or "",
+                table.append((row.seat if listed is enrolled else f"候补{i}", status, row.name or "",
                               row.phone or "", row.age or "", f"{row.created_at.astimezone(tz):%Y-%m-%d %H:%M}"))
     if args.csv:
         writer = csv.writer(sys.stdout)
@@ -105,12 +93,11 @@ def cmd_roster(args: argparse.Namespace) -> int:
 
 
 def register(sub: Any) -> None:
-    from bot.handlers.report import STATUSES
-
+    statuses = list(TicketStatus)
     reports = sub.add_parser("reports", help="problem reports: list, show, assign, change status")
     actions = reports.add_subparsers(dest="action", required=True)
     listing = actions.add_parser("list", help="all reports, newest first")
-    listing.add_argument("--status", choices=STATUSES)
+    listing.add_argument("--status", choices=statuses)
     show = actions.add_parser("show", help="one report with its history")
     show.add_argument("ticket", help="report number (WG…) or id")
     assign = actions.add_parser("assign", help="hand a report to another worker")
@@ -118,7 +105,7 @@ def register(sub: Any) -> None:
     assign.add_argument("worker")
     status = actions.add_parser("status", help="change the status; the resident gets a message")
     status.add_argument("ticket")
-    status.add_argument("status", choices=STATUSES[1:])
+    status.add_argument("status", choices=statuses[1:])
     status.add_argument("--note", default="")
     for parser in (assign, status):
         parser.add_argument("--by", help="who makes the change (default: the login name)")

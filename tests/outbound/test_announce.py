@@ -109,13 +109,25 @@ def test_cli_announce_and_report(out_app, monkeypatch, capsys):
 
 def test_cli_refuses_a_time_that_has_passed(out_app, monkeypatch, capsys):
     monkeypatch.setattr("bot.cli.outbound._app", lambda: out_app)
-    assert main(["announce", "--text", "x", "--audience", "all", "--at", "2020-01-01T09:00"]) == 2
-    assert "already passed" in capsys.readouterr().err
+    add_user(out_app, "o-1")
+    assert main(["announce", "--text", "周三停水。", "--audience", "all", "--at", "2020-01-01T09:00"]) == 2
+    assert "已经过了" in capsys.readouterr().err
+
+
+def test_cli_applies_the_same_rules_as_the_wechat_form(out_app, monkeypatch, capsys):
+    """One validation: a text too short and an audience nobody is in are refused here as in WeChat."""
+    monkeypatch.setattr("bot.cli.outbound._app", lambda: out_app)
+    assert main(["announce", "--text", "周三停水。", "--audience", "tag:老人家属"]) == 2
+    assert "没有一个人能收到" in capsys.readouterr().err
+    add_user(out_app, "o-1")
+    assert main(["announce", "--text", "停水", "--audience", "all"]) == 2
+    assert "内容太短" in capsys.readouterr().err
+    assert outbox(out_app) == []
 
 
 def test_cli_rejects_an_unknown_audience(out_app, monkeypatch, capsys):
     monkeypatch.setattr("bot.cli.outbound._app", lambda: out_app)
-    assert main(["announce", "--text", "x", "--audience", "tag:没有这个"]) == 2
+    assert main(["announce", "--text", "周三停水。", "--audience", "tag:没有这个"]) == 2
     assert "可选" in capsys.readouterr().err
 
 
@@ -129,7 +141,7 @@ def test_tag_with_a_wechat_id_goes_as_one_mass_send_within_the_quota(make_app, f
         add_user(app, f"o-{i}", tags=("老人家属",), wrote=timedelta(days=9))
     add_user(app, "o-gone", tags=("老人家属",), subscribed=False)
     for n in range(5):
-        assert main(["announce", "--text", f"第{n + 1}条", "--audience", "老人家属"]) == 0
+        assert main(["announce", "--text", f"第{n + 1}条通知", "--audience", "老人家属"]) == 0
     worker(app).send(budget_seconds=None)
     mass = fake_api.sent("message/mass/sendall")
     assert len(mass) == 4  # one call per announcement, four a month at most
@@ -149,7 +161,7 @@ def test_queueing_writes_one_row_per_recipient_with_the_announcement(out_app):
     assistant = out_app.extensions["community"]
     calendar = assistant.library.current().calendar
     with db_of(out_app).transaction() as session:
-        row, count = announce(session, calendar, assistant.settings, author="t", text="通知",
+        row, count = announce(session, calendar, assistant.settings, author="t", text="明天停水通知",
                               audience=find_audience(calendar, "所有人"), now=utcnow())
     with db_of(out_app).transaction() as session:
         rows = session.scalars(select(Outbox).where(Outbox.announcement_id == row.id)).all()
