@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from bot.models import Outbox, Reminder, User, UserTag, utcnow
+from bot.models import Outbox, OutboxStatus, Reminder, ReminderStatus, User, UserTag, utcnow
 
 
 def _app() -> Any:
@@ -61,14 +61,15 @@ def cmd_status(args: argparse.Namespace) -> int:
     with db.transaction() as session:
         counts = dict(session.execute(select(Outbox.status, func.count()).group_by(Outbox.status)).all())
         print("outbox: " + (", ".join(f"{status} {n}" for status, n in sorted(counts.items())) or "empty"))
-        waiting = session.scalars(select(Outbox).where(Outbox.status == "pending", Outbox.reason.is_not(None))
+        waiting = session.scalars(select(Outbox).where(Outbox.status == OutboxStatus.PENDING,
+                                                       Outbox.reason.is_not(None))
                                   .order_by(Outbox.id.desc()).limit(5)).all()
         for row in waiting:
             print(f"  waiting  #{row.id} {row.openid}: {row.reason}")
-        for row in session.scalars(select(Outbox).where(Outbox.status.in_(("failed", "unknown")))
+        for row in session.scalars(select(Outbox).where(Outbox.status.in_((OutboxStatus.FAILED, OutboxStatus.UNKNOWN)))
                                    .order_by(Outbox.id.desc()).limit(10)):
             print(f"  {row.status:<8} #{row.id} {row.openid}: {row.reason}")
-        missed = session.scalars(select(Reminder).where(Reminder.status == "missed")
+        missed = session.scalars(select(Reminder).where(Reminder.status == ReminderStatus.MISSED)
                                  .order_by(Reminder.fire_at.desc()).limit(20)).all()
         print(f"missed reminders: {len(missed)}" + (" (latest 20)" if len(missed) == 20 else ""))
         for reminder in missed:
