@@ -200,4 +200,5 @@ def settle(session: Session) -> None:
 
 
 def latest_by(session: Session, author: str) -> int | None:
+    """公告情况 without a number means the staff member's own latest announcement."""
     return session.scalar(select(func.max(Announcement.id)).where(Announcement.author == author))

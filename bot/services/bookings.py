@@ -44,6 +44,7 @@ def active(session: Session, user_id: int, today: date) -> list[Booking]:
 
 
 def already_booked(session: Session, user_id: int, service_id: str, today: date) -> Booking | None:
+    """Asked before the form goes on, so a resident is not walked through a booking that will be refused."""
     return next((b for b in active(session, user_id, today) if b.service_id == service_id), None)
 
 
@@ -90,6 +91,7 @@ def release(session: Session, booking: Booking) -> None:
 
 
 def hours(rules: BookingRules, period: str) -> str:
+    """08:30—11:30: residents come by the clock, not by 上午."""
     p = rules.period(period)
     return f"{p.start:%H:%M}—{p.end:%H:%M}"
 

@@ -28,12 +28,14 @@ class AlreadyEnrolled(NotAllowed):
 
 
 def enrolled_count(session: Session, klass: ClassInfo) -> int:
+    """Seats held this term; waiting-list lines do not count."""
     return session.scalar(select(func.count()).select_from(Enrollment).where(
         Enrollment.class_id == klass.id, Enrollment.term == klass.term,
         Enrollment.status == EnrollmentStatus.ENROLLED))
 
 
 def is_full(session: Session, klass: ClassInfo) -> bool:
+    """Asked before the contact questions, so the resident agrees to wait first."""
     return enrolled_count(session, klass) >= klass.capacity
 
 

@@ -12,6 +12,7 @@ from bot.services import keys
 
 
 def topics_of(session: Session, user: User) -> set[str]:
+    """Topic ids the resident subscribed to (我的订阅)."""
     return set(session.scalars(select(Subscription.topic).where(Subscription.user_id == user.id)))
 
 

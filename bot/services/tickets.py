@@ -75,6 +75,7 @@ def listing(session: Session, status: str | None = None) -> list[Ticket]:
 
 
 def of_resident(session: Session, user_id: int, limit: int = 10) -> list[Ticket]:
+    """The resident's latest reports, newest first (查询进度)."""
     return list(session.scalars(
         select(Ticket).where(Ticket.user_id == user_id).order_by(Ticket.id.desc()).limit(limit)))
 
@@ -111,6 +112,7 @@ def change_status(session: Session, ticket: Ticket, status: str, note: str, by: 
 
 
 def awaiting_rating(tickets: list[Ticket]) -> bool:
+    """A finished report not yet rated: the resident is reminded they can rate it."""
     return any(t.status == TicketStatus.DONE and t.satisfaction is None for t in tickets)
 
 
