@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from enum import StrEnum
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -48,6 +49,57 @@ class UTCDateTime(TypeDecorator):
 
 class Base(DeclarativeBase):
     type_annotation_map: ClassVar = {datetime: UTCDateTime, dict[str, Any]: JSON, list[Any]: JSON}
+
+
+# --- statuses: stored as these strings; compare and assign the members, never bare strings ---
+
+
+class BookingStatus(StrEnum):
+    BOOKED = "booked"
+    CANCELLED = "cancelled"
+
+
+class EnrollmentStatus(StrEnum):
+    ENROLLED = "enrolled"
+    WAITING = "waiting"
+    CANCELLED = "cancelled"
+
+
+class TicketStatus(StrEnum):
+    """Residents and staff read these words, so the stored values are Chinese."""
+
+    RECEIVED = "已受理"
+    IN_PROGRESS = "处理中"
+    DONE = "已办结"
+
+
+class HandoffStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class AnnouncementStatus(StrEnum):
+    DRAFT = "draft"
+    QUEUED = "queued"
+    DONE = "done"
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    CLAIMED = "claimed"
+    SENDING = "sending"
+    SENT = "sent"
+    SHOWN = "shown"  # development: shown at /dev/outbox instead of sent
+    SKIPPED = "skipped"
+    FAILED = "failed"
+    UNKNOWN = "unknown"  # interrupted mid-send: it may have arrived
+
+
+class ReminderStatus(StrEnum):
+    PENDING = "pending"
+    QUEUED = "queued"
+    MISSED = "missed"
+    CANCELLED = "cancelled"
 
 
 # --- residents and conversations -------------------------------------------------------
@@ -151,7 +203,7 @@ class HandoffRequest(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     text: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[str] = mapped_column(String(16), default="open")
+    status: Mapped[str] = mapped_column(String(16), default=HandoffStatus.OPEN)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[datetime | None]
 
@@ -190,7 +242,7 @@ class Booking(Base):
     seat: Mapped[int | None] = mapped_column(Integer)
     name: Mapped[str | None] = mapped_column(String(64))
     phone: Mapped[str | None] = mapped_column(String(20))
-    status: Mapped[str] = mapped_column(String(16), default="booked")
+    status: Mapped[str] = mapped_column(String(16), default=BookingStatus.BOOKED)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -211,7 +263,7 @@ class Ticket(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     media_id: Mapped[str | None] = mapped_column(String(128))
     pic_url: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16), default="已受理")
+    status: Mapped[str] = mapped_column(String(16), default=TicketStatus.RECEIVED)
     satisfaction: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -265,7 +317,7 @@ class Outbox(Base):
     text: Mapped[str] = mapped_column(Text)
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     announcement_id: Mapped[int | None] = mapped_column(ForeignKey("announcements.id"), index=True)
-    status: Mapped[str] = mapped_column(String(16), default="pending")
+    status: Mapped[str] = mapped_column(String(16), default=OutboxStatus.PENDING)
     channel: Mapped[str | None] = mapped_column(String(16))
     reason: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -288,7 +340,7 @@ class Reminder(Base):
     openid: Mapped[str] = mapped_column(String(64))
     fire_at: Mapped[datetime]
     text: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16), default="pending")
+    status: Mapped[str] = mapped_column(String(16), default=ReminderStatus.PENDING)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     handled_at: Mapped[datetime | None]
 
@@ -308,7 +360,7 @@ class Announcement(Base):
     author: Mapped[str] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(Text)
     audience: Mapped[str] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(16), default="draft")
+    status: Mapped[str] = mapped_column(String(16), default=AnnouncementStatus.DRAFT)
     send_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

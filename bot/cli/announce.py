@@ -8,6 +8,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from bot.cli.common import CommandError, community
 from bot.models import utcnow
+from bot.services.errors import NotAllowed
 
 
 @click.group(cls=AppGroup, invoke_without_command=True,
@@ -19,8 +20,8 @@ from bot.models import utcnow
 @with_appcontext
 @click.pass_context
 def announce(ctx: click.Context, text: str | None, audience: str | None, at: str | None, by: str) -> None:
-    from bot.services.announcements import AudienceError, find_audience
     from bot.services.announcements import announce as queue
+    from bot.services.announcements import find_audience
 
     if ctx.invoked_subcommand:
         return
@@ -28,28 +29,25 @@ def announce(ctx: click.Context, text: str | None, audience: str | None, at: str
         raise CommandError("请给出 --text 和 --audience（或者：announce report 编号）", code=2)
     assistant = community()
     settings, calendar = assistant.settings, assistant.library.current().calendar
-    try:
-        chosen = find_audience(calendar, audience)
-    except AudienceError as error:
-        raise CommandError(str(error), code=2) from None
     send_at = _send_time(at, settings.tz) if at else None
-    with assistant.db.transaction() as session:
-        row, count = queue(session, calendar, settings, author=by, text=text, audience=chosen, now=utcnow(),
-                           send_at=send_at)
+    try:  # the same checks as 发布公告 in WeChat
+        chosen = find_audience(calendar, audience)
+        with assistant.db.transaction() as session:
+            row, count = queue(session, calendar, settings, author=by, text=text, audience=chosen, now=utcnow(),
+                               send_at=send_at)
+    except NotAllowed as error:
+        raise CommandError(str(error), code=2) from None
     when = f"{send_at.astimezone(settings.tz):%Y-%m-%d %H:%M}发出" if send_at else "马上发出"
     click.echo(f"公告{row.id}已排好：发给{chosen.label}，共{count}人，{when}。")
 
 
 def _send_time(at: str, tz: tzinfo) -> datetime:
-    """A local time in the future, as UTC."""
+    """A local time as UTC; whether it is still ahead is the announcement service's check."""
     try:
         local = datetime.fromisoformat(at)
     except ValueError:
         raise CommandError(f"--at {at} 不是时间，请写成 2026-11-30T09:00", code=2) from None
-    send_at = (local if local.tzinfo else local.replace(tzinfo=tz)).astimezone(utcnow().tzinfo)
-    if send_at <= utcnow():
-        raise CommandError(f"--at {at} 已经过了", code=2)
-    return send_at
+    return (local if local.tzinfo else local.replace(tzinfo=tz)).astimezone(utcnow().tzinfo)
 
 
 @announce.command(help="一条公告的发送情况：已发、失败、未发和原因。")

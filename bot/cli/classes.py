@@ -6,10 +6,12 @@ import sys
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import select
 
 from bot.cli.common import CommandError, community
-from bot.models import Enrollment, utcnow
+from bot.models import utcnow
+from bot.services import enrollments
+from bot.services.errors import NotAllowed
+from bot.services.reminders import flag_rain
 
 ROSTER_FIELDS = ("序号", "状态", "姓名", "电话", "年龄", "报名时间")
 
@@ -24,16 +26,11 @@ def roster(klass: str, as_csv: bool) -> None:
         raise CommandError(f"没有这个班：{klass}")
     tz = community().settings.tz
     with community().db.transaction() as session:
-        rows = session.scalars(select(Enrollment).where(
-            Enrollment.class_id == found.id, Enrollment.term == found.term,
-            Enrollment.status.in_(("enrolled", "waiting")),
-        ).order_by(Enrollment.seat, Enrollment.id)).all()
-        enrolled = [row for row in rows if row.status == "enrolled"]
-        waiting = [row for row in rows if row.status == "waiting"]
+        enrolled, waiting = enrollments.roster(session, found)
         table = []
         for label, listed in (("已报名", enrolled), ("候补", waiting)):
             for i, row in enumerate(listed, 1):
-                table.append((row.seat if row.status == "enrolled" else f"候补{i}", label, row.name or "",
+                table.append((row.seat if listed is enrolled else f"候补{i}", label, row.name or "",
                               row.phone or "", row.age or "", f"{row.created_at.astimezone(tz):%Y-%m-%d %H:%M}"))
     if as_csv:
         writer = csv.writer(sys.stdout)
@@ -50,17 +47,15 @@ def roster(klass: str, as_csv: bool) -> None:
 @click.argument("class_id", metavar="班")
 @with_appcontext
 def rain(class_id: str) -> None:
-    from bot.services.reminders import flag_rain
-
     assistant = community()
-    classes = assistant.library.current().calendar.classes
-    info = classes.get(class_id)
-    if info is None:
-        raise CommandError(f"没有这个班：{class_id}；现有：{', '.join(classes)}", code=2)
-    with assistant.db.transaction() as session:
-        day, told = flag_rain(session, info, utcnow(), assistant.settings)
-    click.echo(f"{info.info.name}{day.month}月{day.day}日改到{info.info.rain_place}；"
-               f"已经提醒过的{told}人会再收到一条通知。")
+    try:
+        with assistant.db.transaction() as session:
+            moved = flag_rain(session, assistant.library.current().calendar, class_id, utcnow(), assistant.settings)
+    except NotAllowed as error:
+        raise CommandError(f"{class_id}：{error}", code=2) from None
+    info = moved.times.info
+    click.echo(f"{info.name}{moved.day.month}月{moved.day.day}日改到{info.rain_place}；"
+               f"已经提醒过的{moved.told}人会再收到一条通知。")
 
 
 COMMANDS = (roster, rain)

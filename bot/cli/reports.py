@@ -6,38 +6,32 @@ from typing import Any
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import select
 
 from bot.cli.common import CommandError, community
-from bot.handlers import report
-from bot.models import Ticket, utcnow
+from bot.models import Ticket, TicketStatus, utcnow
+from bot.services import tickets
+from bot.services.errors import NotFound, ServiceError
 
 reports = AppGroup("reports", help="居民反映的问题：列表、详情、转交、改状态。")
 by_option = click.option("--by", default=getpass.getuser, help="谁做的改动（默认：登录名）")
 
 
 def _find(session: Any, ref: str) -> Ticket:
-    """A ticket by its number (WG20261127-001) or its row id."""
-    ticket = session.scalars(select(Ticket).where(Ticket.number == ref.upper())).first()
-    if ticket is None and ref.isdigit():
-        ticket = session.get(Ticket, int(ref))
-    if ticket is None:
-        raise CommandError(f"没有这个问题反映：{ref}")
-    return ticket
+    try:
+        return tickets.find(session, ref)
+    except NotFound:
+        raise CommandError(f"没有这个问题反映：{ref}") from None
 
 
 @reports.command("list", help="全部问题反映，新的在前。")
-@click.option("--status", type=click.Choice(report.STATUSES), help="只看这个状态的")
+@click.option("--status", type=click.Choice([s.value for s in TicketStatus]), help="只看这个状态的")
 def list_reports(status: str | None) -> None:
     tz = community().settings.tz
     with community().db.transaction() as session:
-        query = select(Ticket).order_by(Ticket.id.desc())
-        if status:
-            query = query.where(Ticket.status == status)
-        tickets = session.scalars(query).all()
-        if not tickets:
+        found = tickets.listing(session, status)
+        if not found:
             click.echo("还没有问题反映。")
-        for t in tickets:
+        for t in found:
             click.echo(f"{t.number}  {t.status}  {t.category}  {t.grid}  {t.assignee}  "
                        f"{t.created_at.astimezone(tz):%m-%d %H:%M}  {t.location}")
 
@@ -64,23 +58,27 @@ def show(ticket: str) -> None:
 @click.argument("worker", metavar="接手人")
 @by_option
 def assign(ticket: str, worker: str, by: str) -> None:
-    if not worker.strip():
-        raise CommandError("请写上接手人的名字。", code=2)
-    with community().db.transaction() as session:
-        found = _find(session, ticket)
-        report.assign(found, worker.strip(), by, utcnow())
+    try:
+        with community().db.transaction() as session:
+            found = _find(session, ticket)
+            tickets.assign(found, worker, by, utcnow())
+    except ServiceError as error:
+        raise CommandError(str(error), code=2) from None
     click.echo(f"{found.number} 已转交给{worker.strip()}。")
 
 
 @reports.command(help="改处理状态；居民会收到消息。")
 @click.argument("ticket", metavar="编号")
-@click.argument("status", metavar="状态", type=click.Choice(report.STATUSES[1:]))
+@click.argument("status", metavar="状态", type=click.Choice([s.value for s in TicketStatus][1:]))
 @click.option("--note", default="", help="告诉居民的说明")
 @by_option
 def status(ticket: str, status: str, note: str, by: str) -> None:
-    with community().db.transaction() as session:
-        found = _find(session, ticket)
-        report.change_status(session, found, status, note, by, utcnow())
+    try:
+        with community().db.transaction() as session:
+            found = _find(session, ticket)
+            tickets.change_status(session, found, status, note, by, utcnow())
+    except ServiceError as error:  # refused before anything was written
+        raise CommandError(str(error), code=2) from None
     click.echo(f"{found.number}：{status}（已发消息告诉居民）")
 
 

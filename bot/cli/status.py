@@ -6,7 +6,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from bot.cli.common import community
-from bot.models import Outbox, Reminder
+from bot.models import Outbox, OutboxStatus, Reminder, ReminderStatus
 
 # Every status an outbox row can have, as staff read it, in the order a message goes through.
 OUTBOX_WORDS = {"pending": "待发", "claimed": "正在发", "sending": "正在发", "sent": "已发", "failed": "失败",
@@ -35,14 +35,15 @@ def status() -> None:
             if by_state.get(state):
                 counts[word] = counts.get(word, 0) + by_state[state]
         click.echo("消息：" + ("，".join(f"{word} {n}" for word, n in counts.items()) or "没有"))
-        waiting = session.scalars(select(Outbox).where(Outbox.status == "pending", Outbox.reason.is_not(None))
+        waiting = session.scalars(select(Outbox).where(Outbox.status == OutboxStatus.PENDING,
+                                                       Outbox.reason.is_not(None))
                                   .order_by(Outbox.id.desc()).limit(5)).all()
         for row in waiting:
             click.echo(f"  待发  #{row.id} {row.openid}：{row.reason}")
-        for row in session.scalars(select(Outbox).where(Outbox.status.in_(("failed", "unknown")))
+        for row in session.scalars(select(Outbox).where(Outbox.status.in_((OutboxStatus.FAILED, OutboxStatus.UNKNOWN)))
                                    .order_by(Outbox.id.desc()).limit(10)):
             click.echo(f"  {OUTBOX_WORDS[row.status]}  #{row.id} {row.openid}：{row.reason}")
-        missed = session.scalars(select(Reminder).where(Reminder.status == "missed")
+        missed = session.scalars(select(Reminder).where(Reminder.status == ReminderStatus.MISSED)
                                  .order_by(Reminder.fire_at.desc()).limit(20)).all()
         click.echo(f"错过的提醒：{len(missed)}" + ("（只列最近20条）" if len(missed) == 20 else ""))
         for reminder in missed:

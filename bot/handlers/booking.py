@@ -1,12 +1,8 @@
 """代办预约: an item, its documents, a half-day slot with places left, then name and phone."""
 from __future__ import annotations
 
-import logging
 import re
-from datetime import date, datetime, timedelta
-
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from datetime import date
 
 from bot.content.services import ServiceItem
 from bot.conversation import dialog, texts
@@ -14,21 +10,17 @@ from bot.conversation.context import Context
 from bot.conversation.dialog import Form, Incomplete, Invalid, Slot, Values
 from bot.conversation.message import Reply
 from bot.conversation.words import looks_like_question
-from bot.handlers.common import free_seat, next_number, pick_slot, save_racing, start_pick
-from bot.handlers.privacy import CONTACT_SLOTS, remember_contact
-from bot.knowledge.chinese import day_label, mask_name, mask_phone, parse_day, parse_period
+from bot.handlers.common import pick_slot, start_pick
+from bot.handlers.contact import CONTACT_SLOTS, remember_contact
+from bot.knowledge.chinese import day_label, parse_day, parse_period
 from bot.models import Booking
-from bot.services import outbox
+from bot.services import bookings
+from bot.services.errors import SlotTaken
 
-log = logging.getLogger(__name__)
 CHOICES_SHOWN = 6  # more numbered lines than this is too much to read; other days can be typed
 PENDING_DAY = "_day"  # a day named without 上午/下午, kept until the half-day comes
 NUMBER = re.compile(r"DB\d{8}-\d{3}", re.IGNORECASE)
 _GENERIC = re.compile(r"我|帮我|想|要|去|代办|预约|办理|办|一下|一个|个|事情?|业务|服务|[\s，。！!,.]")
-
-
-def reminder_key(number: str) -> str:
-    return f"booking:{number}"
 
 
 def _split(slot: str) -> tuple[date, str]:
@@ -40,20 +32,8 @@ def show_slot(slot: str) -> str:
     return day_label(*_split(slot))
 
 
-def _taken(session: Session, day: date, period: str) -> set[int | None]:
-    return set(session.scalars(select(Booking.seat).where(
-        Booking.day == day, Booking.period == period, Booking.status == "booked")))
-
-
 def _free_places(ctx: Context) -> dict[tuple[date, str], int]:
-    """Places left per open half-day, in date order; full ones are left out."""
-    rules = ctx.services.booking
-    days = rules.open_days(ctx.local_now.date())
-    counts = dict(((d, p), n) for d, p, n in ctx.session.execute(
-        select(Booking.day, Booking.period, func.count()).where(
-            Booking.day.in_(days), Booking.status == "booked").group_by(Booking.day, Booking.period)))
-    places = {(d, p.id): rules.per_half_day - counts.get((d, p.id), 0) for d in days for p in rules.periods}
-    return {key: left for key, left in places.items() if left > 0}
+    return bookings.free_places(ctx.session, ctx.services.booking, ctx.local_now.date())
 
 
 def _slot_choices(ctx: Context, values: Values) -> list[tuple[str, str]]:
@@ -112,61 +92,28 @@ def _parse_item(ctx: Context, text: str, values: Values) -> str:
 
 
 def _already_booked(ctx: Context, service_id: str) -> Booking | None:
-    """The same errand twice is a slip, not a wish: the first visit settles it."""
-    return next((b for b in _active(ctx) if b.service_id == service_id), None)
+    return bookings.already_booked(ctx.session, ctx.user.id, service_id, ctx.local_now.date())
 
 
 TIME_SLOT = Slot("slot", "时间", _time_prompt, _parse_slot, choices=_slot_choices, show_choices=True, show=show_slot)
 
 
 def _hours(ctx: Context, period: str) -> str:
-    p = ctx.services.booking.period(period)
-    return f"{p.start:%H:%M}—{p.end:%H:%M}"
-
-
-def _place(ctx: Context, booking: Booking, slot: str) -> bool:
-    """Put the booking on the first free seat of the slot; False when the slot is full by now."""
-    day, period = _split(slot)
-
-    def attempt() -> bool:
-        seat = free_seat(_taken(ctx.session, day, period), ctx.services.booking.per_half_day)
-        if seat is None:
-            return False
-        booking.day, booking.period, booking.seat = day, period, seat
-        if booking.id is None:
-            booking.number = next_number(ctx, Booking.number, "DB")
-            ctx.session.add(booking)
-        return True
-
-    return save_racing(ctx.session, attempt)
-
-
-def _schedule_reminder(ctx: Context, booking: Booking) -> bool:
-    """18:00 the evening before; a booking made later than that gets no reminder (False)."""
-    rules = ctx.services.booking
-    item = ctx.services.item(booking.service_id)
-    fire_at = datetime.combine(booking.day - timedelta(days=1), rules.reminder_at, tzinfo=ctx.settings.tz)
-    if fire_at <= ctx.local_now or item is None:
-        return False
-    text = texts.BOOKING_REMINDER.format(
-        slot=day_label(booking.day, booking.period), hours=_hours(ctx, booking.period), place=rules.place,
-        item=item.name, number=booking.number, documents=item.documents_text)
-    reminder = outbox.schedule_reminder(ctx.session, key=reminder_key(booking.number), openid=ctx.user.openid,
-                                        fire_at=fire_at, text=text)
-    reminder.status = "pending"  # moving back to a slot cancelled earlier revives that reminder
-    return True
+    return bookings.hours(ctx.services.booking, period)
 
 
 def _submit(ctx: Context, values: Values) -> str:
     item = _item(ctx, values)
-    booking = Booking(user_id=ctx.user.id, service_id=item.id, name=values["name"], phone=values["phone"],
-                      status="booked", created_at=ctx.now)
-    if not _place(ctx, booking, values["slot"]):
-        raise dialog.Retry("slot", texts.BOOKING_SLOT_JUST_TAKEN)
+    day, period = _split(values["slot"])
+    try:
+        booking, reminded = bookings.book(
+            ctx.session, user=ctx.user, item=item, rules=ctx.services.booking, day=day, period=period,
+            name=values["name"], phone=values["phone"], now=ctx.now, tz=ctx.settings.tz)
+    except SlotTaken:
+        raise dialog.Retry("slot", texts.BOOKING_SLOT_JUST_TAKEN) from None
+    except bookings.AlreadyBooked as error:
+        return texts.BOOKING_ALREADY.format(booking=_describe(ctx, error.booking))
     remember_contact(ctx, values)
-    reminded = _schedule_reminder(ctx, booking)
-    log.info("booking %s %s for %s %s", booking.number, values["slot"],
-             mask_name(booking.name), mask_phone(booking.phone))
     return texts.BOOKING_DONE.format(
         number=booking.number, slot=day_label(booking.day, booking.period), hours=_hours(ctx, booking.period),
         place=ctx.services.booking.place, documents=item.documents_text,
@@ -208,9 +155,7 @@ def start(ctx: Context, text: str) -> Reply | None:
 
 
 def _active(ctx: Context) -> list[Booking]:
-    return list(ctx.session.scalars(select(Booking).where(
-        Booking.user_id == ctx.user.id, Booking.status == "booked", Booking.day >= ctx.local_now.date(),
-    ).order_by(Booking.day, Booking.period)))
+    return bookings.active(ctx.session, ctx.user.id, ctx.local_now.date())
 
 
 def _describe(ctx: Context, booking: Booking) -> str:
@@ -222,30 +167,20 @@ def _booking_options(ctx: Context) -> list[tuple[str, str]]:
     return [(_describe(ctx, b), b.number) for b in _active(ctx)]
 
 
-def _mine(ctx: Context, number: str) -> Booking:
-    return ctx.session.scalars(select(Booking).where(
-        Booking.number == number, Booking.user_id == ctx.user.id, Booking.status == "booked")).one()
-
-
-def release(session: Session, booking: Booking) -> None:
-    """The seat is freed for others at once and the evening reminder is withdrawn."""
-    booking.status, booking.seat = "cancelled", None
-    outbox.cancel_reminders(session, reminder_key(booking.number))
-
-
 def _submit_cancel(ctx: Context, values: Values) -> str:
-    booking = _mine(ctx, values["booking"])
-    release(ctx.session, booking)
-    log.info("booking %s cancelled", booking.number)
+    booking = bookings.own(ctx.session, ctx.user.id, values["booking"])
+    bookings.release(ctx.session, booking)
     return texts.BOOKING_CANCELLED.format(number=booking.number)
 
 
 def _submit_move(ctx: Context, values: Values) -> str:
-    booking = _mine(ctx, values["booking"])
-    outbox.cancel_reminders(ctx.session, reminder_key(booking.number))
-    if not _place(ctx, booking, values["slot"]):
-        raise dialog.Retry("slot", texts.BOOKING_SLOT_JUST_TAKEN)
-    _schedule_reminder(ctx, booking)
+    booking = bookings.own(ctx.session, ctx.user.id, values["booking"])
+    day, period = _split(values["slot"])
+    try:
+        bookings.move(ctx.session, booking, item=ctx.services.item(booking.service_id), rules=ctx.services.booking,
+                      day=day, period=period, now=ctx.now, tz=ctx.settings.tz)
+    except SlotTaken:
+        raise dialog.Retry("slot", texts.BOOKING_SLOT_JUST_TAKEN) from None
     return texts.BOOKING_MOVED.format(number=booking.number, slot=day_label(booking.day, booking.period),
                                       hours=_hours(ctx, booking.period))
 

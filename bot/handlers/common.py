@@ -1,49 +1,12 @@
-"""Shared by bookings, reports and classes: daily numbers, race-free seats, picking one's own record."""
+"""Shared by bookings and classes: picking one of the resident's own records."""
 from __future__ import annotations
 
 from collections.abc import Callable
-
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from bot.conversation import dialog
 from bot.conversation.context import Context
 from bot.conversation.dialog import Invalid, Slot, Values
 from bot.conversation.message import Reply
-
-ATTEMPTS = 12
-
-
-def next_number(ctx: Context, column: InstrumentedAttribute[str], prefix: str) -> str:
-    """DB20261127-003: the prefix, today's local date and the next sequence of that day."""
-    stem = f"{prefix}{ctx.local_now:%Y%m%d}-"
-    taken = ctx.session.scalars(select(column).where(column.like(f"{stem}%"))).all()
-    last = max((int(n.rsplit("-", 1)[1]) for n in taken), default=0)
-    return f"{stem}{last + 1:03d}"
-
-
-def save_racing(session: Session, attempt: Callable[[], bool]) -> bool:
-    """Run `attempt` in a savepoint until it stops colliding on a unique key (seat or number).
-
-    `attempt` re-reads what is taken and returns False when nothing is left: on SQLite the
-    write lock already serialises it, on PostgreSQL the loser of a race retries here.
-    """
-    for _ in range(ATTEMPTS):
-        try:
-            with session.begin_nested():
-                if not attempt():
-                    return False
-                session.flush()
-            return True
-        except IntegrityError:
-            continue
-    return False
-
-
-def free_seat(taken: set[int | None], capacity: int) -> int | None:
-    return next((seat for seat in range(1, capacity + 1) if seat not in taken), None)
-
 
 Options = Callable[[Context], list[tuple[str, str]]]
 

@@ -2,12 +2,12 @@
 from bot.conversation import texts
 from bot.conversation.context import Context
 from bot.conversation.message import Reply
-from bot.models import HandoffRequest
+from bot.services import handoffs
 
 
 def handoff(ctx: Context, text: str = "") -> Reply:
     last = ctx.conversation.data.get("last_text", "")
-    ctx.session.add(HandoffRequest(user_id=ctx.user.id, text=last or text, created_at=ctx.now))
+    handoffs.open_request(ctx.session, ctx.user, last or text, ctx.now)
     if ctx.settings.WECHAT_CUSTOMER_SERVICE:
         return Reply.transfer()
     local = ctx.local_now

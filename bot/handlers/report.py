@@ -1,12 +1,10 @@
 """Problem reports (网格化服务管理): category, place → grid, what happened, photo, ticket number."""
 from __future__ import annotations
 
-import logging
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from bot.content.services import Grid, Services
 from bot.conversation import dialog, texts
@@ -14,15 +12,9 @@ from bot.conversation.context import Context
 from bot.conversation.dialog import Form, Invalid, Slot, Values
 from bot.conversation.message import Reply
 from bot.conversation.words import looks_like_question
-from bot.handlers.common import next_number, save_racing
-from bot.handlers.privacy import is_skip
-from bot.models import Attachment, Ticket, TicketEvent, User
-from bot.services import outbox
-
-log = logging.getLogger(__name__)
-STATUSES = ("已受理", "处理中", "已办结")
-DONE = "已办结"
-BY_ASSISTANT = "小助手"
+from bot.handlers.contact import is_skip
+from bot.models import Attachment
+from bot.services import tickets
 
 
 def _parse_category(ctx: Context, text: str, values: Values) -> str:
@@ -76,21 +68,12 @@ def _submit(ctx: Context, values: Values) -> str:
     category = ctx.services.category(values["category"])
     grid = _grid(ctx.services, values)
     place, photo = values["place"], values.get("photo") or {}
-    ticket = Ticket(
-        user_id=ctx.user.id, category=category.name, grid=grid.name, assignee=category.handler or grid.worker,
-        location=show_place(place), latitude=place.get("latitude"), longitude=place.get("longitude"),
+    ticket = tickets.open_ticket(
+        ctx.session, user=ctx.user, category=category.name, grid=grid.name,
+        assignee=category.handler or grid.worker,
+        place=tickets.Place(show_place(place), place.get("latitude"), place.get("longitude")),
         description=values["description"], media_id=photo.get("media_id"), pic_url=photo.get("url"),
-        status=STATUSES[0], created_at=ctx.now,
-    )
-
-    def attempt() -> bool:
-        ticket.number = next_number(ctx, Ticket.number, "WG")
-        ctx.session.add(ticket)
-        return True
-
-    save_racing(ctx.session, attempt)
-    ticket.events.append(TicketEvent(status=STATUSES[0], by=BY_ASSISTANT, at=ctx.now))
-    log.info("ticket %s %s → %s", ticket.number, ticket.category, ticket.assignee)
+        now=ctx.now, tz=ctx.settings.tz)
     return texts.REPORT_DONE.format(number=ticket.number, assignee=ticket.assignee)
 
 
@@ -137,53 +120,22 @@ def _recent_photo(ctx: Context) -> dict[str, Any] | None:
 
 
 def my_reports(ctx: Context, text: str = "") -> Reply:
-    tickets = list(ctx.session.scalars(
-        select(Ticket).where(Ticket.user_id == ctx.user.id).order_by(Ticket.id.desc()).limit(10)))
-    if not tickets:
+    mine = tickets.of_resident(ctx.session, ctx.user.id)
+    if not mine:
         return Reply.say(texts.REPORT_NONE)
     local = ctx.settings.tz
     lines = [texts.REPORT_LIST]
-    for ticket in tickets:
+    for ticket in mine:
         changed = (ticket.events[-1].at if ticket.events else ticket.created_at).astimezone(local)
         lines.append(f"{ticket.number} {ticket.category}：{ticket.status}（{changed.month}月{changed.day}日）")
-    if any(t.status == DONE and t.satisfaction is None for t in tickets):
+    if tickets.awaiting_rating(mine):
         lines.append(texts.REPORT_RATE_HINT)
     return Reply.say("\n".join(lines))
 
 
 def rate(ctx: Context, text: str) -> Reply:
-    ticket = ctx.session.scalars(select(Ticket).where(
-        Ticket.user_id == ctx.user.id, Ticket.status == DONE, Ticket.satisfaction.is_(None),
-    ).order_by(Ticket.id.desc())).first()
+    ticket = tickets.rate(ctx.session, ctx.user, text, ctx.now)
     if ticket is None:
         return Reply.say(texts.REPORT_RATE_NOTHING)
-    happy = "不满意" not in text
-    ticket.satisfaction = "满意" if happy else "不满意"
-    note = f"居民评价：{text}"
-    ticket.events.append(TicketEvent(status=ticket.status, note=note, by="居民", at=ctx.now))
+    happy = ticket.satisfaction == tickets.HAPPY
     return Reply.say(texts.REPORT_RATE_THANKS if happy else texts.REPORT_RATE_UNHAPPY)
-
-
-# --- staff side (community-bot reports) ---------------------------------------------------
-
-
-def change_status(session: Session, ticket: Ticket, status: str, note: str, by: str, now: datetime) -> None:
-    """Every change is recorded and queued to the resident; after 已办结 they are asked to rate it."""
-    if status not in STATUSES:
-        raise ValueError(f"status must be one of {', '.join(STATUSES)}")
-    ticket.status = status
-    ticket.events.append(TicketEvent(status=status, note=note, by=by, at=now))
-    user = session.get(User, ticket.user_id) if ticket.user_id else None
-    if user is None:
-        return
-    lines = [texts.REPORT_STATUS_CHANGED.format(number=ticket.number, category=ticket.category, status=status)]
-    if note:
-        lines.append(texts.REPORT_STATUS_NOTE.format(note=note))
-    if status == DONE:
-        lines.append(texts.REPORT_RATE_HINT)
-    outbox.enqueue(session, openid=user.openid, text="\n".join(lines), key=f"ticket:{ticket.number}:{status}")
-
-
-def assign(ticket: Ticket, worker: str, by: str, now: datetime) -> None:
-    ticket.assignee = worker
-    ticket.events.append(TicketEvent(status=ticket.status, note=f"转交{worker}", by=by, at=now))

@@ -10,10 +10,9 @@ from bot.conversation.context import Context
 from bot.conversation.dialog import Form, Invalid, Slot, Values
 from bot.conversation.message import Reply
 from bot.knowledge.chinese import cn_number, parse_day
-from bot.services.announcements import announce, audiences, latest_by, recipients, report
-from bot.services.reminders import flag_rain
+from bot.services import announcements, reminders
+from bot.services.errors import NotAllowed
 
-MAX_TEXT = 600
 NOW_WORDS = ("现在", "马上", "立即", "立刻")
 _CLOCK = re.compile(r"(\d{1,2})\s*[:：]\s*(\d{2})|([\d零一二两三四五六七八九十]{1,3})\s*点\s*(半|(\d{1,2})分?)?")
 _AFTERNOON = ("下午", "晚上", "傍晚")
@@ -34,8 +33,8 @@ def announcement_report(ctx: Context, text: str) -> Reply | None:
     if not is_staff(ctx):
         return None
     found = re.search(r"\d+", text)
-    number = int(found.group()) if found else latest_by(ctx.session, ctx.user.openid)
-    summary = report(ctx.session, number, ctx.settings.tz) if number is not None else None
+    number = int(found.group()) if found else announcements.latest_by(ctx.session, ctx.user.openid)
+    summary = announcements.report(ctx.session, number, ctx.settings.tz) if number is not None else None
     return Reply.say(summary or "还没有这条公告。回复“发布公告”发一条。")
 
 
@@ -43,37 +42,40 @@ def rain(ctx: Context, text: str) -> Reply | None:
     """下雨 太极: the next session of that class moves to its rain place; the enrolled are told."""
     if not is_staff(ctx):
         return None
-    found = next((c for c in ctx.calendar.classes.values() if c.info.name[:2] in text or c.id in text), None)
-    if found is None:
-        names = "、".join(c.info.name for c in ctx.calendar.classes.values())
-        return Reply.say(f"哪个班？请说“下雨 太极”或“下雨 秧歌”。现有：{names}")
-    day, told = flag_rain(ctx.session, found, ctx.now, ctx.settings)
-    return Reply.say(f"好的，{found.info.name}{day.month}月{day.day}日改到{found.info.rain_place}。"
-                     f"提醒里会写明；已经提醒过的{told}人会再收到一条通知。")
+    try:
+        moved = reminders.flag_rain(ctx.session, ctx.calendar, text, ctx.now, ctx.settings)
+    except reminders.UnknownClass as error:
+        return Reply.say(f"哪个班？请说“下雨 太极”或“下雨 秧歌”。{error}")
+    except NotAllowed as error:
+        return Reply.say(str(error))
+    info, day = moved.times.info, moved.day
+    return Reply.say(f"好的，{info.name}{day.month}月{day.day}日改到{info.rain_place}。"
+                     f"提醒里会写明；已经提醒过的{moved.told}人会再收到一条通知。")
 
 
 # --- the 发布公告 form ----------------------------------------------------------------------
 
 def _text(ctx: Context, text: str, values: Values) -> str:
-    if len(text) > MAX_TEXT:
-        raise Invalid(f"太长了（{len(text)}字），请控制在{MAX_TEXT}字以内。")
-    if len(text) < 4:
-        raise Invalid("内容太短了，请输入完整的公告。")
-    return text
+    try:
+        return announcements.check_text(text)
+    except NotAllowed as error:
+        raise Invalid(str(error)) from None
 
 
 def _audience_options(ctx: Context, values: Values) -> list[tuple[str, str]]:
-    return [(a.label, a.label) for a in audiences(ctx.calendar)]
+    return [(a.label, a.label) for a in announcements.audiences(ctx.calendar)]
 
 
 def _audience(ctx: Context, text: str, values: Values) -> dict[str, Any]:
-    found = [a for a in audiences(ctx.calendar) if text in (a.label, a.key) or a.label.endswith(text)]
-    if len(found) != 1:
-        raise Invalid("请回复数字选择发给谁。")
-    count = len(recipients(ctx.session, ctx.calendar, found[0].key))
-    if count == 0:
-        raise Invalid(f"“{found[0].label}”现在没有一个人能收到，请换一个。")
-    return {"key": found[0].key, "label": f"{found[0].label}（{count}人）"}
+    try:
+        audience = announcements.find_audience(ctx.calendar, text)
+    except announcements.AudienceError:
+        raise Invalid("请回复数字选择发给谁。") from None
+    try:
+        count = announcements.check_audience(ctx.session, ctx.calendar, audience)
+    except NotAllowed as error:
+        raise Invalid(str(error)) from None
+    return {"key": audience.key, "label": f"{audience.label}（{count}人）"}
 
 
 def _preview(ctx: Context, values: Values) -> str:
@@ -106,10 +108,12 @@ def parse_send_time(ctx: Context, text: str) -> datetime:
     day = parse_day(text[:clock.start()] or text, local.date()) or local.date()
     if not (0 <= hour < 24 and 0 <= minute < 60):
         raise Invalid("时间不对，请这样回复：明天9点。")
-    when = datetime.combine(day, time(hour, minute), tzinfo=ctx.settings.tz)
-    if when <= local:
-        raise Invalid("这个时间已经过了，请回复以后的时间。")
-    return when.astimezone(UTC)
+    when = datetime.combine(day, time(hour, minute), tzinfo=ctx.settings.tz).astimezone(UTC)
+    try:
+        announcements.check_send_at(when, ctx.now)
+    except NotAllowed as error:
+        raise Invalid(str(error)) from None
+    return when
 
 
 def _at(ctx: Context, text: str, values: Values) -> dict[str, str]:
@@ -119,9 +123,13 @@ def _at(ctx: Context, text: str, values: Values) -> dict[str, str]:
 
 def _submit(ctx: Context, values: Values) -> str:
     send_at = datetime.fromisoformat(values["at"]["utc"]) if values.get("when") == "later" else None
-    audience = next(a for a in audiences(ctx.calendar) if a.key == values["audience"]["key"])
-    row, count = announce(ctx.session, ctx.calendar, ctx.settings, author=ctx.user.openid, text=values["text"],
-                          audience=audience, now=ctx.now, send_at=send_at)
+    audience = announcements.find_audience(ctx.calendar, values["audience"]["key"])
+    try:
+        row, count = announcements.announce(ctx.session, ctx.calendar, ctx.settings, author=ctx.user.openid,
+                                            text=values["text"], audience=audience, now=ctx.now,
+                                            send_at=send_at)
+    except NotAllowed as error:  # the audience emptied or the time passed while the form was open
+        return f"公告没有提交：{error}"
     when = f"{send_at.astimezone(ctx.settings.tz):%m月%d日 %H:%M}发送" if send_at else "马上开始发送"
     return f"公告已提交：第{row.id}号，共{count}人，{when}。\n回复“公告情况”查看发送结果。"
 

@@ -1,26 +1,22 @@
 """订阅 / 我的订阅 / 退订: which event reminders a resident gets (topics come from faq/events.yaml)."""
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from bot.content.calendar import Topic
 from bot.conversation import texts
 from bot.conversation.context import Context
 from bot.conversation.message import Reply
-from bot.models import Reminder, Subscription
+from bot.services import subscriptions
 
 
 def _subscribed(ctx: Context) -> set[str]:
-    return set(ctx.session.scalars(select(Subscription.topic).where(Subscription.user_id == ctx.user.id)))
+    return subscriptions.topics_of(ctx.session, ctx.user)
 
 
 def subscribe(ctx: Context, text: str) -> Reply:
     topic = ctx.calendar.topic(text)
     if topic is None:
         return my_subscriptions(ctx, text)
-    if topic.id in _subscribed(ctx):
+    if not subscriptions.subscribe(ctx.session, ctx.user, topic, ctx.now):
         return Reply.say(texts.ALREADY_SUBSCRIBED.format(name=topic.name))
-    ctx.session.add(Subscription(user_id=ctx.user.id, topic=topic.id, created_at=ctx.now))
     return Reply.say(texts.SUBSCRIBED.format(name=topic.name, topic=topic.id))
 
 
@@ -44,19 +40,7 @@ def unsubscribe(ctx: Context, text: str) -> Reply:
         if not have:
             return Reply.say(texts.NO_SUBSCRIPTIONS)
         return Reply.say(texts.CHOOSE_UNSUBSCRIBE + "\n" + ctx.offer([(f"退订{t.name}", f"退订{t.id}") for t in have]))
-    if topic.id not in mine:
+    if not subscriptions.unsubscribe(ctx.session, ctx.calendar, ctx.user, topic):
         return Reply.say(texts.NOT_SUBSCRIBED.format(name=topic.name))
-    ctx.session.delete(ctx.session.get(Subscription, (ctx.user.id, topic.id)))
-    _cancel_pending(ctx, topic)
     return Reply.say(texts.UNSUBSCRIBED.format(name=topic.name))
 
-
-def _cancel_pending(ctx: Context, topic: Topic) -> None:
-    """Reminders already planned for this topic's events stop too, for this resident only."""
-    for event in ctx.calendar.events:
-        if event.topic != topic.id:
-            continue
-        for reminder in ctx.session.scalars(select(Reminder).where(
-                Reminder.openid == ctx.user.openid, Reminder.status == "pending",
-                Reminder.key.like(f"event:{event.id}:%"))):
-            reminder.status = "cancelled"

@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 
 from bot.config import Settings
 from bot.db import Database
-from bot.models import Outbox, User, utcnow
+from bot.models import Outbox, OutboxStatus, User, utcnow
 from bot.outbound.client import NOT_FOLLOWING, OUTSIDE_48H, QUOTA, ApiError, WeChatApi
 
 log = logging.getLogger(__name__)
@@ -88,20 +88,20 @@ class Sender:
         found: list[Claimed] = []
         with self.db.transaction() as session:
             rows = session.scalars(
-                select(Outbox).where(Outbox.status == "pending", Outbox.due_at <= now)
+                select(Outbox).where(Outbox.status == OutboxStatus.PENDING, Outbox.due_at <= now)
                 .order_by(Outbox.due_at, Outbox.id).limit(limit).with_for_update(skip_locked=True)
             ).all()
             for row in rows:
-                if row.status != "pending":
+                if row.status != OutboxStatus.PENDING:
                     continue  # a sibling of a mass send claimed just above
                 group = [row]
                 if row.kind == "mass":
                     group = list(session.scalars(
-                        select(Outbox).where(Outbox.status == "pending", Outbox.kind == "mass",
+                        select(Outbox).where(Outbox.status == OutboxStatus.PENDING, Outbox.kind == "mass",
                                              Outbox.announcement_id == row.announcement_id).with_for_update()
                     ))
                 for member in group:
-                    member.status, member.attempts = "claimed", member.attempts + 1
+                    member.status, member.attempts = OutboxStatus.CLAIMED, member.attempts + 1
                 found.append(Claimed(tuple(r.id for r in group), row.openid, row.kind, row.text,
                                      dict(row.payload or {})))
         return found
@@ -110,7 +110,7 @@ class Sender:
         """Claimed but not tried (sending paused): back to the queue untouched."""
         ids = [i for claimed in batch for i in claimed.ids]
         with self.db.transaction() as session:
-            session.execute(update(Outbox).where(Outbox.id.in_(ids)).values(status="pending"))
+            session.execute(update(Outbox).where(Outbox.id.in_(ids)).values(status=OutboxStatus.PENDING))
 
     def send(self, claimed: Claimed, now: datetime) -> None:
         """'sending' is committed right before the call: after a crash only those rows are in doubt."""
@@ -121,12 +121,12 @@ class Sender:
             user = session.scalars(select(User).where(User.openid == claimed.openid)).first()
             channel, reason = channel_for(user, now, self.settings)
             if channel is not None and self.api is not None:
-                session.execute(update(Outbox).where(Outbox.id.in_(claimed.ids)).values(status="sending"))
+                session.execute(update(Outbox).where(Outbox.id.in_(claimed.ids)).values(status=OutboxStatus.SENDING))
         if channel is None and (self.api is not None or user is None or not user.subscribed):
-            self._finish(claimed, "skipped", None, reason)
+            self._finish(claimed, OutboxStatus.SKIPPED, None, reason)
             return
         if self.api is None:
-            self._finish(claimed, "shown", channel, "；".join(filter(None, (DEV_SHOWN, reason))))
+            self._finish(claimed, OutboxStatus.SHOWN, channel, "；".join(filter(None, (DEV_SHOWN, reason))))
             return
         try:
             self._deliver(channel, claimed)
@@ -141,7 +141,7 @@ class Sender:
             else:
                 self._failed(claimed, channel, error)
                 return
-        self._finish(claimed, "sent", channel, None)
+        self._finish(claimed, OutboxStatus.SENT, channel, None)
 
     def _deliver(self, channel: str, claimed: Claimed) -> None:
         assert self.api is not None
@@ -152,29 +152,29 @@ class Sender:
 
     def _send_mass(self, claimed: Claimed) -> None:
         if self.api is None:
-            self._finish(claimed, "shown", "mass", DEV_SHOWN)
+            self._finish(claimed, OutboxStatus.SHOWN, "mass", DEV_SHOWN)
             return
         with self.db.transaction() as session:
-            session.execute(update(Outbox).where(Outbox.id.in_(claimed.ids)).values(status="sending"))
+            session.execute(update(Outbox).where(Outbox.id.in_(claimed.ids)).values(status=OutboxStatus.SENDING))
         try:
             self.api.mass_send_to_tag(int(claimed.payload["tag_id"]), claimed.text, claimed.payload["clientmsgid"])
         except ApiError as error:
             self._failed(claimed, "mass", error)
             return
-        self._finish(claimed, "sent", "mass", None)
+        self._finish(claimed, OutboxStatus.SENT, "mass", None)
 
     def _failed(self, claimed: Claimed, channel: str, error: ApiError) -> None:
         if error.errcode == NOT_FOLLOWING:
             with self.db.transaction() as session:
                 session.execute(update(User).where(User.openid == claimed.openid)
                                 .values(subscribed=False, unsubscribed_at=utcnow()))
-            self._finish(claimed, "skipped", channel, f"{error.errcode} 居民已取消关注")
+            self._finish(claimed, OutboxStatus.SKIPPED, channel, f"{error.errcode} 居民已取消关注")
         elif error.errcode in QUOTA:
             self._back_off(claimed, error)
         elif error.transient:
-            self._finish(claimed, "failed", channel, f"{error}：微信没有回应，可能已送达，为免重复没有重发")
+            self._finish(claimed, OutboxStatus.FAILED, channel, f"{error}：微信没有回应，可能已送达，为免重复没有重发")
         else:
-            self._finish(claimed, "failed", channel, str(error))
+            self._finish(claimed, OutboxStatus.FAILED, channel, str(error))
 
     def _back_off(self, claimed: Claimed, error: ApiError) -> None:
         """A quota error pauses all sending; the row waits and staff see why in `community-bot status`."""
@@ -183,7 +183,7 @@ class Sender:
         self.paused_until = time.monotonic() + QUOTA_BACKOFF.total_seconds()
         with self.db.transaction() as session:
             session.execute(update(Outbox).where(Outbox.id.in_(claimed.ids)).values(
-                status="pending", reason=reason, due_at=utcnow() + QUOTA_BACKOFF))
+                status=OutboxStatus.PENDING, reason=reason, due_at=utcnow() + QUOTA_BACKOFF))
 
     def _finish(self, claimed: Claimed, status: str, channel: str | None, reason: str | None) -> None:
         with self.db.transaction() as session:
@@ -196,10 +196,11 @@ def recover(db: Database) -> int:
     repeated (clientmsgid); a single message caught mid-call may have arrived, so it is not resent."""
     with db.transaction() as session:
         back = session.execute(update(Outbox).where(
-            (Outbox.status == "claimed") | ((Outbox.status == "sending") & (Outbox.kind == "mass"))
-        ).values(status="pending"))
-        doubt = session.execute(update(Outbox).where(Outbox.status == "sending")
-                                .values(status="unknown", reason=INTERRUPTED))
+            (Outbox.status == OutboxStatus.CLAIMED)
+            | ((Outbox.status == OutboxStatus.SENDING) & (Outbox.kind == "mass"))
+        ).values(status=OutboxStatus.PENDING))
+        doubt = session.execute(update(Outbox).where(Outbox.status == OutboxStatus.SENDING)
+                                .values(status=OutboxStatus.UNKNOWN, reason=INTERRUPTED))
         if doubt.rowcount:
             log.error("%d outbox rows were mid-send when the sender stopped; marked unknown", doubt.rowcount)
         return back.rowcount + doubt.rowcount

@@ -1,4 +1,4 @@
-"""Staff announcements: audiences, the fan-out into the outbox, the mass-send quota, delivery reports."""
+"""Staff announcements: one validation for WeChat and the CLI, the fan-out into the outbox, the quota, reports."""
 from __future__ import annotations
 
 from collections import Counter
@@ -10,14 +10,30 @@ from sqlalchemy.orm import Session
 
 from bot.config import Settings
 from bot.content.calendar import Calendar
-from bot.conversation import texts
-from bot.models import Announcement, Enrollment, Outbox, Subscription, User, UserTag, utcnow
+from bot.conversation import texts  # temporary: the texts move to faq/texts.yaml
+from bot.models import (
+    Announcement,
+    AnnouncementStatus,
+    Enrollment,
+    EnrollmentStatus,
+    Outbox,
+    OutboxStatus,
+    Subscription,
+    User,
+    UserTag,
+    utcnow,
+)
+from bot.services import keys
+from bot.services.errors import NotAllowed
 
 MASS_PER_MONTH = 4  # a 服务号 reaches each follower at most 4 times a month by mass send
 ALL = "all"
+MIN_TEXT, MAX_TEXT = 4, 600
+IN_FLIGHT = (OutboxStatus.PENDING, OutboxStatus.CLAIMED, OutboxStatus.SENDING)
+NOT_DELIVERED = (OutboxStatus.FAILED, OutboxStatus.SKIPPED, OutboxStatus.UNKNOWN)
 
 
-class AudienceError(ValueError):
+class AudienceError(NotAllowed):
     """The audience named is not one staff can send to; the message lists what is."""
 
 
@@ -47,6 +63,29 @@ def find_audience(calendar: Calendar, text: str) -> Audience:
     raise AudienceError(f"没有“{text}”这个对象，可选：" + "、".join(a.key for a in audiences(calendar)))
 
 
+def check_text(text: str) -> str:
+    """A whole message that fits one WeChat text; the same limits in WeChat's form and the CLI."""
+    if len(text) > MAX_TEXT:
+        raise NotAllowed(f"太长了（{len(text)}字），请控制在{MAX_TEXT}字以内。")
+    if len(text) < MIN_TEXT:
+        raise NotAllowed("内容太短了，请输入完整的公告。")
+    return text
+
+
+def check_audience(session: Session, calendar: Calendar, audience: Audience) -> int:
+    """How many residents it reaches; an audience nobody is in is refused."""
+    count = len(recipients(session, calendar, audience.key))
+    if count == 0:
+        raise NotAllowed(f"“{audience.label}”现在没有一个人能收到，请换一个。")
+    return count
+
+
+def check_send_at(send_at: datetime | None, now: datetime) -> None:
+    """A time for later must still be ahead (None means now)."""
+    if send_at is not None and send_at <= now:
+        raise NotAllowed("这个时间已经过了，请换一个以后的时间。")
+
+
 def recipients(session: Session, calendar: Calendar, key: str) -> list[str]:
     """Openids in the audience: `all` means followers; a named group keeps unfollowed members (shown skipped)."""
     kind, _, name = key.partition(":")
@@ -57,7 +96,7 @@ def recipients(session: Session, calendar: Calendar, key: str) -> list[str]:
     elif kind == "class":
         query = select(User.openid).join(Enrollment, Enrollment.user_id == User.id).where(
             Enrollment.class_id == name, Enrollment.term == calendar.classes[name].info.term,
-            Enrollment.status == "enrolled")
+            Enrollment.status == EnrollmentStatus.ENROLLED)
     else:
         query = select(User.openid).join(Subscription, Subscription.user_id == User.id).where(
             Subscription.topic == name)
@@ -70,7 +109,8 @@ def mass_used(session: Session, openids: list[str], now: datetime, settings: Set
     month_start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
     rows = session.execute(
         select(Outbox.openid, func.count()).where(
-            Outbox.kind == "mass", Outbox.status.in_(("pending", "sending", "sent")),
+            Outbox.kind == "mass",
+            Outbox.status.in_((OutboxStatus.PENDING, OutboxStatus.SENDING, OutboxStatus.SENT)),
             Outbox.due_at >= month_start,
         ).group_by(Outbox.openid)
     )
@@ -84,10 +124,14 @@ def announce(session: Session, calendar: Calendar, settings: Settings, *, author
 
     A tag with a WeChat tag id goes as one mass send when every member still has quota this month
     (it reaches followers outside the 48-hour window without a template); otherwise each resident gets
-    a customer-service or template message, chosen by the sender.
+    a customer-service or template message, chosen by the sender. Raises NotAllowed (a past time, a text
+    too short or long, an audience nobody is in) before anything is written.
     """
-    row = Announcement(author=author, text=text, audience=audience.key, status="queued", send_at=send_at,
-                       created_at=now)
+    check_send_at(send_at, now)
+    check_text(text)
+    check_audience(session, calendar, audience)
+    row = Announcement(author=author, text=text, audience=audience.key, status=AnnouncementStatus.QUEUED,
+                       send_at=send_at, created_at=now)
     session.add(row)
     session.flush()
     openids = recipients(session, calendar, audience.key)
@@ -98,12 +142,13 @@ def announce(session: Session, calendar: Calendar, settings: Settings, *, author
     by_mass = set(session.scalars(select(User.openid).where(User.openid.in_(openids), User.subscribed.is_(True)))) \
         if mass else set()
     body = texts.ANNOUNCEMENT.format(text=text)
-    payload = {"tag_id": tag_id, "clientmsgid": f"announcement-{row.id}"}
+    payload = {"tag_id": tag_id, "clientmsgid": keys.mass_send(row.id)}
     if openids:
         session.execute(insert(Outbox), [
-            {"key": f"announcement:{row.id}:{openid}", "openid": openid,
+            {"key": keys.announcement(row.id, openid), "openid": openid,
              "kind": "mass" if openid in by_mass else "text", "text": body,
-             "payload": payload if openid in by_mass else {}, "announcement_id": row.id, "status": "pending",
+             "payload": payload if openid in by_mass else {}, "announcement_id": row.id,
+             "status": OutboxStatus.PENDING,
              "attempts": 0, "due_at": send_at or now, "created_at": now}
             for openid in openids
         ])
@@ -115,30 +160,30 @@ def report(session: Session, announcement_id: int, tz: tzinfo) -> str | None:
     row = session.get(Announcement, announcement_id)
     if row is None:
         return None
-    if row.status != "done" and row.send_at is not None and row.send_at > utcnow():
+    if row.status != AnnouncementStatus.DONE and row.send_at is not None and row.send_at > utcnow():
         return texts.ANNOUNCEMENT_SCHEDULED.format(id=row.id, at=row.send_at.astimezone(tz).strftime("%m月%d日 %H:%M"))
     counts = Counter(dict(session.execute(
         select(Outbox.status, func.count()).where(Outbox.announcement_id == announcement_id).group_by(Outbox.status)
     ).all()))
     reasons = session.execute(
         select(Outbox.reason, func.count()).where(Outbox.announcement_id == announcement_id,
-                                                  Outbox.status.in_(("failed", "skipped", "unknown")))
+                                                  Outbox.status.in_(NOT_DELIVERED))
         .group_by(Outbox.reason).order_by(func.count().desc())
     ).all()
     channels = Counter(dict(session.execute(
         select(Outbox.channel, func.count()).where(Outbox.announcement_id == announcement_id,
-                                                   Outbox.status == "sent").group_by(Outbox.channel)
+                                                   Outbox.status == OutboxStatus.SENT).group_by(Outbox.channel)
     ).all()))
-    waiting = counts["pending"] + counts["sending"]
-    state = "已发完" if row.status == "done" else "发送中"
+    waiting = counts[OutboxStatus.PENDING] + counts[OutboxStatus.SENDING]
+    state = "已发完" if row.status == AnnouncementStatus.DONE else "发送中"
     excerpt = row.text if len(row.text) <= 20 else row.text[:20] + "…"
     lines = [f"第{row.id}号公告（{excerpt}）：{state}",
-             f"共{sum(counts.values())}人：已发{counts['sent']}，失败{counts['failed']}，"
-             f"未发{counts['skipped']}，待发{waiting}"]
-    if counts["shown"]:
-        lines.append(f"开发环境只显示不发送：{counts['shown']}")
-    if counts["unknown"]:
-        lines.append(f"不确定是否送达：{counts['unknown']}")
+             f"共{sum(counts.values())}人：已发{counts[OutboxStatus.SENT]}，失败{counts[OutboxStatus.FAILED]}，"
+             f"未发{counts[OutboxStatus.SKIPPED]}，待发{waiting}"]
+    if counts[OutboxStatus.SHOWN]:
+        lines.append(f"开发环境只显示不发送：{counts[OutboxStatus.SHOWN]}")
+    if counts[OutboxStatus.UNKNOWN]:
+        lines.append(f"不确定是否送达：{counts[OutboxStatus.UNKNOWN]}")
     if channels:
         names = {"custom": "客服消息", "template": "模板消息", "mass": "群发"}
         lines.append("发送方式：" + "，".join(f"{names.get(c, c)}{n}" for c, n in channels.items()))
@@ -149,9 +194,11 @@ def report(session: Session, announcement_id: int, tz: tzinfo) -> str | None:
 def settle(session: Session) -> None:
     """An announcement with nothing left to send is marked done."""
     busy = select(Outbox.id).where(Outbox.announcement_id == Announcement.id,
-                                   Outbox.status.in_(("pending", "claimed", "sending"))).exists()
-    session.execute(update(Announcement).where(Announcement.status == "queued", ~busy).values(status="done"))
+                                   Outbox.status.in_(IN_FLIGHT)).exists()
+    session.execute(update(Announcement).where(Announcement.status == AnnouncementStatus.QUEUED, ~busy)
+                    .values(status=AnnouncementStatus.DONE))
 
 
 def latest_by(session: Session, author: str) -> int | None:
+    """公告情况 without a number means the staff member's own latest announcement."""
     return session.scalar(select(func.max(Announcement.id)).where(Announcement.author == author))

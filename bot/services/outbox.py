@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.models import Outbox, Reminder, utcnow
+from bot.models import Outbox, Reminder, ReminderStatus, utcnow
 
 
 def enqueue(session: Session, *, openid: str, text: str, key: str, due_at: datetime | None = None,
@@ -35,5 +35,7 @@ def schedule_reminder(session: Session, *, key: str, openid: str, fire_at: datet
 
 
 def cancel_reminders(session: Session, key: str) -> None:
-    for reminder in session.scalars(select(Reminder).where(Reminder.key == key, Reminder.status == "pending")):
-        reminder.status = "cancelled"
+    """Reminders not yet due stop; those already queued or sent stay as the record."""
+    pending = select(Reminder).where(Reminder.key == key, Reminder.status == ReminderStatus.PENDING)
+    for reminder in session.scalars(pending):
+        reminder.status = ReminderStatus.CANCELLED

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
@@ -10,9 +11,11 @@ from sqlalchemy.orm import Session
 
 from bot.config import Settings
 from bot.content.calendar import WEEKDAYS, Calendar, ClassTimes
-from bot.conversation import texts
+from bot.conversation import texts  # temporary: the texts move to faq/texts.yaml
 from bot.db import Database
-from bot.models import Enrollment, KeyValue, Reminder, Subscription, User, UserTag
+from bot.models import Enrollment, EnrollmentStatus, KeyValue, Reminder, ReminderStatus, Subscription, User, UserTag
+from bot.services import keys
+from bot.services.errors import NotAllowed
 from bot.services.outbox import enqueue, schedule_reminder
 
 log = logging.getLogger(__name__)
@@ -41,7 +44,7 @@ def plan(db: Database, calendar: Calendar, settings: Settings, now: datetime, si
                 for remind in event.remind:
                     fire = remind.fire_at(start).astimezone(UTC)
                     if since <= fire <= until:
-                        created += _ensure(session, f"event:{event.id}:{day}", fire, event.message(start), openids)
+                        created += _ensure(session, keys.event(event.id, day), fire, event.message(start), openids)
         for times in calendar.classes.values():
             openids = _enrolled(session, times)
             day = days[0]
@@ -50,7 +53,7 @@ def plan(db: Database, calendar: Calendar, settings: Settings, now: datetime, si
                     fire = datetime.combine(day - timedelta(days=1), times.remind_at, tzinfo=tz).astimezone(UTC)
                     if since <= fire <= until:
                         text = class_message(times, day, rainy=_rain_day(session, times.id) == day)
-                        created += _ensure(session, f"class:{times.id}:{day}", fire, text, openids)
+                        created += _ensure(session, keys.class_session(times.id, day), fire, text, openids)
                 day += timedelta(days=1)
         if mark is None:
             session.add(KeyValue(key=WATERMARK_KEY, value=until.isoformat()))
@@ -63,18 +66,18 @@ def queue_due(db: Database, now: datetime, grace: timedelta, since: datetime | N
     """Due reminders go to the outbox in the same transaction; one late beyond the grace is marked missed."""
     queued = missed = 0
     with db.transaction() as session:
-        query = select(Reminder).where(Reminder.status == "pending", Reminder.fire_at <= now)
+        query = select(Reminder).where(Reminder.status == ReminderStatus.PENDING, Reminder.fire_at <= now)
         if since is not None:
             query = query.where(Reminder.fire_at >= since)
         for reminder in session.scalars(query.order_by(Reminder.fire_at).with_for_update(skip_locked=True)):
             reminder.handled_at = now
             if now - reminder.fire_at > grace:
-                reminder.status = "missed"
+                reminder.status = ReminderStatus.MISSED
                 missed += 1
                 continue
-            enqueue(session, openid=reminder.openid, text=reminder.text, key=f"reminder:{reminder.id}",
+            enqueue(session, openid=reminder.openid, text=reminder.text, key=keys.reminder_delivery(reminder.id),
                     due_at=reminder.fire_at)
-            reminder.status = "queued"
+            reminder.status = ReminderStatus.QUEUED
             queued += 1
     if missed:
         log.error("%d reminders were missed (more than the grace late); see `community-bot status`", missed)
@@ -89,6 +92,27 @@ def class_message(times: ClassTimes, day: date, rainy: bool) -> str:
                                        place=place, rain=rain)
 
 
+class UnknownClass(NotAllowed):
+    """No class is named; the message lists those there are."""
+
+
+@dataclass(frozen=True)
+class RainMove:
+    """What flagging rain changed: which class, the session day, and how many already-reminded were told."""
+
+    times: ClassTimes
+    day: date
+    told: int
+
+
+def find_class(calendar: Calendar, text: str) -> ClassTimes:
+    """`taiji`, `太极`, `下雨 太极`: a class id or the first two characters of its name."""
+    found = next((c for c in calendar.classes.values() if c.id in text or c.info.name[:2] in text), None)
+    if found is None:
+        raise UnknownClass("现有：" + "、".join(c.info.name for c in calendar.classes.values()))
+    return found
+
+
 def next_session(times: ClassTimes, now: datetime, settings: Settings) -> date:
     local = now.astimezone(settings.tz)
     day = max(local.date(), times.info.term_start)
@@ -97,28 +121,34 @@ def next_session(times: ClassTimes, now: datetime, settings: Settings) -> date:
     return day
 
 
-def flag_rain(session: Session, info: ClassTimes, now: datetime, settings: Settings) -> tuple[date, int]:
-    """The next session moves indoors: pending reminders change, and those already told get a notice."""
-    day = next_session(info, now, settings)
-    key = f"rain:{info.id}"
-    row = session.get(KeyValue, key)
-    if row is None:
-        session.add(KeyValue(key=key, value=day.isoformat(), updated_at=now))
+def flag_rain(session: Session, calendar: Calendar, which: str, now: datetime, settings: Settings) -> RainMove:
+    """The next session moves indoors: pending reminders change, and those already told get a notice.
+
+    Raises UnknownClass for a class nobody knows, NotAllowed when the term has no session left.
+    """
+    times = find_class(calendar, which)
+    day = next_session(times, now, settings)
+    if not times.in_term(day):
+        raise NotAllowed(f"{times.info.name}本期已经结束，没有要改的课。")
+    flag = session.get(KeyValue, keys.rain_day(times.id))
+    if flag is None:
+        session.add(KeyValue(key=keys.rain_day(times.id), value=day.isoformat(), updated_at=now))
     else:
-        row.value, row.updated_at = day.isoformat(), now
-    text = class_message(info, day, rainy=True)
+        flag.value, flag.updated_at = day.isoformat(), now
+    text = class_message(times, day, rainy=True)
     told = 0
-    for reminder in session.scalars(select(Reminder).where(Reminder.key == f"class:{info.id}:{day}")):
-        if reminder.status == "pending":
+    for reminder in session.scalars(select(Reminder).where(Reminder.key == keys.class_session(times.id, day))):
+        if reminder.status == ReminderStatus.PENDING:
             reminder.text = text
-        elif reminder.status == "queued":
-            enqueue(session, openid=reminder.openid, text=text, key=f"rain:{info.id}:{day}:{reminder.openid}")
+        elif reminder.status == ReminderStatus.QUEUED:
+            enqueue(session, openid=reminder.openid, text=text, key=keys.rain_notice(times.id, day, reminder.openid),
+                    due_at=now)
             told += 1
-    return day, told
+    return RainMove(times, day, told)
 
 
 def _rain_day(session: Session, class_id: str) -> date | None:
-    row = session.get(KeyValue, f"rain:{class_id}")
+    row = session.get(KeyValue, keys.rain_day(class_id))
     return date.fromisoformat(row.value) if row else None
 
 
@@ -147,6 +177,6 @@ def _enrolled(session: Session, times: ClassTimes) -> list[str]:
     """Residents holding a seat in this term of the class."""
     return sorted(set(session.scalars(
         select(User.openid).join(Enrollment, Enrollment.user_id == User.id)
-        .where(Enrollment.class_id == times.id, Enrollment.term == times.info.term, Enrollment.status == "enrolled",
-               User.subscribed.is_(True))
+        .where(Enrollment.class_id == times.id, Enrollment.term == times.info.term,
+               Enrollment.status == EnrollmentStatus.ENROLLED, User.subscribed.is_(True))
     )))

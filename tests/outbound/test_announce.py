@@ -107,12 +107,23 @@ def test_cli_announce_and_report(out_app):
 
 
 def test_cli_refuses_a_time_that_has_passed(out_app):
-    result = command(out_app, "announce", "--text", "x", "--audience", "all", "--at", "2020-01-01T09:00")
+    add_user(out_app, "o-1")
+    result = command(out_app, "announce", "--text", "周三停水。", "--audience", "all", "--at", "2020-01-01T09:00")
     assert result.exit_code == 2 and "已经过了" in result.stderr
 
 
+def test_cli_applies_the_same_rules_as_the_wechat_form(out_app):
+    """One validation: a text too short and an audience nobody is in are refused here as in WeChat."""
+    nobody = command(out_app, "announce", "--text", "周三停水。", "--audience", "tag:老人家属")
+    assert nobody.exit_code == 2 and "没有一个人能收到" in nobody.stderr
+    add_user(out_app, "o-1")
+    short = command(out_app, "announce", "--text", "停水", "--audience", "all")
+    assert short.exit_code == 2 and "内容太短" in short.stderr
+    assert outbox(out_app) == []
+
+
 def test_cli_rejects_an_unknown_audience(out_app):
-    result = command(out_app, "announce", "--text", "x", "--audience", "tag:没有这个")
+    result = command(out_app, "announce", "--text", "周三停水。", "--audience", "tag:没有这个")
     assert result.exit_code == 2 and "可选" in result.stderr
 
 
@@ -125,7 +136,7 @@ def test_tag_with_a_wechat_id_goes_as_one_mass_send_within_the_quota(make_app, f
         add_user(app, f"o-{i}", tags=("老人家属",), wrote=timedelta(days=9))
     add_user(app, "o-gone", tags=("老人家属",), subscribed=False)
     for n in range(5):
-        assert command(app, "announce", "--text", f"第{n + 1}条", "--audience", "老人家属").exit_code == 0
+        assert command(app, "announce", "--text", f"第{n + 1}条通知", "--audience", "老人家属").exit_code == 0
     worker(app).send(budget_seconds=None)
     mass = fake_api.sent("message/mass/sendall")
     assert len(mass) == 4  # one call per announcement, four a month at most
@@ -145,7 +156,7 @@ def test_queueing_writes_one_row_per_recipient_with_the_announcement(out_app):
     assistant = out_app.extensions["community"]
     calendar = assistant.library.current().calendar
     with db_of(out_app).transaction() as session:
-        row, count = announce(session, calendar, assistant.settings, author="t", text="通知",
+        row, count = announce(session, calendar, assistant.settings, author="t", text="明天停水通知",
                               audience=find_audience(calendar, "所有人"), now=utcnow())
     with db_of(out_app).transaction() as session:
         rows = session.scalars(select(Outbox).where(Outbox.announcement_id == row.id)).all()

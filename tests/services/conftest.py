@@ -36,3 +36,25 @@ def staff(app):
         return result.stdout
 
     return run
+
+
+@pytest.fixture
+def session(app) -> Iterator[Any]:
+    """One transaction on the test app's database, for calling the services directly (no webhook)."""
+    with app.extensions["community"].db.transaction() as session:
+        yield session
+
+
+@pytest.fixture
+def data(app) -> Any:
+    """What staff keep in faq/, as the services receive it."""
+    return app.extensions["community"].library.current()
+
+
+def resident_row(session, openid: str) -> Any:
+    from bot.models import User
+
+    user = User(openid=openid, subscribed=True, created_at=NOW)
+    session.add(user)
+    session.flush()
+    return user

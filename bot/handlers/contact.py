@@ -1,0 +1,57 @@
+"""The name/phone questions several forms share, with the one-line consent notice."""
+from __future__ import annotations
+
+from bot.conversation import texts
+from bot.conversation.context import Context
+from bot.conversation.dialog import Invalid, Slot, Values
+from bot.knowledge.chinese import mask_name, mask_phone, parse_name, parse_phone
+from bot.services import residents
+
+REUSE = "用上次的"
+SKIP_WORDS = ("跳过", "没有", "没得", "不用", "不想说", "不说", "不告诉", "无", "不要")
+
+
+def _name_prompt(ctx: Context, values: Values) -> str:
+    """The notice goes with the first question that asks for personal data, and only until consent."""
+    return texts.ASK_NAME if ctx.user.consent_at else f"{texts.CONSENT_NOTICE}\n{texts.ASK_NAME}"
+
+
+def _reuse_choice(ctx: Context, values: Values) -> list[tuple[str, str]]:
+    saved = residents.saved_contact(ctx.user)
+    if saved is None:
+        return []
+    name, phone = saved
+    return [(texts.REUSE_CONTACT.format(name=mask_name(name), phone=mask_phone(phone)), REUSE)]
+
+
+def _parse_name(ctx: Context, text: str, values: Values) -> str:
+    saved = residents.saved_contact(ctx.user)
+    if text == REUSE and saved is not None:
+        values["phone"] = saved[1]  # the phone slot is then already filled
+        return saved[0]
+    name = parse_name(text)
+    if name is None:
+        raise Invalid(texts.ASK_NAME_AGAIN)
+    return name
+
+
+def _parse_phone(ctx: Context, text: str, values: Values) -> str:
+    phone = parse_phone(text)
+    if phone is None:
+        raise Invalid(texts.PHONE_INVALID)
+    return phone
+
+
+CONTACT_SLOTS = (
+    Slot("name", "姓名", _name_prompt, _parse_name, choices=_reuse_choice, show_choices=True),
+    Slot("phone", "电话", texts.ASK_PHONE, _parse_phone),
+)
+
+
+def remember_contact(ctx: Context, values: Values) -> None:
+    residents.remember_contact(ctx.user, values["name"], values["phone"], ctx.now)
+
+
+def is_skip(text: str) -> bool:
+    """跳过, 没有照片, 没得, 不想说: an optional slot left empty."""
+    return text.strip(" 。.，,！!").startswith(SKIP_WORDS)

@@ -1,0 +1,59 @@
+"""Every outbox, reminder and flag key in one registry, so no module parses another's key format."""
+from __future__ import annotations
+
+from datetime import date
+
+
+def booking_reminder(number: str) -> str:
+    """The evening-before reminder of one booking."""
+    return f"booking:{number}"
+
+
+def event(event_id: str, day: date) -> str:
+    """The reminders of one calendar event on one day."""
+    return f"event:{event_id}:{day}"
+
+
+def event_prefix(event_id: str) -> str:
+    """Every day's reminders of one event (a key made by `event` starts with it)."""
+    return f"event:{event_id}:"
+
+
+def class_session(class_id: str, day: date) -> str:
+    """The reminders of one class session."""
+    return f"class:{class_id}:{day}"
+
+
+def class_promoted(enrollment_id: int) -> str:
+    """The notice that a waiting-list place became a seat."""
+    return f"class:{enrollment_id}:promoted"
+
+
+def rain_day(class_id: str) -> str:
+    """The flag naming the session that meets at the rain place."""
+    return f"rain:{class_id}"
+
+
+def rain_notice(class_id: str, day: date, openid: str) -> str:
+    """The notice to a resident already reminded that the session moved indoors."""
+    return f"rain:{class_id}:{day}:{openid}"
+
+
+def ticket_status(number: str, status: str) -> str:
+    """The message telling the resident their report reached a status."""
+    return f"ticket:{number}:{status}"
+
+
+def announcement(announcement_id: int, openid: str) -> str:
+    """One recipient's copy of an announcement."""
+    return f"announcement:{announcement_id}:{openid}"
+
+
+def mass_send(announcement_id: int) -> str:
+    """WeChat's clientmsgid: a repeated mass send of the same announcement is refused by WeChat."""
+    return f"announcement-{announcement_id}"
+
+
+def reminder_delivery(reminder_id: int) -> str:
+    """The outbox row a due reminder becomes."""
+    return f"reminder:{reminder_id}"

@@ -1,0 +1,64 @@
+"""A resident's contact details and their deletion (删除我的信息)."""
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from bot.content.services import Services
+from bot.knowledge.chinese import mask_name, mask_phone
+from bot.models import (
+    Booking,
+    BookingStatus,
+    Enrollment,
+    EnrollmentStatus,
+    HandoffRequest,
+    ProcessedMessage,
+    Ticket,
+    User,
+)
+from bot.services import bookings, enrollments
+
+log = logging.getLogger(__name__)
+
+
+def remember_contact(user: User, name: str, phone: str, now: datetime) -> None:
+    """Submitting a form with the notice shown is the consent; the contact is offered again next time."""
+    user.name, user.phone = name, phone
+    user.consent_at = user.consent_at or now
+
+
+def saved_contact(user: User) -> tuple[str, str] | None:
+    """The name and phone a resident gave before, when both are kept."""
+    return (user.name, user.phone) if user.name and user.phone else None
+
+
+def has_personal_data(session: Session, user: User) -> bool:
+    """Whether 删除我的信息 would remove anything."""
+    return bool(user.name or user.phone) or any(
+        session.scalars(select(model.id).where(model.user_id == user.id).limit(1)).first()
+        for model in (Booking, Enrollment, Ticket)
+    )
+
+
+def forget(session: Session, user: User, services: Services) -> None:
+    """Future bookings and sign-ups are cancelled; rows stay for staff's counts but point to nobody."""
+    for row in session.scalars(select(Booking).where(Booking.user_id == user.id)).all():
+        if row.status == BookingStatus.BOOKED:
+            bookings.release(session, row)
+        row.name = row.phone = row.user_id = None
+    for row in session.scalars(select(Enrollment).where(Enrollment.user_id == user.id)).all():
+        if row.status in (EnrollmentStatus.ENROLLED, EnrollmentStatus.WAITING):
+            enrollments.withdraw(session, services, row)
+        row.name = row.phone = row.age = row.user_id = None
+    for ticket in session.scalars(select(Ticket).where(Ticket.user_id == user.id)):
+        ticket.user_id = None
+    for request in session.scalars(select(HandoffRequest).where(HandoffRequest.user_id == user.id)):
+        request.text = ""
+    # Replies kept for WeChat's retries may quote the name or phone; the message being answered keeps its row.
+    session.execute(delete(ProcessedMessage).where(ProcessedMessage.openid == user.openid,
+                                                   ProcessedMessage.finished_at.is_not(None)))
+    log.info("personal data deleted for user %s (%s, %s)", user.id, mask_name(user.name), mask_phone(user.phone))
+    user.name = user.phone = user.consent_at = None
