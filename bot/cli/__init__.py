@@ -74,11 +74,13 @@ def cmd_faq(args: argparse.Namespace) -> int:
     from bot.config import load_settings
     from bot.content.catalog import DataError
     from bot.content.library import load_snapshot
+    from bot.conversation.router import FEATURES, Dispatcher
     from bot.knowledge import KnowledgeError
 
     faq_dir = Path(load_settings().FAQ_DIR)
     try:
         snapshot = load_snapshot(faq_dir)
+        Dispatcher(FEATURES).check(faq_dir)
     except (KnowledgeError, DataError) as error:
         print(f"faq: {error}\nThe running assistant keeps the previous version until this is fixed.", file=sys.stderr)
         return 1

@@ -11,6 +11,7 @@ from bot.conversation import dialog, texts
 from bot.conversation.context import Context
 from bot.conversation.dialog import Form, Invalid, Slot, Values
 from bot.conversation.message import Reply
+from bot.conversation.routes import Router
 from bot.handlers.common import free_seat, pick_slot, save_racing, start_pick
 from bot.handlers.privacy import CONTACT_SLOTS, is_skip, remember_contact
 from bot.knowledge.chinese import mask_name, parse_age
@@ -18,6 +19,7 @@ from bot.models import Enrollment, User
 from bot.services import outbox
 
 log = logging.getLogger(__name__)
+router = Router("classes")
 ACTIVE = ("enrolled", "waiting")
 WAIT_WORDS = {"排候补", "候补", "排队", "排队等", "好", "好的", "要", "可以", "行"}
 STATUS_TEXT = {"enrolled": "已报名", "waiting": "候补"}
@@ -103,7 +105,7 @@ def _submit(ctx: Context, values: Values) -> str:
     return texts.CLASS_WAITING.format(klass=klass.name, position=_waiting_position(ctx.session, enrollment))
 
 
-dialog.register(Form(
+router.form(Form(
     name="enroll",
     title="报名",
     slots=(
@@ -119,6 +121,7 @@ dialog.register(Form(
 ))
 
 
+@router.intent("enroll", form="enroll")
 def start(ctx: Context, text: str) -> Reply:
     klass = ctx.services.find_class(text)
     if klass is None:
@@ -150,6 +153,7 @@ def _options(ctx: Context) -> list[tuple[str, str]]:
     return [(_describe(ctx, row), ctx.services.klass(row.class_id).name) for row in _mine(ctx)]
 
 
+@router.intent("my_classes", lookup=True)
 def my_classes(ctx: Context, text: str = "") -> Reply:
     rows = _mine(ctx)
     if not rows:
@@ -185,12 +189,13 @@ def _submit_withdraw(ctx: Context, values: Values) -> str:
     return texts.CLASS_WITHDRAWN.format(klass=klass.name)
 
 
-dialog.register(Form(
+router.form(Form(
     name="withdraw", title="退出", submit=_submit_withdraw,
     slots=(pick_slot("enrollment", "班", texts.CLASS_ASK_WHICH_MINE, texts.CLASS_UNKNOWN, _options),),
 ))
 
 
+@router.intent("class_cancel", form="withdraw")
 def cancel(ctx: Context, text: str) -> Reply:
     klass = ctx.services.find_class(text)
     return start_pick(ctx, "withdraw", "enrollment", _options, texts.CLASS_NONE, klass.name if klass else None)

@@ -7,12 +7,14 @@ from sqlalchemy import delete, select
 
 from bot.conversation import dialog, texts
 from bot.conversation.context import Context
-from bot.conversation.dialog import Form, Invalid, Slot, Values
+from bot.conversation.dialog import Form, Invalid, Slot, Updates, Values
 from bot.conversation.message import Reply
+from bot.conversation.routes import Router
 from bot.knowledge.chinese import mask_name, mask_phone, parse_name, parse_phone
 from bot.models import Booking, Enrollment, HandoffRequest, ProcessedMessage, Ticket
 
 log = logging.getLogger(__name__)
+router = Router("privacy")
 REUSE = "用上次的"
 SKIP_WORDS = ("跳过", "没有", "没得", "不用", "不想说", "不说", "不告诉", "无", "不要")
 FORGET_WORDS = {texts.FORGET_CONFIRM, "确定", "删除", "删", "确认", "是", "是的", "对"}
@@ -30,10 +32,9 @@ def _reuse_choice(ctx: Context, values: Values) -> list[tuple[str, str]]:
     return [(texts.REUSE_CONTACT.format(name=mask_name(user.name), phone=mask_phone(user.phone)), REUSE)]
 
 
-def _parse_name(ctx: Context, text: str, values: Values) -> str:
+def _parse_name(ctx: Context, text: str, values: Values) -> str | Updates:
     if text == REUSE and ctx.user.name and ctx.user.phone:
-        values["phone"] = ctx.user.phone  # the phone slot is then already filled
-        return ctx.user.name
+        return Updates(name=ctx.user.name, phone=ctx.user.phone)  # the phone question is then skipped
     name = parse_name(text)
     if name is None:
         raise Invalid(texts.ASK_NAME_AGAIN)
@@ -98,7 +99,7 @@ def _forget(ctx: Context, values: Values) -> str:
     return texts.FORGET_DONE
 
 
-dialog.register(Form(
+router.form(Form(
     name="forget",
     title="删除我的信息",
     slots=(Slot("sure", "删除", texts.FORGET_PROMPT, _parse_forget, show_choices=True,
@@ -109,6 +110,7 @@ dialog.register(Form(
 ))
 
 
+@router.intent("forget_me", form="forget")
 def forget_me(ctx: Context, text: str = "") -> Reply:
     has_records = any(
         ctx.session.scalars(select(model.id).where(model.user_id == ctx.user.id).limit(1)).first()

@@ -13,6 +13,7 @@ from bot.conversation import dialog, texts
 from bot.conversation.context import Context
 from bot.conversation.dialog import Form, Invalid, Slot, Values
 from bot.conversation.message import Reply
+from bot.conversation.routes import Router
 from bot.conversation.words import looks_like_question
 from bot.handlers.common import next_number, save_racing
 from bot.handlers.privacy import is_skip
@@ -20,6 +21,7 @@ from bot.models import Attachment, Ticket, TicketEvent, User
 from bot.services import outbox
 
 log = logging.getLogger(__name__)
+router = Router("report")
 STATUSES = ("已受理", "处理中", "已办结")
 DONE = "已办结"
 BY_ASSISTANT = "小助手"
@@ -94,7 +96,7 @@ def _submit(ctx: Context, values: Values) -> str:
     return texts.REPORT_DONE.format(number=ticket.number, assignee=ticket.assignee)
 
 
-dialog.register(Form(
+router.form(Form(
     name="report",
     title="反映的问题",
     slots=(
@@ -113,6 +115,7 @@ dialog.register(Form(
 ))
 
 
+@router.intent("report", form="report")
 def start(ctx: Context, text: str) -> Reply:
     """A sentence that already names the problem (路灯坏了) is its description; 上报 alone asks for it."""
     values: Values = {}
@@ -136,6 +139,7 @@ def _recent_photo(ctx: Context) -> dict[str, Any] | None:
     return {"media_id": image.media_id, "url": image.url} if image else None
 
 
+@router.intent("my_reports", lookup=True)
 def my_reports(ctx: Context, text: str = "") -> Reply:
     tickets = list(ctx.session.scalars(
         select(Ticket).where(Ticket.user_id == ctx.user.id).order_by(Ticket.id.desc()).limit(10)))
@@ -151,6 +155,7 @@ def my_reports(ctx: Context, text: str = "") -> Reply:
     return Reply.say("\n".join(lines))
 
 
+@router.intent("rate_ticket", interrupts=False)  # 满意 inside a form is an answer there
 def rate(ctx: Context, text: str) -> Reply:
     ticket = ctx.session.scalars(select(Ticket).where(
         Ticket.user_id == ctx.user.id, Ticket.status == DONE, Ticket.satisfaction.is_(None),
