@@ -1,9 +1,10 @@
 """The multi-turn form engine: named states, slots with parsers, back/cancel, confirm, expiry."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from types import MappingProxyType
 from typing import Any, Protocol
 
 from bot.conversation import texts
@@ -50,7 +51,7 @@ class Slot:
     name: str
     label: str  # shown in the summary and the "改…" choices
     prompt: str | Callable[[Context, Values], str]
-    parse: Callable[[Context, str, Values], Any]
+    parse: Callable[[Context, str, Mapping[str, Any]], Any]  # a value or Updates; never writes
     choices: Callable[[Context, Values], list[tuple[str, str]]] | None = None
     show_choices: bool = False  # list the choices with the first prompt, not only after failures
     ask_if: Callable[[Context, Values], bool] | None = None
@@ -161,10 +162,11 @@ def _fill(ctx: Context, slot: Slot, result: Any) -> None:
         values[slot.name] = result
 
 
-def _parser_values(ctx: Context) -> Values:
-    """A copy for the parser: the values so far plus what its last Incomplete answer left."""
+def _parser_values(ctx: Context) -> MappingProxyType[str, Any]:
+    """Read-only for the parser: the values so far plus what its last Incomplete answer left.
+    A parser changes slots only through what it returns (a value, Updates) or raises (Incomplete.keep)."""
     data = ctx.conversation.data
-    return {**data["values"], **data.get("pending", {})}
+    return MappingProxyType({**data["values"], **data.get("pending", {})})
 
 
 def _handle(ctx: Context, form: Form, step: str, text: str) -> Reply:

@@ -53,8 +53,10 @@ class Router:
         return flow
 
 
+ROOT = Path(__file__).resolve().parents[2]
+
+
 def _shown(filename: str) -> str:
     """bot/handlers/booking.py rather than an absolute path."""
-    path = Path(filename)
-    parts = path.parts
-    return "/".join(parts[parts.index("bot"):]) if "bot" in parts else path.as_posix()
+    path = Path(filename).resolve()
+    return path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else path.as_posix()

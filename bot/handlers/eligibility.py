@@ -46,7 +46,7 @@ def check(ctx: Context, rule_id: str, facts: dict[str, Any] | None = None) -> Re
         intro = f"{summary}\n{texts.ELIGIBILITY_CHECK_OFFER}"
     else:
         intro = texts.ELIGIBILITY_CHECK.format(title=rules.titles.get(rule_id, ""))
-    return Reply.say(f"{intro}\n{_ask(ctx, step)}")
+    return Reply.say(f"{intro}\n{_ask(ctx, step)}", f"eligibility:{rule_id}")
 
 
 class Check:
@@ -70,7 +70,7 @@ class Check:
         if isinstance(following, Verdict):
             dialog.close(ctx)
             return Reply.say(following.text, f"eligibility:{data['rule']}")
-        return Reply.say(_ask(ctx, following))
+        return Reply.say(_ask(ctx, following), f"eligibility:{data['rule']}")
 
     def question(self, ctx: Context, step: str) -> Offer:
         return Offer(_prompt(ctx, step))
