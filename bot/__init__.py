@@ -16,6 +16,7 @@ __all__ = ["create_app"]
 def create_app(config: Mapping[str, Any] | None = None, *, migrate: bool = True) -> Flask:
     """The server migrates an empty or older database by itself; commands pass migrate=False and refuse one."""
     from bot.content.library import open_library
+    from bot.conversation import router
     from bot.conversation.assistant import Assistant
     from bot.db import Database
     from bot.outbound import health as scheduler_health
@@ -26,10 +27,13 @@ def create_app(config: Mapping[str, Any] | None = None, *, migrate: bool = True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = Flask(__name__, instance_path=settings.INSTANCE_DIR)
     app.config.update(MAX_CONTENT_LENGTH=MAX_BODY_BYTES, SECRET_KEY=settings.SECRET_KEY)
+    library = open_library(Path(settings.FAQ_DIR))
+    dispatcher = router.Dispatcher(router.FEATURES)
+    dispatcher.check(Path(settings.FAQ_DIR))  # words with no handler, or a handler with no words: refused
     db = Database(settings.DATABASE_URL)
     if migrate:
         db.upgrade()
-    app.extensions["community"] = Assistant(db, settings, open_library(Path(settings.FAQ_DIR)))
+    app.extensions["community"] = Assistant(db, settings, library, dispatcher)
     app.register_blueprint(webhook.bp)
     app.register_blueprint(scheduler_health.bp)
 

@@ -138,12 +138,13 @@ class UserTag(Base):
 
 
 class Conversation(Base):
-    """One per resident: the open form (a named state + its slots) and the numbered choices shown last."""
+    """One per resident: the open form, the step it is at, its slots, and the numbered choices shown last."""
 
     __tablename__ = "conversations"
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
-    state: Mapped[str | None] = mapped_column(String(64))
+    form: Mapped[str | None] = mapped_column(String(64))  # None: no form open
+    step: Mapped[str | None] = mapped_column(String(64))  # the slot asked, or "confirm"
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
     choices: Mapped[list[Any]] = mapped_column(default=list)
     more: Mapped[str | None] = mapped_column(Text)

@@ -165,12 +165,11 @@ def test_production_turns_the_simulator_off(make_app):
     assert app.test_client().get("/dev/chat").status_code == 404
 
 
-def test_a_news_reply_carries_exactly_one_article(monkeypatch, resident):
-    from bot.conversation import router
+def test_a_news_reply_carries_exactly_one_article(app, monkeypatch, resident):
     from bot.conversation.message import Article, Reply
 
     article = Article("社区通知", "议事会12月4日15:00召开", "http://127.0.0.1/notice", "http://127.0.0.1/p.jpg")
-    monkeypatch.setattr(router, "dispatch", lambda ctx, message: Reply.news(article))
+    monkeypatch.setattr(app.extensions["community"].router, "dispatch", lambda ctx, message: Reply.news(article))
     reply = resident.post(resident.side.text(resident.openid, "通知"))
     assert reply["MsgType"] == "news" and reply["ArticleCount"] == "1"
     assert reply["Articles"].count("<item>") == 1 and "社区通知" in reply["Articles"]

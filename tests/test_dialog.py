@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.conversation import dialog, router
+from bot.conversation.routes import Router
 from bot.models import Conversation
 from tests.conftest import Resident, converse
 
@@ -33,7 +34,8 @@ def submit(ctx, values):
     return f"登记好了，编号V{len(SUBMITTED)}。"
 
 
-VISIT = dialog.register(dialog.Form(
+visit = Router("visit")
+visit.form(dialog.Form(
     name="visit", title="来访登记",
     slots=(
         dialog.Slot("day", "哪天", "哪天来？", parse_day, choices=lambda ctx, v: [("明天", "明天"), ("后天", "后天")]),
@@ -43,13 +45,18 @@ VISIT = dialog.register(dialog.Form(
 ))
 
 
+@visit.intent("visit", form="visit")
+def start_visit(ctx, text):
+    return dialog.start(ctx, "visit", intro="好的，来访登记。")
+
+
 @pytest.fixture
 def visitor(make_app, tmp_path, wechat, monkeypatch):
     faq = tmp_path / "faq"
     shutil.copytree(FAQ, faq)
     with open(faq / "intents.yaml", "a", encoding="utf-8") as intents:
         intents.write("visit:\n  - 登记来访\n")
-    monkeypatch.setitem(router.INTENTS, "visit", lambda ctx, text: dialog.start(ctx, "visit", intro="好的，来访登记。"))
+    monkeypatch.setattr(router, "FEATURES", (*router.FEATURES, visit))
     SUBMITTED.clear()
     app = make_app(FAQ_DIR=str(faq))
     resident = Resident(app.test_client(), wechat, "o-visitor")

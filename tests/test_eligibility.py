@@ -75,3 +75,20 @@ def test_ages_and_places_as_people_say_them(resident):
         ("能自理", "住在"),
         ("住在文笔村", "可以去日间照料中心"),
     ])
+
+
+def test_back_asks_the_previous_question_again_and_forgets_its_answer(resident):
+    converse(resident, [
+        ("娃儿没得本地户口能上幼儿园不", "出生"),
+        ("2022年3月", "住在羊木社区吗"),
+        ("上一步", "出生"),
+        ("2024年10月", ["还不能入园", "候补"]),
+    ])
+
+
+def test_a_lookup_in_the_middle_of_a_check_is_answered_and_the_check_goes_on(resident):
+    converse(resident, [
+        ("我孙子能上幼儿园吗", "出生"),
+        ("我的预约", ["没有", "出生"]),
+        ("2021年3月", "住在"),
+    ])

@@ -8,7 +8,6 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import func, select
 
-from bot.conversation import router
 from bot.models import HandoffRequest, ProcessedMessage, User
 from bot.wechat.protocol import signature_of
 from bot.wechat.simulate import WeChatSide
@@ -114,6 +113,7 @@ def test_wechat_retries_get_the_first_reply_and_run_once(app, resident):
 
 
 def test_retry_while_first_is_running_waits_for_its_reply(app, monkeypatch, wechat):
+    router = app.extensions["community"].router
     slow_dispatch = router.dispatch
 
     def slow(ctx, message):
@@ -172,6 +172,8 @@ def test_chunked_body_without_length_is_refused_not_truncated(client, wechat):
 
 
 def test_handler_that_raises_gets_an_apology_not_a_500(app, monkeypatch, resident):
+    router = app.extensions["community"].router
+
     def boom(ctx, message):
         raise RuntimeError("bug")
 
@@ -180,7 +182,8 @@ def test_handler_that_raises_gets_an_apology_not_a_500(app, monkeypatch, residen
     assert "对不起" in reply and "人工" in reply
 
 
-def test_reply_text_cannot_inject_xml(monkeypatch, resident):
+def test_reply_text_cannot_inject_xml(app, monkeypatch, resident):
+    router = app.extensions["community"].router
     from bot.conversation.message import Reply
 
     hostile = "a]]></Content><MsgType><![CDATA[image]]></MsgType><Content><![CDATA[b \x01\x07 😀"
@@ -190,7 +193,8 @@ def test_reply_text_cannot_inject_xml(monkeypatch, resident):
     assert reply["Content"] == hostile.replace("\x01", "").replace("\x07", "")
 
 
-def test_long_answer_is_cut_at_a_sentence_and_continued_with_more(monkeypatch, resident):
+def test_long_answer_is_cut_at_a_sentence_and_continued_with_more(app, monkeypatch, resident):
+    router = app.extensions["community"].router
     from bot.conversation.message import Reply
 
     long_text = "".join(f"第{i}句话说明社区的一项服务内容。" for i in range(200))

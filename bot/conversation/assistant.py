@@ -17,10 +17,11 @@ from sqlalchemy.orm.attributes import flag_modified
 from bot.config import Settings
 from bot.content.library import Snapshot
 from bot.content.store import ReloadingStore
-from bot.conversation import router, texts
+from bot.conversation import texts
 from bot.conversation.context import Context
 from bot.conversation.message import Article, Message, Reply
 from bot.conversation.replies import paginate
+from bot.conversation.router import Dispatcher
 from bot.db import Database
 from bot.models import Conversation, ProcessedMessage, SeenRequest, User, utcnow
 
@@ -40,10 +41,12 @@ def dedup_key(message: Message) -> str:
 
 
 class Assistant:
-    def __init__(self, db: Database, settings: Settings, library: ReloadingStore[Snapshot]) -> None:
+    def __init__(self, db: Database, settings: Settings, library: ReloadingStore[Snapshot],
+                 router: Dispatcher) -> None:
         self.db = db
         self.settings = settings
         self.library = library
+        self.router = router
         self._pruned = 0.0
 
     def handle(self, message: Message) -> Reply:
@@ -115,8 +118,8 @@ class Assistant:
             conversation = Conversation(user=user, data={}, choices=[], updated_at=now)
             session.add(conversation)
         snapshot = self.library.current()
-        ctx = Context(session, user, conversation, self.settings, snapshot, now)
-        reply = router.dispatch(ctx, message)
+        ctx = Context(session, user, conversation, self.settings, snapshot, now, self.router.forms)
+        reply = self.router.dispatch(ctx, message)
         conversation.updated_at = now
         flag_modified(conversation, "data")  # handlers change the JSON in place
         if reply.kind == "text":
@@ -151,7 +154,7 @@ def load_user(session: Session, openid: str, now: datetime) -> User:
 
 def _form_source(conversation: Conversation) -> str:
     """A reply that leaves a form open came from that form."""
-    return f"form:{conversation.state.split('.', 1)[0]}" if conversation.state else ""
+    return f"form:{conversation.form}" if conversation.form else ""
 
 
 def encode_reply(reply: Reply) -> str:

@@ -1,7 +1,7 @@
 """Everything a handler may use for one message, with no web or WeChat objects in it."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from bot.content.catalog import Catalog
     from bot.content.library import Snapshot
     from bot.content.services import Services
+    from bot.conversation.dialog import Flow
     from bot.knowledge import Knowledge, Rules
 
 
@@ -27,6 +28,7 @@ class Context:
     settings: Settings
     data: Snapshot  # what staff keep in faq/, as loaded when the message arrived
     now: datetime  # aware UTC
+    forms: Mapping[str, Flow]  # the app's forms by name, from the features' declarations
     notices: list[str] = field(default_factory=list)  # said before the reply (e.g. "your form expired")
 
     @property
@@ -52,9 +54,3 @@ class Context:
     @property
     def local_now(self) -> datetime:
         return self.now.astimezone(self.settings.tz)
-
-    def offer(self, options: Sequence[tuple[str, str]], faq: bool = False, key: str = "say") -> str:
-        """Show numbered choices; a later bare digit acts as the paired text (or FAQ id, or check)."""
-        key = "faq" if faq else key
-        self.conversation.choices = [{"label": label, key: value} for label, value in options]
-        return "\n".join(f"回复{i}：{label}" for i, (label, _) in enumerate(options, 1))

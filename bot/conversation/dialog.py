@@ -1,20 +1,22 @@
 """The multi-turn form engine: named states, slots with parsers, back/cancel, confirm, expiry."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from types import MappingProxyType
+from typing import Any, Protocol
 
 from bot.conversation import texts
 from bot.conversation.context import Context
-from bot.conversation.message import Reply
+from bot.conversation.message import Offer, Reply, join, offer
 from bot.conversation.words import BACK, HELP, looks_like_question, said
 from bot.conversation.words import CONFIRM as CONFIRM_WORDS
 
 Values = dict[str, Any]
 CONFIRM = "confirm"
 EDIT_PREFIX = "修改 "
+STILL_UNCLEAR = "还是没弄明白，回复“人工”请工作人员帮您，或回复“取消”不办了。"
 
 
 class Invalid(ValueError):
@@ -22,7 +24,18 @@ class Invalid(ValueError):
 
 
 class Incomplete(Invalid):
-    """Understood in part (a day without 上午/下午): the message asks for the rest; no FAQ, no failure."""
+    """Understood in part (a day without 上午/下午): the message asks for the rest; no FAQ, no failure.
+
+    `keep` is what was understood; the engine hands it back to the same slot's parser with the next reply.
+    """
+
+    def __init__(self, message: str, keep: Values | None = None) -> None:
+        super().__init__(message)
+        self.keep = keep or {}
+
+
+class Updates(dict[str, Any]):
+    """Returned by a parser that fills more than its own slot (用上次的: name and phone), own slot included."""
 
 
 class Retry(Exception):
@@ -38,7 +51,7 @@ class Slot:
     name: str
     label: str  # shown in the summary and the "改…" choices
     prompt: str | Callable[[Context, Values], str]
-    parse: Callable[[Context, str, Values], Any]
+    parse: Callable[[Context, str, Mapping[str, Any]], Any]  # a value or Updates; never writes
     choices: Callable[[Context, Values], list[tuple[str, str]]] | None = None
     show_choices: bool = False  # list the choices with the first prompt, not only after failures
     ask_if: Callable[[Context, Values], bool] | None = None
@@ -50,6 +63,21 @@ class Slot:
         return self.prompt(ctx, values) if callable(self.prompt) else self.prompt
 
 
+class Flow(Protocol):
+    """A conversation that owns the resident's replies while open: a Form, or a feature's own state machine."""
+
+    name: str
+
+    def handle(self, ctx: Context, step: str, text: str) -> Reply:
+        """One typed reply at `step`."""
+
+    def question(self, ctx: Context, step: str) -> Offer:
+        """The open question again, with its choices (after an aside or 帮助)."""
+
+    def takes(self, ctx: Context, step: str, text: str) -> bool:
+        """Would `step` accept this text as its answer? (Then it is no command or lookup.)"""
+
+
 @dataclass(frozen=True)
 class Form:
     name: str
@@ -57,37 +85,48 @@ class Form:
     slots: tuple[Slot, ...]
     submit: Callable[[Context, Values], str]
     confirm: bool = True
-    keep_on_question: bool = True  # False: a FAQ question ends this (optional) form instead of pausing it
 
     def slot(self, name: str) -> Slot:
         return next(s for s in self.slots if s.name == name)
 
+    def handle(self, ctx: Context, step: str, text: str) -> Reply:
+        return _handle(ctx, self, step, text)
 
-FORMS: dict[str, Form] = {}
+    def question(self, ctx: Context, step: str) -> Offer:
+        return _ask(ctx, self, step, with_choices=True)
+
+    def takes(self, ctx: Context, step: str, text: str) -> bool:
+        if step == CONFIRM:
+            return False
+        slot = self.slot(step)
+        if slot.free_text:
+            return True
+        try:
+            slot.parse(ctx, text, _parser_values(ctx))
+        except Invalid:
+            return False
+        return True
 
 
-def register(form: Form) -> Form:
-    FORMS[form.name] = form
-    return form
+def active_form(ctx: Context) -> tuple[Flow, str] | None:
+    conversation = ctx.conversation
+    flow = ctx.forms.get(conversation.form) if conversation.form else None
+    return (flow, conversation.step) if flow and conversation.step else None
 
 
-def active_form(ctx: Context) -> tuple[Form, str] | None:
-    state = ctx.conversation.state
-    if not state or "." not in state:
-        return None
-    name, step = state.split(".", 1)
-    form = FORMS.get(name)
-    return (form, step) if form else None
+def enter(ctx: Context, flow: str, step: str) -> None:
+    """The conversation is now in `flow` at `step`: two typed fields, never one joined string."""
+    ctx.conversation.form, ctx.conversation.step = flow, step
 
 
 def close(ctx: Context) -> None:
-    ctx.conversation.state = None
+    ctx.conversation.form = ctx.conversation.step = None
     ctx.conversation.data = {k: v for k, v in ctx.conversation.data.items() if k == "submitted"}
 
 
 def expire_if_stale(ctx: Context) -> bool:
     """Checked on the next message: a form silent for too long is closed and the resident told."""
-    if ctx.conversation.state is None:
+    if ctx.conversation.form is None:
         return False
     if ctx.now - ctx.conversation.updated_at <= timedelta(minutes=ctx.settings.FORM_TIMEOUT_MINUTES):
         return False
@@ -96,11 +135,13 @@ def expire_if_stale(ctx: Context) -> bool:
     return True
 
 
-def start(ctx: Context, name: str, values: Values | None = None, intro: str = "") -> Reply:
-    form = FORMS[name]
-    ctx.conversation.data = {"values": dict(values or {}), "fails": 0, "asked": []}
-    ctx.conversation.state = f"{name}.start"
-    return Reply.say(_join(intro, _advance(ctx, form)))
+def start(ctx: Context, name: str, values: Values | None = None, intro: str = "",
+          pending: Values | None = None) -> Reply:
+    """Open a form; `pending` is what the opening words said in part (Incomplete.keep of the next slot)."""
+    form = ctx.forms[name]
+    ctx.conversation.data = {"values": dict(values or {}), "fails": 0, "asked": [], "pending": pending or {}}
+    enter(ctx, name, "start")
+    return Reply.offering(join(intro, _advance(ctx, form)))
 
 
 def handle(ctx: Context, text: str) -> Reply | None:
@@ -108,29 +149,52 @@ def handle(ctx: Context, text: str) -> Reply | None:
     found = active_form(ctx)
     if found is None:
         return _repeat_of_submission(ctx, text)
-    form, step = found
+    flow, step = found
+    return flow.handle(ctx, step, text)
+
+
+def _fill(ctx: Context, slot: Slot, result: Any) -> None:
+    """Store what a parser returned: its own slot's value, or the slot updates it asked for."""
+    values = ctx.conversation.data["values"]
+    if isinstance(result, Updates):
+        values.update(result)
+    else:
+        values[slot.name] = result
+
+
+def _parser_values(ctx: Context) -> MappingProxyType[str, Any]:
+    """Read-only for the parser: the values so far plus what its last Incomplete answer left.
+    A parser changes slots only through what it returns (a value, Updates) or raises (Incomplete.keep)."""
+    data = ctx.conversation.data
+    return MappingProxyType({**data["values"], **data.get("pending", {})})
+
+
+def _handle(ctx: Context, form: Form, step: str, text: str) -> Reply:
     data = ctx.conversation.data
     if said(text, BACK):
-        return Reply.say(_back(ctx, form))
+        return Reply.offering(_back(ctx, form, step))
     if said(text, HELP):
-        return Reply.say(_ask(ctx, form, step, with_choices=True))
+        return Reply.offering(_ask(ctx, form, step, with_choices=True))
     if step == CONFIRM:
-        return Reply.say(_on_confirm(ctx, form, text))
+        return Reply.offering(_on_confirm(ctx, form, text))
     slot = form.slot(step)
     try:
-        data["values"][slot.name] = slot.parse(ctx, text, data["values"])
+        result = slot.parse(ctx, text, _parser_values(ctx))
     except Incomplete as incomplete:
+        data["pending"] = incomplete.keep
         return Reply.say(str(incomplete))
     except Invalid as invalid:
-        return Reply.say(_on_invalid(ctx, form, slot, text, str(invalid)))
+        return Reply.offering(_on_invalid(ctx, form, slot, text, str(invalid)))
+    _fill(ctx, slot, result)
+    data.pop("pending", None)
     data["fails"] = 0
-    return Reply.say(_advance(ctx, form))
+    return Reply.offering(_advance(ctx, form))
 
 
 def handle_attachment(ctx: Context, kind: str, value: dict[str, Any]) -> Reply | None:
     """An image or location fills the slot that accepts it, whichever step the resident is at."""
     found = active_form(ctx)
-    if found is None:
+    if found is None or not isinstance(found[0], Form):
         return None
     form, step = found
     slot = next((s for s in form.slots if s.accepts == kind), None)
@@ -139,33 +203,33 @@ def handle_attachment(ctx: Context, kind: str, value: dict[str, Any]) -> Reply |
     ctx.conversation.data["values"][slot.name] = value
     if step == slot.name:
         ctx.conversation.data["fails"] = 0
-        return Reply.say(_advance(ctx, form))
+        return Reply.offering(_advance(ctx, form))
     # Sent early (or from the summary): keep it and carry on where the resident was.
-    return Reply.say(_join(texts.ATTACHMENT_KEPT.format(what=slot.label), _ask(ctx, form, step, with_choices=True)))
+    return Reply.offering(join(texts.ATTACHMENT_KEPT.format(what=slot.label), _ask(ctx, form, step, True)))
 
 
 def takes_as_answer(ctx: Context, text: str) -> bool:
     """Would the open step accept this text (any text, for free-text steps)? Tried on a copy."""
     found = active_form(ctx)
-    if found is None or found[1] == CONFIRM:
-        return False
-    slot = found[0].slot(found[1])
-    if slot.free_text:
-        return True
-    try:
-        slot.parse(ctx, text, dict(ctx.conversation.data["values"]))
-    except Invalid:
-        return False
-    return True
+    return found is not None and found[0].takes(ctx, found[1], text)
 
 
-def current_question(ctx: Context) -> str:
+def current_question(ctx: Context) -> Offer:
     """The open form's question again, with its choices (after an aside)."""
-    form, step = active_form(ctx)
-    return _ask(ctx, form, step, with_choices=True)
+    flow, step = active_form(ctx)
+    return flow.question(ctx, step)
 
 
-def _advance(ctx: Context, form: Form) -> str:
+def not_understood(ctx: Context, why: str, question: Offer) -> Offer:
+    """Why, then the question; the third miss in a row also offers a person or a way out."""
+    data = ctx.conversation.data
+    data["fails"] = data.get("fails", 0) + 1
+    if data["fails"] >= 3:
+        return join(why, STILL_UNCLEAR, question)
+    return join(why, question)
+
+
+def _advance(ctx: Context, form: Form) -> Offer:
     data = ctx.conversation.data
     values = data["values"]
     for slot in form.slots:
@@ -183,10 +247,10 @@ def _set_step(ctx: Context, form: Form, step: str) -> None:
     asked = ctx.conversation.data.setdefault("asked", [])
     if step != CONFIRM and step not in asked:
         asked.append(step)
-    ctx.conversation.state = f"{form.name}.{step}"
+    enter(ctx, form.name, step)
 
 
-def _ask(ctx: Context, form: Form, step: str, with_choices: bool) -> str:
+def _ask(ctx: Context, form: Form, step: str, with_choices: bool) -> Offer:
     values = ctx.conversation.data["values"]
     if step == CONFIRM:
         lines = [f"请核对{form.title}："]
@@ -196,62 +260,54 @@ def _ask(ctx: Context, form: Form, step: str, with_choices: bool) -> str:
         options = [("确认提交", "确认")] + [
             (f"改{slot.label}", EDIT_PREFIX + slot.name) for slot in form.slots if slot.name in values
         ]
-        return "\n".join(lines) + "\n" + ctx.offer(options) + "\n回复“取消”不办了。"
+        return join("\n".join(lines), offer(options), "回复“取消”不办了。")
     slot = form.slot(step)
     prompt = slot.prompt_text(ctx, values)
     if with_choices and slot.choices:
         options = slot.choices(ctx, values)
         if options:
-            return prompt + "\n" + ctx.offer(options)
-    return prompt
+            return join(prompt, offer(options))
+    return Offer(prompt)
 
 
-def _on_invalid(ctx: Context, form: Form, slot: Slot, text: str, why: str) -> str:
+def _on_invalid(ctx: Context, form: Form, slot: Slot, text: str, why: str) -> Offer:
     match = ctx.knowledge.match(text) if looks_like_question(text) else None
     if match is not None and match.outcome == "answer":
-        if not form.keep_on_question:
-            close(ctx)
-            return match.candidates[0].answer
         # A question in the middle of a form: answer it, then ask the same slot again.
-        return _join(match.candidates[0].answer, "——\n" + _ask(ctx, form, slot.name, slot.show_choices))
-    data = ctx.conversation.data
-    data["fails"] = data.get("fails", 0) + 1
-    if data["fails"] >= 3:
-        return _join(why, "还是没弄明白，回复“人工”请工作人员帮您，或回复“取消”不办了。",
-                     _ask(ctx, form, slot.name, with_choices=True))
-    return _join(why, _ask(ctx, form, slot.name, with_choices=data["fails"] >= 2 or slot.show_choices))
+        return join(match.candidates[0].answer, "——", _ask(ctx, form, slot.name, slot.show_choices))
+    fails = ctx.conversation.data.get("fails", 0) + 1
+    return not_understood(ctx, why, _ask(ctx, form, slot.name, with_choices=fails >= 2 or slot.show_choices))
 
 
-def _on_confirm(ctx: Context, form: Form, text: str) -> str:
+def _on_confirm(ctx: Context, form: Form, text: str) -> Offer:
     if said(text, CONFIRM_WORDS):
         return _submit(ctx, form)
     if text.startswith(EDIT_PREFIX) and text[len(EDIT_PREFIX):] in {s.name for s in form.slots}:
         ctx.conversation.data["values"].pop(text[len(EDIT_PREFIX):], None)
         return _advance(ctx, form)
-    return _join("请回复数字选择。", _ask(ctx, form, CONFIRM, with_choices=True))
+    return join("请回复数字选择。", _ask(ctx, form, CONFIRM, with_choices=True))
 
 
-def _submit(ctx: Context, form: Form) -> str:
+def _submit(ctx: Context, form: Form) -> Offer:
     values = dict(ctx.conversation.data["values"])
     try:
         result = form.submit(ctx, values)
     except Retry as retry:
         ctx.conversation.data["values"].pop(retry.slot, None)
-        return _join(str(retry), _advance(ctx, form))
+        return join(str(retry), _advance(ctx, form))
     close(ctx)
     if form.confirm:  # only a confirmed submission can be confirmed again by mistake
         ctx.conversation.data["submitted"] = {"form": form.name, "at": ctx.now.isoformat(), "reply": result}
-    return result
+    return Offer(result)
 
 
-def _back(ctx: Context, form: Form) -> str:
+def _back(ctx: Context, form: Form, current: str) -> Offer:
     data = ctx.conversation.data
     asked: list[str] = data.get("asked", [])
-    current = ctx.conversation.state.split(".", 1)[1]
     if current != CONFIRM and asked and asked[-1] == current:
         asked.pop()
     if not asked:
-        return _join("已经是第一步了。", _ask(ctx, form, current, with_choices=True))
+        return join("已经是第一步了。", _ask(ctx, form, current, with_choices=True))
     previous = asked.pop()
     data["values"].pop(previous, None)
     if current != CONFIRM:
@@ -270,7 +326,3 @@ def _repeat_of_submission(ctx: Context, text: str) -> Reply | None:
     if ctx.now - at > timedelta(minutes=ctx.settings.FORM_TIMEOUT_MINUTES):
         return None
     return Reply.say("已经提交过了，不用再确认。\n" + submitted["reply"])
-
-
-def _join(*parts: str) -> str:
-    return "\n".join(p for p in parts if p)

@@ -1,1 +1,1 @@
-"""One module per intent; each handler is a function of (Context, ...) returning a Reply."""
+"""One module per feature: it declares its intents and forms on a Router, and is listed in router.FEATURES."""

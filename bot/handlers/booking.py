@@ -9,6 +9,7 @@ from bot.conversation import dialog, texts
 from bot.conversation.context import Context
 from bot.conversation.dialog import Form, Incomplete, Invalid, Slot, Values
 from bot.conversation.message import Reply
+from bot.conversation.routes import Router
 from bot.conversation.words import looks_like_question
 from bot.handlers.common import pick_slot, start_pick
 from bot.handlers.contact import CONTACT_SLOTS, remember_contact
@@ -17,6 +18,7 @@ from bot.models import Booking
 from bot.services import bookings
 from bot.services.errors import SlotTaken
 
+router = Router("booking")
 CHOICES_SHOWN = 6  # more numbered lines than this is too much to read; other days can be typed
 PENDING_DAY = "_day"  # a day named without 上午/下午, kept until the half-day comes
 NUMBER = re.compile(r"DB\d{8}-\d{3}", re.IGNORECASE)
@@ -45,7 +47,7 @@ def _parse_slot(ctx: Context, text: str, values: Values) -> str:
     rules = ctx.services.booking
     today = ctx.local_now.date()
     day, period = parse_day(text, today), parse_period(text)
-    if day is None and period and values.get(PENDING_DAY):
+    if day is None and period and PENDING_DAY in values:
         day = date.fromisoformat(values[PENDING_DAY])
     if day is None:
         raise Invalid(texts.BOOKING_TIME_UNCLEAR)
@@ -58,11 +60,9 @@ def _parse_slot(ctx: Context, text: str, values: Values) -> str:
         raise Invalid(texts.BOOKING_DAY_OUT_OF_RANGE.format(
             count=len(open_days), first=day_label(open_days[0]), last=day_label(open_days[-1])))
     if period is None:
-        values[PENDING_DAY] = day.isoformat()
-        raise Incomplete(texts.BOOKING_ASK_PERIOD.format(day=day_label(day)))
+        raise Incomplete(texts.BOOKING_ASK_PERIOD.format(day=day_label(day)), keep={PENDING_DAY: day.isoformat()})
     if (day, period) not in _free_places(ctx):
         raise Invalid(texts.BOOKING_SLOT_FULL.format(slot=day_label(day, period)))
-    values.pop(PENDING_DAY, None)
     return f"{day.isoformat()} {period}"
 
 
@@ -120,7 +120,7 @@ def _submit(ctx: Context, values: Values) -> str:
         reminder=texts.BOOKING_WILL_REMIND if reminded else "")
 
 
-dialog.register(Form(
+router.form(Form(
     name="booking",
     title="预约",
     slots=(
@@ -133,6 +133,7 @@ dialog.register(Form(
 ))
 
 
+@router.intent("booking", form="booking")
 def start(ctx: Context, text: str) -> Reply | None:
     """None when the errand named is not one the centre does (办身份证): the FAQ says so."""
     item = ctx.services.find_item(text)
@@ -141,14 +142,16 @@ def start(ctx: Context, text: str) -> Reply | None:
     if item is not None and (booked := _already_booked(ctx, item.id)) is not None:
         return Reply.say(texts.BOOKING_ALREADY.format(booking=_describe(ctx, booked)))
     values: Values = {"item": item.name} if item else {}
-    intro = ""
+    intro, pending = "", {}
     if item is not None and parse_day(text, ctx.local_now.date()) is not None:  # 下周一上午办居住证
         try:
             values["slot"] = _parse_slot(ctx, text, values)
             intro = _documents(item)  # the time question that shows them is skipped
+        except Incomplete as incomplete:
+            pending = incomplete.keep  # 下周一 without 上午/下午: the time question takes the half-day
         except Invalid:
             pass  # the time question explains what is wrong with that day
-    return dialog.start(ctx, "booking", values, intro=intro)
+    return dialog.start(ctx, "booking", values, intro=intro, pending=pending)
 
 
 # --- my bookings, change, cancel ----------------------------------------------------------
@@ -186,10 +189,11 @@ def _submit_move(ctx: Context, values: Values) -> str:
 
 
 WHICH_BOOKING = pick_slot("booking", "预约", texts.BOOKING_ASK_WHICH, texts.BOOKING_WHICH_UNKNOWN, _booking_options)
-dialog.register(Form(name="booking_cancel", title="取消预约", slots=(WHICH_BOOKING,), submit=_submit_cancel))
-dialog.register(Form(name="booking_move", title="改约", slots=(WHICH_BOOKING, TIME_SLOT), submit=_submit_move))
+router.form(Form(name="booking_cancel", title="取消预约", slots=(WHICH_BOOKING,), submit=_submit_cancel))
+router.form(Form(name="booking_move", title="改约", slots=(WHICH_BOOKING, TIME_SLOT), submit=_submit_move))
 
 
+@router.intent("my_bookings", lookup=True)
 def my_bookings(ctx: Context, text: str = "") -> Reply:
     bookings = _active(ctx)
     if not bookings:
@@ -203,9 +207,11 @@ def _named(text: str) -> str | None:
     return found.group().upper() if found else None
 
 
+@router.intent("booking_cancel", form="booking_cancel")
 def cancel(ctx: Context, text: str) -> Reply:
     return start_pick(ctx, "booking_cancel", "booking", _booking_options, texts.BOOKING_NONE, _named(text))
 
 
+@router.intent("booking_move", form="booking_move")
 def move(ctx: Context, text: str) -> Reply:
     return start_pick(ctx, "booking_move", "booking", _booking_options, texts.BOOKING_NONE, _named(text))

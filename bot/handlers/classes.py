@@ -6,12 +6,14 @@ from bot.conversation import dialog, texts
 from bot.conversation.context import Context
 from bot.conversation.dialog import Form, Invalid, Slot, Values
 from bot.conversation.message import Reply
+from bot.conversation.routes import Router
 from bot.handlers.common import pick_slot, start_pick
 from bot.handlers.contact import CONTACT_SLOTS, is_skip, remember_contact
 from bot.knowledge.chinese import parse_age
 from bot.models import Enrollment, EnrollmentStatus
 from bot.services import enrollments
 
+router = Router("classes")
 WAIT_WORDS = {"排候补", "候补", "排队", "排队等", "好", "好的", "要", "可以", "行"}
 STATUS_TEXT = {EnrollmentStatus.ENROLLED: "已报名", EnrollmentStatus.WAITING: "候补"}
 
@@ -69,7 +71,7 @@ def _submit(ctx: Context, values: Values) -> str:
                                       position=enrollments.waiting_position(ctx.session, enrollment))
 
 
-dialog.register(Form(
+router.form(Form(
     name="enroll",
     title="报名",
     slots=(
@@ -85,6 +87,7 @@ dialog.register(Form(
 ))
 
 
+@router.intent("enroll", form="enroll")
 def start(ctx: Context, text: str) -> Reply:
     klass = ctx.services.find_class(text)
     if klass is None:
@@ -113,6 +116,7 @@ def _options(ctx: Context) -> list[tuple[str, str]]:
     return [(_describe(ctx, row), ctx.services.klass(row.class_id).name) for row in _mine(ctx)]
 
 
+@router.intent("my_classes", lookup=True)
 def my_classes(ctx: Context, text: str = "") -> Reply:
     rows = _mine(ctx)
     if not rows:
@@ -127,12 +131,13 @@ def _submit_withdraw(ctx: Context, values: Values) -> str:
     return texts.CLASS_WITHDRAWN.format(klass=klass.name)
 
 
-dialog.register(Form(
+router.form(Form(
     name="withdraw", title="退出", submit=_submit_withdraw,
     slots=(pick_slot("enrollment", "班", texts.CLASS_ASK_WHICH_MINE, texts.CLASS_UNKNOWN, _options),),
 ))
 
 
+@router.intent("class_cancel", form="withdraw")
 def cancel(ctx: Context, text: str) -> Reply:
     klass = ctx.services.find_class(text)
     return start_pick(ctx, "withdraw", "enrollment", _options, texts.CLASS_NONE, klass.name if klass else None)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from bot.conversation import texts
 from bot.conversation.context import Context
-from bot.conversation.dialog import Invalid, Slot, Values
+from bot.conversation.dialog import Invalid, Slot, Updates, Values
 from bot.knowledge.chinese import mask_name, mask_phone, parse_name, parse_phone
 from bot.services import residents
 
@@ -24,11 +24,10 @@ def _reuse_choice(ctx: Context, values: Values) -> list[tuple[str, str]]:
     return [(texts.REUSE_CONTACT.format(name=mask_name(name), phone=mask_phone(phone)), REUSE)]
 
 
-def _parse_name(ctx: Context, text: str, values: Values) -> str:
+def _parse_name(ctx: Context, text: str, values: Values) -> str | Updates:
     saved = residents.saved_contact(ctx.user)
     if text == REUSE and saved is not None:
-        values["phone"] = saved[1]  # the phone slot is then already filled
-        return saved[0]
+        return Updates(name=saved[0], phone=saved[1])  # the phone question is then skipped
     name = parse_name(text)
     if name is None:
         raise Invalid(texts.ASK_NAME_AGAIN)

@@ -6,10 +6,21 @@ from typing import Any
 
 from bot.conversation import dialog, texts
 from bot.conversation.context import Context
-from bot.conversation.message import Reply
-from bot.knowledge import Question, Rules, Verdict
+from bot.conversation.message import Offer, Reply, join, offer
+from bot.conversation.routes import Router
+from bot.conversation.words import BACK, HELP, looks_like_question, said
+from bot.knowledge import Question, Verdict
 
-FORM_PREFIX = "eligibility_"
+router = Router("eligibility")
+CHECK = "eligibility"
+NOT_UNDERSTOOD = "没听明白。"
+
+
+@router.intent("eligibility_menu")
+def choose(ctx: Context, text: str = "") -> Reply:
+    """能不能办: the checks on offer, as numbered choices."""
+    options = [(ctx.rules.titles[rule_id], rule_id) for rule_id in ctx.rules.ids]
+    return Reply.offering(join(texts.ELIGIBILITY_CHOOSE, offer(options, key="eligibility")))
 
 
 def start(ctx: Context, text: str) -> Reply | None:
@@ -21,68 +32,98 @@ def start(ctx: Context, text: str) -> Reply | None:
     return check(ctx, rule_id, ctx.rules.extract(rule_id, normalized, ctx.local_now.date()))
 
 
-def choose(ctx: Context, text: str = "") -> Reply:
-    """能不能办: the checks on offer, as numbered choices."""
-    options = [(ctx.rules.titles[rule_id], rule_id) for rule_id in ctx.rules.ids]
-    return Reply.say(f"{texts.ELIGIBILITY_CHOOSE}\n{ctx.offer(options, key='eligibility')}")
-
-
 def check(ctx: Context, rule_id: str, facts: dict[str, Any] | None = None) -> Reply:
     """The verdict at once when the facts suffice; otherwise ask only what is missing."""
-    rules, facts = ctx.rules, facts or {}
-    step = rules.next_step(rule_id, facts, ctx.local_now.date())
+    rules = ctx.rules
+    step = rules.next_step(rule_id, facts or {}, ctx.local_now.date())
     if isinstance(step, Verdict):
         return Reply.say(step.text, f"eligibility:{rule_id}")
+    ctx.conversation.data = {"rule": rule_id, "facts": {k: _store(v) for k, v in (facts or {}).items()},
+                             "asked": [], "fails": 0}
     # The rule in one sentence first; the questions then check this resident's own case.
     summary = rules.summaries.get(rule_id)
     if summary:
         intro = f"{summary}\n{texts.ELIGIBILITY_CHECK_OFFER}"
     else:
         intro = texts.ELIGIBILITY_CHECK.format(title=rules.titles.get(rule_id, ""))
-    return dialog.start(ctx, _form(rules, rule_id).name, values={k: _store(v) for k, v in facts.items()},
-                        intro=intro)
+    return Reply.say(f"{intro}\n{_ask(ctx, step)}", f"eligibility:{rule_id}")
 
 
-def _form(rules: Rules, rule_id: str) -> dialog.Form:
-    """One form per rule, a slot per fact; a slot is asked only when the rules still need it."""
-    name = FORM_PREFIX + rule_id
-    facts = rules.fact_names(rule_id)
-    form = dialog.FORMS.get(name)
-    if form is None or tuple(s.name for s in form.slots) != facts:
-        form = dialog.register(dialog.Form(
-            name=name, title=rules.titles.get(rule_id, rule_id),
-            slots=tuple(_slot(rule_id, fact) for fact in facts),
-            submit=lambda ctx, values: _verdict(ctx, rule_id, values).text,
-            confirm=False,
-            keep_on_question=False,
-        ))
-    return form
+class Check:
+    """The check as one state machine: the step is the fact asked; each answer moves to the next question
+    or to the verdict, as the rules in faq/eligibility.yaml decide."""
 
+    name = CHECK
 
-def _slot(rule_id: str, fact: str) -> dialog.Slot:
-    def question(ctx: Context, values: dict[str, Any]) -> Question | None:
-        step = ctx.rules.next_step(rule_id, _facts(values), ctx.local_now.date())
-        return step if isinstance(step, Question) and step.fact == fact else None
-
-    def parse(ctx: Context, text: str, values: dict[str, Any]) -> Any:
-        value = ctx.rules.parse_answer(rule_id, fact, text, ctx.local_now.date())
+    def handle(self, ctx: Context, step: str, text: str) -> Reply:
+        data = ctx.conversation.data
+        if said(text, HELP):
+            return Reply.offering(self.question(ctx, step))
+        if said(text, BACK):
+            return Reply.say(_back(ctx, step))
+        value = ctx.rules.parse_answer(data["rule"], step, text, ctx.local_now.date())
         if value is None:
-            raise dialog.Invalid("没听明白。")
-        return _store(value)
+            return _not_understood(ctx, step, text)
+        data["facts"][step] = _store(value)
+        data["fails"] = 0
+        following = _next_step(ctx)
+        if isinstance(following, Verdict):
+            dialog.close(ctx)
+            return Reply.say(following.text, f"eligibility:{data['rule']}")
+        return Reply.say(_ask(ctx, following), f"eligibility:{data['rule']}")
 
-    return dialog.Slot(
-        name=fact, label=fact,
-        prompt=lambda ctx, values: question(ctx, values).prompt,
-        parse=parse,
-        ask_if=lambda ctx, values: question(ctx, values) is not None,
-    )
+    def question(self, ctx: Context, step: str) -> Offer:
+        return Offer(_prompt(ctx, step))
+
+    def takes(self, ctx: Context, step: str, text: str) -> bool:
+        rule_id = ctx.conversation.data["rule"]
+        return ctx.rules.parse_answer(rule_id, step, text, ctx.local_now.date()) is not None
 
 
-def _verdict(ctx: Context, rule_id: str, values: dict[str, Any]) -> Verdict:
-    step = ctx.rules.next_step(rule_id, _facts(values), ctx.local_now.date())
-    if isinstance(step, Verdict):
-        return step
-    return Verdict(None, "这个情况我判断不了，请回复“人工”联系工作人员。")
+router.form(Check())
+
+
+def _next_step(ctx: Context) -> Question | Verdict:
+    data = ctx.conversation.data
+    return ctx.rules.next_step(data["rule"], _facts(data["facts"]), ctx.local_now.date())
+
+
+def _ask(ctx: Context, question: Question) -> str:
+    """Move to `question` and return its words."""
+    asked = ctx.conversation.data["asked"]
+    if question.fact not in asked:
+        asked.append(question.fact)
+    dialog.enter(ctx, CHECK, question.fact)
+    return question.prompt
+
+
+def _prompt(ctx: Context, fact: str) -> str:
+    step = _next_step(ctx)
+    return step.prompt if isinstance(step, Question) and step.fact == fact else ""
+
+
+def _back(ctx: Context, current: str) -> str:
+    """上一步: the previous question again, its answer forgotten."""
+    data = ctx.conversation.data
+    asked: list[str] = data["asked"]
+    if asked and asked[-1] == current:
+        asked.pop()
+    if not asked:
+        return f"已经是第一步了。\n{_prompt(ctx, current)}"
+    previous = asked[-1]
+    data["facts"].pop(previous, None)
+    data["fails"] = 0
+    dialog.enter(ctx, CHECK, previous)
+    return _prompt(ctx, previous)
+
+
+def _not_understood(ctx: Context, step: str, text: str) -> Reply:
+    """A question instead of an answer ends the check (it was optional) and gets the FAQ's answer."""
+    match = ctx.knowledge.match(text) if looks_like_question(text) else None
+    if match is not None and match.outcome == "answer":
+        dialog.close(ctx)
+        return Reply.say(match.candidates[0].answer)
+    return Reply.offering(dialog.not_understood(ctx, NOT_UNDERSTOOD, Offer(_prompt(ctx, step))))
 
 
 def _store(value: Any) -> Any:

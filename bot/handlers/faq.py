@@ -3,7 +3,7 @@ from sqlalchemy import select
 
 from bot.conversation import texts
 from bot.conversation.context import Context
-from bot.conversation.message import Reply
+from bot.conversation.message import Reply, join, offer
 from bot.models import FaqGap
 
 
@@ -14,7 +14,7 @@ def answer(ctx: Context, text: str) -> Reply | None:
     if match.outcome == "clarify":
         record_gap(ctx, text, match.normalized, "clarify")
         options = [(entry.questions[0], entry.id) for entry in match.candidates]
-        return Reply.say(f"{texts.CLARIFY}\n{ctx.offer(options, faq=True)}\n{texts.CLARIFY_FOOTER}", "clarify")
+        return Reply.offering(join(texts.CLARIFY, offer(options, key="faq"), texts.CLARIFY_FOOTER), "clarify")
     return None
 
 

@@ -5,8 +5,10 @@ from bot.conversation import dialog, texts
 from bot.conversation.context import Context
 from bot.conversation.dialog import Form, Invalid, Slot, Values
 from bot.conversation.message import Reply
+from bot.conversation.routes import Router
 from bot.services import residents
 
+router = Router("privacy")
 FORGET_WORDS = {texts.FORGET_CONFIRM, "确定", "删除", "删", "确认", "是", "是的", "对"}
 
 
@@ -21,7 +23,7 @@ def _forget(ctx: Context, values: Values) -> str:
     return texts.FORGET_DONE
 
 
-dialog.register(Form(
+router.form(Form(
     name="forget",
     title="删除我的信息",
     slots=(Slot("sure", "删除", texts.FORGET_PROMPT, _parse_forget, show_choices=True,
@@ -32,6 +34,7 @@ dialog.register(Form(
 ))
 
 
+@router.intent("forget_me", form="forget")
 def forget_me(ctx: Context, text: str = "") -> Reply:
     if not residents.has_personal_data(ctx.session, ctx.user):
         return Reply.say(texts.FORGET_NOTHING)

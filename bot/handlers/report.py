@@ -11,10 +11,13 @@ from bot.conversation import dialog, texts
 from bot.conversation.context import Context
 from bot.conversation.dialog import Form, Invalid, Slot, Values
 from bot.conversation.message import Reply
+from bot.conversation.routes import Router
 from bot.conversation.words import looks_like_question
 from bot.handlers.contact import is_skip
 from bot.models import Attachment
 from bot.services import tickets
+
+router = Router("report")
 
 
 def _parse_category(ctx: Context, text: str, values: Values) -> str:
@@ -77,7 +80,7 @@ def _submit(ctx: Context, values: Values) -> str:
     return texts.REPORT_DONE.format(number=ticket.number, assignee=ticket.assignee)
 
 
-dialog.register(Form(
+router.form(Form(
     name="report",
     title="反映的问题",
     slots=(
@@ -96,6 +99,7 @@ dialog.register(Form(
 ))
 
 
+@router.intent("report", form="report")
 def start(ctx: Context, text: str) -> Reply:
     """A sentence that already names the problem (路灯坏了) is its description; 上报 alone asks for it."""
     values: Values = {}
@@ -119,6 +123,7 @@ def _recent_photo(ctx: Context) -> dict[str, Any] | None:
     return {"media_id": image.media_id, "url": image.url} if image else None
 
 
+@router.intent("my_reports", lookup=True)
 def my_reports(ctx: Context, text: str = "") -> Reply:
     mine = tickets.of_resident(ctx.session, ctx.user.id)
     if not mine:
@@ -133,6 +138,7 @@ def my_reports(ctx: Context, text: str = "") -> Reply:
     return Reply.say("\n".join(lines))
 
 
+@router.intent("rate_ticket", interrupts=False)  # 满意 inside a form is an answer there
 def rate(ctx: Context, text: str) -> Reply:
     ticket = tickets.rate(ctx.session, ctx.user, text, ctx.now)
     if ticket is None:

@@ -1,4 +1,4 @@
-"""Staff commands in WeChat (发布公告, 公告情况, 下雨 太极); others never reach them, they get the FAQ."""
+"""Staff commands in WeChat (发布公告, 公告情况, 下雨 太极); declared staff-only, so others get the FAQ."""
 from __future__ import annotations
 
 import re
@@ -9,6 +9,7 @@ from bot.conversation import dialog, texts
 from bot.conversation.context import Context
 from bot.conversation.dialog import Form, Invalid, Slot, Values
 from bot.conversation.message import Reply
+from bot.conversation.routes import Router
 from bot.knowledge.chinese import cn_number, parse_day
 from bot.services import announcements, reminders
 from bot.services.errors import NotAllowed
@@ -16,32 +17,25 @@ from bot.services.errors import NotAllowed
 NOW_WORDS = ("现在", "马上", "立即", "立刻")
 _CLOCK = re.compile(r"(\d{1,2})\s*[:：]\s*(\d{2})|([\d零一二两三四五六七八九十]{1,3})\s*点\s*(半|(\d{1,2})分?)?")
 _AFTERNOON = ("下午", "晚上", "傍晚")
+router = Router("staff")
 
 
-def is_staff(ctx: Context) -> bool:
-    return ctx.user.openid in ctx.calendar.staff
-
-
-def start_announcement(ctx: Context, text: str) -> Reply | None:
-    """None for a resident: the message goes on to the FAQ as if this intent did not exist."""
-    if not is_staff(ctx):
-        return None
+@router.intent("announce", form="announce", staff=True)
+def start_announcement(ctx: Context, text: str) -> Reply:
     return dialog.start(ctx, "announce", intro=f"{ctx.calendar.staff[ctx.user.openid]}，好的，发布公告。")
 
 
-def announcement_report(ctx: Context, text: str) -> Reply | None:
-    if not is_staff(ctx):
-        return None
+@router.intent("announcement_report", lookup=True, staff=True)
+def announcement_report(ctx: Context, text: str) -> Reply:
     found = re.search(r"\d+", text)
     number = int(found.group()) if found else announcements.latest_by(ctx.session, ctx.user.openid)
     summary = announcements.report(ctx.session, number, ctx.settings.tz) if number is not None else None
     return Reply.say(summary or "还没有这条公告。回复“发布公告”发一条。")
 
 
-def rain(ctx: Context, text: str) -> Reply | None:
+@router.intent("rain", staff=True)
+def rain(ctx: Context, text: str) -> Reply:
     """下雨 太极: the next session of that class moves to its rain place; the enrolled are told."""
-    if not is_staff(ctx):
-        return None
     try:
         moved = reminders.flag_rain(ctx.session, ctx.calendar, text, ctx.now, ctx.settings)
     except reminders.UnknownClass as error:
@@ -134,7 +128,7 @@ def _submit(ctx: Context, values: Values) -> str:
     return f"公告已提交：第{row.id}号，共{count}人，{when}。\n回复“公告情况”查看发送结果。"
 
 
-dialog.register(Form(
+router.form(Form(
     name="announce",
     title="公告",
     slots=(

@@ -1,11 +1,11 @@
 """Following, unfollowing and QR posters: who is listening, and where they came from."""
 from bot.conversation import texts
 from bot.conversation.context import Context
-from bot.conversation.message import Reply
+from bot.conversation.message import Offer, Reply
 from bot.handlers.menu import menu_text
 
 
-def subscribed(ctx: Context, scene: str = "") -> str:
+def subscribed(ctx: Context, scene: str = "") -> Offer:
     ctx.user.subscribed = True
     ctx.user.subscribed_at = ctx.now
     ctx.user.unsubscribed_at = None

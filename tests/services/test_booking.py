@@ -79,7 +79,7 @@ def test_cancel_back_and_help_words_inside_the_form(app, resident):
 def test_handoff_inside_the_form_closes_it_and_keeps_the_request(app, resident):
     converse(resident, [("我想办居住证", "请选预约时间"), ("人工", "工作人员")])
     assert len(rows(app, HandoffRequest)) == 1
-    assert rows(app, Conversation)[0].state is None
+    assert rows(app, Conversation)[0].form is None
 
 
 def test_faq_question_mid_form_is_answered_and_the_slot_asked_again(resident):

@@ -22,7 +22,8 @@ def fill(app, class_id: str, seats: int) -> None:
 def test_qr_scene_taiji_starts_the_taiji_form(app, resident):
     answer = resident.follows("taiji")
     assert "欢迎关注" in answer and "请问您的姓名" in answer
-    assert rows(app, Conversation)[0].state == "enroll.name"
+    [conversation] = rows(app, Conversation)
+    assert (conversation.form, conversation.step) == ("enroll", "name")
 
 
 def test_sign_up_for_taiji_with_optional_age(app, resident):
