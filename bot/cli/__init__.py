@@ -72,14 +72,13 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 def cmd_faq(args: argparse.Namespace) -> int:
     from bot.config import load_settings
-    from bot.content.catalog import DataError
+    from bot.content.files import ContentError
     from bot.content.library import load_snapshot
-    from bot.knowledge import KnowledgeError
 
     faq_dir = Path(load_settings().FAQ_DIR)
     try:
         snapshot = load_snapshot(faq_dir)
-    except (KnowledgeError, DataError) as error:
+    except ContentError as error:
         print(f"faq: {error}\nThe running assistant keeps the previous version until this is fixed.", file=sys.stderr)
         return 1
     print(f"faq: {len(snapshot.knowledge.entries)} entries OK in {faq_dir}. "

@@ -6,9 +6,11 @@ from pathlib import Path
 
 from bot.content.calendar import Calendar, load_calendar
 from bot.content.catalog import Catalog, load_catalog
+from bot.content.eligibility import load_rules
+from bot.content.loader import load_knowledge
 from bot.content.services import Services, load_services
 from bot.content.store import ReloadingStore
-from bot.knowledge import Knowledge, Rules, load_knowledge, load_rules
+from bot.knowledge import Knowledge, Rules
 
 
 @dataclass(frozen=True)

@@ -73,7 +73,7 @@ def _parse_slot(ctx: Context, text: str, values: Values) -> str:
     if day not in open_days:
         if day <= today:
             raise Invalid(texts.BOOKING_TOO_SOON.format(first=day_label(open_days[0])))
-        if day.isoweekday() not in rules.weekdays or day in rules.holidays:
+        if not rules.is_open(day):
             raise Invalid(texts.BOOKING_DAY_CLOSED.format(day=day_label(day)))
         raise Invalid(texts.BOOKING_DAY_OUT_OF_RANGE.format(
             count=len(open_days), first=day_label(open_days[0]), last=day_label(open_days[-1])))

@@ -9,9 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.config import Settings
-from bot.content.calendar import WEEKDAYS, Calendar, ClassTimes
+from bot.content.calendar import Calendar, ClassTimes
 from bot.conversation import texts
 from bot.db import Database
+from bot.knowledge.chinese import WEEKDAY_NAMES
 from bot.models import Enrollment, KeyValue, Reminder, Subscription, User, UserTag
 from bot.services.outbox import enqueue, schedule_reminder
 
@@ -85,7 +86,7 @@ def class_message(times: ClassTimes, day: date, rainy: bool) -> str:
     place = times.info.rain_place if rainy else times.info.place
     rain = texts.CLASS_RAIN_NOTE if rainy else ""
     return texts.CLASS_REMINDER.format(name=times.info.name, month=day.month, day=day.day,
-                                       weekday=WEEKDAYS[day.isoweekday() - 1], time=f"{times.start:%H:%M}",
+                                       weekday=WEEKDAY_NAMES[day.weekday()], time=f"{times.start:%H:%M}",
                                        place=place, rain=rain)
 
 
