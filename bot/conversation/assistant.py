@@ -52,12 +52,17 @@ class Assistant:
         The dedup key is the first write of the message's own transaction: a retry that comes
         while the first run is under way waits on that key's lock, then reads the stored reply.
         """
+        snapshot = self.library.current()  # one version of faq/ for the whole message
+        with texts.using(snapshot.texts):
+            return self._handle(message, snapshot)
+
+    def _handle(self, message: Message, snapshot: Snapshot) -> Reply:
         key = dedup_key(message)
         self._prune()
         try:
             with self.db.transaction() as session:
                 claimed = self._claim(session, key, message.openid)
-                reply = self._process(session, message)
+                reply = self._process(session, message, snapshot)
                 self._finish(claimed, reply)
             return reply
         except IntegrityError:
@@ -104,7 +109,7 @@ class Assistant:
             row = session.get(ProcessedMessage, key)
             return decode_reply(row.reply) if row is not None and row.reply else Reply.nothing()
 
-    def _process(self, session: Session, message: Message) -> Reply:
+    def _process(self, session: Session, message: Message, snapshot: Snapshot) -> Reply:
         now = utcnow()
         user = load_user(session, message.openid, now)
         if message.event not in ("unsubscribe", "templatesendjobfinish", "masssendjobfinish", "location", "view"):
@@ -114,7 +119,6 @@ class Assistant:
         if conversation is None:
             conversation = Conversation(user=user, data={}, choices=[], updated_at=now)
             session.add(conversation)
-        snapshot = self.library.current()
         ctx = Context(session, user, conversation, self.settings, snapshot, now)
         reply = router.dispatch(ctx, message)
         conversation.updated_at = now

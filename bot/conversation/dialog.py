@@ -189,14 +189,15 @@ def _set_step(ctx: Context, form: Form, step: str) -> None:
 def _ask(ctx: Context, form: Form, step: str, with_choices: bool) -> str:
     values = ctx.conversation.data["values"]
     if step == CONFIRM:
-        lines = [f"请核对{form.title}："]
+        lines = [texts.FORM_CONFIRM_HEADER.format(title=form.title)]
         for slot in form.slots:
             if slot.name in values:
                 lines.append(f"{slot.label}：{slot.show(values[slot.name])}")
-        options = [("确认提交", "确认")] + [
-            (f"改{slot.label}", EDIT_PREFIX + slot.name) for slot in form.slots if slot.name in values
+        options = [(texts.FORM_CONFIRM_SUBMIT, "确认")] + [
+            (texts.FORM_EDIT.format(label=slot.label), EDIT_PREFIX + slot.name)
+            for slot in form.slots if slot.name in values
         ]
-        return "\n".join(lines) + "\n" + ctx.offer(options) + "\n回复“取消”不办了。"
+        return "\n".join(lines) + "\n" + ctx.offer(options) + "\n" + texts.FORM_CONFIRM_FOOTER
     slot = form.slot(step)
     prompt = slot.prompt_text(ctx, values)
     if with_choices and slot.choices:
@@ -217,7 +218,7 @@ def _on_invalid(ctx: Context, form: Form, slot: Slot, text: str, why: str) -> st
     data = ctx.conversation.data
     data["fails"] = data.get("fails", 0) + 1
     if data["fails"] >= 3:
-        return _join(why, "还是没弄明白，回复“人工”请工作人员帮您，或回复“取消”不办了。",
+        return _join(why, texts.FORM_STUCK,
                      _ask(ctx, form, slot.name, with_choices=True))
     return _join(why, _ask(ctx, form, slot.name, with_choices=data["fails"] >= 2 or slot.show_choices))
 
@@ -228,7 +229,7 @@ def _on_confirm(ctx: Context, form: Form, text: str) -> str:
     if text.startswith(EDIT_PREFIX) and text[len(EDIT_PREFIX):] in {s.name for s in form.slots}:
         ctx.conversation.data["values"].pop(text[len(EDIT_PREFIX):], None)
         return _advance(ctx, form)
-    return _join("请回复数字选择。", _ask(ctx, form, CONFIRM, with_choices=True))
+    return _join(texts.FORM_CHOOSE_BY_NUMBER, _ask(ctx, form, CONFIRM, with_choices=True))
 
 
 def _submit(ctx: Context, form: Form) -> str:
@@ -251,7 +252,7 @@ def _back(ctx: Context, form: Form) -> str:
     if current != CONFIRM and asked and asked[-1] == current:
         asked.pop()
     if not asked:
-        return _join("已经是第一步了。", _ask(ctx, form, current, with_choices=True))
+        return _join(texts.FORM_FIRST_STEP, _ask(ctx, form, current, with_choices=True))
     previous = asked.pop()
     data["values"].pop(previous, None)
     if current != CONFIRM:
@@ -269,7 +270,7 @@ def _repeat_of_submission(ctx: Context, text: str) -> Reply | None:
     at = datetime.fromisoformat(submitted["at"])
     if ctx.now - at > timedelta(minutes=ctx.settings.FORM_TIMEOUT_MINUTES):
         return None
-    return Reply.say("已经提交过了，不用再确认。\n" + submitted["reply"])
+    return Reply.say(texts.FORM_ALREADY_SUBMITTED + "\n" + submitted["reply"])
 
 
 def _join(*parts: str) -> str:

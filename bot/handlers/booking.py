@@ -250,7 +250,8 @@ def _submit_move(ctx: Context, values: Values) -> str:
                                       hours=_hours(ctx, booking.period))
 
 
-WHICH_BOOKING = pick_slot("booking", "预约", texts.BOOKING_ASK_WHICH, texts.BOOKING_WHICH_UNKNOWN, _booking_options)
+WHICH_BOOKING = pick_slot("booking", "预约", lambda: texts.BOOKING_ASK_WHICH, lambda: texts.BOOKING_WHICH_UNKNOWN,
+                          _booking_options)
 dialog.register(Form(name="booking_cancel", title="取消预约", slots=(WHICH_BOOKING,), submit=_submit_cancel))
 dialog.register(Form(name="booking_move", title="改约", slots=(WHICH_BOOKING, TIME_SLOT), submit=_submit_move))
 

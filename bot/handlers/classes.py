@@ -187,7 +187,7 @@ def _submit_withdraw(ctx: Context, values: Values) -> str:
 
 dialog.register(Form(
     name="withdraw", title="退出", submit=_submit_withdraw,
-    slots=(pick_slot("enrollment", "班", texts.CLASS_ASK_WHICH_MINE, texts.CLASS_UNKNOWN, _options),),
+    slots=(pick_slot("enrollment", "班", lambda: texts.CLASS_ASK_WHICH_MINE, lambda: texts.CLASS_UNKNOWN, _options),),
 ))
 
 

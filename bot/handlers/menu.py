@@ -4,7 +4,8 @@ from bot.conversation.context import Context
 from bot.conversation.message import Reply
 
 
-def menu_text(ctx: Context, header: str = texts.MENU_HEADER) -> str:
+def menu_text(ctx: Context, header: str | None = None) -> str:
+    header = header or texts.MENU_HEADER
     options = [(item.label, item.say) for item in ctx.catalog.help]
     return f"{header}\n{ctx.offer(options)}\n{texts.MENU_FOOTER}"
 
@@ -14,4 +15,4 @@ def show_menu(ctx: Context, _text: str = "") -> Reply:
 
 
 def ask_anything(ctx: Context, _text: str = "") -> Reply:
-    return Reply.say("请直接说您想问的事，比如“日间照料中心几点关门”“办居住证要带什么”。")
+    return Reply.say(texts.ASK_ANYTHING)

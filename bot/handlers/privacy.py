@@ -15,7 +15,7 @@ from bot.models import Booking, Enrollment, HandoffRequest, ProcessedMessage, Ti
 log = logging.getLogger(__name__)
 REUSE = "用上次的"
 SKIP_WORDS = ("跳过", "没有", "没得", "不用", "不想说", "不说", "不告诉", "无", "不要")
-FORGET_WORDS = {texts.FORGET_CONFIRM, "确定", "删除", "删", "确认", "是", "是的", "对"}
+FORGET_WORDS = {"确定", "删除", "删", "确认", "是", "是的", "对"}
 
 
 def _name_prompt(ctx: Context, values: Values) -> str:
@@ -68,7 +68,7 @@ def is_skip(text: str) -> bool:
 
 
 def _parse_forget(ctx: Context, text: str, values: Values) -> bool:
-    if text in FORGET_WORDS:
+    if text in FORGET_WORDS or text == texts.FORGET_CONFIRM:
         return True
     raise Invalid(texts.FORGET_EXPECTED)
 
@@ -101,7 +101,7 @@ def _forget(ctx: Context, values: Values) -> str:
 dialog.register(Form(
     name="forget",
     title="删除我的信息",
-    slots=(Slot("sure", "删除", texts.FORGET_PROMPT, _parse_forget, show_choices=True,
+    slots=(Slot("sure", "删除", lambda ctx, values: texts.FORGET_PROMPT, _parse_forget, show_choices=True,
                 choices=lambda ctx, values: [(texts.FORGET_CONFIRM, texts.FORGET_CONFIRM),
                                              (texts.FORGET_KEEP, "取消")]),),
     submit=_forget,

@@ -27,7 +27,8 @@ def start_announcement(ctx: Context, text: str) -> Reply | None:
     """None for a resident: the message goes on to the FAQ as if this intent did not exist."""
     if not is_staff(ctx):
         return None
-    return dialog.start(ctx, "announce", intro=f"{ctx.calendar.staff[ctx.user.openid]}，好的，发布公告。")
+    intro = texts.STAFF_ANNOUNCE_START.format(name=ctx.calendar.staff[ctx.user.openid])
+    return dialog.start(ctx, "announce", intro=intro)
 
 
 def announcement_report(ctx: Context, text: str) -> Reply | None:
@@ -36,7 +37,7 @@ def announcement_report(ctx: Context, text: str) -> Reply | None:
     found = re.search(r"\d+", text)
     number = int(found.group()) if found else latest_by(ctx.session, ctx.user.openid)
     summary = report(ctx.session, number, ctx.settings.tz) if number is not None else None
-    return Reply.say(summary or "还没有这条公告。回复“发布公告”发一条。")
+    return Reply.say(summary or texts.STAFF_ANNOUNCEMENT_UNKNOWN)
 
 
 def rain(ctx: Context, text: str) -> Reply | None:
@@ -46,19 +47,19 @@ def rain(ctx: Context, text: str) -> Reply | None:
     found = next((c for c in ctx.calendar.classes.values() if c.info.name[:2] in text or c.id in text), None)
     if found is None:
         names = "、".join(c.info.name for c in ctx.calendar.classes.values())
-        return Reply.say(f"哪个班？请说“下雨 太极”或“下雨 秧歌”。现有：{names}")
+        return Reply.say(texts.STAFF_RAIN_WHICH.format(names=names))
     day, told = flag_rain(ctx.session, found, ctx.now, ctx.settings)
-    return Reply.say(f"好的，{found.info.name}{day.month}月{day.day}日改到{found.info.rain_place}。"
-                     f"提醒里会写明；已经提醒过的{told}人会再收到一条通知。")
+    return Reply.say(texts.STAFF_RAIN_DONE.format(klass=found.info.name, month=day.month, day=day.day,
+                                                  place=found.info.rain_place, told=told))
 
 
 # --- the 发布公告 form ----------------------------------------------------------------------
 
 def _text(ctx: Context, text: str, values: Values) -> str:
     if len(text) > MAX_TEXT:
-        raise Invalid(f"太长了（{len(text)}字），请控制在{MAX_TEXT}字以内。")
+        raise Invalid(texts.ANNOUNCE_TOO_LONG.format(length=len(text), limit=MAX_TEXT))
     if len(text) < 4:
-        raise Invalid("内容太短了，请输入完整的公告。")
+        raise Invalid(texts.ANNOUNCE_TOO_SHORT)
     return text
 
 
@@ -69,17 +70,17 @@ def _audience_options(ctx: Context, values: Values) -> list[tuple[str, str]]:
 def _audience(ctx: Context, text: str, values: Values) -> dict[str, Any]:
     found = [a for a in audiences(ctx.calendar) if text in (a.label, a.key) or a.label.endswith(text)]
     if len(found) != 1:
-        raise Invalid("请回复数字选择发给谁。")
+        raise Invalid(texts.ANNOUNCE_AUDIENCE_UNKNOWN)
     count = len(recipients(ctx.session, ctx.calendar, found[0].key))
     if count == 0:
-        raise Invalid(f"“{found[0].label}”现在没有一个人能收到，请换一个。")
-    return {"key": found[0].key, "label": f"{found[0].label}（{count}人）"}
+        raise Invalid(texts.ANNOUNCE_AUDIENCE_EMPTY.format(label=found[0].label))
+    return {"key": found[0].key, "label": texts.ANNOUNCE_AUDIENCE_COUNT.format(label=found[0].label, count=count)}
 
 
 def _preview(ctx: Context, values: Values) -> str:
     """The staff member sees the message exactly as residents will, before choosing when."""
-    return (f"预览（居民收到的样子）：\n{texts.ANNOUNCEMENT.format(text=values['text'])}\n——\n"
-            f"发给：{values['audience']['label']}\n什么时候发？")
+    return texts.ANNOUNCE_PREVIEW.format(message=texts.ANNOUNCEMENT.format(text=values["text"]),
+                                         audience=values["audience"]["label"])
 
 
 def _when(ctx: Context, text: str, values: Values) -> str:
@@ -87,7 +88,7 @@ def _when(ctx: Context, text: str, values: Values) -> str:
         return "now"
     if "定时" in text:
         return "later"
-    raise Invalid("请回复1现在发送，或回复2定时发送。")
+    raise Invalid(texts.ANNOUNCE_WHEN_UNKNOWN)
 
 
 def parse_send_time(ctx: Context, text: str) -> datetime:
@@ -95,7 +96,7 @@ def parse_send_time(ctx: Context, text: str) -> datetime:
     local = ctx.local_now
     clock = _CLOCK.search(text)
     if clock is None:
-        raise Invalid("没看懂时间，请这样回复：明天9点，或 11月30日15:00。")
+        raise Invalid(texts.ANNOUNCE_AT_UNCLEAR)
     if clock.group(1):
         hour, minute = int(clock.group(1)), int(clock.group(2))
     else:
@@ -105,10 +106,10 @@ def parse_send_time(ctx: Context, text: str) -> datetime:
         hour += 12
     day = parse_day(text[:clock.start()] or text, local.date()) or local.date()
     if not (0 <= hour < 24 and 0 <= minute < 60):
-        raise Invalid("时间不对，请这样回复：明天9点。")
+        raise Invalid(texts.ANNOUNCE_AT_INVALID)
     when = datetime.combine(day, time(hour, minute), tzinfo=ctx.settings.tz)
     if when <= local:
-        raise Invalid("这个时间已经过了，请回复以后的时间。")
+        raise Invalid(texts.ANNOUNCE_AT_PAST)
     return when.astimezone(UTC)
 
 
@@ -122,21 +123,24 @@ def _submit(ctx: Context, values: Values) -> str:
     audience = next(a for a in audiences(ctx.calendar) if a.key == values["audience"]["key"])
     row, count = announce(ctx.session, ctx.calendar, ctx.settings, author=ctx.user.openid, text=values["text"],
                           audience=audience, now=ctx.now, send_at=send_at)
-    when = f"{send_at.astimezone(ctx.settings.tz):%m月%d日 %H:%M}发送" if send_at else "马上开始发送"
-    return f"公告已提交：第{row.id}号，共{count}人，{when}。\n回复“公告情况”查看发送结果。"
+    when = (texts.ANNOUNCE_SENDS_AT.format(when=f"{send_at.astimezone(ctx.settings.tz):%m月%d日 %H:%M}")
+            if send_at else texts.ANNOUNCE_SENDS_NOW)
+    return texts.ANNOUNCE_SUBMITTED.format(id=row.id, count=count, when=when)
 
 
 dialog.register(Form(
     name="announce",
     title="公告",
     slots=(
-        Slot("text", "内容", "请输入公告内容（600字以内）：", _text, free_text=True),
-        Slot("audience", "发给", "发给谁？", _audience, choices=_audience_options, show_choices=True,
+        Slot("text", "内容", lambda ctx, values: texts.ANNOUNCE_ASK_TEXT.format(limit=MAX_TEXT), _text, free_text=True),
+        Slot("audience", "发给", lambda ctx, values: texts.ANNOUNCE_ASK_AUDIENCE, _audience,
+             choices=_audience_options, show_choices=True,
              show=lambda value: value["label"]),
         Slot("when", "时间", _preview, _when, show_choices=True,
-             choices=lambda ctx, values: [("现在发送", "现在发送"), ("定时发送", "定时发送")],
-             show=lambda value: "现在发送" if value == "now" else "定时"),
-        Slot("at", "发送时间", "请回复发送时间，比如：明天9点，或 11月30日15:00。", _at,
+             choices=lambda ctx, values: [(texts.ANNOUNCE_SEND_NOW, texts.ANNOUNCE_SEND_NOW),
+                                          (texts.ANNOUNCE_SEND_LATER, texts.ANNOUNCE_SEND_LATER)],
+             show=lambda value: texts.ANNOUNCE_SEND_NOW if value == "now" else texts.ANNOUNCE_LATER_SHORT),
+        Slot("at", "发送时间", lambda ctx, values: texts.ANNOUNCE_ASK_AT, _at,
              ask_if=lambda ctx, values: values.get("when") == "later", show=lambda value: value["label"]),
     ),
     submit=_submit,
