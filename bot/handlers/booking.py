@@ -177,7 +177,7 @@ dialog.register(Form(
     name="booking",
     title="预约",
     slots=(
-        Slot("item", "事项", texts.BOOKING_ASK_ITEM, _parse_item, show_choices=True,
+        Slot("item", "事项", lambda ctx, values: texts.BOOKING_ASK_ITEM, _parse_item, show_choices=True,
              choices=lambda ctx, values: [(i.name, i.name) for i in ctx.services.items]),
         TIME_SLOT,
         *CONTACT_SLOTS,

@@ -49,7 +49,7 @@ def _parse_phone(ctx: Context, text: str, values: Values) -> str:
 
 CONTACT_SLOTS = (
     Slot("name", "姓名", _name_prompt, _parse_name, choices=_reuse_choice, show_choices=True),
-    Slot("phone", "电话", texts.ASK_PHONE, _parse_phone),
+    Slot("phone", "电话", lambda ctx, values: texts.ASK_PHONE, _parse_phone),
 )
 
 
