@@ -25,7 +25,7 @@ ENTRY_KEYS = ("id", "questions", "answer")
 LEXICON_KEYS = (
     "dialect", "aliases", "fillers", "particles", "final_particles",
     "generic", "domain_words", "off_topic", "concepts", "aspects",
-    "clause_breaks", "question_cues", "question_finals",
+    "clause_breaks", "question_cues", "question_finals", "commands",
 )
 
 
@@ -144,7 +144,7 @@ def load_lexicon(faq_dir: Path) -> Lexicon:
     lists: dict[str, list[str]] = {}
     dialect: dict[str, str] = {}
     aliases: dict[str, list[str]] = {}
-    groups: dict[str, dict[str, list[str]]] = {"concepts": {}, "aspects": {}}
+    groups: dict[str, dict[str, list[str]]] = {"concepts": {}, "aspects": {}, "commands": {}}
     for key, knode, vnode in _pairs(root, shown):
         if key not in LEXICON_KEYS:
             raise ContentError(
@@ -196,6 +196,7 @@ def load_lexicon(faq_dir: Path) -> Lexicon:
         off_topic=frozenset(lists.get("off_topic", [])),
         concepts={k: tuple(v) for k, v in groups["concepts"].items()},
         aspects={k: tuple(v) for k, v in groups["aspects"].items()},
+        commands={k: frozenset(v) for k, v in groups["commands"].items()},
         clause_breaks=tuple(lists.get("clause_breaks", [])),
         question_cues=tuple(lists.get("question_cues", [])),
         question_finals=tuple(lists.get("question_finals", [])),

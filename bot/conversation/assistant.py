@@ -17,7 +17,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from bot.config import Settings
 from bot.content.library import Snapshot
 from bot.content.store import ReloadingStore
-from bot.conversation import router, texts
+from bot.conversation import current, router, texts
 from bot.conversation.context import Context
 from bot.conversation.message import Article, Message, Reply
 from bot.conversation.replies import paginate
@@ -53,7 +53,7 @@ class Assistant:
         while the first run is under way waits on that key's lock, then reads the stored reply.
         """
         snapshot = self.library.current()  # one version of faq/ for the whole message
-        with texts.using(snapshot.texts):
+        with current.using(snapshot):
             return self._handle(message, snapshot)
 
     def _handle(self, message: Message, snapshot: Snapshot) -> Reply:

@@ -1,31 +1,18 @@
-"""The sentences residents read, looked up by name (``texts.WELCOME``) in faq/texts.yaml.
+"""The sentences residents read, looked up by name (``texts.<NAME>``) in faq/texts.yaml.
 
 Like gettext through a request context: the texts of the snapshot bound to the message being
-handled (``using``, by the Assistant, the scheduler) are used, so a second community is a second
-faq/ folder. With nothing bound (a CLI command, a test), the default faq/ folder is read.
+handled (``bot.conversation.current``) are used, so a second community is a second faq/ folder.
+With nothing bound (a CLI command, a test), the default faq/ folder is read.
 Never read a text at import time: it would freeze the default.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Mapping
 from functools import lru_cache
 
 from bot.config import PROJECT_ROOT
 from bot.content.texts import load_texts
-
-_bound: ContextVar[Mapping[str, str] | None] = ContextVar("texts", default=None)
-
-
-@contextmanager
-def using(texts: Mapping[str, str]) -> Iterator[None]:
-    """Within this block, ``texts.<NAME>`` reads ``texts`` (one message, one scheduler pass)."""
-    token = _bound.set(texts)
-    try:
-        yield
-    finally:
-        _bound.reset(token)
+from bot.conversation import current
 
 
 @lru_cache(maxsize=1)
@@ -36,8 +23,8 @@ def _default() -> Mapping[str, str]:
 def __getattr__(name: str) -> str:
     if not name.isupper():
         raise AttributeError(name)
-    texts = _bound.get() or _default()
+    snapshot = current.bound()
     try:
-        return texts[name]
+        return (snapshot.texts if snapshot is not None else _default())[name]
     except KeyError:
         raise AttributeError(f"faq/texts.yaml has no text {name}") from None

@@ -9,6 +9,7 @@ from bot.conversation import dialog, texts
 from bot.conversation.context import Context
 from bot.conversation.dialog import Form, Invalid, Slot, Values
 from bot.conversation.message import Reply
+from bot.conversation.words import NOT_A_NAME, NOT_IN_NAMES
 from bot.knowledge.chinese import mask_name, mask_phone, parse_name, parse_phone
 from bot.models import Booking, Enrollment, HandoffRequest, ProcessedMessage, Ticket
 
@@ -34,7 +35,7 @@ def _parse_name(ctx: Context, text: str, values: Values) -> str:
     if text == REUSE and ctx.user.name and ctx.user.phone:
         values["phone"] = ctx.user.phone  # the phone slot is then already filled
         return ctx.user.name
-    name = parse_name(text)
+    name = parse_name(text, NOT_A_NAME, NOT_IN_NAMES)
     if name is None:
         raise Invalid(texts.ASK_NAME_AGAIN)
     return name

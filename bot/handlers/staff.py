@@ -9,14 +9,12 @@ from bot.conversation import dialog, texts
 from bot.conversation.context import Context
 from bot.conversation.dialog import Form, Invalid, Slot, Values
 from bot.conversation.message import Reply
-from bot.knowledge.chinese import cn_number, parse_day
+from bot.knowledge.chinese import find_clock, parse_day
 from bot.services.announcements import announce, audiences, latest_by, recipients, report
 from bot.services.reminders import flag_rain
 
 MAX_TEXT = 600
 NOW_WORDS = ("现在", "马上", "立即", "立刻")
-_CLOCK = re.compile(r"(\d{1,2})\s*[:：]\s*(\d{2})|([\d零一二两三四五六七八九十]{1,3})\s*点\s*(半|(\d{1,2})分?)?")
-_AFTERNOON = ("下午", "晚上", "傍晚")
 
 
 def is_staff(ctx: Context) -> bool:
@@ -94,17 +92,11 @@ def _when(ctx: Context, text: str, values: Values) -> str:
 def parse_send_time(ctx: Context, text: str) -> datetime:
     """明天9点, 下午3点半, 11月30日15:00 (local time) → aware UTC; must be in the future."""
     local = ctx.local_now
-    clock = _CLOCK.search(text)
+    clock = find_clock(text)
     if clock is None:
         raise Invalid(texts.ANNOUNCE_AT_UNCLEAR)
-    if clock.group(1):
-        hour, minute = int(clock.group(1)), int(clock.group(2))
-    else:
-        hour = cn_number(clock.group(3)) or 0
-        minute = 30 if clock.group(4) == "半" else int(clock.group(5) or 0)
-    if any(word in text for word in _AFTERNOON) and hour < 12:
-        hour += 12
-    day = parse_day(text[:clock.start()] or text, local.date()) or local.date()
+    hour, minute, start = clock
+    day = parse_day(text[:start] or text, local.date()) or local.date()
     if not (0 <= hour < 24 and 0 <= minute < 60):
         raise Invalid(texts.ANNOUNCE_AT_INVALID)
     when = datetime.combine(day, time(hour, minute), tzinfo=ctx.settings.tz)

@@ -14,7 +14,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
 from sqlalchemy import and_, select
 
-from bot.conversation import texts
+from bot.conversation import current
 from bot.models import KeyValue, utcnow
 from bot.outbound.client import make_api, sends_for_real
 from bot.outbound.sender import Sender, recover
@@ -77,12 +77,12 @@ class Worker:
 
     def plan(self, now: datetime | None = None) -> int:
         snapshot = self.library.current()
-        with texts.using(snapshot.texts):
+        with current.using(snapshot):
             return reminders.plan(self.db, snapshot.calendar, self.settings, now or utcnow())
 
     def send(self, now: datetime | None = None, budget_seconds: float | None = SEND_EVERY_SECONDS - 1) -> int:
         grace = timedelta(minutes=self.settings.REMINDER_GRACE_MINUTES)
-        with texts.using(self.library.current().texts):
+        with current.using(self.library.current()):
             reminders.queue_due(self.db, now or utcnow(), grace)
         sent = self.sender.drain(now, budget_seconds=budget_seconds)
         with self.db.transaction() as session:
