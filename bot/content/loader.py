@@ -25,7 +25,7 @@ ENTRY_KEYS = ("id", "questions", "answer")
 LEXICON_KEYS = (
     "dialect", "aliases", "fillers", "particles", "final_particles",
     "generic", "domain_words", "off_topic", "concepts", "aspects",
-    "clause_breaks", "question_cues", "question_finals", "commands",
+    "clause_breaks", "question_cues", "question_finals", "age_after", "obtain_verbs", "commands",
 )
 
 
@@ -200,6 +200,8 @@ def load_lexicon(faq_dir: Path) -> Lexicon:
         clause_breaks=tuple(lists.get("clause_breaks", [])),
         question_cues=tuple(lists.get("question_cues", [])),
         question_finals=tuple(lists.get("question_finals", [])),
+        age_after=tuple(lists.get("age_after", [])),
+        obtain_verbs=tuple(lists.get("obtain_verbs", [])),
     )
 
 

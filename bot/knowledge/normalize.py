@@ -41,6 +41,10 @@ class Lexicon:
     clause_breaks: tuple[str, ...] = ()
     question_cues: tuple[str, ...] = ()
     question_finals: tuple[str, ...] = ()
+    # Matcher only: words after 多大 that make it ask an age, not a size (多大岁数, 多大能上);
+    # verbs asking for a document to be issued (补办身份证): then it is the topic, not the aspect.
+    age_after: tuple[str, ...] = ()
+    obtain_verbs: tuple[str, ...] = ()
     # Short messages that are commands (取消, 人工, 菜单 …), by what they do: cancel → [words].
     commands: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
