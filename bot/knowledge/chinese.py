@@ -136,16 +136,47 @@ def parse_name(text: str, not_names: Collection[str] = (), not_in_names: Collect
     return None
 
 
+# Ages and birth dates as people say them (digits already): 3岁半, 80多岁, 今年78了, 2022年5月, 1952年生.
+AGE_RE = re.compile(r"(\d{1,3})(?:周岁|岁)(半|多)?")
+AGE_LOOSE_RE = re.compile(r"(?:(?<=今年)|(?<![\d点号月年]))(\d{2,3})(多)?了")  # "我老汉儿85了", "今年78了"
+YM_RE = re.compile(r"((?:19|20)\d{2}|\d{2})年(\d{1,2})月(?:(\d{1,2})[日号])?")
+DOTTED_RE = re.compile(r"((?:19|20)\d{2})[./-](\d{1,2})(?:[./-](\d{1,2}))?")
+YEAR_RE = re.compile(r"((?:19|20)\d{2})年?(?:出生|生)")
+BARE_YEAR_RE = re.compile(r"^((?:19|20)\d{2})年?(?:的|生的|出生的|出生|生)?$")
+NUMBER_RE = re.compile(r"^\D{0,4}?(\d{1,3})\D{0,6}$")
+
+
 def parse_age(text: str, today: date) -> int | None:
     """72, 七十二岁, 今年七十八了, 1952年出生 (a birth year gives the age this year)."""
     digits = _digits_in(text)
-    year = re.search(r"(19|20)\d\d", digits)
+    said_age = AGE_RE.search(digits) or AGE_LOOSE_RE.search(digits)
+    year = None if said_age else re.search(r"(19|20)\d\d", digits)
     if year:
         age = today.year - int(year.group())
     else:
-        found = re.search(r"\d{1,3}", digits)
-        age = int(found.group()) if found else None
+        found = said_age or re.search(r"(\d{1,3})", digits)
+        age = int(found.group(1)) if found else None
     return age if age is not None and 3 <= age <= 110 else None
+
+
+def years_between(born: date, on: date) -> int:
+    """Completed years (周岁) from ``born`` to ``on``."""
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def safe_date(year: int, month: int, day: int) -> date:
+    """The day, or the month's last day when it has fewer (31 → 30, 29 Feb → 28)."""
+    while day > 28:
+        try:
+            return date(year, month, day)
+        except ValueError:
+            day -= 1
+    return date(year, month, day)
+
+
+def subtract_months(today: date, months: int) -> date:
+    total = today.year * 12 + (today.month - 1) - months
+    return safe_date(total // 12, total % 12 + 1, today.day)
 
 
 def mask_phone(phone: str | None) -> str:

@@ -15,12 +15,23 @@ where the 户口 is, and the verdict says the community files the application (�
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from .chinese import (
+    AGE_LOOSE_RE,
+    AGE_RE,
+    BARE_YEAR_RE,
+    DOTTED_RE,
+    NUMBER_RE,
+    YEAR_RE,
+    YM_RE,
+    safe_date,
+    subtract_months,
+    years_between,
+)
 from .normalize import Normalizer, convert_numerals
 
 __all__ = ["FACT_KINDS", "Case", "Choice", "Condition", "Fact", "Question", "Rule", "Rules", "Verdict", "render"]
@@ -111,20 +122,6 @@ class Rule:
 # -- dates and numbers --------------------------------------------------------------------------
 
 
-def _years_between(born: date, on: date) -> int:
-    """Completed years (周岁) from ``born`` to ``on``."""
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-
-
-def _safe_date(year: int, month: int, day: int) -> date:
-    while day > 28:
-        try:
-            return date(year, month, day)
-        except ValueError:
-            day -= 1
-    return date(year, month, day)
-
-
 def _reference_date(fact: Fact, today: date) -> date:
     """The day an age is counted on: for 08-31, this calendar year's 8月31日 — ahead of the
     autumn enrolment until then, and afterwards the start of the school year now running
@@ -132,21 +129,7 @@ def _reference_date(fact: Fact, today: date) -> date:
     if fact.age_on is None:
         return today
     month, day = fact.age_on
-    return _safe_date(today.year, month, day)
-
-
-def _subtract_months(today: date, months: int) -> date:
-    total = today.year * 12 + (today.month - 1) - months
-    return _safe_date(total // 12, total % 12 + 1, today.day)
-
-
-_AGE_RE = re.compile(r"(\d{1,3})(?:周岁|岁)(半|多)?")
-_YM_RE = re.compile(r"((?:19|20)\d{2}|\d{2})年(\d{1,2})月(?:(\d{1,2})[日号])?")
-_DOTTED_RE = re.compile(r"((?:19|20)\d{2})[./-](\d{1,2})(?:[./-](\d{1,2}))?")
-_YEAR_RE = re.compile(r"((?:19|20)\d{2})年?(?:出生|生)")
-_BARE_YEAR_RE = re.compile(r"^((?:19|20)\d{2})年?(?:的|生的|出生的|出生|生)?$")
-_NUMBER_RE = re.compile(r"^\D{0,4}?(\d{1,3})\D{0,6}$")
-_AGE_LOOSE_RE = re.compile(r"(?:(?<=今年)|(?<![\d点号月年]))(\d{2,3})(多)?了")  # "我老汉儿85了", "今年78了"
+    return safe_date(today.year, month, day)
 
 
 def _prepare(text: str) -> str:
@@ -206,7 +189,7 @@ class Rules:
         text = normalized_text or ""
         if not text or any(w in text for w in self._not_if):
             return None
-        if not (any(c in text for c in self._cues) or _AGE_RE.search(text) or _YM_RE.search(text)):
+        if not (any(c in text for c in self._cues) or AGE_RE.search(text) or YM_RE.search(text)):
             return None
         best: tuple[int, int, str] | None = None
         for rule in self._rules.values():
@@ -297,34 +280,34 @@ class Rules:
         """An age (int, 周岁) or a birth date; ranges that cannot decide a condition → None."""
         born_lo: date | None = None  # earliest and latest possible birth dates
         born_hi: date | None = None
-        m = _YM_RE.search(text) or _DOTTED_RE.search(text)
+        m = YM_RE.search(text) or DOTTED_RE.search(text)
         if m:
             year, month = _full_year(m.group(1)), int(m.group(2))
             if 1 <= month <= 12 and year <= today.year:
                 if m.group(3):
-                    born_lo = born_hi = _safe_date(year, month, int(m.group(3)))
+                    born_lo = born_hi = safe_date(year, month, int(m.group(3)))
                 else:
-                    born_lo, born_hi = date(year, month, 1), _safe_date(year, month, 31)
+                    born_lo, born_hi = date(year, month, 1), safe_date(year, month, 31)
         if born_lo is None:
-            m = _AGE_RE.search(text) or (_AGE_LOOSE_RE.search(text) if fact.kind == "age" else None)
+            m = AGE_RE.search(text) or (AGE_LOOSE_RE.search(text) if fact.kind == "age" else None)
             if m:
                 years = int(m.group(1))
                 extra = 6 if m.group(2) == "半" else 0
                 if m.group(2) == "多":  # "80多岁": at least that many
-                    born_lo, born_hi = _subtract_months(today, (years + 1) * 12 - 1), \
-                        _subtract_months(today, years * 12)
+                    born_lo, born_hi = subtract_months(today, (years + 1) * 12 - 1), \
+                        subtract_months(today, years * 12)
                 else:
-                    born = _subtract_months(today, years * 12 + extra)
+                    born = subtract_months(today, years * 12 + extra)
                     born_lo = born_hi = born
         if born_lo is None:
-            m = _YEAR_RE.search(text) or (None if free_text else _BARE_YEAR_RE.search(text))
+            m = YEAR_RE.search(text) or (None if free_text else BARE_YEAR_RE.search(text))
             if m:
                 year = int(m.group(1))
                 born_lo, born_hi = date(year, 1, 1), date(year, 12, 31)
         if born_lo is None and not free_text:
-            m = _NUMBER_RE.search(text)  # a bare "85" answers "多少岁"; "3" answers 出生年月 too
+            m = NUMBER_RE.search(text)  # a bare "85" answers "多少岁"; "3" answers 出生年月 too
             if m and (fact.kind == "age" or int(m.group(1)) <= 20):
-                born_lo = born_hi = _subtract_months(today, int(m.group(1)) * 12)
+                born_lo = born_hi = subtract_months(today, int(m.group(1)) * 12)
         if born_lo is None or born_hi is None or born_hi > today:
             return None
         ref = _reference_date(fact, today)
@@ -332,7 +315,7 @@ class Rules:
             if born_lo == born_hi or self._same_outcome(rule, fact, born_lo, born_hi, ref):
                 return born_lo if born_lo == born_hi else born_hi
             return None
-        age_hi, age_lo = _years_between(born_lo, today), _years_between(born_hi, today)
+        age_hi, age_lo = years_between(born_lo, today), years_between(born_hi, today)
         if not 0 <= age_lo <= 130:
             return None
         if age_lo == age_hi or self._same_outcome(rule, fact, born_lo, born_hi, today):
@@ -342,7 +325,7 @@ class Rules:
     @staticmethod
     def _same_outcome(rule: Rule, fact: Fact, lo: date, hi: date, ref: date) -> bool:
         """Would both ends of a birth-date range decide every condition on the fact alike?"""
-        a, b = _years_between(lo, ref), _years_between(hi, ref)
+        a, b = years_between(lo, ref), years_between(hi, ref)
         for case in rule.cases:
             for c in case.conditions:
                 if c.fact == fact.name and _OPS[c.op](a, c.value) != _OPS[c.op](b, c.value):
@@ -352,9 +335,9 @@ class Rules:
     # -- the conversation -------------------------------------------------------------------
     def _value(self, fact: Fact, raw: object, today: date) -> object:
         if fact.kind == "birthdate" and isinstance(raw, date):
-            return _years_between(raw, _reference_date(fact, today))
+            return years_between(raw, _reference_date(fact, today))
         if fact.kind == "age" and isinstance(raw, date):
-            return _years_between(raw, today)
+            return years_between(raw, today)
         return raw
 
     def next_step(

@@ -50,3 +50,12 @@ def test_a_missing_text_is_refused_with_file_and_line(other_community: Path) -> 
 def test_every_text_the_code_reads_is_in_the_shipped_file() -> None:
     assert {"WELCOME", "APOLOGY", "ANNOUNCE_PREVIEW", "FORM_FIRST_STEP"} <= names_used_by_code()
     assert names_used_by_code() <= load_texts(FAQ).keys()
+
+
+def test_command_words_are_the_communitys_own(make_app, wechat, other_community: Path) -> None:
+    path = other_community / "lexicon.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("  cancel: [取消,", "  cancel: [莫弄了, 取消,"),
+                    encoding="utf-8")
+    resident = Resident(make_app(FAQ_DIR=str(other_community)).test_client(), wechat, "o-words")
+    assert "您要办哪一项" in resident.says("预约代办")
+    assert "已经取消了" in resident.says("莫弄了")
