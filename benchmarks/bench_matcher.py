@@ -34,8 +34,8 @@ sys.path.insert(0, str(ROOT))
 import yaml  # noqa: E402
 from knowledge_data import add_data_arguments  # noqa: E402
 
-from bot.content.loader import load_lexicon  # noqa: E402
-from bot.knowledge.faq import Knowledge, load_knowledge  # noqa: E402
+from bot.content.loader import load_knowledge, load_lexicon  # noqa: E402
+from bot.knowledge.faq import Knowledge  # noqa: E402
 from bot.knowledge.model import Entry  # noqa: E402
 from bot.knowledge.phonetic import codes  # noqa: E402
 from bot.knowledge.segment import _base_tokenizer, _load_word_weights  # noqa: E402

@@ -26,7 +26,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, migrate: bool = True)
     settings = load_settings(config)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = Flask(__name__, instance_path=settings.INSTANCE_DIR)
-    app.config.update(MAX_CONTENT_LENGTH=MAX_BODY_BYTES, SECRET_KEY=settings.SECRET_KEY)
+    app.config.from_mapping(settings.model_dump(), MAX_CONTENT_LENGTH=MAX_BODY_BYTES)
     library = open_library(Path(settings.FAQ_DIR))
     dispatcher = router.Dispatcher(router.FEATURES)
     dispatcher.check(Path(settings.FAQ_DIR))  # words with no handler, or a handler with no words: refused

@@ -1,12 +1,13 @@
 """Settings from a mapping and the environment, checked once at start so a bad value fails loudly."""
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEV_TOKEN = "communitydevtoken"
@@ -18,8 +19,11 @@ class ConfigError(ValueError):
     """A setting is wrong; the message names it in one line."""
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(BaseSettings):
+    """Every setting, typed; read from ``create_app``'s mapping first, then the environment."""
+
+    model_config = SettingsConfigDict(frozen=True, case_sensitive=True, extra="ignore")
+
     APP_ENV: str = "development"
     WECHAT_TOKEN: str = ""
     WECHAT_APP_ID: str = "wx-dev-app"
@@ -51,36 +55,19 @@ class Settings:
         return ZoneInfo(self.TIMEZONE)
 
 
-def _coerce(name: str, kind: type, raw: Any) -> Any:
-    if kind is bool:
-        if isinstance(raw, bool):
-            return raw
-        text = str(raw).strip().lower()
-        if text in ("1", "true", "yes", "on"):
-            return True
-        if text in ("0", "false", "no", "off", ""):
-            return False
-        raise ConfigError(f"{name} must be true or false, not {raw!r}")
-    try:
-        return kind(raw)
-    except (TypeError, ValueError):
-        raise ConfigError(f"{name} must be a {kind.__name__}, not {raw!r}") from None
+_KINDS = {"bool_parsing": "true or false", "int_parsing": "a whole number", "float_parsing": "a number"}
 
 
 def load_settings(config: Mapping[str, Any] | None = None) -> Settings:
     """Mapping values win over the environment, which wins over defaults."""
-    config = dict(config or {})
-    kinds = {"bool": bool, "int": int, "float": float, "str": str}
-    values: dict[str, Any] = {}
-    for field in fields(Settings):
-        if field.name in config:
-            raw = config[field.name]
-        elif field.name in os.environ:
-            raw = os.environ[field.name]
-        else:
-            continue
-        values[field.name] = _coerce(field.name, kinds[field.type], raw)
-    settings = Settings(**values)
+    known = {k: v for k, v in (config or {}).items() if k in Settings.model_fields}
+    try:
+        settings = Settings(**known)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        name = ".".join(str(part) for part in error["loc"])
+        kind = _KINDS.get(error["type"], "valid")
+        raise ConfigError(f"{name} must be {kind}, not {error['input']!r}") from None
     settings = _fill_defaults(settings)
     validate(settings)
     return settings
@@ -94,9 +81,7 @@ def _fill_defaults(settings: Settings) -> Settings:
         changes["WECHAT_TOKEN"] = DEV_TOKEN
     if not settings.SECRET_KEY and not settings.production:
         changes["SECRET_KEY"] = "dev-secret-key"
-    if not changes:
-        return settings
-    return Settings(**{**settings.__dict__, **changes})
+    return settings.model_copy(update=changes)
 
 
 def validate(settings: Settings) -> None:

@@ -47,3 +47,10 @@ def test_command_line_reports_one_line(tmp_path):
                             env={"WECHAT_ENCODING_AES_KEY": "bad", "PATH": "/usr/bin:/bin"}, cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0 and "WECHAT_ENCODING_AES_KEY" in result.stderr
+
+
+def test_the_app_config_holds_the_settings(make_app):
+    app = make_app(FORM_TIMEOUT_MINUTES="12", WECHAT_CUSTOMER_SERVICE="yes")
+    assert app.config["FORM_TIMEOUT_MINUTES"] == 12 and app.config["WECHAT_CUSTOMER_SERVICE"] is True
+    assert app.config["TIMEZONE"] == app.extensions["community"].settings.TIMEZONE == "Asia/Shanghai"
+    assert app.config["SECRET_KEY"]

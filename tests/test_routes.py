@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from bot import cli
-from bot.content.catalog import DataError
+from bot.content.files import ContentError
 from bot.conversation import router
 from bot.conversation.message import Offer, Reply, offer
 from bot.conversation.routes import Router
@@ -42,14 +42,14 @@ def add_words(faq: Path, text: str) -> int:
 
 def test_words_for_an_intent_no_feature_declares_stop_the_start_with_file_and_line(make_app, faq_copy):
     line = add_words(faq_copy, "visit:\n  - 登记来访\n")
-    with pytest.raises(DataError, match=rf"faq/intents.yaml:{line}: no feature handles intent 'visit'"):
+    with pytest.raises(ContentError, match=rf"faq/intents.yaml:{line}: no feature handles intent 'visit'"):
         make_app(FAQ_DIR=str(faq_copy))
 
 
 def test_a_declared_intent_without_words_stops_the_start_with_file_and_line(make_app, monkeypatch):
     monkeypatch.setattr(router, "FEATURES", (*router.FEATURES, extra))
     where = f"tests/test_routes.py:{visit.__code__.co_firstlineno}"
-    with pytest.raises(DataError, match=rf"{where}: intent 'visit' has no words in faq/intents.yaml"):
+    with pytest.raises(ContentError, match=rf"{where}: intent 'visit' has no words in faq/intents.yaml"):
         make_app()
 
 

@@ -15,16 +15,15 @@ faq = AppGroup("faq", help="faq/ 里的数据：检查文件、没答上的问�
 
 @faq.command(with_appcontext=False, help="检查 faq/ 里的文件对不对（运行中的小助手一秒内自动用上新版本）。")
 def check() -> None:
-    from bot.content.catalog import DataError
+    from bot.content.files import ContentError
     from bot.content.library import load_snapshot
     from bot.conversation.router import FEATURES, Dispatcher
-    from bot.knowledge import KnowledgeError
 
     faq_dir = Path(settings().FAQ_DIR)
     try:
         snapshot = load_snapshot(faq_dir)
         Dispatcher(FEATURES).check(faq_dir)
-    except (KnowledgeError, DataError) as error:
+    except ContentError as error:
         raise CommandError(f"faq 有错：{error}\n改好之前，运行中的小助手继续用原来的版本。") from None
     click.echo(f"faq 没有问题：{faq_dir} 共 {len(snapshot.knowledge.entries)} 条问答。运行中的小助手一秒内自动用上。")
 

@@ -6,21 +6,20 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from lunardate import LunarDate
+from pydantic import BeforeValidator, Field, StrictInt, model_validator
 
-from bot.content.catalog import DataError, read_yaml, require
+from bot.content.files import Clock, Day, Model, MonthDay, Text, Weekday, read
 from bot.content.services import ClassInfo
+from bot.knowledge.chinese import WEEKDAY_NAMES
 
-WEEKDAYS = "一二三四五六日"
 
-
-@dataclass(frozen=True)
-class Topic:
-    id: str
-    name: str
-    words: tuple[str, ...]
+class Topic(Model):
+    id: Annotated[Text, BeforeValidator(str)]
+    name: Text
+    words: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -73,7 +72,7 @@ class Event:
             day += timedelta(days=1)
 
     def message(self, start: datetime) -> str:
-        when = f"{start.month}月{start.day}日（星期{WEEKDAYS[start.isoweekday() - 1]}）{start:%H:%M}"
+        when = f"{start.month}月{start.day}日（星期{WEEKDAY_NAMES[start.weekday()]}）{start:%H:%M}"
         return self.text.format(name=self.name, when=when, place=self.place)
 
 
@@ -120,120 +119,129 @@ def _nth_weekday(year: int, month: int, rule: tuple[int, int, tuple[int, ...]]) 
     return date(year, month, days[week - 1 if week > 0 else -1])
 
 
-def _time(value: Any, where: str) -> time:
-    if isinstance(value, int):  # YAML reads 15:00 unquoted as a sexagesimal number
-        return time(value // 60, value % 60)
-    try:
-        return time.fromisoformat(str(value))
-    except ValueError:
-        raise DataError(f"{where}: {value!r} is not a time like 15:00") from None
+def _weekdays(value: Any) -> Any:
+    return value if isinstance(value, list) else [value]
 
 
-def _weekdays(value: Any, where: str) -> tuple[int, ...]:
-    days = tuple(value) if isinstance(value, list) else (value,)
-    if not days or not all(isinstance(d, int) and 1 <= d <= 7 for d in days):
-        raise DataError(f"{where}: use 1 (Monday) to 7 (Sunday)")
-    return days
+Weekdays = Annotated[tuple[Weekday, ...], BeforeValidator(_weekdays), Field(min_length=1)]
 
 
-def _month_day(value: Any, where: str) -> tuple[int, int]:
-    try:
-        month, day = (int(part) for part in str(value).split("-"))
-        date(2001, month, day)  # not 02-29: it would vanish three years in four
-    except ValueError:
-        raise DataError(f"{where}: {value!r} is not a month-day like 03-08") from None
-    return month, day
+class _Monthly(Model):
+    week: int
+    weekday: Weekday
+    months: tuple[Annotated[int, Field(ge=1, le=12)], ...] = ()
+
+    @model_validator(mode="after")
+    def _week(self) -> _Monthly:
+        if self.week not in (1, 2, 3, 4, -1):
+            raise ValueError("week: use 1 to 4, or -1 for the last")
+        return self
 
 
-def _event(raw: Any, where: str, topics: set[str]) -> Event:
-    raw = require(raw, dict, where)
-    kinds = [k for k in ("weekly", "monthly", "yearly", "lunar", "date") if k in raw]
-    if len(kinds) != 1:
-        raise DataError(f"{where}: give exactly one of weekly, monthly, yearly, lunar, date")
-    kind = kinds[0]
-    value = raw[kind]
-    if kind == "weekly":
-        rule: Any = _weekdays(value, f"{where}.weekly")
-    elif kind == "monthly":
-        value = require(value, dict, f"{where}.monthly")
-        week = value.get("week")
-        if week not in (1, 2, 3, 4, -1):
-            raise DataError(f"{where}.monthly.week: use 1 to 4, or -1 for the last")
-        months = tuple(value.get("months") or ())
-        if not all(isinstance(m, int) and 1 <= m <= 12 for m in months):
-            raise DataError(f"{where}.monthly.months: use 1 to 12")
-        rule = (week, _weekdays(value.get("weekday"), f"{where}.monthly.weekday")[0], months)
-    elif kind == "date":
-        if not isinstance(value, date):
-            raise DataError(f"{where}.date: {value!r} is not a date like 2027-01-16")
-        rule = value
-    else:
-        rule = _month_day(value, f"{where}.{kind}")
-    reminders = []
-    for i, item in enumerate(require(raw.get("remind"), list, f"{where}.remind")):
-        item = require(item, dict, f"{where}.remind[{i}]")
-        if "hours_before" in item:
-            reminders.append(Remind(hours_before=float(item["hours_before"])))
-        elif "days_before" in item and "at" in item:
-            at = _time(item["at"], f"{where}.remind[{i}].at")
-            reminders.append(Remind(days_before=int(item["days_before"]), at=at))
-        else:
-            raise DataError(f"{where}.remind[{i}]: give hours_before, or days_before with at")
-    topic = raw.get("topic")
-    if topic is not None and topic not in topics:
-        raise DataError(f"{where}.topic: {topic!r} is not one of the topics")
-    tags = tuple(raw.get("tags") or ())
-    if topic is None and not tags:
-        raise DataError(f"{where}: give a topic or tags (who is reminded)")
-    extra = {"text": require(raw["text"], str, f"{where}.text")} if "text" in raw else {}
-    return Event(
-        id=require(str(raw.get("id", "")), str, f"{where}.id"), name=require(raw.get("name"), str, f"{where}.name"),
-        place=require(raw.get("place"), str, f"{where}.place"), start=_time(raw.get("time"), f"{where}.time"),
-        kind=kind, rule=rule, remind=tuple(reminders), topic=topic, tags=tags, **extra,
-    )
+class _Remind(Model):
+    hours_before: float | None = None
+    days_before: StrictInt | None = None
+    at: Clock | None = None
+
+    @model_validator(mode="after")
+    def _complete(self) -> _Remind:
+        if self.hours_before is None and (self.days_before is None or self.at is None):
+            raise ValueError("give hours_before, or days_before with at")
+        return self
+
+    def remind(self) -> Remind:
+        if self.hours_before is not None:
+            return Remind(hours_before=self.hours_before)
+        return Remind(days_before=self.days_before or 0, at=self.at)
+
+
+class _Event(Model):
+    id: Annotated[Text, BeforeValidator(str)]
+    name: Text
+    place: Text
+    time: Clock
+    weekly: Weekdays | None = None
+    monthly: _Monthly | None = None
+    yearly: MonthDay | None = None
+    lunar: MonthDay | None = None
+    date: Day | None = None
+    remind: tuple[_Remind, ...] = Field(min_length=1)
+    topic: str | None = None
+    tags: tuple[str, ...] = ()
+    text: Text | None = None
+
+    @model_validator(mode="after")
+    def _one_schedule(self) -> _Event:
+        if sum(getattr(self, k) is not None for k in KINDS) != 1:
+            raise ValueError("give exactly one of weekly, monthly, yearly, lunar, date")
+        if self.topic is None and not self.tags:
+            raise ValueError("give a topic or tags (who is reminded)")
+        return self
+
+    def event(self) -> Event:
+        kind = next(k for k in KINDS if getattr(self, k) is not None)
+        rule = getattr(self, kind)
+        if kind == "monthly":
+            rule = (rule.week, rule.weekday, rule.months)
+        extra = {"text": self.text} if self.text else {}
+        return Event(id=self.id, name=self.name, place=self.place, start=self.time, kind=kind, rule=rule,
+                     remind=tuple(r.remind() for r in self.remind), topic=self.topic, tags=self.tags, **extra)
+
+
+KINDS = ("weekly", "monthly", "yearly", "lunar", "date")
+
+
+class _ClassTimes(Model):
+    weekdays: Weekdays
+    time: Clock
+    remind_at: Clock
+
+
+class _EventsFile(Model):
+    topics: tuple[Topic, ...] = Field(min_length=1)
+    events: tuple[_Event, ...] = Field(min_length=1)
+    class_times: dict[str, _ClassTimes] = Field(min_length=1)
+
+
+class _Person(Model):
+    openid: Text
+    name: Text
+
+
+class _StaffFile(Model):
+    staff: tuple[_Person, ...] = Field(min_length=1)
+
+
+class _Audience(Model):
+    wechat_tag_id: StrictInt | None = None
+
+
+class _AudiencesFile(Model):
+    tags: dict[str, _Audience | None] = Field(min_length=1)
 
 
 def load_calendar(faq_dir: Path, classes: tuple[ClassInfo, ...]) -> Calendar:
     """`classes` come from faq/classes.yaml; events.yaml adds only their machine-readable times."""
-    events_path, staff_path = faq_dir / "events.yaml", faq_dir / "staff.yaml"
-    audiences_path = faq_dir / "audiences.yaml"
-    data = require(read_yaml(events_path), dict, str(events_path))
-    topics = tuple(
-        Topic(id=require(str(t.get("id", "")), str, f"{events_path}: topics[{i}].id"),
-              name=require(t.get("name"), str, f"{events_path}: topics[{i}].name"),
-              words=tuple(str(w) for w in t.get("words") or ()))
-        for i, t in enumerate(require(data.get("topics"), list, f"{events_path}: topics"))
-    )
-    topic_ids = {t.id for t in topics}
-    events = tuple(_event(e, f"{events_path}: events[{i}]", topic_ids)
-                   for i, e in enumerate(require(data.get("events"), list, f"{events_path}: events")))
-    if len({e.id for e in events}) != len(events):
-        raise DataError(f"{events_path}: two events share an id")
-    known = {c.id: c for c in classes}
-    times = {}
-    for class_id, raw in require(data.get("class_times"), dict, f"{events_path}: class_times").items():
-        where = f"{events_path}: class_times.{class_id}"
-        if class_id not in known:
-            raise DataError(f"{where}: no class {class_id!r} in faq/classes.yaml")
-        raw = require(raw, dict, where)
-        times[str(class_id)] = ClassTimes(
-            info=known[class_id], weekdays=_weekdays(raw.get("weekdays"), f"{where}.weekdays"),
-            start=_time(raw.get("time"), f"{where}.time"), remind_at=_time(raw.get("remind_at"), f"{where}.remind_at"),
-        )
-    staff_data = require(read_yaml(staff_path), dict, str(staff_path))
-    staff = {}
-    for i, person in enumerate(require(staff_data.get("staff"), list, f"{staff_path}: staff")):
-        where = f"{staff_path}: staff[{i}]"
-        staff[require(person.get("openid"), str, f"{where}.openid")] = require(person.get("name"), str, f"{where}.name")
-    audiences = require(read_yaml(audiences_path), dict, str(audiences_path))
-    tags: dict[str, int | None] = {}
-    for name, raw in require(audiences.get("tags"), dict, f"{audiences_path}: tags").items():
-        tag_id = (raw or {}).get("wechat_tag_id")
-        if tag_id is not None and not isinstance(tag_id, int):
-            raise DataError(f"{audiences_path}: tags.{name}.wechat_tag_id must be a number")
-        tags[str(name)] = tag_id
-    for event in events:
+    events_doc = read(faq_dir / "events.yaml", faq_dir)
+    data = events_doc.parse(_EventsFile)
+    audiences = read(faq_dir / "audiences.yaml", faq_dir).parse(_AudiencesFile)
+    staff = read(faq_dir / "staff.yaml", faq_dir).parse(_StaffFile)
+    topic_ids = {t.id for t in data.topics}
+    tags = {str(name): (raw.wechat_tag_id if raw else None) for name, raw in audiences.tags.items()}
+    for i, event in enumerate(data.events):
+        if event.topic is not None and event.topic not in topic_ids:
+            raise events_doc.error(("events", i, "topic"), f"{event.topic!r} is not one of the topics")
         for tag in event.tags:
             if tag not in tags:
-                raise DataError(f"{events_path}: event {event.id}: tag {tag!r} is not in {audiences_path}")
-    return Calendar(topics=topics, events=events, classes=times, staff=staff, tags=tags)
+                raise events_doc.error(("events", i, "tags"), f"tag {tag!r} is not in faq/audiences.yaml")
+    if len({e.id for e in data.events}) != len(data.events):
+        raise events_doc.error(("events",), "two events share an id")
+    known = {c.id: c for c in classes}
+    times = {}
+    for class_id, raw in data.class_times.items():
+        if class_id not in known:
+            raise events_doc.error(("class_times", class_id), f"no class {class_id!r} in faq/classes.yaml")
+        times[class_id] = ClassTimes(info=known[class_id], weekdays=raw.weekdays, start=raw.time,
+                                     remind_at=raw.remind_at)
+    return Calendar(topics=data.topics, events=tuple(e.event() for e in data.events), classes=times,
+                    staff={p.openid: p.name for p in staff.staff}, tags=tags)

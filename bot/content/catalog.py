@@ -4,58 +4,72 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-import yaml
+from pydantic import BeforeValidator, ConfigDict, Field, RootModel, model_validator
 
-
-class DataError(ValueError):
-    """A data file is wrong; the message names the file (and line when known)."""
+from bot.content.files import Clock, ContentError, Model, Text, Weekday, read
 
 
-def read_yaml(path: Path) -> Any:
+class MenuItem(Model):
+    name: Text
+    key: Text
+    say: Text
+
+
+class MenuButton(Model):
+    name: Text
+    items: tuple[MenuItem, ...] = Field(min_length=1, max_length=5)  # WeChat's limit
+
+
+class HelpItem(Model):
+    label: Text
+    say: Text
+
+
+class HoursRule(Model):
+    days: frozenset[Weekday] = Field(min_length=1)
+    start: Clock = Field(alias="from")
+    end: Clock = Field(alias="to")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> HoursRule:
+        if self.start >= self.end:
+            raise ValueError("'from' must be before 'to'")
+        return self
+
+
+class _MenuFile(Model):
+    buttons: tuple[MenuButton, ...] = Field(min_length=1, max_length=3)  # WeChat's limit
+    help: tuple[HelpItem, ...] = Field(min_length=1)
+    scenes: dict[str, Text] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _unique_keys(self) -> _MenuFile:
+        keys = [item.key for button in self.buttons for item in button.items]
+        if len(keys) != len(set(keys)):
+            raise ValueError("two menu items share a key")
+        return self
+
+
+class _OfficeFile(Model):
+    staff_hours: tuple[HoursRule, ...] = Field(min_length=1)
+    staff_hours_text: Text
+
+
+def _pattern(words: Any) -> re.Pattern[str]:
+    if not isinstance(words, list) or not words or not all(isinstance(w, str) and w for w in words):
+        raise ValueError("expected a list of patterns")
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DataError(f"{path}: file is missing") from None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise DataError(f"{where}: {getattr(error, 'problem', None) or error}") from None
+        return re.compile("|".join(f"(?:{w})" for w in words))
+    except re.error as error:
+        raise ValueError(f"bad pattern ({error})") from None
 
 
-def require(value: Any, kind: type, where: str) -> Any:
-    if not isinstance(value, kind) or (isinstance(value, (str, list, dict)) and not value):
-        raise DataError(f"{where}: expected a non-empty {kind.__name__}")
-    return value
-
-
-@dataclass(frozen=True)
-class MenuItem:
-    name: str
-    key: str
-    say: str
-
-
-@dataclass(frozen=True)
-class MenuButton:
-    name: str
-    items: tuple[MenuItem, ...]
-
-
-@dataclass(frozen=True)
-class HelpItem:
-    label: str
-    say: str
-
-
-@dataclass(frozen=True)
-class HoursRule:
-    days: frozenset[int]
-    start: time
-    end: time
+class _IntentsFile(RootModel[dict[str, Annotated[re.Pattern[str], BeforeValidator(_pattern)]]]):
+    model_config = ConfigDict(frozen=True)
 
 
 @dataclass(frozen=True)
@@ -95,7 +109,7 @@ class Catalog:
                 start = datetime.combine(day, rule.start, tzinfo=local.tzinfo)
                 if day.isoweekday() in rule.days and start > local:
                     return start
-        raise DataError("faq/office.yaml: staff_hours has no working time in a week")
+        raise ContentError("faq/office.yaml:1: staff_hours has no working time in a week")
 
     def menu_payload(self) -> dict[str, Any]:
         """The body WeChat's menu/create API expects."""
@@ -112,68 +126,15 @@ class Catalog:
         }
 
 
-def _parse_time(text: Any, where: str) -> time:
-    try:
-        return time.fromisoformat(str(text))
-    except ValueError:
-        raise DataError(f"{where}: {text!r} is not a time like 08:30") from None
-
-
 def load_catalog(faq_dir: Path) -> Catalog:
-    menu_path, office_path = faq_dir / "menu.yaml", faq_dir / "office.yaml"
-    menu = require(read_yaml(menu_path), dict, str(menu_path))
-    buttons = []
-    for i, button in enumerate(require(menu.get("buttons"), list, f"{menu_path}: buttons")):
-        where = f"{menu_path}: buttons[{i}]"
-        items = tuple(
-            MenuItem(
-                name=require(item.get("name"), str, f"{where}.items[{j}].name"),
-                key=require(item.get("key"), str, f"{where}.items[{j}].key"),
-                say=require(item.get("say"), str, f"{where}.items[{j}].say"),
-            )
-            for j, item in enumerate(require(button.get("items"), list, f"{where}.items"))
-        )
-        if len(items) > 5:
-            raise DataError(f"{where}: WeChat allows at most 5 items under a button")
-        buttons.append(MenuButton(require(button.get("name"), str, f"{where}.name"), items))
-    if len(buttons) > 3:
-        raise DataError(f"{menu_path}: WeChat allows at most 3 menu buttons")
-    keys = [item.key for button in buttons for item in button.items]
-    if len(keys) != len(set(keys)):
-        raise DataError(f"{menu_path}: two menu items share a key")
-    help_items = tuple(
-        HelpItem(
-            require(item.get("label"), str, f"{menu_path}: help[{i}].label"),
-            require(item.get("say"), str, f"{menu_path}: help[{i}].say"),
-        )
-        for i, item in enumerate(require(menu.get("help"), list, f"{menu_path}: help"))
-    )
-    scenes = {str(k): require(v, str, f"{menu_path}: scenes.{k}") for k, v in (menu.get("scenes") or {}).items()}
-
-    office = require(read_yaml(office_path), dict, str(office_path))
-    rules = []
-    for i, rule in enumerate(require(office.get("staff_hours"), list, f"{office_path}: staff_hours")):
-        where = f"{office_path}: staff_hours[{i}]"
-        days = require(rule.get("days"), list, f"{where}.days")
-        if not all(isinstance(d, int) and 1 <= d <= 7 for d in days):
-            raise DataError(f"{where}.days: use 1 (Monday) to 7 (Sunday)")
-        start, end = _parse_time(rule.get("from"), f"{where}.from"), _parse_time(rule.get("to"), f"{where}.to")
-        if start >= end:
-            raise DataError(f"{where}: 'from' must be before 'to'")
-        rules.append(HoursRule(frozenset(days), start, end))
-    intents_path = faq_dir / "intents.yaml"
-    intents = []
-    for name, words in require(read_yaml(intents_path), dict, str(intents_path)).items():
-        patterns = require(words, list, f"{intents_path}: {name}")
-        try:
-            intents.append((str(name), re.compile("|".join(f"(?:{w})" for w in patterns))))
-        except re.error as error:
-            raise DataError(f"{intents_path}: {name}: bad pattern ({error})") from None
+    menu = read(faq_dir / "menu.yaml", faq_dir).parse(_MenuFile)
+    office = read(faq_dir / "office.yaml", faq_dir).parse(_OfficeFile)
+    intents = read(faq_dir / "intents.yaml", faq_dir).parse(_IntentsFile)
     return Catalog(
-        intents=tuple(intents),
-        buttons=tuple(buttons),
-        help=help_items,
-        scenes=scenes,
-        staff_hours=tuple(rules),
-        staff_hours_text=require(office.get("staff_hours_text"), str, f"{office_path}: staff_hours_text"),
+        intents=tuple(intents.root.items()),
+        buttons=menu.buttons,
+        help=menu.help,
+        scenes=menu.scenes,
+        staff_hours=office.staff_hours,
+        staff_hours_text=office.staff_hours_text,
     )

@@ -1,14 +1,18 @@
 """The data staff edit in faq/, loaded as one snapshot and swapped only when a whole load succeeds."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.content.calendar import Calendar, load_calendar
 from bot.content.catalog import Catalog, load_catalog
+from bot.content.eligibility import load_rules
+from bot.content.loader import load_knowledge
 from bot.content.services import Services, load_services
 from bot.content.store import ReloadingStore
-from bot.knowledge import Knowledge, Rules, load_knowledge, load_rules
+from bot.content.texts import load_texts
+from bot.knowledge import Knowledge, Rules
 
 
 @dataclass(frozen=True)
@@ -18,13 +22,14 @@ class Snapshot:
     calendar: Calendar
     services: Services
     rules: Rules
+    texts: Mapping[str, str]
 
 
 def load_snapshot(faq_dir: Path) -> Snapshot:
     services = load_services(faq_dir)
     knowledge = load_knowledge(faq_dir)
     return Snapshot(knowledge, load_catalog(faq_dir), load_calendar(faq_dir, services.classes), services,
-                    load_rules(faq_dir / "eligibility.yaml", knowledge.normalize))
+                    load_rules(faq_dir / "eligibility.yaml", knowledge.normalize), load_texts(faq_dir))
 
 
 def open_library(faq_dir: Path) -> ReloadingStore[Snapshot]:

@@ -1,22 +1,22 @@
 """The 代办 catalogue, booking rules, grids and classes staff edit in faq/, checked on load."""
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 from pathlib import Path
-from typing import Any
 
-from bot.content.catalog import DataError, read_yaml, require
+from pydantic import Field, model_validator
+
+from bot.content.files import Clock, Count, Day, Model, Text, Words, read
+from bot.content.workdays import is_working_day
 
 
-@dataclass(frozen=True)
-class ServiceItem:
-    id: str
-    name: str
-    aliases: tuple[str, ...]
-    documents: tuple[str, ...]
-    time_limit: str
+class ServiceItem(Model):
+    id: Text
+    name: Text
+    aliases: Words = ()
+    documents: Words = Field(min_length=1)
+    time_limit: Text
     paperless: str = ""
 
     @property
@@ -24,26 +24,39 @@ class ServiceItem:
         return "、".join(self.documents)
 
 
-@dataclass(frozen=True)
-class Period:
-    id: str  # am / pm
-    label: str
-    start: time
-    end: time
+class Period(Model):
+    id: str = ""  # am / pm, set by BookingRules
+    label: Text
+    start: Clock = Field(alias="from")
+    end: Clock = Field(alias="to")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Period:
+        if self.start >= self.end:
+            raise ValueError("'from' must be before 'to'")
+        return self
 
 
-@dataclass(frozen=True)
-class BookingRules:
-    weekdays: frozenset[int]  # 1 = Monday
-    periods: tuple[Period, ...]
-    per_half_day: int
-    working_days_ahead: int
-    holidays: frozenset[date]
-    reminder_at: time
-    place: str
+class BookingRules(Model):
+    """Half-day slots on working days: the national calendar (调休 included) minus local closures."""
+
+    place: Text
+    am: Period
+    pm: Period
+    per_half_day: Count
+    working_days_ahead: Count
+    reminder_at: Clock = time(18)
+    closures: tuple[Day, ...] = ()  # local only: the national holidays come from chinese-calendar
+
+    @property
+    def periods(self) -> tuple[Period, ...]:
+        return (self.am.model_copy(update={"id": "am"}), self.pm.model_copy(update={"id": "pm"}))
 
     def period(self, period_id: str) -> Period:
         return next(p for p in self.periods if p.id == period_id)
+
+    def is_open(self, day: date) -> bool:
+        return is_working_day(day) and day not in self.closures
 
     def open_days(self, today: date) -> list[date]:
         """The next working days a resident may book, starting tomorrow."""
@@ -51,38 +64,35 @@ class BookingRules:
         day = today
         while len(days) < self.working_days_ahead:
             day += timedelta(days=1)
-            if day.isoweekday() in self.weekdays and day not in self.holidays:
+            if self.is_open(day):
                 days.append(day)
         return days
 
 
-@dataclass(frozen=True)
-class Grid:
-    id: str
-    name: str
-    area: str
-    words: tuple[str, ...]
-    worker: str
+class Grid(Model):
+    id: Text
+    name: Text
+    area: Text
+    words: Words = Field(min_length=1)
+    worker: Text
 
 
-@dataclass(frozen=True)
-class Category:
-    name: str
-    words: tuple[str, ...]
+class Category(Model):
+    name: Text
+    words: Words = ()
     handler: str = ""  # who takes it instead of the grid worker (邻里纠纷 → 人民调解委员会)
 
 
-@dataclass(frozen=True)
-class ClassInfo:
-    id: str
-    name: str
-    aliases: tuple[str, ...]
-    schedule: str
-    place: str
-    rain_place: str
-    capacity: int
-    weeks: int
-    term_start: date
+class ClassInfo(Model):
+    id: Text
+    name: Text
+    aliases: Words = ()
+    schedule: Text
+    place: Text
+    rain_place: Text
+    capacity: Count
+    weeks: Count
+    term_start: Day
 
     @property
     def term(self) -> str:
@@ -138,123 +148,28 @@ class Services:
         return next((c for c in self.classes if any(w in text for w in (c.name, *c.aliases))), None)
 
 
-def _words(value: Any, where: str) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if not isinstance(value, list) or not all(isinstance(w, str) and w for w in value):
-        raise DataError(f"{where}: expected a list of words")
-    return tuple(value)
+class _ServicesFile(Model):
+    items: tuple[ServiceItem, ...]
+    booking: BookingRules
+
+    @model_validator(mode="after")
+    def _unique(self) -> _ServicesFile:
+        if len({i.id for i in self.items}) != len(self.items):
+            raise ValueError("items: two items share an id")
+        return self
 
 
-def _time(value: Any, where: str) -> time:
-    try:
-        return time.fromisoformat(str(value))
-    except ValueError:
-        raise DataError(f"{where}: {value!r} is not a time like 09:00") from None
+class _GridsFile(Model):
+    grids: tuple[Grid, ...]
+    categories: tuple[Category, ...]
 
 
-def _date(value: Any, where: str) -> date:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise DataError(f"{where}: {value!r} is not a date like 2026-12-01") from None
-
-
-def _int(value: Any, where: str) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise DataError(f"{where}: expected a positive whole number")
-    return value
-
-
-def _records(data: dict[str, Any], key: str, path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Each mapping of a list in a data file, with where it is for error messages."""
-    for i, raw in enumerate(require(data.get(key), list, f"{path}: {key}")):
-        where = f"{path}: {key}[{i}]"
-        yield where, require(raw, dict, where)
-
-
-def _load_services_file(path: Path) -> tuple[tuple[ServiceItem, ...], BookingRules]:
-    data = require(read_yaml(path), dict, str(path))
-    items = []
-    for where, raw in _records(data, "items", path):
-        items.append(ServiceItem(
-            id=require(raw.get("id"), str, f"{where}.id"),
-            name=require(raw.get("name"), str, f"{where}.name"),
-            aliases=_words(raw.get("aliases"), f"{where}.aliases"),
-            documents=_words(require(raw.get("documents"), list, f"{where}.documents"), f"{where}.documents"),
-            time_limit=require(raw.get("time_limit"), str, f"{where}.time_limit"),
-            paperless=str(raw.get("paperless") or ""),
-        ))
-    if len({i.id for i in items}) != len(items):
-        raise DataError(f"{path}: items: two items share an id")
-    where = f"{path}: booking"
-    rules = require(data.get("booking"), dict, where)
-    days = require(rules.get("weekdays"), list, f"{where}.weekdays")
-    if not all(isinstance(d, int) and 1 <= d <= 7 for d in days):
-        raise DataError(f"{where}.weekdays: use 1 (Monday) to 7 (Sunday)")
-    periods = []
-    for period_id in ("am", "pm"):
-        raw = require(rules.get(period_id), dict, f"{where}.{period_id}")
-        start = _time(raw.get("from"), f"{where}.{period_id}.from")
-        end = _time(raw.get("to"), f"{where}.{period_id}.to")
-        if start >= end:
-            raise DataError(f"{where}.{period_id}: 'from' must be before 'to'")
-        periods.append(Period(period_id, require(raw.get("label"), str, f"{where}.{period_id}.label"), start, end))
-    holidays = frozenset(_date(d, f"{where}.holidays[{i}]") for i, d in enumerate(rules.get("holidays") or []))
-    booking = BookingRules(
-        weekdays=frozenset(days),
-        periods=tuple(periods),
-        per_half_day=_int(rules.get("per_half_day"), f"{where}.per_half_day"),
-        working_days_ahead=_int(rules.get("working_days_ahead"), f"{where}.working_days_ahead"),
-        holidays=holidays,
-        reminder_at=_time(rules.get("reminder_at", "18:00"), f"{where}.reminder_at"),
-        place=require(rules.get("place"), str, f"{where}.place"),
-    )
-    return tuple(items), booking
-
-
-def _load_grids_file(path: Path) -> tuple[tuple[Grid, ...], tuple[Category, ...]]:
-    data = require(read_yaml(path), dict, str(path))
-    grids = []
-    for where, raw in _records(data, "grids", path):
-        grids.append(Grid(
-            id=require(raw.get("id"), str, f"{where}.id"),
-            name=require(raw.get("name"), str, f"{where}.name"),
-            area=require(raw.get("area"), str, f"{where}.area"),
-            words=_words(require(raw.get("words"), list, f"{where}.words"), f"{where}.words"),
-            worker=require(raw.get("worker"), str, f"{where}.worker"),
-        ))
-    categories = []
-    for where, raw in _records(data, "categories", path):
-        categories.append(Category(
-            name=require(raw.get("name"), str, f"{where}.name"),
-            words=_words(raw.get("words"), f"{where}.words"),
-            handler=str(raw.get("handler") or ""),
-        ))
-    return tuple(grids), tuple(categories)
-
-
-def _load_classes_file(path: Path) -> tuple[ClassInfo, ...]:
-    data = require(read_yaml(path), dict, str(path))
-    classes = []
-    for where, raw in _records(data, "classes", path):
-        classes.append(ClassInfo(
-            id=require(raw.get("id"), str, f"{where}.id"),
-            name=require(raw.get("name"), str, f"{where}.name"),
-            aliases=_words(raw.get("aliases"), f"{where}.aliases"),
-            schedule=require(raw.get("schedule"), str, f"{where}.schedule"),
-            place=require(raw.get("place"), str, f"{where}.place"),
-            rain_place=require(raw.get("rain_place"), str, f"{where}.rain_place"),
-            capacity=_int(raw.get("capacity"), f"{where}.capacity"),
-            weeks=_int(raw.get("weeks"), f"{where}.weeks"),
-            term_start=_date(raw.get("term_start"), f"{where}.term_start"),
-        ))
-    return tuple(classes)
+class _ClassesFile(Model):
+    classes: tuple[ClassInfo, ...]
 
 
 def load_services(faq_dir: Path) -> Services:
-    items, booking = _load_services_file(faq_dir / "services.yaml")
-    grids, categories = _load_grids_file(faq_dir / "grids.yaml")
-    return Services(items, booking, grids, categories, _load_classes_file(faq_dir / "classes.yaml"))
+    services = read(faq_dir / "services.yaml", faq_dir).parse(_ServicesFile)
+    grids = read(faq_dir / "grids.yaml", faq_dir).parse(_GridsFile)
+    classes = read(faq_dir / "classes.yaml", faq_dir).parse(_ClassesFile)
+    return Services(services.items, services.booking, grids.grids, grids.categories, classes.classes)

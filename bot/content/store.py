@@ -12,8 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from bot.content.catalog import DataError
-from bot.knowledge.model import KnowledgeError
+from bot.content.files import ContentError
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -70,7 +69,7 @@ class ReloadingStore(Generic[T]):
         self._sig = sig
         try:
             value = self._load(self.faq_dir)
-        except (KnowledgeError, DataError) as exc:
+        except ContentError as exc:
             self._last_error = str(exc)
             log.warning("faq reload failed, keeping the previous version: %s", exc)
             return self._last_error

@@ -17,7 +17,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from bot.config import Settings
 from bot.content.library import Snapshot
 from bot.content.store import ReloadingStore
-from bot.conversation import texts
+from bot.conversation import current, texts
 from bot.conversation.context import Context
 from bot.conversation.message import Article, Message, Reply
 from bot.conversation.replies import paginate
@@ -55,12 +55,17 @@ class Assistant:
         The dedup key is the first write of the message's own transaction: a retry that comes
         while the first run is under way waits on that key's lock, then reads the stored reply.
         """
+        snapshot = self.library.current()  # one version of faq/ for the whole message
+        with current.using(snapshot):
+            return self._handle(message, snapshot)
+
+    def _handle(self, message: Message, snapshot: Snapshot) -> Reply:
         key = dedup_key(message)
         self._prune()
         try:
             with self.db.transaction() as session:
                 claimed = self._claim(session, key, message.openid)
-                reply = self._process(session, message)
+                reply = self._process(session, message, snapshot)
                 self._finish(claimed, reply)
             return reply
         except IntegrityError:
@@ -107,7 +112,7 @@ class Assistant:
             row = session.get(ProcessedMessage, key)
             return decode_reply(row.reply) if row is not None and row.reply else Reply.nothing()
 
-    def _process(self, session: Session, message: Message) -> Reply:
+    def _process(self, session: Session, message: Message, snapshot: Snapshot) -> Reply:
         now = utcnow()
         user = load_user(session, message.openid, now)
         if message.event not in ("unsubscribe", "templatesendjobfinish", "masssendjobfinish", "location", "view"):
@@ -117,7 +122,6 @@ class Assistant:
         if conversation is None:
             conversation = Conversation(user=user, data={}, choices=[], updated_at=now)
             session.add(conversation)
-        snapshot = self.library.current()
         ctx = Context(session, user, conversation, self.settings, snapshot, now, self.router.forms)
         reply = self.router.dispatch(ctx, message)
         conversation.updated_at = now

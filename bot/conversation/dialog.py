@@ -253,14 +253,15 @@ def _set_step(ctx: Context, form: Form, step: str) -> None:
 def _ask(ctx: Context, form: Form, step: str, with_choices: bool) -> Offer:
     values = ctx.conversation.data["values"]
     if step == CONFIRM:
-        lines = [f"请核对{form.title}："]
+        lines = [texts.FORM_CONFIRM_HEADER.format(title=form.title)]
         for slot in form.slots:
             if slot.name in values:
                 lines.append(f"{slot.label}：{slot.show(values[slot.name])}")
-        options = [("确认提交", "确认")] + [
-            (f"改{slot.label}", EDIT_PREFIX + slot.name) for slot in form.slots if slot.name in values
+        options = [(texts.FORM_CONFIRM_SUBMIT, "确认")] + [
+            (texts.FORM_EDIT.format(label=slot.label), EDIT_PREFIX + slot.name)
+            for slot in form.slots if slot.name in values
         ]
-        return join("\n".join(lines), offer(options), "回复“取消”不办了。")
+        return join("\n".join(lines), offer(options), texts.FORM_CONFIRM_FOOTER)
     slot = form.slot(step)
     prompt = slot.prompt_text(ctx, values)
     if with_choices and slot.choices:
@@ -285,7 +286,7 @@ def _on_confirm(ctx: Context, form: Form, text: str) -> Offer:
     if text.startswith(EDIT_PREFIX) and text[len(EDIT_PREFIX):] in {s.name for s in form.slots}:
         ctx.conversation.data["values"].pop(text[len(EDIT_PREFIX):], None)
         return _advance(ctx, form)
-    return join("请回复数字选择。", _ask(ctx, form, CONFIRM, with_choices=True))
+    return join(texts.FORM_CHOOSE_BY_NUMBER, _ask(ctx, form, CONFIRM, with_choices=True))
 
 
 def _submit(ctx: Context, form: Form) -> Offer:
@@ -307,7 +308,7 @@ def _back(ctx: Context, form: Form, current: str) -> Offer:
     if current != CONFIRM and asked and asked[-1] == current:
         asked.pop()
     if not asked:
-        return join("已经是第一步了。", _ask(ctx, form, current, with_choices=True))
+        return join(texts.FORM_FIRST_STEP, _ask(ctx, form, current, with_choices=True))
     previous = asked.pop()
     data["values"].pop(previous, None)
     if current != CONFIRM:
@@ -325,4 +326,4 @@ def _repeat_of_submission(ctx: Context, text: str) -> Reply | None:
     at = datetime.fromisoformat(submitted["at"])
     if ctx.now - at > timedelta(minutes=ctx.settings.FORM_TIMEOUT_MINUTES):
         return None
-    return Reply.say("已经提交过了，不用再确认。\n" + submitted["reply"])
+    return Reply.say(texts.FORM_ALREADY_SUBMITTED + "\n" + submitted["reply"])

@@ -4,9 +4,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-import yaml
-
-from bot.content.catalog import DataError
+from bot.content import files
+from bot.content.files import ContentError
 from bot.conversation import dialog, texts
 from bot.conversation.context import Context
 from bot.conversation.dialog import Flow
@@ -73,18 +72,17 @@ class Dispatcher:
 
         Run after the data loaded (so the file is valid YAML); composed again here for the line numbers.
         """
-        shown = f"{faq_dir.name}/intents.yaml"
-        root = yaml.compose((faq_dir / "intents.yaml").read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-        if not isinstance(root, yaml.MappingNode):
-            raise DataError(f"{shown}:1: expected intent names, each with a list of words")
-        lines = {key.value: key.start_mark.line + 1 for key, _ in root.value}
-        for name, line in lines.items():
+        document = files.read(faq_dir / "intents.yaml", faq_dir)
+        shown = document.shown
+        if not isinstance(document.data, dict):
+            raise ContentError(f"{shown}:1: expected intent names, each with a list of words")
+        for name in document.data:
             if name not in self.routes:
-                raise DataError(f"{shown}:{line}: no feature handles intent '{name}' "
-                                f"(declare @router.intent(\"{name}\") in bot/handlers, or remove it)")
+                raise ContentError(f"{shown}:{document.line((name,))}: no feature handles intent '{name}' "
+                                   f"(declare @router.intent(\"{name}\") in bot/handlers, or remove it)")
         for route in self.routes.values():
-            if route.words and route.intent not in lines:
-                raise DataError(f"{route.where}: intent '{route.intent}' has no words in {shown} "
+            if route.words and route.intent not in document.data:
+                raise ContentError(f"{route.where}: intent '{route.intent}' has no words in {shown} "
                                 "(add them there, or declare it words=False if only the menu reaches it)")
 
     def dispatch(self, ctx: Context, message: Message) -> Reply:

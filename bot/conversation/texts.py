@@ -1,130 +1,30 @@
-"""Every sentence the resident reads that is not knowledge data: plain, short, numbered."""
+"""The sentences residents read, looked up by name (``texts.<NAME>``) in faq/texts.yaml.
 
-WELCOME = "您好，欢迎关注羊木社区！"
-WELCOME_MENU = "您好，欢迎关注羊木社区！我是社区小助手，可以帮您："
-MENU_HEADER = "我可以帮您："
-MENU_FOOTER = "直接打字或说话问我也行。回复“人工”联系工作人员。"
-APOLOGY = "对不起，系统出了点问题，请稍后再试。着急的话回复“人工”联系工作人员。"
-NOT_FOUND = "这个问题我还不会回答，已经记下来交给工作人员。回复“人工”联系工作人员，或回复“菜单”看看我能做什么。"
-CLARIFY = "您想问的是哪一个？"
-CLARIFY_FOOTER = "都不是的话，回复“人工”联系工作人员。"
-VOICE_UNCLEAR = "没听清您说的话，请再说一遍，或者打字告诉我。"
-IMAGE_KEPT = "图片收到了。要反映问题（比如路灯坏了），请回复“上报”，我会把图片一起交给网格员。"
-LOCATION_KEPT = "位置收到了。要反映这个地方的问题，请回复“上报”。"
-MEDIA_UNSUPPORTED = "暂时看不了视频和链接。有事请打字或说话告诉我，回复“人工”联系工作人员。"
-UNSUBSCRIBE_BYE = ""
-NOTHING_TO_CANCEL = "现在没有正在办的事。回复“菜单”看看我能做什么。"
-NO_MORE = "已经全部说完了。"
-MORE_HINT = "（回复“更多”看后面的内容）"
-CHOICE_OUT_OF_RANGE = "没有这个选项，请回复上面列出的数字。"
-NO_CHOICES = "现在没有要选的编号。请直接说您要办什么事，或回复“菜单”看看我能做什么。"
-YOU_ARE_WELCOME = "不客气！有事随时找我。"
-ANYTHING_ELSE = "好的。还有什么事，直接说就行。"
-HANDOFF_TRANSFER = "正在为您转接工作人员，请稍候。"
-HANDOFF_RECORDED_OPEN = "已通知工作人员，现在是工作时间，会尽快在这里回复您。请直接说您要办的事。"
-HANDOFF_RECORDED_CLOSED = (
-    "已记下您的请求。现在不是工作时间，工作人员{when}会在这里回复您。"
-)
-STAFF_HOURS = "工作时间：{hours}"
-FORM_EXPIRED = "您之前办的事太久没有回复，已经关掉了，需要的话请重新开始。"
-FORM_CANCELLED = "好的，已经取消了。回复“菜单”看看我能做什么。"
-FORM_MENU_LEFT = "已退出刚才办的事。"
-CLASS_INTRO = "报名{klass}：{schedule}，{place}。"
-ANNOUNCEMENT_SCHEDULED = "第{id}号公告：定时{at}发送，还没开始。"
-ATTACHMENT_KEPT = "{what}收到了。"
-ELIGIBILITY_CHECK = "帮您看看{title}的条件。"
-ELIGIBILITY_CHOOSE = "我可以帮您看看能不能办下面这些，请回复数字："
-ELIGIBILITY_CHECK_OFFER = "想具体看看您家的情况，请回答（不需要就直接问别的）："
+Like gettext through a request context: the texts of the snapshot bound to the message being
+handled (``bot.conversation.current``) are used, so a second community is a second faq/ folder.
+With nothing bound (a CLI command, a test), the default faq/ folder is read.
+Never read a text at import time: it would freeze the default.
+"""
+from __future__ import annotations
 
-# --- resident services: bookings, problem reports, classes, personal data ---------------
-CONSENT_NOTICE = "姓名和电话只用来联系您办事，下次不用再填；回复“删除我的信息”随时可以删除。"
-ASK_NAME = "请问您的姓名？"
-ASK_NAME_AGAIN = "请告诉我您的姓名，比如“张三”。"
-ASK_PHONE = "请问您的手机号？"
-PHONE_INVALID = "手机号是1开头的11位数字，比如13812345678，请再说一遍。"
-REUSE_CONTACT = "用上次的：{name}（{phone}）"
-SKIP_WORDS_HINT = "不想说回复“跳过”。"
+from collections.abc import Mapping
+from functools import lru_cache
 
-BOOKING_ASK_ITEM = "您要办哪一项？"
-BOOKING_ITEM_UNKNOWN = "没找到这一项，请回复数字选择。"
-BOOKING_DOCUMENTS = "办{item}要带：{documents}。{paperless}承诺时限：{limit}。"
-BOOKING_ASK_TIME = "请选预约时间，也可以直接说，比如“下周二上午”："
-BOOKING_TIME_UNCLEAR = "请说哪天、上午还是下午，比如“明天上午”“下周二下午”。"
-BOOKING_ASK_PERIOD = "{day}，上午还是下午？"
-BOOKING_DAY_CLOSED = "{day}不开放预约（周末和节假日不约），请换一天。"
-BOOKING_DAY_OUT_OF_RANGE = "只能约最近{count}个工作日（{first}到{last}），请换一天。"
-BOOKING_SLOT_FULL = "{slot}已经约满了，请换个时间。"
-BOOKING_SLOT_JUST_TAKEN = "刚才这个时间被别人约满了，请换个时间。"
-BOOKING_NONE_FREE = ("最近{count}个工作日都约满了。可以把材料直接交到社区服务中心，工作人员帮您代办。"
-                     "回复“人工”联系工作人员。")
-BOOKING_DONE = ("预约成功！预约号：{number}\n{slot}（{hours}）到{place}，报预约号就行。\n要带：{documents}。\n"
-                "{reminder}要改时间回复“改约”，不去了回复“取消预约”。")
-BOOKING_WILL_REMIND = "前一天晚上会提醒您。"
-BOOKING_TOO_SOON = "当天和过去的日子不能预约，最早可以约{first}。"
-BOOKING_ALREADY = "您已经约过了：{booking}。要改时间回复“改约”，不去了回复“取消预约”。"
-BOOKING_REMINDER = ("提醒：您预约了明天{slot}（{hours}）到{place}办{item}，预约号{number}。"
-                    "请带：{documents}。不去了请回复“取消预约”。")
-BOOKING_NONE = "您现在没有预约。回复“预约”可以预约代办。"
-BOOKING_LIST = "您的预约："
-BOOKING_LIST_FOOTER = "要改时间回复“改约”，不去了回复“取消预约”。"
-BOOKING_ASK_WHICH = "是哪一个预约？"
-BOOKING_WHICH_UNKNOWN = "请回复数字选择是哪一个预约。"
-BOOKING_CANCELLED = "已取消预约{number}。需要的话回复“预约”重新预约。"
-BOOKING_MOVED = "改好了！预约号还是{number}，时间改为{slot}（{hours}）。"
+from bot.config import PROJECT_ROOT
+from bot.content.texts import load_texts
+from bot.conversation import current
 
-REPORT_ASK_CATEGORY = "是哪一类问题？"
-REPORT_CATEGORY_UNKNOWN = "请回复数字选择类别，不知道选哪个就选“其他”。"
-REPORT_ASK_PLACE = "在哪里？说说街道、小区或文笔村几组，也可以发送位置。"
-REPORT_PLACE_UNCLEAR = "请说清楚在哪里，比如“老街农贸市场门口”“安置小区3栋”。"
-REPORT_ASK_GRID = "这个地方属于哪一片？"
-REPORT_GRID_UNKNOWN = "请回复数字选择是哪一片。"
-REPORT_ASK_DESCRIPTION = "请简单说说是什么情况。"
-REPORT_DESCRIPTION_SHORT = "请多说几个字，比如“路灯晚上不亮”。"
-REPORT_ASK_PHOTO = "有照片的话请发一张；没有请回复“跳过”。"
-REPORT_PHOTO_EXPECTED = "请发一张照片，或回复“跳过”。"
-REPORT_DONE = ("已受理，编号：{number}\n已交给{assignee}，24小时内会处理。每次进展都会发消息告诉您，"
-               "回复“查询进度”可以查看。")
-REPORT_NONE = "您还没有反映过问题。回复“上报”可以反映问题。"
-REPORT_LIST = "您反映的问题："
-REPORT_RATE_HINT = "回复“满意”或“不满意”评价处理结果。"
-REPORT_STATUS_CHANGED = "您反映的问题（{number}，{category}）：{status}。"
-REPORT_STATUS_NOTE = "说明：{note}"
-REPORT_RATE_THANKS = "谢谢您的评价！"
-REPORT_RATE_UNHAPPY = "收到，已告诉工作人员，会再联系您。着急的话回复“人工”。"
-REPORT_RATE_NOTHING = "现在没有要评价的事。回复“查询进度”查看您反映的问题。"
 
-CLASS_ASK_WHICH = "报名哪个班？"
-CLASS_UNKNOWN = "请回复数字选择哪个班。"
-CLASS_FULL = "{klass}这期{capacity}个名额已经报满了。可以排候补，有人退出会按顺序补上，并发消息告诉您。"
-CLASS_WAIT_EXPECTED = "请回复1排候补，或回复“取消”不报了。"
-CLASS_ASK_AGE = "您今年多大年纪？"
-CLASS_AGE_INVALID = "请说年纪的数字，比如“65”；不想说回复“跳过”。"
-CLASS_ALREADY = "您已经报过{klass}了（{status}）。回复“我的报名”查看。"
-CLASS_ENROLLED = "报名成功！\n{details}\n到时候直接去就行。回复“我的报名”查看，不去了回复“取消报名”。"
-CLASS_WAITING = "{klass}这期已经报满，您排在候补第{position}位。有人退出会按顺序补上，并发消息告诉您。"
-CLASS_PROMOTED = "好消息：{klass}有空位了，您已经从候补转为正式报名。\n{details}\n不去了请回复“取消报名”。"
-CLASS_NONE = "您现在没有报名。回复“报名活动”可以报名太极拳、秧歌班。"
-CLASS_LIST = "您的报名："
-CLASS_LIST_FOOTER = "不去了回复“取消报名”。"
-CLASS_ASK_WHICH_MINE = "要退出哪个班？"
-CLASS_WITHDRAWN = "已退出{klass}。想再参加回复“报名活动”。"
+@lru_cache(maxsize=1)
+def _default() -> Mapping[str, str]:
+    return load_texts(PROJECT_ROOT / "faq")
 
-FORGET_PROMPT = ("要删除您留的姓名和电话吗？还没去的预约和报名会一起取消，已反映的问题会继续处理，"
-                 "但不再发消息告诉您。")
-FORGET_CONFIRM = "确定删除"
-FORGET_KEEP = "不删了"
-FORGET_EXPECTED = "请回复1确定删除，或回复“取消”不删了。"
-FORGET_DONE = "已删除您的姓名和电话，相关的预约和报名已取消。以后办事需要时会再问您。"
-FORGET_NOTHING = "您没有留过姓名和电话，也没有预约和报名，不用删除。"
 
-# --- reminders, subscriptions, announcements (outbound) ---
-CLASS_REMINDER = "提醒：{name}明天（{month}月{day}日 星期{weekday}）{time}上课，地点：{place}。{rain}"
-CLASS_RAIN_NOTE = "因为下雨，改在室内上课。"
-ANNOUNCEMENT = "【羊木社区公告】{text}"
-SUBSCRIBED = "好了，已为您订阅“{name}”。活动前会在这里提醒您。\n回复“我的订阅”查看，回复“退订{topic}”取消。"
-ALREADY_SUBSCRIBED = "您已经订阅过“{name}”了，活动前会提醒您。"
-UNSUBSCRIBED = "好的，已退订“{name}”，以后不再提醒。"
-NOT_SUBSCRIBED = "您没有订阅“{name}”。"
-MY_SUBSCRIPTIONS = "您订阅了：{names}。"
-NO_SUBSCRIPTIONS = "您还没有订阅活动提醒。"
-CHOOSE_UNSUBSCRIBE = "要退订哪一个？"
+def __getattr__(name: str) -> str:
+    if not name.isupper():
+        raise AttributeError(name)
+    snapshot = current.bound()
+    try:
+        return (snapshot.texts if snapshot is not None else _default())[name]
+    except KeyError:
+        raise AttributeError(f"faq/texts.yaml has no text {name}") from None

@@ -1,58 +1,64 @@
-"""Command words residents use, typed or spoken, and how a short message is compared to them."""
-import re
-import unicodedata
+"""Command words residents use, typed or spoken (faq/lexicon.yaml ``commands``), by what they do.
 
-MENU = {"菜单", "帮助", "主菜单", "功能", "你能做什么", "你会做什么", "你会什么", "有什么功能", "help"}
-CANCEL = {"取消", "不办了", "算了", "不要了", "退出", "结束", "不弄了"}
-HANDOFF = {
-    "人工", "转人工", "人工服务", "人工客服", "找人工", "我要人工", "工作人员", "找工作人员", "真人", "客服",
-}
-MORE = {"更多", "还有呢", "继续", "下一页"}
-CONFIRM = {
-    "确认", "确定", "对", "是", "是的", "对的", "好", "好的", "可以", "没问题", "提交", "确认提交", "要得", "得行",
-}
-BACK = {"返回", "上一步", "回去", "退回", "后退"}
-HELP = {"帮助", "怎么弄", "不会", "不懂"}
-GREETING = {"你好", "您好", "在吗", "在不在", "有人吗", "hello", "hi", "喂"}
-THANKS = {"谢谢", "谢谢你", "谢谢您", "多谢", "感谢", "谢了", "辛苦了", "麻烦你了"}
-ACKNOWLEDGE = {"好", "好的", "嗯", "嗯嗯", "哦", "噢", "知道了", "晓得了", "明白了", "收到", "ok", "行", "要得", "得行"}
+``CANCEL`` and the others read the lexicon of the snapshot bound to the message being handled,
+so a community's own words are data; ``said`` and the other helpers live with the Chinese
+language helpers and are named here for the conversation code.
+"""
+from __future__ import annotations
 
-_QUESTION = re.compile(
-    r"[?？吗啥哪谁]|什么|怎么|咋|几点|几号|几岁|几时|几月|多少|多久|好久|为什么|能不能|可不可以|有没有|是不是|要不要"
-    r"|可以不|得行不|行不|[嘛呢么不没]$"
-)
-_PUNCTUATION = re.compile(r"[\s，。！？、,.!?~～…：:；;“”\"'（）()]+")
-_PARTICLES = "啊吧呀嘛噻哦哈了"
+from collections.abc import Iterable, Iterator, Mapping, Set
+from functools import lru_cache
+
+from bot.config import PROJECT_ROOT
+from bot.content.loader import load_lexicon
+from bot.conversation import current
+from bot.knowledge.chinese import choice_number, command_word, looks_like_question, said
+
+__all__ = [
+    "ACKNOWLEDGE", "BACK", "CANCEL", "CONFIRM", "GREETING", "HANDOFF", "HELP", "MENU", "MORE", "NOT_A_NAME",
+    "NOT_IN_NAMES", "THANKS", "WordSet", "choice_number", "command_word", "looks_like_question", "said",
+]
 
 
-_CHINESE_DIGITS = {c: i for i, c in enumerate("一二三四五六七八九十", 1)}
-_CHOICE = re.compile(r"^第?([0-9]{1,2}|[一二三四五六七八九十]|十[一二三四五六七八九])(个|项|条|种)?$")
+@lru_cache(maxsize=1)
+def _default() -> Mapping[str, frozenset[str]]:
+    return load_lexicon(PROJECT_ROOT / "faq").commands
 
 
-def choice_number(text: str) -> int | None:
-    """A numbered choice as people type or say it: 1, １, 一, 第一个, 第2项."""
-    match = _CHOICE.match(unicodedata.normalize("NFKC", command_word(text)))
-    if match is None:
-        return None
-    number = match.group(1)
-    if number.isdigit():
-        return int(number)
-    if len(number) == 2:
-        return 10 + _CHINESE_DIGITS[number[1]]
-    return _CHINESE_DIGITS[number]
+class WordSet(Set[str]):
+    """The words of one or more ``commands`` groups, read when used, never frozen at import."""
+
+    def __init__(self, *groups: str) -> None:
+        self.groups = groups
+
+    def _words(self) -> frozenset[str]:
+        snapshot = current.bound()
+        commands = snapshot.knowledge.lexicon.commands if snapshot is not None else _default()
+        return frozenset().union(*(commands.get(group, ()) for group in self.groups))
+
+    @classmethod
+    def _from_iterable(cls, words: Iterable[str]) -> frozenset[str]:
+        return frozenset(words)
+
+    def __contains__(self, word: object) -> bool:
+        return word in self._words()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._words())
+
+    def __len__(self) -> int:
+        return len(self._words())
 
 
-def command_word(text: str) -> str:
-    """A short message stripped of punctuation and case, for command words and digits."""
-    return _PUNCTUATION.sub("", text).lower()
-
-
-def said(text: str, words: set[str]) -> bool:
-    """A command word, also with punctuation or a trailing particle: 人工嘛, 取消吧, 算了。"""
-    word = command_word(text)
-    return word in words or word.rstrip(_PARTICLES) in words
-
-
-def looks_like_question(text: str) -> bool:
-    """A question, not an answer to one: only questions may jump out of a form to the FAQ."""
-    return bool(_QUESTION.search(text.strip().rstrip("。.!！~～…")))
+MENU = WordSet("menu")
+CANCEL = WordSet("cancel")
+HANDOFF = WordSet("handoff")
+MORE = WordSet("more")
+CONFIRM = WordSet("confirm")
+BACK = WordSet("back")
+HELP = WordSet("help")
+GREETING = WordSet("greeting")
+THANKS = WordSet("thanks")
+ACKNOWLEDGE = WordSet("acknowledge")
+NOT_A_NAME = WordSet("confirm", "acknowledge", "greeting", "thanks", "not_a_name")
+NOT_IN_NAMES = WordSet("not_in_names")

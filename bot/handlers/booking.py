@@ -55,7 +55,7 @@ def _parse_slot(ctx: Context, text: str, values: Values) -> str:
     if day not in open_days:
         if day <= today:
             raise Invalid(texts.BOOKING_TOO_SOON.format(first=day_label(open_days[0])))
-        if day.isoweekday() not in rules.weekdays or day in rules.holidays:
+        if not rules.is_open(day):
             raise Invalid(texts.BOOKING_DAY_CLOSED.format(day=day_label(day)))
         raise Invalid(texts.BOOKING_DAY_OUT_OF_RANGE.format(
             count=len(open_days), first=day_label(open_days[0]), last=day_label(open_days[-1])))
@@ -124,7 +124,7 @@ router.form(Form(
     name="booking",
     title="预约",
     slots=(
-        Slot("item", "事项", texts.BOOKING_ASK_ITEM, _parse_item, show_choices=True,
+        Slot("item", "事项", lambda ctx, values: texts.BOOKING_ASK_ITEM, _parse_item, show_choices=True,
              choices=lambda ctx, values: [(i.name, i.name) for i in ctx.services.items]),
         TIME_SLOT,
         *CONTACT_SLOTS,
@@ -188,7 +188,8 @@ def _submit_move(ctx: Context, values: Values) -> str:
                                       hours=_hours(ctx, booking.period))
 
 
-WHICH_BOOKING = pick_slot("booking", "预约", texts.BOOKING_ASK_WHICH, texts.BOOKING_WHICH_UNKNOWN, _booking_options)
+WHICH_BOOKING = pick_slot("booking", "预约", lambda: texts.BOOKING_ASK_WHICH, lambda: texts.BOOKING_WHICH_UNKNOWN,
+                          _booking_options)
 router.form(Form(name="booking_cancel", title="取消预约", slots=(WHICH_BOOKING,), submit=_submit_cancel))
 router.form(Form(name="booking_move", title="改约", slots=(WHICH_BOOKING, TIME_SLOT), submit=_submit_move))
 

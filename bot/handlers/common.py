@@ -11,17 +11,20 @@ from bot.conversation.message import Reply
 Options = Callable[[Context], list[tuple[str, str]]]
 
 
-def pick_slot(name: str, label: str, prompt: str, unknown: str, options: Options) -> Slot:
-    """A slot choosing one of the resident's own records (a booking, a class), always as numbered choices."""
+def pick_slot(name: str, label: str, prompt: Callable[[], str], unknown: Callable[[], str], options: Options) -> Slot:
+    """A slot choosing one of the resident's own records (a booking, a class), always as numbered choices.
+
+    ``prompt`` and ``unknown`` are read when asked, never at import: texts come with the snapshot."""
 
     def parse(ctx: Context, text: str, values: Values) -> str:
         found = [key for option_label, key in options(ctx)
                  if key in text or (len(text) >= 2 and text in option_label)]
         if len(found) != 1:
-            raise Invalid(unknown)
+            raise Invalid(unknown())
         return found[0]
 
-    return Slot(name, label, prompt, parse, choices=lambda ctx, values: options(ctx), show_choices=True)
+    return Slot(name, label, lambda ctx, values: prompt(), parse, choices=lambda ctx, values: options(ctx),
+                show_choices=True)
 
 
 def start_pick(ctx: Context, form: str, slot: str, options: Options, empty: str, named: str | None = None) -> Reply:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from bot.conversation import texts
 from bot.conversation.context import Context
 from bot.conversation.dialog import Invalid, Slot, Updates, Values
+from bot.conversation.words import NOT_A_NAME, NOT_IN_NAMES
 from bot.knowledge.chinese import mask_name, mask_phone, parse_name, parse_phone
 from bot.services import residents
 
@@ -28,7 +29,7 @@ def _parse_name(ctx: Context, text: str, values: Values) -> str | Updates:
     saved = residents.saved_contact(ctx.user)
     if text == REUSE and saved is not None:
         return Updates(name=saved[0], phone=saved[1])  # the phone question is then skipped
-    name = parse_name(text)
+    name = parse_name(text, NOT_A_NAME, NOT_IN_NAMES)
     if name is None:
         raise Invalid(texts.ASK_NAME_AGAIN)
     return name
@@ -43,7 +44,7 @@ def _parse_phone(ctx: Context, text: str, values: Values) -> str:
 
 CONTACT_SLOTS = (
     Slot("name", "姓名", _name_prompt, _parse_name, choices=_reuse_choice, show_choices=True),
-    Slot("phone", "电话", texts.ASK_PHONE, _parse_phone),
+    Slot("phone", "电话", lambda ctx, values: texts.ASK_PHONE, _parse_phone),
 )
 
 

@@ -7,8 +7,9 @@ from bot.conversation.routes import Router
 router = Router("menu")
 
 
-def menu_text(ctx: Context, header: str = texts.MENU_HEADER) -> Offer:
-    return join(header, offer([(item.label, item.say) for item in ctx.catalog.help]), texts.MENU_FOOTER)
+def menu_text(ctx: Context, header: str | None = None) -> Offer:
+    options = [(item.label, item.say) for item in ctx.catalog.help]
+    return join(header or texts.MENU_HEADER, offer(options), texts.MENU_FOOTER)
 
 
 def show_menu(ctx: Context, _text: str = "") -> Reply:
@@ -17,4 +18,4 @@ def show_menu(ctx: Context, _text: str = "") -> Reply:
 
 @router.intent("ask", interrupts=False)  # 我想问问题 inside a form: the form goes on
 def ask_anything(ctx: Context, _text: str = "") -> Reply:
-    return Reply.say("请直接说您想问的事，比如“日间照料中心几点关门”“办居住证要带什么”。")
+    return Reply.say(texts.ASK_ANYTHING)

@@ -9,11 +9,11 @@ from bot.conversation.routes import Router
 from bot.services import residents
 
 router = Router("privacy")
-FORGET_WORDS = {texts.FORGET_CONFIRM, "确定", "删除", "删", "确认", "是", "是的", "对"}
+FORGET_WORDS = {"确定", "删除", "删", "确认", "是", "是的", "对"}
 
 
 def _parse_forget(ctx: Context, text: str, values: Values) -> bool:
-    if text in FORGET_WORDS:
+    if text in FORGET_WORDS or text == texts.FORGET_CONFIRM:
         return True
     raise Invalid(texts.FORGET_EXPECTED)
 
@@ -26,7 +26,7 @@ def _forget(ctx: Context, values: Values) -> str:
 router.form(Form(
     name="forget",
     title="删除我的信息",
-    slots=(Slot("sure", "删除", texts.FORGET_PROMPT, _parse_forget, show_choices=True,
+    slots=(Slot("sure", "删除", lambda ctx, values: texts.FORGET_PROMPT, _parse_forget, show_choices=True,
                 choices=lambda ctx, values: [(texts.FORGET_CONFIRM, texts.FORGET_CONFIRM),
                                              (texts.FORGET_KEEP, "取消")]),),
     submit=_forget,

@@ -1,16 +1,13 @@
-"""Community knowledge: FAQ matcher and eligibility rules (pure, no web or database)."""
+"""Community knowledge, pure NLP: FAQ matcher and eligibility engine (no web, database or files)."""
 
-from .eligibility import Question, Rules, Verdict, load_rules
-from .faq import Entry, Knowledge, KnowledgeError, Match, load_knowledge
+from .eligibility import Question, Rules, Verdict
+from .faq import Entry, Knowledge, Match
 
 __all__ = [
     "Entry",
     "Knowledge",
-    "KnowledgeError",
     "Match",
     "Question",
     "Rules",
     "Verdict",
-    "load_knowledge",
-    "load_rules",
 ]

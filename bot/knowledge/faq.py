@@ -1,4 +1,4 @@
-"""FAQ knowledge: loading and the immutable snapshot.
+"""FAQ knowledge: the immutable snapshot (loaded by ``bot.content.loader.load_knowledge``).
 
 A ``Knowledge`` is built once from ``faq/qa/*.yaml`` + ``faq/lexicon.yaml`` and never
 changes, so request threads can use it without locks (``bot.content.store`` swaps in a
@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from pathlib import Path
 from types import MappingProxyType
 
-from bot.content.loader import load_entries, load_lexicon
-
 from .matcher import Index, Settings
-from .model import Entry, KnowledgeError, Match
+from .model import Entry, Match
 from .normalize import Lexicon, Normalizer
 from .phonetic import codes
 from .segment import Segmenter
@@ -23,9 +20,7 @@ from .segment import Segmenter
 __all__ = [
     "Entry",
     "Knowledge",
-    "KnowledgeError",
     "Match",
-    "load_knowledge",
 ]
 
 log = logging.getLogger(__name__)
@@ -86,14 +81,3 @@ def _sound_words(
     for code in ambiguous:
         del by_code[code]
     return by_code
-
-
-def load_knowledge(faq_dir: Path, settings: Settings | None = None) -> Knowledge:
-    """Read and validate ``faq_dir``; raises KnowledgeError naming ``file:line``."""
-    faq_dir = Path(faq_dir)
-    if not (faq_dir / "qa").is_dir():
-        raise KnowledgeError(f"{faq_dir}/qa: folder not found")
-    lexicon = load_lexicon(faq_dir)
-    entries = load_entries(faq_dir)
-    return Knowledge(entries, lexicon, settings)
-

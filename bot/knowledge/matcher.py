@@ -194,12 +194,6 @@ def _join_numbered(tokens: list[str]) -> list[str]:
     return joined
 
 
-# What follows 多大 when it asks someone's age (多大岁数, 多大能上, 多大的孩子).
-_AGE_AFTER = "岁|年龄|年纪|的|能|可以|才|就|以上|以下|了|孩子|老人"
-
-# Verbs asking for something to be issued or done: 办身份证, 补办身份证, 换身份证.
-_OBTAIN = ("补办", "办理", "重办", "换领", "申领", "申请", "挂失", "办", "换", "领")
-
 # A question put to the assistant itself (你吃饭了没, 你几岁了), not 你们 (the community) nor
 # a request to it (你帮我…, 你知道…吗).
 _ADDRESSED_RE = re.compile(
@@ -256,8 +250,10 @@ class Index:
         self._name_re = re.compile("|".join(map(re.escape, own))) if own else None
         # 多大 right after a place (服务中心多大, 照料中心有多大) asks its size; about a person
         # (孩子多大, 多大岁数, 多大能上) it is age, the ``who`` aspect's cue.
+        age_after = "|".join(map(re.escape, lexicon.age_after))
         self._size_re = (
-            re.compile("(?:" + "|".join(map(re.escape, own)) + ")(?:有|占地|面积)?多大(?!" + _AGE_AFTER + ")")
+            re.compile("(?:" + "|".join(map(re.escape, own)) + ")(?:有|占地|面积)?多大"
+                       + (f"(?!{age_after})" if age_after else ""))
             if own and any(aspect == "size" for aspect, _ in self._aspect_cues) else None
         )
         # Things a resident brings (the ``documents`` aspect's nouns: 身份证, 照片 …). Asked to
@@ -266,12 +262,13 @@ class Index:
             f for aspect, cues in self._aspect_cues if aspect == "documents"
             for f in cues if len(f) >= 2 and not self._generic_word(f)
         }
+        obtain = sorted(lexicon.obtain_verbs, key=lambda v: (-len(v), v))
         self._obtain_re = (
             re.compile(
-                "(?:" + "|".join(map(re.escape, _OBTAIN)) + ")(?:一个|一张|个|张|新的?)?("
+                "(?:" + "|".join(map(re.escape, obtain)) + ")(?:一个|一张|个|张|新的?)?("
                 + "|".join(map(re.escape, sorted(brought, key=lambda b: (-len(b), b)))) + ")"
             )
-            if brought else None
+            if brought and obtain else None
         )
         breaks = sorted({b for b in lexicon.clause_breaks if b}, key=lambda b: (-len(b), b))
         self._break_re = re.compile("|".join(map(re.escape, breaks))) if breaks else None

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["MAX_ANSWER_CHARS", "Entry", "KnowledgeError", "Match"]
+__all__ = ["MAX_ANSWER_CHARS", "Entry", "Match"]
 
 MAX_ANSWER_CHARS = 300
-
-
-class KnowledgeError(Exception):
-    """A problem in the knowledge files; the message starts with ``file:line:``."""
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,8 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from .chinese import cn_number
+
 __all__ = ["EMPTY_LEXICON", "Lexicon", "Normalizer", "convert_numerals"]
 
 
@@ -39,6 +41,12 @@ class Lexicon:
     clause_breaks: tuple[str, ...] = ()
     question_cues: tuple[str, ...] = ()
     question_finals: tuple[str, ...] = ()
+    # Matcher only: words after 多大 that make it ask an age, not a size (多大岁数, 多大能上);
+    # verbs asking for a document to be issued (补办身份证): then it is the topic, not the aspect.
+    age_after: tuple[str, ...] = ()
+    obtain_verbs: tuple[str, ...] = ()
+    # Short messages that are commands (取消, 人工, 菜单 …), by what they do: cancel → [words].
+    commands: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
 
 EMPTY_LEXICON = Lexicon()
@@ -60,11 +68,6 @@ def _expand_range(m: re.Match[str]) -> str:
 # Characters that mostly stand next to words rather than inside them.
 _FUNCTION_CHARS = frozenset("不没的了是在有也都就和跟吗呢吧啊嘛哦么个这那我你他她它们去来到给")
 
-_CN_DIGIT = {
-    "零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
-    "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
-}
-_CN_UNIT = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 _CN_RUN_RE = re.compile("[零〇一二两三四五六七八九十百千万]+")
 # A lone numeral is only a number when a measure word follows or a counting word precedes;
 # elsewhere (一起, 一样, 一站式, 万一) it is part of a word and stays.
@@ -72,42 +75,6 @@ _CN_RUN_RE = re.compile("[零〇一二两三四五六七八九十百千万]+")
 # what the segmenter expects.
 _MEASURES = set("点岁号月日年元块楼组层寸张")
 _COUNTING_PREFIX = ("周", "第", "初", "星期", "礼拜")
-
-
-def _cn_to_int(run: str) -> int | None:
-    """Value of a Chinese numeral run; None if it is not a well-formed number."""
-    if not any(c in _CN_UNIT for c in run):
-        # Read digit by digit: 二〇二二 → 2022, 一三八 → 138.
-        return int("".join(str(_CN_DIGIT[c]) for c in run))
-    if run[0] in "百千万":
-        return None  # 千万 (must), 万一 (just in case): words, not numbers
-    total = 0
-    section = 0
-    digit: int | None = None
-    last_unit = 1
-    for ch in run:
-        if ch in _CN_DIGIT:
-            if digit is not None:
-                return None  # two digits in a row inside a unit number: not a number
-            digit = _CN_DIGIT[ch]
-        else:
-            unit = _CN_UNIT[ch]
-            if unit == 10000:
-                section = (section + (digit or 0)) * unit
-                total += section
-                section = 0
-            else:
-                if digit is None:
-                    if unit != 10:
-                        return None
-                    digit = 1  # 十五 = 15
-                section += digit * unit
-            digit = None
-            last_unit = unit
-    if digit is not None:
-        # 一百二 = 120, 三千五 = 3500 (colloquial); 二十五 = 25.
-        section += digit * (last_unit // 10 if last_unit >= 100 else 1)
-    return total + section
 
 
 def convert_numerals(text: str) -> str:
@@ -124,7 +91,7 @@ def convert_numerals(text: str) -> str:
                 return run
             if run == "十":
                 return "10"
-        value = _cn_to_int(run)
+        value = None if run[0] in "百千万" else cn_number(run)  # 千万 (must), 万一: words
         return run if value is None else str(value)
 
     text = _CN_RUN_RE.sub(repl, text)

@@ -14,6 +14,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
 from sqlalchemy import and_, select
 
+from bot.conversation import current
 from bot.models import KeyValue, utcnow
 from bot.outbound.client import make_api, sends_for_real
 from bot.outbound.sender import Sender, recover
@@ -75,11 +76,14 @@ class Worker:
                 row.value, row.updated_at = value, now
 
     def plan(self, now: datetime | None = None) -> int:
-        return reminders.plan(self.db, self.library.current().calendar, self.settings, now or utcnow())
+        snapshot = self.library.current()
+        with current.using(snapshot):
+            return reminders.plan(self.db, snapshot.calendar, self.settings, now or utcnow())
 
     def send(self, now: datetime | None = None, budget_seconds: float | None = SEND_EVERY_SECONDS - 1) -> int:
         grace = timedelta(minutes=self.settings.REMINDER_GRACE_MINUTES)
-        reminders.queue_due(self.db, now or utcnow(), grace)
+        with current.using(self.library.current()):
+            reminders.queue_due(self.db, now or utcnow(), grace)
         sent = self.sender.drain(now, budget_seconds=budget_seconds)
         with self.db.transaction() as session:
             settle(session)

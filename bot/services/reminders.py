@@ -10,9 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.config import Settings
-from bot.content.calendar import WEEKDAYS, Calendar, ClassTimes
+from bot.content.calendar import Calendar, ClassTimes
 from bot.conversation import texts  # temporary: the texts move to faq/texts.yaml
 from bot.db import Database
+from bot.knowledge.chinese import WEEKDAY_NAMES
 from bot.models import Enrollment, EnrollmentStatus, KeyValue, Reminder, ReminderStatus, Subscription, User, UserTag
 from bot.services import keys
 from bot.services.errors import NotAllowed
@@ -88,7 +89,7 @@ def class_message(times: ClassTimes, day: date, rainy: bool) -> str:
     place = times.info.rain_place if rainy else times.info.place
     rain = texts.CLASS_RAIN_NOTE if rainy else ""
     return texts.CLASS_REMINDER.format(name=times.info.name, month=day.month, day=day.day,
-                                       weekday=WEEKDAYS[day.isoweekday() - 1], time=f"{times.start:%H:%M}",
+                                       weekday=WEEKDAY_NAMES[day.weekday()], time=f"{times.start:%H:%M}",
                                        place=place, rain=rain)
 
 

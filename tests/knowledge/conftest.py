@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge import Knowledge, load_knowledge, load_rules
+from bot.content.eligibility import load_rules
+from bot.content.loader import load_knowledge
+from bot.knowledge import Knowledge
 from bot.knowledge.eligibility import Rules
 
 DATA = Path(__file__).parent / "data"

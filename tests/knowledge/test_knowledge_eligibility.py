@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge import KnowledgeError, Question, Verdict, load_rules
+from bot.content.eligibility import load_rules
+from bot.content.files import ContentError
+from bot.knowledge import Question, Verdict
 from bot.knowledge.eligibility import Rules
 
 from .conftest import REPO
@@ -293,7 +295,7 @@ def test_rule_file_mistakes_name_file_and_line(tmp_path: Path) -> None:
     text = (REPO / "faq" / "eligibility.yaml").read_text(encoding="utf-8")
     broken = text.replace("- when: [age < 60]", "- when: [agee < 60]", 1)
     (folder / "eligibility.yaml").write_text(broken, encoding="utf-8")
-    with pytest.raises(KnowledgeError) as info:
+    with pytest.raises(ContentError) as info:
         load_rules(folder / "eligibility.yaml")
     line = broken.splitlines().index(next(x for x in broken.splitlines() if "agee" in x)) + 1
     assert str(info.value).startswith(f"faq/eligibility.yaml:{line}: condition 'agee < 60' uses unknown fact")
@@ -306,5 +308,5 @@ def test_verdict_text_over_300_characters_is_refused(tmp_path: Path) -> None:
     long_reason = "reason: " + "很长的说明" * 70
     broken = text.replace("reason: 日间照料中心接待60周岁及以上的老人。", long_reason, 1)
     (folder / "eligibility.yaml").write_text(broken, encoding="utf-8")
-    with pytest.raises(KnowledgeError, match=r"^faq/eligibility\.yaml:\d+: verdict text is \d+ characters"):
+    with pytest.raises(ContentError, match=r"^faq/eligibility\.yaml:\d+: verdict text is \d+ characters"):
         load_rules(folder / "eligibility.yaml")

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge import Knowledge, KnowledgeError, load_knowledge
+from bot.content.files import ContentError
+from bot.content.loader import load_knowledge
+from bot.knowledge import Knowledge
 
 from .conftest import STREETLIGHT_REPORTS
 
@@ -71,7 +73,7 @@ def test_a_question_without_the_entrys_topic_is_not_answered(extended: Knowledge
 def test_a_malformed_section_is_reported_with_its_line(faq_copy: Path, section: str) -> None:
     with (faq_copy / "lexicon.yaml").open("a", encoding="utf-8") as f:
         f.write(f"{section}: [a, b]\n")
-    with pytest.raises(KnowledgeError) as info:
+    with pytest.raises(ContentError) as info:
         load_knowledge(faq_copy)
     assert str(info.value).startswith("faq/lexicon.yaml:")
     assert section in str(info.value)

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.content.files import ContentError
+from bot.content.loader import load_knowledge
 from bot.content.store import ReloadingStore
-from bot.knowledge import KnowledgeError, load_knowledge
 
 GOOD_ENTRY = """
 - id: extra.one
@@ -25,7 +26,7 @@ def write(path: Path, text: str) -> None:
 
 
 def load_error(faq: Path) -> str:
-    with pytest.raises(KnowledgeError) as info:
+    with pytest.raises(ContentError) as info:
         load_knowledge(faq)
     return str(info.value)
 
@@ -137,12 +138,12 @@ def test_forced_reload_returns_the_error(faq_copy: Path) -> None:
 
 def test_first_load_failure_raises(faq_copy: Path) -> None:
     write(faq_copy / "qa" / "places.yaml", "- id: [oops\n")
-    with pytest.raises(KnowledgeError):
+    with pytest.raises(ContentError):
         ReloadingStore(faq_copy, load_knowledge)
 
 
 def test_missing_folder_raises(tmp_path: Path) -> None:
-    with pytest.raises(KnowledgeError):
+    with pytest.raises(ContentError):
         load_knowledge(tmp_path / "nowhere")
 
 

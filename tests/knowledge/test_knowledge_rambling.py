@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.knowledge import Knowledge, load_knowledge
+from bot.content.loader import load_knowledge
+from bot.knowledge import Knowledge
 
 from .conftest import DATA, FIXTURE_FAQ, REPO, STREETLIGHT_REPORTS
 

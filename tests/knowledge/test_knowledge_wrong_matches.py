@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge import Knowledge, load_knowledge
+from bot.content.loader import load_knowledge
+from bot.knowledge import Knowledge
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.content.calendar import Calendar, load_calendar
-from bot.content.catalog import DataError
+from bot.content.files import ContentError
 from bot.content.services import load_services
 
 FAQ = Path(__file__).resolve().parents[2] / "faq"
@@ -31,7 +31,7 @@ def test_the_shipped_data_loads():
 
 
 @pytest.mark.parametrize("before, after, message", [
-    ("    weekly: 3", "    weekly: 8", "events[1].weekly: use 1 (Monday)"),
+    ("    weekly: 3", "    weekly: 8", "events[1].weekly[0]: use 1 (Monday)"),
     ("topic: 议事会\n", "topic: 没有\n", "events[0].topic: '没有' is not one of the topics"),
     ('\n    lunar: "09-09"', '\n    lunar: "13-01"', "events[4].lunar: '13-01' is not a month-day"),
     ("tags: [大党委成员]", "tags: [不存在]", "tag '不存在' is not in"),
@@ -40,12 +40,12 @@ def test_the_shipped_data_loads():
 def test_a_mistake_in_events_names_file_and_key(faq, before, after, message):
     path = faq / "events.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace(before, after, 1), encoding="utf-8")
-    with pytest.raises(DataError) as raised:
+    with pytest.raises(ContentError) as raised:
         load(faq)
     assert "events.yaml" in str(raised.value) and message in str(raised.value)
 
 
 def test_a_staff_entry_without_openid_is_refused(faq):
     (faq / "staff.yaml").write_text("staff:\n  - {name: 陈主任}\n", encoding="utf-8")
-    with pytest.raises(DataError, match=r"staff.yaml: staff\[0\].openid"):
+    with pytest.raises(ContentError, match=r"^faq/staff.yaml:2: staff\[0\].openid: missing$"):
         load(faq)

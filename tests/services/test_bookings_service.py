@@ -1,7 +1,6 @@
 """The booking rules, called directly: the last seat, one booking per errand, release, moving, whose it is."""
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, date
 
 import pytest
@@ -17,7 +16,7 @@ MONDAY = date(2026, 11, 30)
 
 @pytest.fixture
 def rules(data):
-    return replace(data.services.booking, per_half_day=2)
+    return data.services.booking.model_copy(update={"per_half_day": 2})
 
 
 def _book(session, data, rules, openid, item="residence_permit", day=MONDAY, period="am"):

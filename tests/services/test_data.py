@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import PROJECT_ROOT
-from bot.content.catalog import DataError
+from bot.content.files import ContentError
 from bot.content.services import load_services
 
 FAQ = PROJECT_ROOT / "faq"
@@ -24,16 +24,18 @@ def test_shipped_data_covers_the_fact_sheet():
     assert services.find_grid("文笔村四组后面").name == "第4网格"
 
 
-@pytest.mark.parametrize("file, old, new, message", [
-    ("services.yaml", "per_half_day: 8", "per_half_day: eight", "services.yaml: booking.per_half_day"),
-    ("services.yaml", 'from: "09:00"', 'from: "9点"', "services.yaml: booking.am.from"),
-    ("grids.yaml", "worker: 第3网格网格员", "worker: ''", "grids.yaml: grids[2].worker"),
-    ("classes.yaml", "term_start: 2026-12-01", "term_start: 下周", "classes.yaml: classes[0].term_start"),
+@pytest.mark.parametrize("file, old, new, key", [
+    ("services.yaml", "per_half_day: 8", "per_half_day: eight", "booking.per_half_day"),
+    ("services.yaml", 'from: "09:00"', 'from: "9点"', "booking.am.from"),
+    ("grids.yaml", "worker: 第3网格网格员", "worker: ''", "grids[2].worker"),
+    ("classes.yaml", "term_start: 2026-12-01", "term_start: 下周", "classes[0].term_start"),
 ])
-def test_bad_data_names_file_and_key(tmp_path: Path, file, old, new, message):
+def test_bad_data_names_file_line_and_key(tmp_path: Path, file, old, new, key):
     folder = tmp_path / "faq"
     shutil.copytree(FAQ, folder)
     path = folder / file
-    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
-    with pytest.raises(DataError, match=re.escape(message)):
+    text = path.read_text(encoding="utf-8").replace(old, new)
+    path.write_text(text, encoding="utf-8")
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if new in row)
+    with pytest.raises(ContentError, match="^" + re.escape(f"faq/{file}:{line}: {key}: ")):
         load_services(folder)

@@ -13,7 +13,7 @@ from tests.services.conftest import NOW, resident_row
 
 @pytest.fixture
 def taiji(data):
-    return replace(data.services.klass("taiji"), capacity=2)
+    return data.services.klass("taiji").model_copy(update={"capacity": 2})
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 
+from bot.conversation.words import NOT_A_NAME, NOT_IN_NAMES
 from bot.knowledge.chinese import mask_name, mask_phone, parse_age, parse_day, parse_name, parse_period, parse_phone
 
 FRIDAY = date(2026, 11, 27)
@@ -37,10 +38,10 @@ def test_mobile_numbers(text, phone):
 
 @pytest.mark.parametrize("text, name", [
     ("张三", "张三"), ("我叫王小红", "王小红"), ("姓名：李四", "李四"), ("买买提·艾力", "买买提·艾力"),
-    ("居住证要带什么", None), ("1", None), ("张", None),
+    ("居住证要带什么", None), ("1", None), ("张", None), ("好的", None), ("不知道", None), ("明天上午", None),
 ])
 def test_names(text, name):
-    assert parse_name(text) == name
+    assert parse_name(text, NOT_A_NAME, NOT_IN_NAMES) == name
 
 
 def test_ages_and_masks():

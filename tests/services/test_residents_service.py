@@ -12,7 +12,7 @@ from tests.services.conftest import NOW, resident_row
 
 
 def test_deletion_cancels_future_bookings_and_sign_ups_and_anonymises(session, data):
-    klass = replace(data.services.klass("yangge"), capacity=1)
+    klass = data.services.klass("yangge").model_copy(update={"capacity": 1})
     services = replace(data.services, classes=(klass,))
     user = resident_row(session, "o-1")
     residents.remember_contact(user, "张三", "13812345678", NOW)

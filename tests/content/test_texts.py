@@ -1,0 +1,61 @@
+"""What residents read comes from faq/texts.yaml: a second community is a second folder, no code edit."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.config import PROJECT_ROOT
+from bot.content.files import ContentError
+from bot.content.texts import load_texts, names_used_by_code
+from bot.conversation import texts
+from tests.conftest import Resident
+
+FAQ = PROJECT_ROOT / "faq"
+
+
+@pytest.fixture
+def other_community(tmp_path: Path) -> Path:
+    folder = tmp_path / "faq"
+    shutil.copytree(FAQ, folder)
+    path = folder / "texts.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("community: 羊木社区", "community: 青山社区"),
+                    encoding="utf-8")
+    return folder
+
+
+def test_the_community_name_is_written_once_and_reaches_every_text() -> None:
+    assert "羊木" not in (FAQ / "texts.yaml").read_text(encoding="utf-8").split("texts:", 1)[1]
+    assert load_texts(FAQ)["WELCOME"] == "您好，欢迎关注羊木社区！"
+
+
+def test_a_second_community_is_a_second_folder(make_app, wechat, other_community: Path) -> None:
+    app = make_app(FAQ_DIR=str(other_community))
+    resident = Resident(app.test_client(), wechat, "o-qingshan")
+    assert "欢迎关注青山社区" in resident.follows()
+    assert "羊木" not in resident.says("菜单")
+    assert texts.WELCOME == "您好，欢迎关注羊木社区！"  # nothing bound outside a message: the default
+
+
+def test_a_missing_text_is_refused_with_file_and_line(other_community: Path) -> None:
+    path = other_community / "texts.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join(x for x in lines if not x.startswith("  WELCOME:")), encoding="utf-8")
+    line = next(i for i, row in enumerate(lines, 1) if row == "texts:")
+    with pytest.raises(ContentError, match=rf"^faq/texts.yaml:{line}: texts: missing WELCOME "):
+        load_texts(other_community)
+
+
+def test_every_text_the_code_reads_is_in_the_shipped_file() -> None:
+    assert {"WELCOME", "APOLOGY", "ANNOUNCE_PREVIEW", "FORM_FIRST_STEP"} <= names_used_by_code()
+    assert names_used_by_code() <= load_texts(FAQ).keys()
+
+
+def test_command_words_are_the_communitys_own(make_app, wechat, other_community: Path) -> None:
+    path = other_community / "lexicon.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("  cancel: [取消,", "  cancel: [莫弄了, 取消,"),
+                    encoding="utf-8")
+    resident = Resident(make_app(FAQ_DIR=str(other_community)).test_client(), wechat, "o-words")
+    assert "您要办哪一项" in resident.says("预约代办")
+    assert "已经取消了" in resident.says("莫弄了")
