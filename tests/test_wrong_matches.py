@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.conversation import texts
+from bot.content import texts
 
 
 @pytest.mark.parametrize(

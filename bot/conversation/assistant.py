@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import flag_modified
 
 from bot.config import Settings
+from bot.content import current, texts
 from bot.content.library import Snapshot
 from bot.content.store import ReloadingStore
-from bot.conversation import current, texts
 from bot.conversation.context import Context
 from bot.conversation.message import Article, Message, Reply
 from bot.conversation.replies import paginate

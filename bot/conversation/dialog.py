@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from types import MappingProxyType
 from typing import Any, Protocol
 
-from bot.conversation import texts
+from bot.content import texts
 from bot.conversation.context import Context
 from bot.conversation.message import Offer, Reply, join, offer
 from bot.conversation.words import BACK, HELP, looks_like_question, said

@@ -4,9 +4,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.content import files
+from bot.content import files, texts
 from bot.content.files import ContentError
-from bot.conversation import dialog, texts
+from bot.conversation import dialog
 from bot.conversation.context import Context
 from bot.conversation.dialog import Flow
 from bot.conversation.message import Message, Offer, Reply, join

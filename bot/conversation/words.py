@@ -10,8 +10,8 @@ from collections.abc import Iterable, Iterator, Mapping, Set
 from functools import lru_cache
 
 from bot.config import PROJECT_ROOT
+from bot.content import current
 from bot.content.loader import load_lexicon
-from bot.conversation import current
 from bot.knowledge.chinese import choice_number, command_word, looks_like_question, said
 
 __all__ = [

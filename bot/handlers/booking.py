@@ -4,8 +4,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from bot.content import texts
 from bot.content.services import ServiceItem
-from bot.conversation import dialog, texts
+from bot.conversation import dialog
 from bot.conversation.context import Context
 from bot.conversation.dialog import Form, Incomplete, Invalid, Slot, Values
 from bot.conversation.message import Reply

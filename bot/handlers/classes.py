@@ -1,8 +1,9 @@
 """太极拳/秧歌 sign-up: a seat while places last, then a waiting list promoted in order."""
 from __future__ import annotations
 
+from bot.content import texts
 from bot.content.services import ClassInfo
-from bot.conversation import dialog, texts
+from bot.conversation import dialog
 from bot.conversation.context import Context
 from bot.conversation.dialog import Form, Invalid, Slot, Values
 from bot.conversation.message import Reply

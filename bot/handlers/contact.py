@@ -1,7 +1,7 @@
 """The name/phone questions several forms share, with the one-line consent notice."""
 from __future__ import annotations
 
-from bot.conversation import texts
+from bot.content import texts
 from bot.conversation.context import Context
 from bot.conversation.dialog import Invalid, Slot, Updates, Values
 from bot.conversation.words import NOT_A_NAME, NOT_IN_NAMES

@@ -4,7 +4,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from bot.conversation import dialog, texts
+from bot.content import texts
+from bot.conversation import dialog
 from bot.conversation.context import Context
 from bot.conversation.message import Offer, Reply, join, offer
 from bot.conversation.routes import Router

@@ -1,7 +1,7 @@
 """Answers from the FAQ; a close call asks which one, a miss hands over to a person."""
 from sqlalchemy import select
 
-from bot.conversation import texts
+from bot.content import texts
 from bot.conversation.context import Context
 from bot.conversation.message import Reply, join, offer
 from bot.models import FaqGap

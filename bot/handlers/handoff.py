@@ -1,5 +1,5 @@
 """人工: a person takes over, through WeChat customer service or the staff's request list."""
-from bot.conversation import texts
+from bot.content import texts
 from bot.conversation.context import Context
 from bot.conversation.message import Reply
 from bot.services import handoffs

@@ -1,5 +1,5 @@
 """The numbered list of what the assistant does, shown on 菜单/帮助 and on following."""
-from bot.conversation import texts
+from bot.content import texts
 from bot.conversation.context import Context
 from bot.conversation.message import Offer, Reply, join, offer
 from bot.conversation.routes import Router

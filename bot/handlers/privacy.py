@@ -1,7 +1,8 @@
 """删除我的信息: a confirmation, then the resident's data is deleted by the residents service."""
 from __future__ import annotations
 
-from bot.conversation import dialog, texts
+from bot.content import texts
+from bot.conversation import dialog
 from bot.conversation.context import Context
 from bot.conversation.dialog import Form, Invalid, Slot, Values
 from bot.conversation.message import Reply

@@ -6,8 +6,9 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bot.content import texts
 from bot.content.services import Grid, Services
-from bot.conversation import dialog, texts
+from bot.conversation import dialog
 from bot.conversation.context import Context
 from bot.conversation.dialog import Form, Invalid, Slot, Values
 from bot.conversation.message import Reply

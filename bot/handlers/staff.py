@@ -5,7 +5,8 @@ import re
 from datetime import UTC, datetime, time
 from typing import Any
 
-from bot.conversation import dialog, texts
+from bot.content import texts
+from bot.conversation import dialog
 from bot.conversation.context import Context
 from bot.conversation.dialog import Form, Invalid, Slot, Values
 from bot.conversation.message import Reply

@@ -1,7 +1,7 @@
 """订阅 / 我的订阅 / 退订: which event reminders a resident gets (topics come from faq/events.yaml)."""
 from __future__ import annotations
 
-from bot.conversation import texts
+from bot.content import texts
 from bot.conversation.context import Context
 from bot.conversation.message import Reply, join, offer
 from bot.conversation.routes import Router

@@ -1,5 +1,5 @@
 """Following, unfollowing and QR posters: who is listening, and where they came from."""
-from bot.conversation import texts
+from bot.content import texts
 from bot.conversation.context import Context
 from bot.conversation.message import Offer, Reply
 from bot.handlers.menu import menu_text

@@ -14,7 +14,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
 from sqlalchemy import and_, select
 
-from bot.conversation import current
+from bot.content import current
 from bot.models import KeyValue, utcnow
 from bot.outbound.client import make_api, sends_for_real
 from bot.outbound.sender import Sender, recover

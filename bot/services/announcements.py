@@ -9,8 +9,8 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from bot.config import Settings
+from bot.content import texts
 from bot.content.calendar import Calendar
-from bot.conversation import texts  # temporary: the texts move to faq/texts.yaml
 from bot.models import (
     Announcement,
     AnnouncementStatus,

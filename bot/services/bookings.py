@@ -7,8 +7,8 @@ from datetime import date, datetime, timedelta, tzinfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.content import texts
 from bot.content.services import BookingRules, ServiceItem
-from bot.conversation import texts  # temporary: the texts move to faq/texts.yaml
 from bot.knowledge.chinese import day_label, mask_name, mask_phone
 from bot.models import Booking, BookingStatus, ReminderStatus, User
 from bot.services import keys, outbox

@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.content import texts
 from bot.content.services import ClassInfo, Services
-from bot.conversation import texts  # temporary: the texts move to faq/texts.yaml
 from bot.knowledge.chinese import mask_name
 from bot.models import Enrollment, EnrollmentStatus, User
 from bot.services import keys, outbox

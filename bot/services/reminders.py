@@ -10,8 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.config import Settings
+from bot.content import texts
 from bot.content.calendar import Calendar, ClassTimes
-from bot.conversation import texts  # temporary: the texts move to faq/texts.yaml
 from bot.db import Database
 from bot.knowledge.chinese import WEEKDAY_NAMES
 from bot.models import Enrollment, EnrollmentStatus, KeyValue, Reminder, ReminderStatus, Subscription, User, UserTag

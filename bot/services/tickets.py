@@ -8,7 +8,7 @@ from datetime import datetime, tzinfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.conversation import texts  # temporary: the texts move to faq/texts.yaml
+from bot.content import texts
 from bot.models import Ticket, TicketEvent, TicketStatus, User
 from bot.services import keys, outbox
 from bot.services.errors import InvalidTransition, NotAllowed, NotFound

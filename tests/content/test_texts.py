@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from bot.config import PROJECT_ROOT
+from bot.content import texts
 from bot.content.files import ContentError
 from bot.content.texts import load_texts, names_used_by_code
-from bot.conversation import texts
 from tests.conftest import Resident
 
 FAQ = PROJECT_ROOT / "faq"

@@ -8,8 +8,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import TYPE_CHECKING
 
-from bot.content.library import Snapshot
+if TYPE_CHECKING:
+    from bot.content.library import Snapshot
 
 _snapshot: ContextVar[Snapshot | None] = ContextVar("snapshot", default=None)
 
