@@ -2,15 +2,17 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, jsonify
 
-from bot.config import load_settings
+from bot.config import ConfigError, Settings, load_settings
 
 __all__ = ["create_app"]
+ALLOW_PLAINTEXT = "WECHAT_ALLOW_PLAINTEXT"
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -22,6 +24,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from bot.wechat.protocol import MAX_BODY_BYTES
 
     settings = load_settings(config)
+    _refuse_plaintext_production(settings, config)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = Flask(__name__, instance_path=settings.INSTANCE_DIR)
     app.config.update(MAX_CONTENT_LENGTH=MAX_BODY_BYTES, SECRET_KEY=settings.SECRET_KEY)
@@ -33,7 +36,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     @app.get("/healthz")
     def health() -> Any:
-        return jsonify(status="ok")
+        if not db.reachable():
+            return jsonify(status="down", database="unreachable"), 503
+        return jsonify(status="ok", database="ok")
 
     if not settings.production:
         from bot.wechat import devtools, simulator
@@ -41,3 +46,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.register_blueprint(simulator.bp)
         app.register_blueprint(devtools.bp)
     return app
+
+
+def _refuse_plaintext_production(settings: Settings, config: Mapping[str, Any] | None) -> None:
+    """In plaintext mode the signature does not cover the body, so production needs safe mode or a decision."""
+    raw = (config or {}).get(ALLOW_PLAINTEXT, os.environ.get(ALLOW_PLAINTEXT, ""))
+    if settings.production and not settings.encrypted and str(raw).strip().lower() not in ("1", "true", "yes", "on"):
+        raise ConfigError(f"production needs safe mode: set WECHAT_ENCODING_AES_KEY (安全模式), "
+                          f"or {ALLOW_PLAINTEXT}=true to accept plaintext messages knowingly")
