@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, jsonify
+from flask import Flask, jsonify, redirect, url_for
 
 from bot.config import ConfigError, Settings, load_settings
 
@@ -45,6 +45,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
         app.register_blueprint(simulator.bp)
         app.register_blueprint(devtools.bp)
+
+        @app.get("/")
+        def home() -> Any:
+            """Development: whoever opens the server in a browser lands on the simulator."""
+            return redirect(url_for("simulator.chat"))
     return app
 
 

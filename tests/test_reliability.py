@@ -198,3 +198,10 @@ def test_the_signature_is_checked_before_the_body_is_read(client):
     response = client.post(f"/wechat?signature={'0' * 40}&timestamp={ts}&nonce=1", input_stream=Stalled(b"x" * 500),
                            content_type="text/xml")
     assert response.status_code == 403
+
+
+def test_the_root_points_to_the_simulator_in_development_only(make_app):
+    response = make_app(APP_ENV="development").test_client().get("/")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/dev/chat")
+    production = make_app(**PRODUCTION, WECHAT_ALLOW_PLAINTEXT="true")
+    assert production.test_client().get("/").status_code == 404

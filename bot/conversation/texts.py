@@ -118,11 +118,13 @@ FORGET_DONE = "已删除您的姓名和电话，相关的预约和报名已取�
 FORGET_NOTHING = "您没有留过姓名和电话，也没有预约和报名，不用删除。"
 
 # --- reminders, subscriptions, announcements (outbound) ---
-CLASS_REMINDER = "提醒：{name}明天（{month}月{day}日 星期{weekday}）{time}上课，地点：{place}。{rain}"
+CLASS_REMINDER = "提醒：{name}{when}（{month}月{day}日 星期{weekday}）{time}上课，地点：{place}。{rain}"
 CLASS_RAIN_NOTE = "因为下雨，改在室内上课。"
 ANNOUNCEMENT = "【羊木社区公告】{text}"
-SUBSCRIBED = "好了，已为您订阅“{name}”。活动前会在这里提醒您。\n回复“我的订阅”查看，回复“退订{topic}”取消。"
-ALREADY_SUBSCRIBED = "您已经订阅过“{name}”了，活动前会提醒您。"
+SUBSCRIBED = "好了，已为您订阅“{name}”。{promise}\n回复“我的订阅”查看，回复“退订{topic}”取消。"
+ALREADY_SUBSCRIBED = "您已经订阅过“{name}”了。{promise}"
+REMINDER_PROMISE = "活动前会在这里提醒您。"
+REMINDER_PROMISE_RECENT_ONLY = "活动前两天内您在这里发过消息，才能收到提醒。"
 UNSUBSCRIBED = "好的，已退订“{name}”，以后不再提醒。"
 NOT_SUBSCRIBED = "您没有订阅“{name}”。"
 MY_SUBSCRIPTIONS = "您订阅了：{names}。"

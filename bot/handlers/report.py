@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 STATUSES = ("已受理", "处理中", "已办结")
 DONE = "已办结"
 BY_ASSISTANT = "小助手"
+PHOTO_JUST_BEFORE = timedelta(minutes=10)  # longer, and the photo may be of something else
 
 
 def _parse_category(ctx: Context, text: str, values: Values) -> str:
@@ -129,10 +130,12 @@ def start(ctx: Context, text: str) -> Reply:
 
 
 def _recent_photo(ctx: Context) -> dict[str, Any] | None:
-    since = ctx.now - timedelta(minutes=ctx.settings.FORM_TIMEOUT_MINUTES)
+    """A photo sent just before the report, and not already part of one of this resident's reports."""
+    used = select(Ticket.id).where(Ticket.user_id == ctx.user.id, Ticket.media_id == Attachment.media_id).exists()
     image = ctx.session.scalars(
         select(Attachment).where(Attachment.user_id == ctx.user.id, Attachment.kind == "image",
-                                 Attachment.created_at >= since).order_by(Attachment.id.desc())).first()
+                                 Attachment.created_at >= ctx.now - PHOTO_JUST_BEFORE, ~used)
+        .order_by(Attachment.id.desc())).first()
     return {"media_id": image.media_id, "url": image.url} if image else None
 
 

@@ -19,9 +19,14 @@ def subscribe(ctx: Context, text: str) -> Reply:
     if topic is None:
         return my_subscriptions(ctx, text)
     if topic.id in _subscribed(ctx):
-        return Reply.say(texts.ALREADY_SUBSCRIBED.format(name=topic.name))
+        return Reply.say(texts.ALREADY_SUBSCRIBED.format(name=topic.name, promise=_promise(ctx)))
     ctx.session.add(Subscription(user_id=ctx.user.id, topic=topic.id, created_at=ctx.now))
-    return Reply.say(texts.SUBSCRIBED.format(name=topic.name, topic=topic.id))
+    return Reply.say(texts.SUBSCRIBED.format(name=topic.name, topic=topic.id, promise=_promise(ctx)))
+
+
+def _promise(ctx: Context) -> str:
+    """Without a template message, only a resident who wrote in the last 48 hours can be reached."""
+    return texts.REMINDER_PROMISE if ctx.settings.WECHAT_TEMPLATE_ID else texts.REMINDER_PROMISE_RECENT_ONLY
 
 
 def my_subscriptions(ctx: Context, _text: str = "") -> Reply:

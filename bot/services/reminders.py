@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
@@ -49,7 +50,8 @@ def plan(db: Database, calendar: Calendar, settings: Settings, now: datetime, si
                 if day.isoweekday() in times.weekdays and times.in_term(day):
                     fire = datetime.combine(day - timedelta(days=1), times.remind_at, tzinfo=tz).astimezone(UTC)
                     if since <= fire <= until:
-                        text = class_message(times, day, rainy=_rain_day(session, times.id) == day)
+                        text = class_message(times, day, rainy=_rain_day(session, times.id) == day,
+                                             sent_on=day - timedelta(days=1))
                         created += _ensure(session, f"class:{times.id}:{day}", fire, text, openids)
                 day += timedelta(days=1)
         if mark is None:
@@ -59,32 +61,40 @@ def plan(db: Database, calendar: Calendar, settings: Settings, now: datetime, si
     return created
 
 
-def queue_due(db: Database, now: datetime, grace: timedelta, since: datetime | None = None) -> tuple[int, int]:
+@dataclass(frozen=True)
+class Due:
+    """One pass over the reminders that fell due: those queued to send and those too late to send."""
+
+    queued: list[Reminder]
+    missed: list[Reminder]
+
+
+def queue_due(db: Database, now: datetime, grace: timedelta) -> Due:
     """Due reminders go to the outbox in the same transaction; one late beyond the grace is marked missed."""
-    queued = missed = 0
+    due = Due([], [])
     with db.transaction() as session:
         query = select(Reminder).where(Reminder.status == "pending", Reminder.fire_at <= now)
-        if since is not None:
-            query = query.where(Reminder.fire_at >= since)
         for reminder in session.scalars(query.order_by(Reminder.fire_at).with_for_update(skip_locked=True)):
             reminder.handled_at = now
             if now - reminder.fire_at > grace:
                 reminder.status = "missed"
-                missed += 1
+                due.missed.append(reminder)
                 continue
             enqueue(session, openid=reminder.openid, text=reminder.text, key=f"reminder:{reminder.id}",
                     due_at=reminder.fire_at)
             reminder.status = "queued"
-            queued += 1
-    if missed:
-        log.error("%d reminders were missed (more than the grace late); see `community-bot status`", missed)
-    return queued, missed
+            due.queued.append(reminder)
+    if due.missed:
+        log.error("%d reminders were missed (more than the grace late); see `community-bot status`", len(due.missed))
+    return due
 
 
-def class_message(times: ClassTimes, day: date, rainy: bool) -> str:
+def class_message(times: ClassTimes, day: date, rainy: bool, sent_on: date) -> str:
+    """`sent_on` names the day right: the evening-before reminder says 明天, a notice that morning 今天."""
     place = times.info.rain_place if rainy else times.info.place
     rain = texts.CLASS_RAIN_NOTE if rainy else ""
-    return texts.CLASS_REMINDER.format(name=times.info.name, month=day.month, day=day.day,
+    when = {0: "今天", 1: "明天"}.get((day - sent_on).days, "")
+    return texts.CLASS_REMINDER.format(name=times.info.name, when=when, month=day.month, day=day.day,
                                        weekday=WEEKDAYS[day.isoweekday() - 1], time=f"{times.start:%H:%M}",
                                        place=place, rain=rain)
 
@@ -106,13 +116,14 @@ def flag_rain(session: Session, info: ClassTimes, now: datetime, settings: Setti
         session.add(KeyValue(key=key, value=day.isoformat(), updated_at=now))
     else:
         row.value, row.updated_at = day.isoformat(), now
-    text = class_message(info, day, rainy=True)
+    text = class_message(info, day, rainy=True, sent_on=day - timedelta(days=1))
+    notice = class_message(info, day, rainy=True, sent_on=now.astimezone(settings.tz).date())
     told = 0
     for reminder in session.scalars(select(Reminder).where(Reminder.key == f"class:{info.id}:{day}")):
         if reminder.status == "pending":
             reminder.text = text
         elif reminder.status == "queued":
-            enqueue(session, openid=reminder.openid, text=text, key=f"rain:{info.id}:{day}:{reminder.openid}")
+            enqueue(session, openid=reminder.openid, text=notice, key=f"rain:{info.id}:{day}:{reminder.openid}")
             told += 1
     return day, told
 
