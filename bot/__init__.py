@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, jsonify
+from flask import Flask, jsonify, redirect, url_for
 
 from bot.config import load_settings
 
@@ -39,11 +39,18 @@ def create_app(config: Mapping[str, Any] | None = None, *, migrate: bool = True)
 
     @app.get("/healthz")
     def health() -> Any:
-        return jsonify(status="ok")
+        if not db.reachable():
+            return jsonify(status="down", database="unreachable"), 503
+        return jsonify(status="ok", database="ok")
 
     if not settings.production:
         from bot.wechat import devtools, simulator
 
         app.register_blueprint(simulator.bp)
         app.register_blueprint(devtools.bp)
+
+        @app.get("/")
+        def home() -> Any:
+            """Development: whoever opens the server in a browser lands on the simulator."""
+            return redirect(url_for("simulator.chat"))
     return app

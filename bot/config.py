@@ -11,6 +11,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEV_TOKEN = "communitydevtoken"
+DEV_SECRET_KEY = "dev-secret-key"
+PLACEHOLDERS = {"WECHAT_APP_ID": "wx-dev-app", "WECHAT_APP_SECRET": "dev-secret"}
+MIN_VARIETY = 6  # distinct characters a production token or secret must have ("aaaa…" is not a secret)
 ENVIRONMENTS = ("development", "testing", "production")
 DATABASE_SCHEMES = ("sqlite", "postgresql", "postgresql+psycopg")
 
@@ -41,6 +44,11 @@ class Settings(BaseSettings):
     SEND_RATE_PER_SECOND: float = 20.0
     REMINDER_GRACE_MINUTES: int = 30
     SECRET_KEY: str = ""
+    WECHAT_ALLOW_PLAINTEXT: bool = False
+    PUBLIC_URL: str = "http://127.0.0.1:8000"
+    MESSAGE_LOG_DAYS: int = 30
+    HANDOFF_QUIET_MINUTES: int = 60
+    HANDOFF_ESCALATE_MINUTES: int = 15
 
     @property
     def production(self) -> bool:
@@ -80,7 +88,7 @@ def _fill_defaults(settings: Settings) -> Settings:
     if not settings.WECHAT_TOKEN and not settings.production:
         changes["WECHAT_TOKEN"] = DEV_TOKEN
     if not settings.SECRET_KEY and not settings.production:
-        changes["SECRET_KEY"] = "dev-secret-key"
+        changes["SECRET_KEY"] = DEV_SECRET_KEY
     return settings.model_copy(update=changes)
 
 
@@ -100,8 +108,8 @@ def validate(settings: Settings) -> None:
         raise ConfigError(
             f"WECHAT_ENCODING_AES_KEY must be 43 letters and digits (got {len(key)} characters)"
         )
-    if settings.production and not settings.SECRET_KEY:
-        raise ConfigError("SECRET_KEY must be set in production (it signs the staff console session)")
+    if settings.production:
+        _refuse_weak_production(settings)
     scheme = settings.DATABASE_URL.split(":", 1)[0]
     if scheme not in DATABASE_SCHEMES:
         raise ConfigError(
@@ -117,3 +125,19 @@ def validate(settings: Settings) -> None:
         raise ConfigError("SEND_RATE_PER_SECOND must be positive")
     if not Path(settings.FAQ_DIR).is_dir():
         raise ConfigError(f"FAQ_DIR {settings.FAQ_DIR!r} is not a folder")
+
+
+def _refuse_weak_production(settings: Settings) -> None:
+    """Published defaults, placeholders and guessable secrets let anyone forge a message or a session."""
+    token, secret = settings.WECHAT_TOKEN, settings.SECRET_KEY
+    if token == DEV_TOKEN or len(set(token)) < MIN_VARIETY:
+        raise ConfigError("WECHAT_TOKEN is the published development token or too simple; choose a random one")
+    if len(secret) < 16 or secret == DEV_SECRET_KEY or len(set(secret)) < MIN_VARIETY:
+        raise ConfigError("SECRET_KEY must be at least 16 random characters in production "
+                          "(it signs the staff console session)")
+    for name, placeholder in PLACEHOLDERS.items():
+        if getattr(settings, name) == placeholder:
+            raise ConfigError(f"{name} is still the development placeholder; set the account's real value")
+    if not settings.encrypted and not settings.WECHAT_ALLOW_PLAINTEXT:
+        raise ConfigError("production needs safe mode: set WECHAT_ENCODING_AES_KEY (安全模式), "
+                          "or WECHAT_ALLOW_PLAINTEXT=true to accept plaintext messages knowingly")

@@ -16,6 +16,8 @@ from bot.wechat.simulate import SignedRequest, WeChatSide
 TOKEN = "testtoken123"
 AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
 PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+PRODUCTION = {"APP_ENV": "production", "WECHAT_TOKEN": "StrongToken20240917", "SECRET_KEY": "c0nsole-S3ssion-k3y-2026",
+              "WECHAT_APP_ID": "wx1234567890abcdef", "WECHAT_APP_SECRET": "0123456789abcdef0123456789abcdef"}
 
 
 def postgres_available() -> bool:

@@ -4,7 +4,8 @@ import sys
 
 import pytest
 
-from bot.config import ConfigError, load_settings
+from bot.config import DEV_SECRET_KEY, DEV_TOKEN, ConfigError, load_settings
+from tests.conftest import PRODUCTION
 
 
 @pytest.mark.parametrize("config, named", [
@@ -36,10 +37,23 @@ def test_development_has_a_token_and_sqlite_default():
     assert not settings.encrypted
 
 
-def test_production_with_a_strong_token_starts():
-    settings = load_settings({"APP_ENV": "production", "WECHAT_TOKEN": "a" * 20, "SECRET_KEY": "s",
-                              "WECHAT_ENCODING_AES_KEY": "k" * 43})
+def test_production_with_strong_settings_starts():
+    settings = load_settings({**PRODUCTION, "WECHAT_ENCODING_AES_KEY": "k" * 43})
     assert settings.production and settings.encrypted
+
+
+@pytest.mark.parametrize("weak, named", [
+    ({"WECHAT_TOKEN": DEV_TOKEN}, "WECHAT_TOKEN"),
+    ({"WECHAT_TOKEN": "a" * 20}, "WECHAT_TOKEN"),
+    ({"SECRET_KEY": "x"}, "SECRET_KEY"),
+    ({"SECRET_KEY": DEV_SECRET_KEY}, "SECRET_KEY"),
+    ({"SECRET_KEY": "ab" * 10}, "SECRET_KEY"),
+    ({"WECHAT_APP_ID": "wx-dev-app"}, "WECHAT_APP_ID"),
+    ({"WECHAT_APP_SECRET": "dev-secret"}, "WECHAT_APP_SECRET"),
+])
+def test_production_refuses_published_or_guessable_settings(weak, named):
+    with pytest.raises(ConfigError, match=named):
+        load_settings({**PRODUCTION, "WECHAT_ENCODING_AES_KEY": "k" * 43, **weak})
 
 
 def test_command_line_reports_one_line(tmp_path):

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from bot.cli import cli
 from bot.models import FaqGap, HandoffRequest, User
-from tests.conftest import Resident, command, converse
+from tests.conftest import PRODUCTION, Resident, command, converse
 
 FAQ = Path(__file__).resolve().parent.parent / "faq"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -161,7 +161,7 @@ def test_faq_edit_takes_effect_and_a_broken_edit_keeps_the_old_answers(close_cal
 
 
 def test_production_turns_the_simulator_off(make_app):
-    app = make_app(APP_ENV="production", WECHAT_TOKEN="a-strong-token-1234".replace("-", ""), SECRET_KEY="s")
+    app = make_app(**PRODUCTION, WECHAT_ALLOW_PLAINTEXT="true")
     assert app.test_client().get("/dev/chat").status_code == 404
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 import json
 import logging
 import time
+import traceback
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -40,6 +41,10 @@ def dedup_key(message: Message) -> str:
     return f"evt:{message.openid}:{stamp}:{message.event}:{message.key}"[:160]
 
 
+class Duplicate(Exception):
+    """The dedup key is already stored: this delivery is WeChat's retry of a message we have."""
+
+
 class Assistant:
     def __init__(self, db: Database, settings: Settings, library: ReloadingStore[Snapshot],
                  router: Dispatcher) -> None:
@@ -54,6 +59,7 @@ class Assistant:
 
         The dedup key is the first write of the message's own transaction: a retry that comes
         while the first run is under way waits on that key's lock, then reads the stored reply.
+        Anything else that fails is logged once and the resident gets the apology.
         """
         snapshot = self.library.current()  # one version of faq/ for the whole message
         with current.using(snapshot):
@@ -61,27 +67,43 @@ class Assistant:
 
     def _handle(self, message: Message, snapshot: Snapshot) -> Reply:
         key = dedup_key(message)
-        self._prune()
         try:
+            self._prune()
             with self.db.transaction() as session:
                 claimed = self._claim(session, key, message.openid)
                 reply = self._process(session, message, snapshot)
                 self._finish(claimed, reply)
             return reply
-        except IntegrityError:
+        except Duplicate:
             return self._first_reply(key)
         except OperationalError as error:
             if _lock_wait_timed_out(error):
                 return Reply.nothing()  # the first run is still going: WeChat will show its reply
-            log.exception("database failed for %s (%s)", key, message.kind)
-        except Exception:
-            log.exception("handler failed for %s (%s)", key, message.kind)
+            failure: Exception = error
+        except Exception as error:  # noqa: BLE001 — any bug still gets the apology; _apologise logs it
+            failure = error
+        return self._apologise(key, message, failure)
+
+    def unavailable(self, message: Message, error: Exception) -> Reply:
+        """The database failed before the message could be claimed: apologise without it."""
+        log.error("message %s (%s) not processed: %s", dedup_key(message), message.kind, _short(error))
+        return Reply.say(texts.APOLOGY)
+
+    def _apologise(self, key: str, message: Message, failure: Exception) -> Reply:
+        """The apology is stored under the key when the database allows, and made without it when not."""
         reply = Reply.say(texts.APOLOGY)
         try:
             with self.db.transaction() as session:
                 self._finish(self._claim(session, key, message.openid), reply)
-        except IntegrityError:
+        except Duplicate:
             return self._first_reply(key)
+        except SQLAlchemyError:
+            return self.unavailable(message, failure)
+        if isinstance(failure, SQLAlchemyError):  # its text and traceback would carry the row's values
+            log.error("message %s (%s) failed at %s: %s; the resident got the apology", key, message.kind,
+                      _where(failure), _short(failure))
+        else:
+            log.error("message %s (%s) failed; the resident got the apology", key, message.kind, exc_info=failure)
         return reply
 
     def first_time_seen(self, timestamp: str, nonce: str, body_sha256: str) -> bool:
@@ -96,11 +118,18 @@ class Assistant:
                 return seen is not None and seen.body_sha256 == body_sha256
 
     def _claim(self, session: Session, key: str, openid: str) -> ProcessedMessage:
-        if session.get_bind().dialect.name == "postgresql":
+        """The key is written first: a concurrent retry waits on it, at most RETRY_WAIT_SECONDS."""
+        postgres = session.get_bind().dialect.name == "postgresql"
+        if postgres:
             session.execute(text(f"SET LOCAL lock_timeout = '{RETRY_WAIT_SECONDS}s'"))
         row = ProcessedMessage(key=key, openid=openid)
         session.add(row)
-        session.flush()  # the key is written first: a concurrent retry waits on it
+        try:
+            session.flush()
+        except IntegrityError:
+            raise Duplicate(key) from None
+        if postgres:
+            session.execute(text("SET LOCAL lock_timeout = DEFAULT"))  # the rest of the work may wait
         return row
 
     @staticmethod
@@ -174,3 +203,16 @@ def decode_reply(raw: str) -> Reply:
 def _lock_wait_timed_out(error: OperationalError) -> bool:
     """PostgreSQL's lock_timeout, or SQLite still busy: the first delivery holds the key."""
     return "lock timeout" in str(error) or "database is locked" in str(error)
+
+
+def _short(error: Exception) -> str:
+    """The error's class and first line: PostgreSQL's DETAIL line (the failing row) is left out."""
+    lines = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {lines[0] if lines else ''}"[:300]
+
+
+def _where(error: Exception) -> str:
+    """The last line of our own code the error passed through, instead of a traceback."""
+    ours = [frame for frame in traceback.extract_tb(error.__traceback__) if "/bot/" in frame.filename]
+    frame = ours[-1] if ours else None
+    return f"{frame.filename.rsplit('/bot/', 1)[-1]}:{frame.lineno} in {frame.name}" if frame else "?"

@@ -1,10 +1,8 @@
 """Answers from the FAQ; a close call asks which one, a miss hands over to a person."""
-from sqlalchemy import select
-
 from bot.content import texts
 from bot.conversation.context import Context
 from bot.conversation.message import Reply, join, offer
-from bot.models import FaqGap
+from bot.services.gaps import count_gap
 
 
 def answer(ctx: Context, text: str) -> Reply | None:
@@ -12,7 +10,7 @@ def answer(ctx: Context, text: str) -> Reply | None:
     if match.outcome == "answer":
         return Reply.say(match.candidates[0].answer, f"faq:{match.candidates[0].id}")
     if match.outcome == "clarify":
-        record_gap(ctx, text, match.normalized, "clarify")
+        count_gap(ctx.session, match.normalized, text, "clarify", ctx.now)
         options = [(entry.questions[0], entry.id) for entry in match.candidates]
         return Reply.offering(join(texts.CLARIFY, offer(options, key="faq"), texts.CLARIFY_FOOTER), "clarify")
     return None
@@ -24,17 +22,6 @@ def answer_entry(ctx: Context, entry_id: str) -> Reply:
 
 
 def fallback(ctx: Context, text: str) -> Reply:
-    record_gap(ctx, text, ctx.knowledge.normalize(text) or text, "unknown")
+    count_gap(ctx.session, ctx.knowledge.normalize(text) or text, text, "unknown", ctx.now)
     return Reply.say(texts.NOT_FOUND, "unknown")
 
-
-def record_gap(ctx: Context, text: str, normalized: str, outcome: str) -> None:
-    """Counted per normalised question so `community-bot faq-gaps` shows what residents miss most."""
-    key = normalized[:255]
-    gap = ctx.session.scalars(select(FaqGap).where(FaqGap.normalized == key)).first()
-    if gap is None:
-        ctx.session.add(FaqGap(normalized=key, example=text, outcome=outcome, first_at=ctx.now, last_at=ctx.now))
-    else:
-        gap.count += 1
-        gap.last_at = ctx.now
-        gap.outcome = outcome

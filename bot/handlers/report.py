@@ -1,10 +1,7 @@
 """Problem reports (网格化服务管理): category, place → grid, what happened, photo, ticket number."""
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
-
-from sqlalchemy import select
 
 from bot.content import texts
 from bot.content.services import Grid, Services
@@ -15,7 +12,6 @@ from bot.conversation.message import Reply
 from bot.conversation.routes import Router
 from bot.conversation.words import looks_like_question
 from bot.handlers.contact import is_skip
-from bot.models import Attachment
 from bot.services import tickets
 
 router = Router("report")
@@ -112,18 +108,10 @@ def start(ctx: Context, text: str) -> Reply:
         values["description"] = text
         if grid := ctx.services.find_grid(text):
             values["grid"] = grid.name  # the exact spot is still asked: the worker has to find it
-    photo = _recent_photo(ctx)
+    photo = tickets.unused_photo(ctx.session, ctx.user.id, ctx.now)
     if photo is not None:
         values["photo"] = photo  # the image note promised it would go with the report
     return dialog.start(ctx, "report", values)
-
-
-def _recent_photo(ctx: Context) -> dict[str, Any] | None:
-    since = ctx.now - timedelta(minutes=ctx.settings.FORM_TIMEOUT_MINUTES)
-    image = ctx.session.scalars(
-        select(Attachment).where(Attachment.user_id == ctx.user.id, Attachment.kind == "image",
-                                 Attachment.created_at >= since).order_by(Attachment.id.desc())).first()
-    return {"media_id": image.media_id, "url": image.url} if image else None
 
 
 @router.intent("my_reports", lookup=True)

@@ -19,9 +19,15 @@ def subscribe(ctx: Context, text: str) -> Reply:
     topic = ctx.calendar.topic(text)
     if topic is None:
         return my_subscriptions(ctx, text)
+    promise = _promise(ctx)
     if not subscriptions.subscribe(ctx.session, ctx.user, topic, ctx.now):
-        return Reply.say(texts.ALREADY_SUBSCRIBED.format(name=topic.name))
-    return Reply.say(texts.SUBSCRIBED.format(name=topic.name, topic=topic.id))
+        return Reply.say(texts.ALREADY_SUBSCRIBED.format(name=topic.name, promise=promise))
+    return Reply.say(texts.SUBSCRIBED.format(name=topic.name, topic=topic.id, promise=promise))
+
+
+def _promise(ctx: Context) -> str:
+    """Without a template message, only a resident who wrote in the last 48 hours can be reached."""
+    return texts.REMINDER_PROMISE if ctx.settings.WECHAT_TEMPLATE_ID else texts.REMINDER_PROMISE_RECENT_ONLY
 
 
 @router.intent("my_subscriptions", lookup=True)

@@ -110,7 +110,7 @@ class _Client(WeChatClient):
 
     def __init__(self, settings: Settings, tokens: TokenStore, timeout: Any) -> None:
         super().__init__(settings.WECHAT_APP_ID, settings.WECHAT_APP_SECRET, timeout=timeout, auto_retry=False)
-        self.API_BASE_URL = settings.WECHAT_API_BASE_URL
+        self.API_BASE_URL = settings.WECHAT_API_BASE_URL.rstrip("/") + "/"  # endpoints are joined to it
         self.tokens = tokens
         self.last_token: str | None = None
         self._read_at = 0.0

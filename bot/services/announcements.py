@@ -31,6 +31,7 @@ ALL = "all"
 MIN_TEXT, MAX_TEXT = 4, 600
 IN_FLIGHT = (OutboxStatus.PENDING, OutboxStatus.CLAIMED, OutboxStatus.SENDING)
 NOT_DELIVERED = (OutboxStatus.FAILED, OutboxStatus.SKIPPED, OutboxStatus.UNKNOWN)
+UNCERTAIN_SHOWN = 20  # names listed in a report; the rest are counted
 
 
 class AudienceError(NotAllowed):
@@ -183,12 +184,33 @@ def report(session: Session, announcement_id: int, tz: tzinfo) -> str | None:
     if counts[OutboxStatus.SHOWN]:
         lines.append(f"开发环境只显示不发送：{counts[OutboxStatus.SHOWN]}")
     if counts[OutboxStatus.UNKNOWN]:
-        lines.append(f"不确定是否送达：{counts[OutboxStatus.UNKNOWN]}")
+        names = _uncertain_names(session, announcement_id)
+        lines.append(f"不确定是否送达：{counts[OutboxStatus.UNKNOWN]}人（{names}），确认没收到可以对他们重发")
     if channels:
         names = {"custom": "客服消息", "template": "模板消息", "mass": "群发"}
         lines.append("发送方式：" + "，".join(f"{names.get(c, c)}{n}" for c, n in channels.items()))
     lines += [f"· {reason}：{n}人" for reason, n in reasons]
     return "\n".join(lines)
+
+
+def _uncertain_names(session: Session, announcement_id: int) -> str:
+    """Who staff should ask: the name a resident gave, else their openid."""
+    rows = session.execute(
+        select(Outbox.openid, User.name).outerjoin(User, User.openid == Outbox.openid)
+        .where(Outbox.announcement_id == announcement_id, Outbox.status == "unknown").order_by(Outbox.id)
+    ).all()
+    names = [name or openid for openid, name in rows[:UNCERTAIN_SHOWN]]
+    return "、".join(names) + ("等" if len(rows) > UNCERTAIN_SHOWN else "")
+
+
+def resend_uncertain(session: Session, announcement_id: int, now: datetime) -> int:
+    """Staff decided: the residents a crash left uncertain get the announcement again (maybe a second copy)."""
+    queued = session.execute(update(Outbox).where(
+        Outbox.announcement_id == announcement_id, Outbox.status == "unknown",
+    ).values(status="pending", due_at=now, reason="工作人员确认重发"))
+    if queued.rowcount:
+        session.execute(update(Announcement).where(Announcement.id == announcement_id).values(status="queued"))
+    return queued.rowcount
 
 
 def settle(session: Session) -> None:

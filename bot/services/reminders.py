@@ -53,7 +53,8 @@ def plan(db: Database, calendar: Calendar, settings: Settings, now: datetime, si
                 if day.isoweekday() in times.weekdays and times.in_term(day):
                     fire = datetime.combine(day - timedelta(days=1), times.remind_at, tzinfo=tz).astimezone(UTC)
                     if since <= fire <= until:
-                        text = class_message(times, day, rainy=_rain_day(session, times.id) == day)
+                        text = class_message(times, day, rainy=_rain_day(session, times.id) == day,
+                                             sent_on=day - timedelta(days=1))
                         created += _ensure(session, keys.class_session(times.id, day), fire, text, openids)
                 day += timedelta(days=1)
         if mark is None:
@@ -63,32 +64,40 @@ def plan(db: Database, calendar: Calendar, settings: Settings, now: datetime, si
     return created
 
 
-def queue_due(db: Database, now: datetime, grace: timedelta, since: datetime | None = None) -> tuple[int, int]:
+@dataclass(frozen=True)
+class Due:
+    """One pass over the reminders that fell due: those queued to send and those too late to send."""
+
+    queued: list[Reminder]
+    missed: list[Reminder]
+
+
+def queue_due(db: Database, now: datetime, grace: timedelta) -> Due:
     """Due reminders go to the outbox in the same transaction; one late beyond the grace is marked missed."""
-    queued = missed = 0
+    due = Due([], [])
     with db.transaction() as session:
         query = select(Reminder).where(Reminder.status == ReminderStatus.PENDING, Reminder.fire_at <= now)
-        if since is not None:
-            query = query.where(Reminder.fire_at >= since)
         for reminder in session.scalars(query.order_by(Reminder.fire_at).with_for_update(skip_locked=True)):
             reminder.handled_at = now
             if now - reminder.fire_at > grace:
                 reminder.status = ReminderStatus.MISSED
-                missed += 1
+                due.missed.append(reminder)
                 continue
             enqueue(session, openid=reminder.openid, text=reminder.text, key=keys.reminder_delivery(reminder.id),
                     due_at=reminder.fire_at)
             reminder.status = ReminderStatus.QUEUED
-            queued += 1
-    if missed:
-        log.error("%d reminders were missed (more than the grace late); see `community-bot status`", missed)
-    return queued, missed
+            due.queued.append(reminder)
+    if due.missed:
+        log.error("%d reminders were missed (more than the grace late); see `community-bot status`", len(due.missed))
+    return due
 
 
-def class_message(times: ClassTimes, day: date, rainy: bool) -> str:
+def class_message(times: ClassTimes, day: date, rainy: bool, sent_on: date) -> str:
+    """`sent_on` names the day right: the evening-before reminder says 明天, a notice that morning 今天."""
     place = times.info.rain_place if rainy else times.info.place
     rain = texts.CLASS_RAIN_NOTE if rainy else ""
-    return texts.CLASS_REMINDER.format(name=times.info.name, month=day.month, day=day.day,
+    when = {0: "今天", 1: "明天"}.get((day - sent_on).days, "")
+    return texts.CLASS_REMINDER.format(name=times.info.name, when=when, month=day.month, day=day.day,
                                        weekday=WEEKDAY_NAMES[day.weekday()], time=f"{times.start:%H:%M}",
                                        place=place, rain=rain)
 
@@ -136,13 +145,14 @@ def flag_rain(session: Session, calendar: Calendar, which: str, now: datetime, s
         session.add(KeyValue(key=keys.rain_day(times.id), value=day.isoformat(), updated_at=now))
     else:
         flag.value, flag.updated_at = day.isoformat(), now
-    text = class_message(times, day, rainy=True)
+    text = class_message(times, day, rainy=True, sent_on=day - timedelta(days=1))
+    notice = class_message(times, day, rainy=True, sent_on=now.astimezone(settings.tz).date())
     told = 0
     for reminder in session.scalars(select(Reminder).where(Reminder.key == keys.class_session(times.id, day))):
         if reminder.status == ReminderStatus.PENDING:
             reminder.text = text
         elif reminder.status == ReminderStatus.QUEUED:
-            enqueue(session, openid=reminder.openid, text=text, key=keys.rain_notice(times.id, day, reminder.openid),
+            enqueue(session, openid=reminder.openid, text=notice, key=keys.rain_notice(times.id, day, reminder.openid),
                     due_at=now)
             told += 1
     return RainMove(times, day, told)

@@ -3,19 +3,21 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.content import texts
-from bot.models import Ticket, TicketEvent, TicketStatus, User
+from bot.models import Attachment, Ticket, TicketEvent, TicketStatus, User
 from bot.services import keys, outbox
 from bot.services.errors import InvalidTransition, NotAllowed, NotFound
 from bot.services.records import next_number, save_racing
 
 log = logging.getLogger(__name__)
 BY_ASSISTANT = "小助手"
+PHOTO_JUST_BEFORE = timedelta(minutes=10)  # longer, and the photo may be of something else
 BY_RESIDENT = "居民"
 HAPPY, UNHAPPY = "满意", "不满意"
 # A report moves forward only; a finished one stays finished (a new problem is a new report).
@@ -126,3 +128,13 @@ def rate(session: Session, user: User, words: str, now: datetime) -> Ticket | No
     ticket.satisfaction = UNHAPPY if UNHAPPY in words else HAPPY
     ticket.events.append(TicketEvent(status=ticket.status, note=f"居民评价：{words}", by=BY_RESIDENT, at=now))
     return ticket
+
+
+def unused_photo(session: Session, user_id: int, now: datetime) -> dict[str, Any] | None:
+    """A photo sent just before a report, and not already part of one of this resident's reports."""
+    used = select(Ticket.id).where(Ticket.user_id == user_id, Ticket.media_id == Attachment.media_id).exists()
+    image = session.scalars(
+        select(Attachment).where(Attachment.user_id == user_id, Attachment.kind == "image",
+                                 Attachment.created_at >= now - PHOTO_JUST_BEFORE, ~used)
+        .order_by(Attachment.id.desc())).first()
+    return {"media_id": image.media_id, "url": image.url} if image else None

@@ -17,6 +17,9 @@ from bot.conversation.replies import MAX_BYTES, clean
 
 TIMESTAMP_WINDOW_SECONDS = 300
 MAX_BODY_BYTES = 1024 * 1024
+# Longer than WeChat ever sends, and than the columns that keep them (users.openid, users.scene, media_id).
+MAX_FIELD_CHARS = {"FromUserName": 64, "ToUserName": 64, "MediaId": 128, "ThumbMediaId": 128}
+MAX_SCENE_CHARS = 64
 
 
 class Rejected(Exception):
@@ -54,13 +57,19 @@ def parse_xml(body: bytes | str) -> dict[str, str]:
         raise Rejected(400, f"unreadable XML: {type(error).__name__}") from None
     if root.tag != "xml":
         raise Rejected(400, "XML root is not <xml>")
-    return {child.tag: (child.text or "") for child in root}
+    fields = {child.tag: (child.text or "") for child in root}
+    if len(fields) != len(root):
+        raise Rejected(400, "an XML element is repeated")
+    return fields
 
 
 def to_message(xml_text: str) -> Message:
     fields = parse_xml(xml_text)
     if not fields.get("FromUserName") or not fields.get("MsgType"):
         raise Rejected(400, "message without FromUserName or MsgType")
+    for name, limit in MAX_FIELD_CHARS.items():
+        if len(fields.get(name, "")) > limit:
+            raise Rejected(400, f"{name} longer than {limit} characters")
     parsed = parse_message(xml_text)  # wechatpy: subscribe with qrscene_X → subscribe_scan, key X
     data: dict[str, Any] = parsed._data
     kind = data["MsgType"].lower()
@@ -74,6 +83,8 @@ def to_message(xml_text: str) -> Message:
         key = data.get("EventKey") or ""
         if event == "scan" and key.startswith("qrscene_"):
             key = key[len("qrscene_"):]
+        if event in ("subscribe", "subscribe_scan", "scan") and len(key.removeprefix("qrscene_")) > MAX_SCENE_CHARS:
+            raise Rejected(400, f"QR scene longer than {MAX_SCENE_CHARS} characters")
         return Message(kind="event", event=event, key=key, **base,
                        latitude=_float(data.get("Latitude")), longitude=_float(data.get("Longitude")))
     if kind == "text":

@@ -7,13 +7,16 @@ import time
 from typing import Any
 
 from flask import Blueprint, Response, current_app, request
+from sqlalchemy.exc import SQLAlchemyError
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 
+from bot.conversation.message import Message, Reply
 from bot.wechat.protocol import MAX_BODY_BYTES, Rejected, parse_xml, render, to_message, verify
 
 log = logging.getLogger(__name__)
 bp = Blueprint("wechat", __name__)
+URL_CHECK = "url-check"  # stands for the body of a GET, which has none
 
 
 def _settings() -> Any:
@@ -27,13 +30,21 @@ def _crypto() -> WeChatCrypto:
 
 @bp.get("/wechat")
 def echo() -> Response:
-    """The 公众平台's URL check: answer echostr when the signature is ours."""
+    """The 公众平台's URL check: answer echostr when the signature is ours.
+
+    Its (timestamp, nonce) is recorded like a message's, so its signature cannot carry a body later.
+    """
     args = request.args
+    timestamp, nonce = args.get("timestamp", ""), args.get("nonce", "")
     try:
-        verify(_settings().WECHAT_TOKEN, args.get("signature", ""), args.get("timestamp", ""),
-               args.get("nonce", ""), now=time.time())
+        verify(_settings().WECHAT_TOKEN, args.get("signature", ""), timestamp, nonce, now=time.time())
+        if not current_app.extensions["community"].first_time_seen(timestamp, nonce, URL_CHECK):
+            raise Rejected(403, "a message's timestamp and nonce reused for the URL check")
     except Rejected as rejected:
         return _refuse(rejected)
+    except SQLAlchemyError as error:
+        log.error("URL check not answered, the database failed: %s", type(error).__name__)
+        return Response("database unavailable", status=503, mimetype="text/plain")
     return Response(args.get("echostr", ""), mimetype="text/plain")
 
 
@@ -51,6 +62,13 @@ def receive() -> Response:
 def _receive() -> Response:
     args, settings = request.args, _settings()
     assistant = current_app.extensions["community"]
+    timestamp, nonce = args.get("timestamp", ""), args.get("nonce", "")
+    # The query is checked before a byte of the body is read: a stranger's slow body holds no worker.
+    verify(settings.WECHAT_TOKEN, args.get("signature", ""), timestamp, nonce, now=time.time())
+    encrypted = args.get("encrypt_type", "raw").lower() == "aes"
+    if encrypted != settings.encrypted:
+        raise Rejected(403, f"encrypt_type={args.get('encrypt_type', 'raw')} but the account is "
+                            f"{'safe' if settings.encrypted else 'plaintext'} mode")
     length = request.content_length
     if "chunked" in request.headers.get("Transfer-Encoding", "").lower():
         raise Rejected(411, "chunked body (refused rather than silently truncated)")
@@ -59,12 +77,6 @@ def _receive() -> Response:
     if length > MAX_BODY_BYTES:
         raise Rejected(413, f"body of {length} bytes")
     body = request.get_data(cache=False)
-    timestamp, nonce = args.get("timestamp", ""), args.get("nonce", "")
-    verify(settings.WECHAT_TOKEN, args.get("signature", ""), timestamp, nonce, now=time.time())
-    encrypted = args.get("encrypt_type", "raw").lower() == "aes"
-    if encrypted != settings.encrypted:
-        raise Rejected(403, f"encrypt_type={args.get('encrypt_type', 'raw')} but the account is "
-                            f"{'safe' if settings.encrypted else 'plaintext'} mode")
     if encrypted:
         envelope = parse_xml(body)
         encrypt = envelope.get("Encrypt", "")
@@ -74,19 +86,30 @@ def _receive() -> Response:
         except (InvalidSignatureException, InvalidAppIdException, ValueError) as error:
             raise Rejected(403, f"cannot decrypt: {type(error).__name__}") from None
     else:
-        # The signature does not cover a plaintext body: one (timestamp, nonce) may carry one body only.
-        if not assistant.first_time_seen(timestamp, nonce, hashlib.sha256(body).hexdigest()):
-            raise Rejected(403, "replayed timestamp and nonce with a different body")
         xml_text = body.decode("utf-8", errors="replace")
     message = to_message(xml_text)
     account = parse_xml(xml_text).get("ToUserName", "")
-    reply = assistant.handle(message)
+    if encrypted:
+        reply = assistant.handle(message)
+    else:
+        reply = _handle_plaintext(assistant, message, timestamp, nonce, hashlib.sha256(body).hexdigest())
     xml = render(reply, message.openid, account, int(time.time()))
     if not xml:
         return Response("success", mimetype="text/plain")
     if encrypted:
         xml = _crypto().encrypt_message(xml, nonce, timestamp)
     return Response(xml, mimetype="application/xml")
+
+
+def _handle_plaintext(assistant: Any, message: Message, timestamp: str, nonce: str, body_sha256: str) -> Reply:
+    """The signature does not cover a plaintext body: one (timestamp, nonce) may carry one body only."""
+    try:
+        fresh = assistant.first_time_seen(timestamp, nonce, body_sha256)
+    except SQLAlchemyError as error:
+        return assistant.unavailable(message, error)  # nothing runs without the database; the apology does
+    if not fresh:
+        raise Rejected(403, "replayed timestamp and nonce with a different body")
+    return assistant.handle(message)
 
 
 def _refuse(rejected: Rejected) -> Response:

@@ -1,0 +1,40 @@
+"""The production recipe under deploy/ names real settings, real commands, and starts as written."""
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from bot.config import Settings, load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+DEPLOY = ROOT / "deploy"
+
+
+def example_env() -> dict[str, str]:
+    lines = (DEPLOY / "community.env.example").read_text(encoding="utf-8").splitlines()
+    return dict(line.split("=", 1) for line in lines if line and not line.startswith("#"))
+
+
+def test_the_environment_example_names_only_real_settings_and_passes_production_checks():
+    env = example_env()
+    known = set(Settings.model_fields)
+    assert set(env) <= known and env["APP_ENV"] == "production"
+    settings = load_settings({**env, "FAQ_DIR": str(ROOT / "faq")})
+    assert settings.production and settings.encrypted
+
+
+def test_the_units_run_the_wsgi_app_and_the_one_scheduler_command():
+    web = (DEPLOY / "community-web.service").read_text(encoding="utf-8")
+    scheduler = (DEPLOY / "community-scheduler.service").read_text(encoding="utf-8")
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]
+    assert "wsgi:app" in web and (ROOT / "wsgi.py").exists() and "--bind 127.0.0.1:8000" in web
+    assert "/bin/community-bot scheduler" in scheduler and "community-bot" in scripts
+    assert all("Restart=always" in unit and "EnvironmentFile=/etc/community-bot/community.env" in unit
+               for unit in (web, scheduler))
+
+
+def test_nginx_buffers_requests_and_limits_bodies_in_front_of_the_webhook():
+    site = (DEPLOY / "nginx-community.conf").read_text(encoding="utf-8")
+    for directive in ("listen 443 ssl", "proxy_request_buffering on", "client_max_body_size",
+                      "client_body_timeout", "proxy_pass http://127.0.0.1:8000", "return 301 https://"):
+        assert directive in site
