@@ -16,10 +16,14 @@ OUTBOX_WORDS = {"pending": "待发", "claimed": "正在发", "sending": "正在�
 @click.command(help="定时发送是否在运行、待发和发送失败的消息、错过的提醒。")
 @with_appcontext
 def status() -> None:
+    from bot.outbound.readiness import template_warning
     from bot.outbound.scheduler import STALE_AFTER, heartbeat
 
     assistant = community()
     db, tz = assistant.db, assistant.settings.tz
+    warning = template_warning(db, assistant.settings)
+    if warning:
+        click.secho(warning, fg="red", bold=True)
     age, who = heartbeat(db)
     where = f"{who.get('host')} 上的进程 {who.get('pid')}" if who else ""
     if age is None:

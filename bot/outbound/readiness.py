@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from bot.config import Settings
 from bot.db import Database
-from bot.models import Enrollment, Reminder, Subscription
+from bot.models import Enrollment, EnrollmentStatus, Reminder, ReminderStatus, Subscription
 
 
 def template_warning(db: Database, settings: Settings) -> str | None:
@@ -13,9 +13,10 @@ def template_warning(db: Database, settings: Settings) -> str | None:
     if settings.WECHAT_TEMPLATE_ID:
         return None
     with db.transaction() as session:
-        pending = session.scalar(select(func.count()).select_from(Reminder).where(Reminder.status == "pending"))
+        pending = session.scalar(select(func.count()).select_from(Reminder)
+                                 .where(Reminder.status == ReminderStatus.PENDING))
         waiting = session.scalar(select(func.count()).select_from(Subscription)) + session.scalar(
-            select(func.count()).select_from(Enrollment).where(Enrollment.status == "enrolled"))
+            select(func.count()).select_from(Enrollment).where(Enrollment.status == EnrollmentStatus.ENROLLED))
     return (f"警告：没有配置 WECHAT_TEMPLATE_ID（模板消息），48小时内没给公众号发过消息的居民收不到提醒和公告"
             f"（待发提醒{pending}条，订阅和报名{waiting}个）。\n"
             f"WARNING: WECHAT_TEMPLATE_ID is empty: residents silent for 48 hours get no reminders or "
