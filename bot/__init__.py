@@ -14,6 +14,7 @@ __all__ = ["create_app"]
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    from bot import console
     from bot.content.library import open_library
     from bot.conversation.assistant import Assistant
     from bot.db import Database
@@ -30,6 +31,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["community"] = Assistant(db, settings, open_library(Path(settings.FAQ_DIR)))
     app.register_blueprint(webhook.bp)
     app.register_blueprint(scheduler_health.bp)
+    console.init_app(app)
+    _seed_staff(app)
 
     @app.get("/healthz")
     def health() -> Any:
@@ -41,3 +44,20 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.register_blueprint(simulator.bp)
         app.register_blueprint(devtools.bp)
     return app
+
+
+def _seed_staff(app: Flask) -> None:
+    """faq/staff.yaml's openids become accounts; an empty development database gets a demo admin."""
+    from sqlalchemy.exc import IntegrityError
+
+    from bot.models import utcnow
+    from bot.services import accounts
+
+    assistant = app.extensions["community"]
+    try:
+        with assistant.db.transaction() as session:
+            accounts.seed_from_file(session, assistant.library.current().calendar.staff, utcnow())
+            if assistant.settings.APP_ENV == "development":
+                app.config["DEMO_ADMIN"] = accounts.ensure_demo_admin(session, utcnow())
+    except IntegrityError:
+        pass  # another worker starting at the same moment seeded them
