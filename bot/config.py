@@ -37,6 +37,10 @@ class Settings:
     SEND_RATE_PER_SECOND: float = 20.0
     REMINDER_GRACE_MINUTES: int = 30
     SECRET_KEY: str = ""
+    PUBLIC_URL: str = "http://127.0.0.1:8000"
+    MESSAGE_LOG_DAYS: int = 30
+    HANDOFF_QUIET_MINUTES: int = 60
+    HANDOFF_ESCALATE_MINUTES: int = 15
 
     @property
     def production(self) -> bool:

@@ -144,7 +144,7 @@ class FaqGap(Base):
 
 
 class HandoffRequest(Base):
-    """A resident asked for a person; staff see it until it is closed."""
+    """A 人工 case: while open, the resident's messages go to staff, not to the bot."""
 
     __tablename__ = "handoff_requests"
 
@@ -154,6 +154,10 @@ class HandoffRequest(Base):
     status: Mapped[str] = mapped_column(String(16), default="open")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[datetime | None]
+    last_activity_at: Mapped[datetime | None]
+    answered_at: Mapped[datetime | None]
+    escalated_at: Mapped[datetime | None]
+    closed_by: Mapped[str | None] = mapped_column(String(64))
 
 
 class Attachment(Base):
@@ -363,3 +367,29 @@ class AuditEntry(Base):
     target: Mapped[str] = mapped_column(String(64), default="")
     detail: Mapped[str] = mapped_column(Text, default="")
     ip: Mapped[str] = mapped_column(String(64), default="")
+
+
+class MessageLog(Base):
+    """What a resident said and was told (kept for a set number of days), so staff see the context."""
+
+    __tablename__ = "message_log"
+    __table_args__ = (Index("ix_message_log_user_at", "user_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    direction: Mapped[str] = mapped_column(String(8))  # in: the resident; out: the assistant; staff: a person
+    text: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(64), default="")
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("handoff_requests.id"), index=True)
+    staff_name: Mapped[str | None] = mapped_column(String(64))
+
+
+class CannedReply(Base):
+    """A reply staff keep for one-click use in the 人工 inbox."""
+
+    __tablename__ = "canned_replies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -44,7 +44,7 @@ def client_ip() -> str:
 
 
 def init_app(app: Flask) -> None:
-    from bot.console import accounts, audit_log, auth, dashboard  # noqa: F401  (views register on bp)
+    from bot.console import accounts, audit_log, auth, dashboard, inbox  # noqa: F401  (views register on bp)
 
     production = app.extensions["community"].settings.production
     app.config.update(
@@ -86,7 +86,8 @@ def now_local() -> Any:
     return utcnow().astimezone(current_app.extensions["community"].settings.tz)
 
 
-MENU = (("console.dashboard", "工作台", "dashboard"), ("console.account_list", "账号", "accounts"),
+MENU = (("console.dashboard", "工作台", "dashboard"), ("console.inbox_list", "人工", "inbox"),
+        ("console.account_list", "账号", "accounts"),
         ("console.audit_list", "操作记录", "audit"), ("console.profile", "我的", "profile"))
 
 
