@@ -77,3 +77,10 @@ def test_closing_a_case(app, staff_of):
 def test_a_grid_worker_cannot_open_the_inbox(app, staff_of):
     case_id = a_case(app)
     assert staff_of("grid").get(f"/console/inbox/{case_id}").status_code == 403
+
+
+def test_the_dashboard_counts_what_waits(app, staff_of):
+    a_case(app)
+    page = staff_of("viewer").get("/console/").get_data(as_text=True)
+    assert "<b>1</b>等人工回复" in page
+    assert "后台发送程序没有启动" in page  # no scheduler heartbeat in tests
