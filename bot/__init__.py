@@ -15,6 +15,7 @@ __all__ = ["create_app"]
 
 def create_app(config: Mapping[str, Any] | None = None, *, migrate: bool = True) -> Flask:
     """The server migrates an empty or older database by itself; commands pass migrate=False and refuse one."""
+    from bot import console
     from bot.content.library import open_library
     from bot.conversation import router
     from bot.conversation.assistant import Assistant
@@ -31,11 +32,13 @@ def create_app(config: Mapping[str, Any] | None = None, *, migrate: bool = True)
     dispatcher = router.Dispatcher(router.FEATURES)
     dispatcher.check(Path(settings.FAQ_DIR))  # words with no handler, or a handler with no words: refused
     db = Database(settings.DATABASE_URL)
+    app.extensions["community"] = Assistant(db, settings, library, dispatcher)
     if migrate:
         db.upgrade()
-    app.extensions["community"] = Assistant(db, settings, library, dispatcher)
+        _seed_staff(app)
     app.register_blueprint(webhook.bp)
     app.register_blueprint(scheduler_health.bp)
+    console.init_app(app)
 
     @app.get("/healthz")
     def health() -> Any:
@@ -54,3 +57,20 @@ def create_app(config: Mapping[str, Any] | None = None, *, migrate: bool = True)
             """Development: whoever opens the server in a browser lands on the simulator."""
             return redirect(url_for("simulator.chat"))
     return app
+
+
+def _seed_staff(app: Flask) -> None:
+    """faq/staff.yaml's openids become accounts; an empty development database gets a demo admin."""
+    from sqlalchemy.exc import IntegrityError
+
+    from bot.models import utcnow
+    from bot.services import accounts
+
+    assistant = app.extensions["community"]
+    try:
+        with assistant.db.transaction() as session:
+            accounts.seed_from_file(session, assistant.library.current().calendar.staff, utcnow())
+            if assistant.settings.APP_ENV == "development":
+                app.config["DEMO_ADMIN"] = accounts.ensure_demo_admin(session, utcnow())
+    except IntegrityError:
+        pass  # another worker starting at the same moment seeded them

@@ -197,7 +197,7 @@ class FaqGap(Base):
 
 
 class HandoffRequest(Base):
-    """A resident asked for a person; staff see it until it is closed."""
+    """A 人工 case: while open, the resident's messages go to staff, not to the bot."""
 
     __tablename__ = "handoff_requests"
 
@@ -207,6 +207,10 @@ class HandoffRequest(Base):
     status: Mapped[str] = mapped_column(String(16), default=HandoffStatus.OPEN)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[datetime | None]
+    last_activity_at: Mapped[datetime | None]
+    answered_at: Mapped[datetime | None]
+    escalated_at: Mapped[datetime | None]
+    closed_by: Mapped[str | None] = mapped_column(String(64))
 
 
 class Attachment(Base):
@@ -375,3 +379,70 @@ class KeyValue(Base):
     value: Mapped[str] = mapped_column(Text)
     expires_at: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- staff console ---------------------------------------------------------------------
+
+
+class StaffAccount(Base):
+    """A person who signs in to the console; WeChat commands recognise them once `openid` is bound."""
+
+    __tablename__ = "staff_accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(16))
+    grids: Mapped[list[Any]] = mapped_column(default=list)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None]
+    openid: Mapped[str | None] = mapped_column(String(64), unique=True)
+    bind_code: Mapped[str | None] = mapped_column(String(16), unique=True)
+    bind_code_expires: Mapped[datetime | None]
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+
+class AuditEntry(Base):
+    """Append-only: who did what to which record, when and from where. Never edited from the console."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_at", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    account_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    who: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32), index=True)
+    target: Mapped[str] = mapped_column(String(64), default="")
+    detail: Mapped[str] = mapped_column(Text, default="")
+    ip: Mapped[str] = mapped_column(String(64), default="")
+
+
+class MessageLog(Base):
+    """What a resident said and was told (kept for a set number of days), so staff see the context."""
+
+    __tablename__ = "message_log"
+    __table_args__ = (Index("ix_message_log_user_at", "user_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    direction: Mapped[str] = mapped_column(String(8))  # in: the resident; out: the assistant; staff: a person
+    text: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(64), default="")
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("handoff_requests.id"), index=True)
+    staff_name: Mapped[str | None] = mapped_column(String(64))
+
+
+class CannedReply(Base):
+    """A reply staff keep for one-click use in the 人工 inbox."""
+
+    __tablename__ = "canned_replies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot import create_app
 from bot.wechat.simulate import SignedRequest, WeChatSide
+from tests import browser as browsers
 
 TOKEN = "testtoken123"
 AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
@@ -169,3 +170,21 @@ def all_at_once(residents: list[Resident], text: str) -> list[str]:
 
     with ThreadPoolExecutor(len(residents)) as pool:
         return list(pool.map(send, zip(residents, signed, strict=True)))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    yield from browsers.launch()
+
+
+@pytest.fixture
+def served(app):
+    yield from browsers.serve(app)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """One visible line when browser tests were skipped, and how to run them."""
+    skipped = [r for r in terminalreporter.stats.get("skipped", []) if browsers.SKIP_REASON in str(r.longrepr)]
+    if skipped:
+        terminalreporter.write_line(f"{len(skipped)} browser tests SKIPPED: apt-get install -y chromium "
+                                    "fonts-noto-cjk to run them (CI=true makes them required)", yellow=True, bold=True)

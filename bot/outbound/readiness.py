@@ -17,7 +17,5 @@ def template_warning(db: Database, settings: Settings) -> str | None:
                                  .where(Reminder.status == ReminderStatus.PENDING))
         waiting = session.scalar(select(func.count()).select_from(Subscription)) + session.scalar(
             select(func.count()).select_from(Enrollment).where(Enrollment.status == EnrollmentStatus.ENROLLED))
-    return (f"警告：没有配置 WECHAT_TEMPLATE_ID（模板消息），48小时内没给公众号发过消息的居民收不到提醒和公告"
-            f"（待发提醒{pending}条，订阅和报名{waiting}个）。\n"
-            f"WARNING: WECHAT_TEMPLATE_ID is empty: residents silent for 48 hours get no reminders or "
-            f"announcements ({pending} reminders pending, {waiting} subscriptions and enrollments).")
+    return (f"警告：没有配置模板消息（设置项 WECHAT_TEMPLATE_ID），48小时内没给公众号发过消息的居民收不到提醒和公告"
+            f"（待发提醒{pending}条，订阅和报名{waiting}个）。请管理员在公众平台申请模板后填上。")

@@ -4,7 +4,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify, render_template, request
+from sqlalchemy import func, select
 
+from bot.models import Outbox
 from bot.wechat.simulate import SignedRequest, WeChatSide
 
 bp = Blueprint("simulator", __name__, url_prefix="/dev", template_folder="templates")
@@ -65,3 +67,19 @@ def send() -> Any:
     else:
         return jsonify(status=400, kind="error", text=f"unknown kind {kind}"), 400
     return jsonify(deliver(side, signed))
+
+
+@bp.get("/pushed")
+def pushed() -> Any:
+    """Messages queued for the simulated residents after `after` (staff replies, notices), oldest first.
+
+    A page that has seen nothing yet (`after=0`) only learns where the queue stands, so an old
+    backlog is not replayed into a fresh chat."""
+    after = request.args.get("after", 0, type=int)
+    with current_app.extensions["community"].db.transaction() as session:
+        last = session.scalar(select(func.max(Outbox.id))) or 0
+        if after == 0:
+            return jsonify(last=last, rows=[])
+        rows = session.scalars(select(Outbox).where(Outbox.id > after, Outbox.openid.in_([r[0] for r in RESIDENTS]))
+                               .order_by(Outbox.id).limit(50)).all()
+        return jsonify(last=last, rows=[{"id": r.id, "openid": r.openid, "text": r.text} for r in rows])

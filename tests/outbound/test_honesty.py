@@ -74,7 +74,7 @@ def test_without_a_template_staff_are_warned_and_the_subscriber_is_told_the_trut
     assert warning and "WECHAT_TEMPLATE_ID" in warning and "48" in warning
     answer = Resident(app.test_client(), wechat, "o-sub").says("订阅议事会")
     assert "已为您订阅" in answer and "两天内" in answer and "活动前会在这里提醒您" not in answer
-    assert "没有配置 WECHAT_TEMPLATE_ID" in command(app, "status").stdout
+    assert "没有配置模板消息" in command(app, "status").stdout
 
 
 def test_with_a_template_there_is_no_warning_and_the_promise_stands(out_app, wechat):
