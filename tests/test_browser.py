@@ -30,8 +30,13 @@ def test_a_person_chats_through_the_simulator(served, page, tmp_path):
     page.wait_for_function("document.querySelectorAll('.msg.bot').length >= 3")
     assert "工作人员" in last_bot_message(page)
 
-    page.fill("#text", "明天会不会下雨")
+    page.fill("#text", "结束")  # back from the person to the assistant
     page.press("#text", "Enter")
     page.wait_for_function("document.querySelectorAll('.msg.bot').length >= 4")
+    assert "人工已结束" in last_bot_message(page)
+
+    page.fill("#text", "明天会不会下雨")
+    page.press("#text", "Enter")
+    page.wait_for_function("document.querySelectorAll('.msg.bot').length >= 5")
     assert "人工" in last_bot_message(page)
     page.screenshot(path=str(tmp_path / "chat.png"), full_page=True)

@@ -16,13 +16,15 @@ from bot.models import (
     CannedReply,
     Enrollment,
     HandoffRequest,
+    HandoffStatus,
     MessageLog,
     StaffAccount,
     Ticket,
     User,
     utcnow,
 )
-from bot.services import audit, inbox
+from bot.services import audit, handoffs
+from bot.services.errors import NotAllowed
 
 CLOSED_SHOWN = 20
 
@@ -31,11 +33,11 @@ CLOSED_SHOWN = 20
 @requires("inbox")
 def inbox_list() -> Any:
     with database().transaction() as db:
-        open_cases = db.scalars(select(HandoffRequest).where(HandoffRequest.status == inbox.OPEN)
+        open_cases = db.scalars(select(HandoffRequest).where(HandoffRequest.status == HandoffStatus.OPEN)
                                 .order_by(HandoffRequest.created_at.desc())).all()
-        closed = db.scalars(select(HandoffRequest).where(HandoffRequest.status != inbox.OPEN)
+        closed = db.scalars(select(HandoffRequest).where(HandoffRequest.status != HandoffStatus.OPEN)
                             .order_by(HandoffRequest.closed_at.desc()).limit(CLOSED_SHOWN)).all()
-        labels = {c.id: inbox.resident_label(db.get(User, c.user_id)) for c in (*open_cases, *closed)}
+        labels = {c.id: handoffs.resident_label(db.get(User, c.user_id)) for c in (*open_cases, *closed)}
     return render_template("console/inbox.html", open_cases=open_cases, closed=closed, labels=labels, now=utcnow())
 
 
@@ -64,9 +66,9 @@ def inbox_reply(case_id: int) -> Any:
     try:
         with database().transaction() as db:
             case = db.get(HandoffRequest, case_id) or abort(404)
-            inbox.reply(db, case, db.get(StaffAccount, current_user.id), request.form.get("text", ""), utcnow())
+            handoffs.reply(db, case, db.get(StaffAccount, current_user.id), request.form.get("text", ""), utcnow())
         flash("已发给居民。", "ok")
-    except (inbox.Unreachable, ValueError) as error:
+    except NotAllowed as error:
         flash(str(error), "error")
         return _case_page(case_id, draft=request.form.get("text", "")), 400
     return redirect(url_for("console.inbox_case", case_id=case_id))
@@ -78,7 +80,7 @@ def inbox_close(case_id: int) -> Any:
     with database().transaction() as db:
         case = db.get(HandoffRequest, case_id) or abort(404)
         me = db.get(StaffAccount, current_user.id)
-        inbox.close(db, case, utcnow(), me.name)
+        handoffs.close(db, case, utcnow(), me.name)
         audit.record(db, who=me, action="inbox.close", now=utcnow(), target=f"case:{case_id}", ip=client_ip())
     flash("已结束。居民再发消息时由小助手回答。", "ok")
     return redirect(url_for("console.inbox_list"))
@@ -90,7 +92,7 @@ def canned_add() -> Any:
     text = request.form.get("text", "").strip()
     if text:
         with database().transaction() as db:
-            db.add(CannedReply(text=text[: inbox.MAX_REPLY], created_at=utcnow()))
+            db.add(CannedReply(text=text[: handoffs.MAX_REPLY], created_at=utcnow()))
             audit.record(db, who=db.get(StaffAccount, current_user.id), action="canned.add", now=utcnow(),
                          detail=text[:60])
     return redirect(request.form.get("back") or url_for("console.inbox_list"))
@@ -118,9 +120,9 @@ def _case_page(case_id: int, phone: str | None = None, draft: str = "") -> Any:
         messages = db.scalars(select(MessageLog).where(MessageLog.user_id == user.id, MessageLog.at >= since)
                               .order_by(MessageLog.id.desc()).limit(60)).all()[::-1]
         context = {
-            "case": case, "label": inbox.resident_label(user), "messages": messages,
+            "case": case, "label": handoffs.resident_label(user), "messages": messages,
             "masked_phone": mask_phone(user.phone) if user.phone else "（没有留电话）", "phone": phone,
-            "reachable": user.last_message_at is not None and now - user.last_message_at <= inbox.REACHABLE,
+            "reachable": user.last_message_at is not None and now - user.last_message_at <= handoffs.REACHABLE,
             "bookings": db.scalars(select(Booking).where(Booking.user_id == user.id)
                                    .order_by(Booking.day.desc()).limit(10)).all(),
             "tickets": db.scalars(select(Ticket).where(Ticket.user_id == user.id)

@@ -25,6 +25,7 @@ from bot.conversation.replies import paginate
 from bot.conversation.router import Dispatcher
 from bot.db import Database
 from bot.models import Conversation, ProcessedMessage, SeenRequest, User, utcnow
+from bot.services import handoffs
 
 log = logging.getLogger(__name__)
 RETRY_WAIT_SECONDS = 4
@@ -151,7 +152,12 @@ class Assistant:
         if conversation is None:
             conversation = Conversation(user=user, data={}, choices=[], updated_at=now)
             session.add(conversation)
-        ctx = Context(session, user, conversation, self.settings, snapshot, now, self.router.forms)
+        case, notices = handoffs.open_case_of(session, user.id), []
+        if case is not None and handoffs.is_quiet(case, now, timedelta(minutes=self.settings.HANDOFF_QUIET_MINUTES)):
+            handoffs.close(session, case, now, texts.INBOX_CLOSED_BY_CLOCK)
+            case, notices = None, [texts.HANDOFF_ENDED_QUIET]
+        ctx = Context(session, user, conversation, self.settings, snapshot, now, self.router.forms,
+                      notices=notices, case=case)
         reply = self.router.dispatch(ctx, message)
         conversation.updated_at = now
         flag_modified(conversation, "data")  # handlers change the JSON in place
@@ -159,6 +165,7 @@ class Assistant:
             text = "\n\n".join([*ctx.notices, reply.text])
             first, conversation.more = paginate(text, texts.MORE_HINT)
             reply = Reply.say(first, reply.source or _form_source(conversation))
+        _log_exchange(ctx, message, reply)
         return reply
 
     def _prune(self) -> None:
@@ -170,6 +177,25 @@ class Assistant:
         with self.db.transaction() as session:
             session.execute(delete(ProcessedMessage).where(ProcessedMessage.created_at < now - DEDUP_KEEP))
             session.execute(delete(SeenRequest).where(SeenRequest.created_at < now - SEEN_KEEP))
+
+
+def _log_exchange(ctx: Context, message: Message, reply: Reply) -> None:
+    """What the resident said and was told, so staff taking a 人工 case see the conversation."""
+    said = _what_was_said(message)
+    if said:
+        handoffs.log(ctx.session, ctx.user.id, "in", said, ctx.now, case=ctx.case)
+    if reply.kind == "text":
+        handoffs.log(ctx.session, ctx.user.id, "out", reply.text, ctx.now, source=reply.source, case=ctx.case)
+
+
+def _what_was_said(message: Message) -> str:
+    if message.kind in ("text", "voice"):
+        return message.text.strip()
+    if message.kind == "image":
+        return texts.LOG_IMAGE
+    if message.kind == "location":
+        return texts.LOG_LOCATION.format(label=message.label)
+    return ""
 
 
 def load_user(session: Session, openid: str, now: datetime) -> User:

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session
 
 from bot.config import Settings
-from bot.models import Conversation, User
+from bot.models import Conversation, HandoffRequest, StaffAccount, User
+from bot.services import accounts
 
 if TYPE_CHECKING:
     from bot.content.calendar import Calendar
@@ -30,6 +31,7 @@ class Context:
     now: datetime  # aware UTC
     forms: Mapping[str, Flow]  # the app's forms by name, from the features' declarations
     notices: list[str] = field(default_factory=list)  # said before the reply (e.g. "your form expired")
+    case: HandoffRequest | None = None  # the open 人工 case: the resident is talking to staff, not the bot
 
     @property
     def knowledge(self) -> Knowledge:
@@ -54,3 +56,8 @@ class Context:
     @property
     def local_now(self) -> datetime:
         return self.now.astimezone(self.settings.tz)
+
+    def staff_member(self) -> StaffAccount | None:
+        """The office account bound to this WeChat, if any: only they may use the staff commands."""
+        member = accounts.by_openid(self.session, self.user.openid)
+        return member if member is not None and member.role in accounts.WECHAT_COMMAND_ROLES else None

@@ -15,6 +15,7 @@ from bot.conversation.words import (
     ACKNOWLEDGE,
     BACK,
     CANCEL,
+    END_HANDOFF,
     GREETING,
     HANDOFF,
     MENU,
@@ -38,6 +39,7 @@ from bot.handlers import (
     welcome,
 )
 from bot.models import Attachment
+from bot.services import handoffs
 
 # The feature modules, in order; a new feature declares its routes in its module and is added here.
 FEATURES: tuple[Router, ...] = (
@@ -102,11 +104,16 @@ class Dispatcher:
                 return menu.show_menu(ctx)
             return self.route_text(ctx, message.text.strip())
         if message.kind in ("image", "location"):
-            return _attachment(ctx, message)
+            return _attachment(ctx, message)  # kept, and seen by staff in the log when a case is open
         return Reply.say(texts.MEDIA_UNSUPPORTED)
 
     def route_text(self, ctx: Context, text: str, from_menu: bool = False) -> Reply:
-        """Global words → the open form → intents → FAQ → fallback; the first that answers wins."""
+        """An open 人工 case → global words → the open form → intents → FAQ → fallback; the first that
+        answers wins."""
+        if ctx.case is not None:
+            to_staff = _to_staff(ctx, text, from_menu)
+            if to_staff is not None:
+                return to_staff
         choices, ctx.conversation.choices = ctx.conversation.choices or [], []
         if dialog.expire_if_stale(ctx):
             choices = []  # they belonged to the conversation that just closed
@@ -155,7 +162,7 @@ class Dispatcher:
         """The declared route the words name, if this sender may use it (staff-only ones are not there
         for residents: their words go on to the FAQ)."""
         route = self.routes.get(ctx.catalog.intent_for(text, ctx.knowledge.normalize(text)) or "")
-        if route is None or (route.staff and ctx.user.openid not in ctx.calendar.staff):
+        if route is None or (route.staff and ctx.staff_member() is None):
             return None
         return route
 
@@ -205,6 +212,24 @@ class Dispatcher:
         return Reply.nothing()
 
 
+def _to_staff(ctx: Context, text: str, from_menu: bool) -> Reply | None:
+    """While a case is open the resident talks to staff: the assistant stays silent (the log carries the
+    words to the inbox) until they end it or tap the menu."""
+    case, word = ctx.case, command_word(text)
+    if from_menu:
+        handoffs.close(ctx.session, case, ctx.now, texts.CASE_CLOSED_BY_RESIDENT)
+        ctx.case = None
+        ctx.notices.append(texts.HANDOFF_ENDED_BY_MENU)
+        return None
+    if said(word, END_HANDOFF):
+        handoffs.close(ctx.session, case, ctx.now, texts.CASE_CLOSED_BY_RESIDENT)
+        ctx.case = None
+        return Reply.say(texts.HANDOFF_ENDED_BY_RESIDENT, "handoff")
+    if said(word, HANDOFF):
+        return Reply.say(texts.HANDOFF_CASE_WAITING, "handoff")
+    return Reply.nothing()
+
+
 def _small_talk(ctx: Context, text: str) -> Reply | None:
     """Greetings, thanks, an "ok" or a stray number are not questions: no fallback, no FAQ gap."""
     if said(text, GREETING) or said(text, BACK):
@@ -234,6 +259,8 @@ def _attachment(ctx: Context, message: Message) -> Reply:
         value = {"latitude": message.latitude, "longitude": message.longitude, "label": message.label}
         ctx.session.add(Attachment(user_id=ctx.user.id, kind="location", latitude=message.latitude,
                                    longitude=message.longitude, label=message.label, created_at=ctx.now))
+    if ctx.case is not None:
+        return Reply.nothing()  # staff see it in the conversation; the assistant stays out of the way
     dialog.expire_if_stale(ctx)
     reply = dialog.handle_attachment(ctx, message.kind, value)
     if reply is not None:

@@ -15,8 +15,8 @@ from bot.content.loader import load_lexicon
 from bot.knowledge.chinese import choice_number, command_word, looks_like_question, said
 
 __all__ = [
-    "ACKNOWLEDGE", "BACK", "CANCEL", "CONFIRM", "GREETING", "HANDOFF", "HELP", "MENU", "MORE", "NOT_A_NAME",
-    "NOT_IN_NAMES", "THANKS", "WordSet", "choice_number", "command_word", "looks_like_question", "said",
+    "ACKNOWLEDGE", "BACK", "CANCEL", "CONFIRM", "END_HANDOFF", "GREETING", "HANDOFF", "HELP", "MENU", "MORE",
+    "NOT_A_NAME", "NOT_IN_NAMES", "THANKS", "WordSet", "choice_number", "command_word", "looks_like_question", "said",
 ]
 
 
@@ -53,6 +53,7 @@ class WordSet(Set[str]):
 MENU = WordSet("menu")
 CANCEL = WordSet("cancel")
 HANDOFF = WordSet("handoff")
+END_HANDOFF = WordSet("end_handoff", "cancel")
 MORE = WordSet("more")
 CONFIRM = WordSet("confirm")
 BACK = WordSet("back")

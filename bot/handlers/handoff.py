@@ -1,20 +1,28 @@
-"""人工: a person takes over, through WeChat customer service or the staff's request list."""
+"""人工: a person takes over, through WeChat customer service or a case in the console's inbox."""
 from bot.content import texts
 from bot.conversation.context import Context
 from bot.conversation.message import Reply
 from bot.services import handoffs
 
+INBOX_PATH = "/console/inbox/{id}"
+
 
 def handoff(ctx: Context, text: str = "") -> Reply:
-    last = ctx.conversation.data.get("last_text", "")
-    handoffs.open_request(ctx.session, ctx.user, last or text, ctx.now)
+    case, new = handoffs.open_case(ctx.session, ctx.user, ctx.now)
     if ctx.settings.WECHAT_CUSTOMER_SERVICE:
+        handoffs.close(ctx.session, case, ctx.now, texts.CASE_CLOSED_BY_CUSTOMER_SERVICE)  # WeChat's 客服 has it
         return Reply.transfer()
+    ctx.case = case
+    if not new:
+        return Reply.say(texts.HANDOFF_CASE_WAITING, "handoff")
+    handoffs.notify_staff(ctx.session, case, ctx.settings.PUBLIC_URL.rstrip("/") + INBOX_PATH)
     local = ctx.local_now
     if ctx.catalog.staff_on_duty(local):
-        return Reply.say(texts.HANDOFF_RECORDED_OPEN, "handoff")
+        return Reply.say(texts.HANDOFF_CASE_OPEN, "handoff")
     start = ctx.catalog.next_staff_time(local)
     days = (start.date() - local.date()).days
-    day = "今天" if days == 0 else "明天" if days == 1 else f"{start.month}月{start.day}日"
-    closed = texts.HANDOFF_RECORDED_CLOSED.format(when=f"{day}{start.hour}:{start.minute:02d}上班后")
-    return Reply.say(closed + "\n" + texts.STAFF_HOURS.format(hours=ctx.catalog.staff_hours_text), "handoff")
+    day = {0: texts.TODAY, 1: texts.TOMORROW}.get(days) or texts.MONTH_DAY.format(month=start.month, day=start.day)
+    back = texts.BACK_AT.format(day=day, time=f"{start.hour}:{start.minute:02d}")
+    closed = texts.HANDOFF_RECORDED_CLOSED.format(when=back)
+    hours = texts.STAFF_HOURS.format(hours=ctx.catalog.staff_hours_text)
+    return Reply.say(f"{closed}\n{hours}\n{texts.HANDOFF_END_HINT}", "handoff")

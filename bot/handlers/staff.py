@@ -12,7 +12,7 @@ from bot.conversation.dialog import Form, Invalid, Slot, Values
 from bot.conversation.message import Reply
 from bot.conversation.routes import Router
 from bot.knowledge.chinese import find_clock, parse_day
-from bot.services import announcements, reminders
+from bot.services import accounts, announcements, reminders
 from bot.services.errors import NotAllowed
 
 NOW_WORDS = ("现在", "马上", "立即", "立刻")
@@ -21,8 +21,17 @@ router = Router("staff")
 
 @router.intent("announce", form="announce", staff=True)
 def start_announcement(ctx: Context, text: str) -> Reply:
-    intro = texts.STAFF_ANNOUNCE_START.format(name=ctx.calendar.staff[ctx.user.openid])
+    intro = texts.STAFF_ANNOUNCE_START.format(name=ctx.staff_member().name)
     return dialog.start(ctx, "announce", intro=intro)
+
+
+@router.intent("bind_wechat")
+def bind_wechat(ctx: Context, text: str) -> Reply:
+    """A staff member sends the console's one-time code: this WeChat is theirs from now on."""
+    account = accounts.bind(ctx.session, re.sub(r"\D", "", text), ctx.user.openid, ctx.now)
+    if account is None:
+        return Reply.say(texts.STAFF_BIND_FAILED)
+    return Reply.say(texts.STAFF_BOUND.format(name=account.name))
 
 
 @router.intent("announcement_report", lookup=True, staff=True)

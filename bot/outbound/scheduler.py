@@ -18,7 +18,7 @@ from bot.content import current
 from bot.models import KeyValue, utcnow
 from bot.outbound.client import make_api, sends_for_real
 from bot.outbound.sender import Sender, recover
-from bot.services import reminders
+from bot.services import handoffs, reminders
 from bot.services.announcements import settle
 
 log = logging.getLogger(__name__)
@@ -26,6 +26,7 @@ HEARTBEAT_KEY = "scheduler_heartbeat"
 HEARTBEAT_SECONDS = 10
 STALE_AFTER = timedelta(seconds=45)
 SEND_EVERY_SECONDS = 5
+HANDOFF_EVERY_SECONDS = 60
 PLAN_EVERY_SECONDS = 60
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 300}
 _worker: Worker | None = None
@@ -89,6 +90,18 @@ class Worker:
             settle(session)
         return sent
 
+    def handoffs(self, now: datetime | None = None) -> None:
+        """Quiet 人工 cases end (the resident is told); unanswered ones reach the admins in office hours;
+        the conversation log older than its retention goes."""
+        now = now or utcnow()
+        snapshot = self.library.current()
+        link = self.settings.PUBLIC_URL.rstrip("/") + "/console/inbox/{id}"
+        with current.using(snapshot), self.db.transaction() as session:
+            handoffs.close_quiet(session, now, timedelta(minutes=self.settings.HANDOFF_QUIET_MINUTES))
+            if snapshot.catalog.staff_on_duty(now.astimezone(self.settings.tz)):
+                handoffs.escalate(session, now, timedelta(minutes=self.settings.HANDOFF_ESCALATE_MINUTES), link)
+            handoffs.purge_log(session, now, timedelta(days=self.settings.MESSAGE_LOG_DAYS))
+
     def stop(self) -> None:
         """A clean stop clears the heartbeat, so the next start need not wait for it to go stale."""
         with self.db.transaction() as session:
@@ -116,6 +129,10 @@ def plan_job() -> None:
 
 def send_job() -> None:
     _current().send()
+
+
+def handoff_job() -> None:
+    _current().handoffs()
 
 
 def _current() -> Worker:
@@ -164,6 +181,8 @@ def start(app: Flask) -> BackgroundScheduler:
                       replace_existing=True, next_run_time=utcnow())
     scheduler.add_job("bot.outbound.scheduler:send_job", "interval", seconds=SEND_EVERY_SECONDS, id="send",
                       replace_existing=True)
+    scheduler.add_job("bot.outbound.scheduler:handoff_job", "interval", seconds=HANDOFF_EVERY_SECONDS,
+                      id="handoffs", replace_existing=True)
     logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)  # not every 5 s
     scheduler.resume()
     log.info("scheduler started (%s); sending %s", worker.identity,

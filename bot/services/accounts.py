@@ -28,6 +28,7 @@ class Role(StrEnum):
     VIEWER = "viewer"
 
 
+WECHAT_COMMAND_ROLES = (Role.ADMIN, Role.STAFF)  # who may say 发布公告 / 下雨 太极 in WeChat
 ROLE_NAMES = {Role.ADMIN: "管理员（书记/主任）", Role.STAFF: "工作人员", Role.GRID: "网格员",
               Role.VIEWER: "只看统计（街道）"}
 

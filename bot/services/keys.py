@@ -57,3 +57,23 @@ def mass_send(announcement_id: int) -> str:
 def reminder_delivery(reminder_id: int) -> str:
     """The outbox row a due reminder becomes."""
     return f"reminder:{reminder_id}"
+
+
+def handoff_reply(case_id: int, entry_id: int) -> str:
+    """A staff member's reply in a 人工 case."""
+    return f"handoff:{case_id}:{entry_id}"
+
+
+def handoff_ended(case_id: int) -> str:
+    """The notice that a quiet case ended and the assistant answers again."""
+    return f"handoff:{case_id}:ended"
+
+
+def handoff_new(case_id: int, account_id: int) -> str:
+    """A staff member's notice of a new case."""
+    return f"handoff:{case_id}:new:{account_id}"
+
+
+def handoff_late(case_id: int, account_id: int) -> str:
+    """An admin's notice that a case waited too long."""
+    return f"handoff:{case_id}:late:{account_id}"

@@ -15,6 +15,7 @@ from bot.models import (
     Enrollment,
     EnrollmentStatus,
     HandoffRequest,
+    MessageLog,
     ProcessedMessage,
     Ticket,
     User,
@@ -57,6 +58,7 @@ def forget(session: Session, user: User, services: Services) -> None:
         ticket.user_id = None
     for request in session.scalars(select(HandoffRequest).where(HandoffRequest.user_id == user.id)):
         request.text = ""
+    session.execute(delete(MessageLog).where(MessageLog.user_id == user.id))  # what they typed, to anyone
     # Replies kept for WeChat's retries may quote the name or phone; the message being answered keeps its row.
     session.execute(delete(ProcessedMessage).where(ProcessedMessage.openid == user.openid,
                                                    ProcessedMessage.finished_at.is_not(None)))

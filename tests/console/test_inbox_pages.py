@@ -6,7 +6,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.models import AuditEntry, Outbox, User, utcnow
-from bot.services import inbox
+from bot.services import handoffs
 
 
 def a_case(app, *, silent_for: timedelta = timedelta(minutes=1), phone: str = "13900001234") -> int:
@@ -16,9 +16,9 @@ def a_case(app, *, silent_for: timedelta = timedelta(minutes=1), phone: str = "1
                     last_message_at=now - silent_for)
         session.add(user)
         session.flush()
-        inbox.log(session, user.id, "in", "高龄津贴怎么领", now)
-        inbox.log(session, user.id, "out", "这个问题我还不会回答", now)
-        case, _ = inbox.open_case(session, user, now)
+        handoffs.log(session, user.id, "in", "高龄津贴怎么领", now)
+        handoffs.log(session, user.id, "out", "这个问题我还不会回答", now)
+        case, _ = handoffs.open_case(session, user, now)
         return case.id
 
 

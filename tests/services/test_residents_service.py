@@ -6,7 +6,7 @@ from datetime import UTC, date
 
 from sqlalchemy import select
 
-from bot.models import BookingStatus, EnrollmentStatus, Outbox, Reminder, ReminderStatus, TicketStatus
+from bot.models import BookingStatus, EnrollmentStatus, MessageLog, Outbox, Reminder, ReminderStatus, TicketStatus
 from bot.services import bookings, enrollments, handoffs, residents, tickets
 from tests.services.conftest import NOW, resident_row
 
@@ -25,7 +25,9 @@ def test_deletion_cancels_future_bookings_and_sign_ups_and_anonymises(session, d
     ticket = tickets.open_ticket(session, user=user, category="路灯/亮化", grid="第1网格", assignee="网格员",
                                  place=tickets.Place("老街口"), description="灯不亮", media_id=None, pic_url=None,
                                  now=NOW, tz=NOW.tzinfo)
-    request = handoffs.open_request(session, user, "我的电话是13812345678", NOW)
+    handoffs.log(session, user.id, "in", "我的电话是13812345678", NOW)
+    request, _ = handoffs.open_case(session, user, NOW)
+    handoffs.log(session, user.id, "in", "我叫张三", NOW, case=request)
     assert residents.has_personal_data(session, user)
 
     residents.forget(session, user, services)
@@ -39,6 +41,7 @@ def test_deletion_cancels_future_bookings_and_sign_ups_and_anonymises(session, d
     assert [row.openid for row in session.scalars(select(Outbox))] == ["o-2"]
     assert (ticket.user_id, ticket.status) == (None, TicketStatus.RECEIVED)  # the work goes on, unnamed
     assert request.text == ""
+    assert session.scalars(select(MessageLog)).all() == []  # nothing they typed is kept
     assert not residents.has_personal_data(session, user)
 
 
