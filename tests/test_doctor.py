@@ -102,3 +102,10 @@ def test_unsafe_production_settings_are_all_listed_not_just_the_first(deployment
     code, lines = doctor(env)
     assert code == 1 and len(failed(lines)) == len(lines) == 4  # token, secret, plaintext mode, "skipped"
     assert all(line.startswith("✗ 设置") for line in lines[:3]) and "SECRET_KEY" in lines[1]
+
+
+def test_an_unreachable_redis_for_the_token_is_a_failed_check(deployment):
+    Worker(deployment).beat()
+    code, lines = doctor({**deployment.env, "REDIS_URL": "redis://127.0.0.1:9/0"})
+    [line] = failed(lines)
+    assert code == 1 and "Redis" in line and "REDIS_URL" in line

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import click
+from redis.exceptions import RedisError
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -68,15 +69,15 @@ def _database(database: Database, settings: Settings) -> Iterator[Finding]:
     except SQLAlchemyError as error:
         reason = str(error.orig or error).strip().splitlines()[0]
         yield Finding(False, f"数据库连不上：{reason}", f"database unreachable: {reason}")
-        yield Finding(False, "定时发送和微信接口的检查要用数据库，没有做",
-                      "scheduler and WeChat checks need the database; skipped")
+        yield Finding(False, "定时发送、微信接口和模板的检查要用数据库，没有做",
+                      "scheduler, WeChat and template checks need the database; skipped")
         return
     yield Finding(True, "数据库可以连接", "database reachable")
     if not database.is_current():
         yield Finding(False, "数据库结构不是最新的：请运行 community-bot db upgrade",
                       "database schema is behind: run community-bot db upgrade")
-        yield Finding(False, "定时发送和微信接口的检查要最新的数据库，没有做",
-                      "scheduler and WeChat checks need an up-to-date database; skipped")
+        yield Finding(False, "定时发送、微信接口和模板的检查要最新的数据库，没有做",
+                      "scheduler, WeChat and template checks need an up-to-date database; skipped")
         return
     yield Finding(True, "数据库结构是最新的", "database schema up to date")
     yield _scheduler(database)
@@ -106,6 +107,9 @@ def _wechat(database: Database, settings: Settings) -> Finding:
     base = settings.WECHAT_API_BASE_URL
     try:
         make_api(settings, database, timeout=API_TIMEOUT, attempts=1).ping()
+    except RedisError as error:
+        return Finding(False, f"连不上 Redis（REDIS_URL，存放 access token）：{error}",
+                       f"Redis (REDIS_URL, holds the access token) unreachable: {error}")
     except ApiError as error:
         if error.errcode == IP_NOT_ALLOWED:
             return Finding(False, "微信不接受这台服务器的IP（40164）：请在公众平台 基本配置 → IP白名单 加上本机公网IP",
