@@ -62,7 +62,7 @@ def restore(file: Path, force: bool) -> None:
                                         "--single-transaction", "--exit-on-error", str(file)])
         click.echo(f"已从 {file} 恢复。")
         if not database.is_current():
-            click.echo("备份的数据库结构比现在的程序旧：请运行 community-bot db upgrade。")
+            click.echo("恢复的数据库结构不是最新的：请运行 community-bot db upgrade。")
     finally:
         database.dispose()
 
