@@ -1,7 +1,7 @@
 """Settings from a mapping and the environment, checked once at start so a bad value fails loudly."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -67,7 +67,15 @@ _KINDS = {"bool_parsing": "true or false", "int_parsing": "a whole number", "flo
 
 
 def load_settings(config: Mapping[str, Any] | None = None) -> Settings:
-    """Mapping values win over the environment, which wins over defaults."""
+    """Mapping values win over the environment, which wins over defaults; the first problem is raised."""
+    settings = read_settings(config)
+    for problem in problems(settings):
+        raise ConfigError(problem)
+    return settings
+
+
+def read_settings(config: Mapping[str, Any] | None = None) -> Settings:
+    """Parsed and defaulted but not yet judged: `community-bot doctor` lists every problem at once."""
     known = {k: v for k, v in (config or {}).items() if k in Settings.model_fields}
     try:
         settings = Settings(**known)
@@ -76,9 +84,7 @@ def load_settings(config: Mapping[str, Any] | None = None) -> Settings:
         name = ".".join(str(part) for part in error["loc"])
         kind = _KINDS.get(error["type"], "valid")
         raise ConfigError(f"{name} must be {kind}, not {error['input']!r}") from None
-    settings = _fill_defaults(settings)
-    validate(settings)
-    return settings
+    return _fill_defaults(settings)
 
 
 def _fill_defaults(settings: Settings) -> Settings:
@@ -92,52 +98,47 @@ def _fill_defaults(settings: Settings) -> Settings:
     return settings.model_copy(update=changes)
 
 
-def validate(settings: Settings) -> None:
+def problems(settings: Settings) -> Iterator[str]:
+    """Each wrong or unsafe setting, as one English line naming it."""
     if settings.APP_ENV not in ENVIRONMENTS:
-        raise ConfigError(f"APP_ENV must be one of {', '.join(ENVIRONMENTS)}, not {settings.APP_ENV!r}")
+        yield f"APP_ENV must be one of {', '.join(ENVIRONMENTS)}, not {settings.APP_ENV!r}"
     if settings.production and len(settings.WECHAT_TOKEN) < 16:
-        raise ConfigError(
-            "WECHAT_TOKEN must be at least 16 characters in production "
-            "(an empty or short token lets anyone forge a signature)"
-        )
+        yield ("WECHAT_TOKEN must be at least 16 characters in production "
+               "(an empty or short token lets anyone forge a signature)")
     token = settings.WECHAT_TOKEN
     if not token or len(token) > 32 or not token.isascii() or not token.isalnum():
-        raise ConfigError("WECHAT_TOKEN must be 1 to 32 letters and digits, as the 公众平台 requires")
+        yield "WECHAT_TOKEN must be 1 to 32 letters and digits, as the 公众平台 requires"
     key = settings.WECHAT_ENCODING_AES_KEY
     if key and (len(key) != 43 or not key.isascii() or not key.isalnum()):
-        raise ConfigError(
-            f"WECHAT_ENCODING_AES_KEY must be 43 letters and digits (got {len(key)} characters)"
-        )
+        yield f"WECHAT_ENCODING_AES_KEY must be 43 letters and digits (got {len(key)} characters)"
     if settings.production:
-        _refuse_weak_production(settings)
+        yield from _weak_production(settings)
     scheme = settings.DATABASE_URL.split(":", 1)[0]
     if scheme not in DATABASE_SCHEMES:
-        raise ConfigError(
-            f"DATABASE_URL scheme must be one of {', '.join(DATABASE_SCHEMES)}, not {scheme!r}"
-        )
+        yield f"DATABASE_URL scheme must be one of {', '.join(DATABASE_SCHEMES)}, not {scheme!r}"
     try:
         ZoneInfo(settings.TIMEZONE)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"TIMEZONE {settings.TIMEZONE!r} is not a known time zone") from None
+        yield f"TIMEZONE {settings.TIMEZONE!r} is not a known time zone"
     if settings.FORM_TIMEOUT_MINUTES < 1:
-        raise ConfigError("FORM_TIMEOUT_MINUTES must be at least 1")
+        yield "FORM_TIMEOUT_MINUTES must be at least 1"
     if settings.SEND_RATE_PER_SECOND <= 0:
-        raise ConfigError("SEND_RATE_PER_SECOND must be positive")
+        yield "SEND_RATE_PER_SECOND must be positive"
     if not Path(settings.FAQ_DIR).is_dir():
-        raise ConfigError(f"FAQ_DIR {settings.FAQ_DIR!r} is not a folder")
+        yield f"FAQ_DIR {settings.FAQ_DIR!r} is not a folder"
 
 
-def _refuse_weak_production(settings: Settings) -> None:
+def _weak_production(settings: Settings) -> Iterator[str]:
     """Published defaults, placeholders and guessable secrets let anyone forge a message or a session."""
     token, secret = settings.WECHAT_TOKEN, settings.SECRET_KEY
     if token == DEV_TOKEN or len(set(token)) < MIN_VARIETY:
-        raise ConfigError("WECHAT_TOKEN is the published development token or too simple; choose a random one")
+        yield "WECHAT_TOKEN is the published development token or too simple; choose a random one"
     if len(secret) < 16 or secret == DEV_SECRET_KEY or len(set(secret)) < MIN_VARIETY:
-        raise ConfigError("SECRET_KEY must be at least 16 random characters in production "
-                          "(it signs the staff console session)")
+        yield ("SECRET_KEY must be at least 16 random characters in production "
+               "(it signs the staff console session)")
     for name, placeholder in PLACEHOLDERS.items():
         if getattr(settings, name) == placeholder:
-            raise ConfigError(f"{name} is still the development placeholder; set the account's real value")
+            yield f"{name} is still the development placeholder; set the account's real value"
     if not settings.encrypted and not settings.WECHAT_ALLOW_PLAINTEXT:
-        raise ConfigError("production needs safe mode: set WECHAT_ENCODING_AES_KEY (安全模式), "
-                          "or WECHAT_ALLOW_PLAINTEXT=true to accept plaintext messages knowingly")
+        yield ("production needs safe mode: set WECHAT_ENCODING_AES_KEY (安全模式), "
+               "or WECHAT_ALLOW_PLAINTEXT=true to accept plaintext messages knowingly")

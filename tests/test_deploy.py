@@ -1,6 +1,7 @@
 """The production recipe under deploy/ names real settings, real commands, and starts as written."""
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 
@@ -38,3 +39,20 @@ def test_nginx_buffers_requests_and_limits_bodies_in_front_of_the_webhook():
     for directive in ("listen 443 ssl", "proxy_request_buffering on", "client_max_body_size",
                       "client_body_timeout", "proxy_pass http://127.0.0.1:8000", "return 301 https://"):
         assert directive in site
+
+
+def test_the_backup_timer_runs_the_backup_command_every_night_with_the_units_settings():
+    service = (DEPLOY / "community-backup.service").read_text(encoding="utf-8")
+    timer = (DEPLOY / "community-backup.timer").read_text(encoding="utf-8")
+    assert "/bin/community-bot backup" in service and "User=community" in service
+    assert "EnvironmentFile=/etc/community-bot/community.env" in service and "Type=oneshot" in service
+    assert "OnCalendar=*-*-* 03:00:00" in timer and "Persistent=true" in timer
+
+
+def test_every_command_the_recipes_name_exists():
+    from bot.cli import cli
+
+    text = (DEPLOY / "README.md").read_text(encoding="utf-8") + (ROOT / "README.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"(?:community-bot|\bcb) ([a-z]+)", text)) - {"command", "commands"}
+    assert {"backup", "restore", "doctor", "scheduler", "status"} <= named
+    assert named <= set(cli.commands), named - set(cli.commands)

@@ -105,11 +105,24 @@ def _fresh(expires_at: datetime | None) -> bool:
     return expires_at is not None and expires_at - datetime.now(UTC) > timedelta(minutes=5)
 
 
+class _TimeoutSession(requests.Session):
+    """wechatpy fetches the access token without a timeout: a stalled WeChat would hold the caller forever."""
+
+    def __init__(self, timeout: Any) -> None:
+        super().__init__()
+        self.timeout = timeout
+
+    def request(self, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        kwargs.setdefault("timeout", self.timeout)
+        return super().request(*args, **kwargs)
+
+
 class _Client(WeChatClient):
-    """wechatpy with our token store and base URL, and without its unbounded 40001 retry."""
+    """wechatpy with our token store, base URL and timeouts, and without its unbounded 40001 retry."""
 
     def __init__(self, settings: Settings, tokens: TokenStore, timeout: Any) -> None:
         super().__init__(settings.WECHAT_APP_ID, settings.WECHAT_APP_SECRET, timeout=timeout, auto_retry=False)
+        self._http = _TimeoutSession(timeout)
         self.API_BASE_URL = settings.WECHAT_API_BASE_URL.rstrip("/") + "/"  # endpoints are joined to it
         self.tokens = tokens
         self.last_token: str | None = None
@@ -166,6 +179,10 @@ class WeChatApi:
                     time.sleep(self.backoff * 2 ** (attempt - 1))
                     continue
                 raise
+
+    def ping(self) -> None:
+        """One cheap call that needs the access token: WeChat answers, the credentials and this host's IP are good."""
+        self.call(lambda: self.client.get("getcallbackip"), idempotent=True)
 
     # --- messages -------------------------------------------------------------------
     def send_text(self, openid: str, text: str) -> dict[str, Any]:

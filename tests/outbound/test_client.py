@@ -1,6 +1,7 @@
 """The WeChat API client against the fake server: the shared token and every error code in the policy."""
 from __future__ import annotations
 
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -83,6 +84,16 @@ def test_busy_5xx_and_timeouts_are_not_retried_for_a_customer_service_message(ou
         api.send_text("o-1", "早")
     assert raised.value.transient
     assert len(fake.sent("message/custom/send")) <= 1  # a stalled call may have arrived, once
+
+
+def test_a_stalled_token_fetch_times_out_instead_of_holding_the_sender(out_app):
+    fake, api = out_app.fake, api_of(out_app, timeout=(1, 0.3))
+    fake.stall_seconds = 3
+    fake.fail("stall", "token")
+    started = time.monotonic()
+    with pytest.raises(ApiError) as raised:
+        api.send_text("o-1", "早")
+    assert raised.value.transient and time.monotonic() - started < 2
 
 
 def test_repeated_mass_send_is_recognised_as_already_sent(out_app):
