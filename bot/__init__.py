@@ -35,7 +35,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, migrate: bool = True)
     app.extensions["community"] = Assistant(db, settings, library, dispatcher)
     if migrate:
         db.upgrade()
-        _seed_staff(app)
+        seed_staff(app)
     app.register_blueprint(webhook.bp)
     app.register_blueprint(scheduler_health.bp)
     console.init_app(app)
@@ -59,7 +59,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, migrate: bool = True)
     return app
 
 
-def _seed_staff(app: Flask) -> None:
+def seed_staff(app: Flask) -> None:
     """faq/staff.yaml's openids become accounts; an empty development database gets a demo admin."""
     from sqlalchemy.exc import IntegrityError
 
@@ -71,6 +71,6 @@ def _seed_staff(app: Flask) -> None:
         with assistant.db.transaction() as session:
             accounts.seed_from_file(session, assistant.library.current().calendar.staff, utcnow())
             if assistant.settings.APP_ENV == "development":
-                app.config["DEMO_ADMIN"] = accounts.ensure_demo_admin(session, utcnow())
+                accounts.ensure_demo_admin(session, utcnow())
     except IntegrityError:
         pass  # another worker starting at the same moment seeded them

@@ -50,3 +50,10 @@ def test_make_run_passes_host_and_port_to_serve(args, expected, monkeypatch):
     monkeypatch.delenv("PORT", raising=False)
     dry = subprocess.run(["make", "-n", "run", *args], cwd=ROOT, capture_output=True, text=True, check=True)
     assert f"community-bot serve --dev {expected}" in dry.stdout
+
+
+def test_make_run_on_an_empty_database_prints_the_demo_admin_login(listened, monkeypatch):
+    monkeypatch.setenv("APP_ENV", "development")
+    result = CliRunner().invoke(cli, ["serve"])
+    assert result.exit_code == 0, result.output
+    assert "/console/" in result.stdout and "登录名 admin 密码 yangmu-demo" in result.stdout

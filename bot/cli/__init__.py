@@ -8,7 +8,22 @@ import click
 from flask import Flask
 from flask.cli import AppGroup, ScriptInfo
 
-from bot.cli import announce, backup, chat, classes, db, doctor, faq, menu, reports, scheduler, serve, status, tags
+from bot.cli import (
+    announce,
+    backup,
+    chat,
+    classes,
+    db,
+    doctor,
+    faq,
+    menu,
+    reports,
+    scheduler,
+    serve,
+    staff,
+    status,
+    tags,
+)
 from bot.cli.common import CommandError
 from bot.config import ConfigError
 
@@ -44,7 +59,8 @@ def cli() -> None:
     logging.getLogger("alembic").setLevel(logging.WARNING)  # staff see what a command did, not migration logs
 
 
-for module in (serve, chat, db, backup, faq, reports, classes, announce, tags, status, doctor, menu, scheduler):
+for module in (serve, chat, db, backup, faq, reports, classes, announce, tags, staff, status, doctor, menu,
+               scheduler):
     for command in module.COMMANDS:
         cli.add_command(command)
 

@@ -7,8 +7,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from bot.console import bp, database
 from bot.console.permissions import requires
+from bot.console.web import bp, database
 from bot.models import StaffAccount, utcnow
 from bot.services import accounts
 

@@ -9,8 +9,8 @@ from typing import Any
 from flask import Response, current_app, render_template, request
 from flask_login import current_user
 
-from bot.console import bp, client_ip, database
 from bot.console.permissions import requires
+from bot.console.web import bp, client_ip, database
 from bot.models import StaffAccount, utcnow
 from bot.services import audit
 

@@ -6,8 +6,8 @@ from typing import Any
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from bot.console import ConsoleUser, bp, client_ip, database
 from bot.console.permissions import requires
+from bot.console.web import ConsoleUser, bp, client_ip, database
 from bot.models import StaffAccount, utcnow
 from bot.services import accounts, audit
 

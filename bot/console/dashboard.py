@@ -5,8 +5,8 @@ from typing import Any
 
 from flask import current_app, render_template
 
-from bot.console import bp, database
 from bot.console.permissions import requires
+from bot.console.web import bp, database
 from bot.models import utcnow
 from bot.outbound.scheduler import STALE_AFTER, heartbeat
 from bot.services.overview import overview

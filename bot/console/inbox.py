@@ -8,8 +8,8 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 from sqlalchemy import select
 
-from bot.console import bp, client_ip, database
 from bot.console.permissions import requires
+from bot.console.web import bp, client_ip, database
 from bot.knowledge.chinese import mask_phone
 from bot.models import (
     Booking,

@@ -92,7 +92,7 @@ def change_password(session: Session, account: StaffAccount, old: str, new: str,
     audit.record(session, who=account, action="password.change", now=now)
 
 
-def reset_password(session: Session, account: StaffAccount, by: StaffAccount, now: datetime) -> str:
+def reset_password(session: Session, account: StaffAccount, by: StaffAccount | str, now: datetime) -> str:
     """An admin gives a new first password and unlocks the account."""
     first = _readable_password()
     account.password_hash, account.must_change_password = generate_password_hash(first), True
@@ -177,6 +177,15 @@ def ensure_demo_admin(session: Session, now: datetime) -> tuple[str, str] | None
     username, password = DEMO_ADMIN
     create(session, username=username, name="演示管理员", role=Role.ADMIN, now=now, password=password)
     return username, password
+
+
+def demo_login(session: Session) -> tuple[str, str] | None:
+    """The demo admin's login while its first password still works (development shows it at start)."""
+    username, password = DEMO_ADMIN
+    account = session.scalars(select(StaffAccount).where(StaffAccount.username == username)).first()
+    if account is None or not account.must_change_password:
+        return None
+    return (username, password) if check_password_hash(account.password_hash, password) else None
 
 
 def _free_username(session: Session, wanted: str) -> str:

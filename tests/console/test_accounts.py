@@ -146,3 +146,17 @@ def test_the_login_page_needs_no_outside_asset(client):
     assert "http://" not in page and "https://" not in page
     assert client.get("/console/static/console.css").status_code == 200
     assert csrf_token(page)
+
+
+def test_staff_accounts_from_the_server_command_line(app):
+    from tests.conftest import command
+
+    made = command(app, "staff", "add", "刘网格", "--role", "grid", "--grid", "3", "--grid", "4")
+    assert made.exit_code == 0 and "初始密码" in made.stdout
+    first = made.stdout.split("初始密码 ")[1].split("（")[0]
+    assert Staff(app.test_client(), "刘网格").sign_in(first).status_code == 302
+    listed = command(app, "staff", "list").stdout
+    assert "刘网格" in listed and "第3、4网格" in listed
+    assert command(app, "staff", "add", "某人", "--role", "grid").exit_code == 2  # a grid worker needs a grid
+    reset = command(app, "staff", "reset", "刘网格")
+    assert reset.exit_code == 0 and first not in reset.stdout
