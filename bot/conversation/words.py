@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from bot.config import PROJECT_ROOT
 from bot.content import current
-from bot.content.loader import load_lexicon
+from bot.content.loader import COMMAND_GROUPS, load_lexicon
 from bot.knowledge.chinese import choice_number, command_word, looks_like_question, said
 
 __all__ = [
@@ -29,6 +29,8 @@ class WordSet(Set[str]):
     """The words of one or more ``commands`` groups, read when used, never frozen at import."""
 
     def __init__(self, *groups: str) -> None:
+        if unknown := set(groups) - set(COMMAND_GROUPS):  # the lexicon model requires what is read here
+            raise ValueError(f"command groups not in the lexicon model: {sorted(unknown)}")
         self.groups = groups
 
     def _words(self) -> frozenset[str]:
