@@ -62,6 +62,8 @@ class Commands(Model):
     acknowledge: Words
     not_a_name: Words
     not_in_names: Words
+    send_now: Words
+    send_later: Words
 
 
 COMMAND_GROUPS = tuple(Commands.model_fields)

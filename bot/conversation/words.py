@@ -16,7 +16,8 @@ from bot.knowledge.chinese import choice_number, command_word, looks_like_questi
 
 __all__ = [
     "ACKNOWLEDGE", "BACK", "CANCEL", "CONFIRM", "GREETING", "HANDOFF", "HELP", "MENU", "MORE", "NOT_A_NAME",
-    "NOT_IN_NAMES", "THANKS", "WordSet", "choice_number", "command_word", "looks_like_question", "said",
+    "NOT_IN_NAMES", "SEND_LATER", "SEND_NOW", "THANKS", "WordSet", "choice_number", "command_word",
+    "looks_like_question", "said",
 ]
 
 
@@ -64,3 +65,5 @@ THANKS = WordSet("thanks")
 ACKNOWLEDGE = WordSet("acknowledge")
 NOT_A_NAME = WordSet("confirm", "acknowledge", "greeting", "thanks", "not_a_name")
 NOT_IN_NAMES = WordSet("not_in_names")
+SEND_NOW = WordSet("send_now")  # staff choosing when an announcement goes out
+SEND_LATER = WordSet("send_later")

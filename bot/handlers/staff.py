@@ -11,11 +11,11 @@ from bot.conversation.context import Context
 from bot.conversation.dialog import Form, Invalid, Slot, Values
 from bot.conversation.message import Reply
 from bot.conversation.routes import Router
+from bot.conversation.words import SEND_LATER, SEND_NOW
 from bot.knowledge.chinese import find_clock, parse_day
 from bot.services import announcements, reminders
 from bot.services.errors import NotAllowed
 
-NOW_WORDS = ("现在", "马上", "立即", "立刻")
 router = Router("staff")
 
 
@@ -80,9 +80,9 @@ def _preview(ctx: Context, values: Values) -> str:
 
 
 def _when(ctx: Context, text: str, values: Values) -> str:
-    if any(word in text for word in NOW_WORDS):
+    if any(word in text for word in SEND_NOW):
         return "now"
-    if "定时" in text:
+    if any(word in text for word in SEND_LATER):
         return "later"
     raise Invalid(texts.ANNOUNCE_WHEN_UNKNOWN)
 
