@@ -36,10 +36,11 @@ def submit(ctx, values):
 
 visit = Router("visit")
 visit.form(dialog.Form(
-    name="visit", title="来访登记",
+    name="visit", title=lambda: "来访登记",
     slots=(
-        dialog.Slot("day", "哪天", "哪天来？", parse_day, choices=lambda ctx, v: [("明天", "明天"), ("后天", "后天")]),
-        dialog.Slot("name", "姓名", "您贵姓？", parse_name),
+        dialog.Slot("day", lambda: "哪天", "哪天来？", parse_day,
+                    choices=lambda ctx, v: [("明天", "明天"), ("后天", "后天")]),
+        dialog.Slot("name", lambda: "姓名", "您贵姓？", parse_name),
     ),
     submit=submit,
 ))

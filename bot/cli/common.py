@@ -7,6 +7,7 @@ import click
 from flask import current_app
 
 from bot.config import ConfigError, Settings, load_settings
+from bot.content import current
 
 if TYPE_CHECKING:
     from bot.conversation.assistant import Assistant
@@ -32,5 +33,11 @@ def settings() -> Settings:
 
 
 def community() -> Assistant:
-    """The assistant of the app the click context loaded (ScriptInfo)."""
-    return current_app.extensions["community"]
+    """The assistant of the app the click context loaded (ScriptInfo).
+
+    Every command gets the app here, so this binds the app's faq/ snapshot until the command ends:
+    texts and command words then come from FAQ_DIR, not from the project's own faq/."""
+    assistant = current_app.extensions["community"]
+    if current.bound() is None:
+        click.get_current_context().with_resource(current.using(assistant.library.current()))
+    return assistant

@@ -53,9 +53,13 @@ class Document:
             loc = loc[:-1]
         return self.lines.get(loc, 1)
 
+    def at(self, loc: Sequence[str | int] = ()) -> str:
+        """``faq/x.yaml:12``, for messages that name the thing themselves (entry 'a.b' …)."""
+        return f"{self.shown}:{self.line(loc)}"
+
     def error(self, loc: Sequence[str | int], message: str) -> ContentError:
         where = f" {dotted(loc)}:" if loc else ""
-        return ContentError(f"{self.shown}:{self.line(loc)}:{where} {message}")
+        return ContentError(f"{self.at(loc)}:{where} {message}")
 
     def parse(self, model: type[M]) -> M:
         """The file as ``model``; the first problem becomes a ContentError with file:line."""
@@ -92,20 +96,24 @@ def read(path: Path, faq_dir: Path | None = None) -> Document:
         raise ContentError(f"{shown}:1: YAML syntax error: {exc}") from None
     lines: dict[Loc, int] = {}
     if node is not None:
-        _walk(node, (), lines)
+        _walk(node, (), lines, shown)
     return Document(shown, node, data, lines)
 
 
-def _walk(node: yaml.Node, loc: Loc, lines: dict[Loc, int]) -> None:
+def _walk(node: yaml.Node, loc: Loc, lines: dict[Loc, int], shown: str) -> None:
+    """Record every value's line; a key written twice would silently lose the first value."""
     lines.setdefault(loc, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             child = (*loc, str(key.value))
-            lines[child] = key.start_mark.line + 1
-            _walk(value, child, lines)
+            line = key.start_mark.line + 1
+            if child in lines:
+                raise ContentError(f"{shown}:{line}: duplicate key '{key.value}' (first at line {lines[child]})")
+            lines[child] = line
+            _walk(value, child, lines, shown)
     elif isinstance(node, yaml.SequenceNode):
         for i, value in enumerate(node.value):
-            _walk(value, (*loc, i), lines)
+            _walk(value, (*loc, i), lines, shown)
 
 
 def dotted(loc: Sequence[str | int]) -> str:

@@ -1,74 +1,109 @@
-"""Reading and validating ``faq/qa/*.yaml`` and ``faq/lexicon.yaml``.
+"""Reading and validating ``faq/qa/*.yaml`` and ``faq/lexicon.yaml`` through typed models.
 
 Staff edit these files by hand, so every complaint names the file and line to fix
-("faq/qa/x.yaml:12: duplicate id 'a.b' (first at faq/qa/y.yaml:3)"). The nodes of the one
-reader (``bot.content.files``) keep their positions; they are checked and converted here.
+("faq/qa/x.yaml:12: duplicate id 'a.b' (first at faq/qa/y.yaml:3)"). The shapes are checked
+by the models; the rules that span entries or read the answer text are checked here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-import yaml
+from pydantic import BeforeValidator, Field, RootModel
 
-from bot.content.files import ContentError, display_path, read
+from bot.content.files import ContentError, Document, Model, Text, Words, display_path, read
 from bot.knowledge import Knowledge
 from bot.knowledge.matcher import Settings
 from bot.knowledge.model import MAX_ANSWER_CHARS, Entry
 from bot.knowledge.normalize import Lexicon, build_replacements
 
-__all__ = ["knowledge_files", "load_entries", "load_knowledge", "load_lexicon"]
+__all__ = ["COMMAND_GROUPS", "knowledge_files", "load_entries", "load_knowledge", "load_lexicon"]
 
-ENTRY_KEYS = ("id", "questions", "answer")
-LEXICON_KEYS = (
-    "dialect", "aliases", "fillers", "particles", "final_particles",
-    "generic", "domain_words", "off_topic", "concepts", "aspects",
-    "clause_breaks", "question_cues", "question_finals", "age_after", "obtain_verbs", "commands",
-)
+_LIST_MARKER = re.compile(r"^\s*- ", re.MULTILINE)
+_PLACEHOLDER = re.compile(r"\{[^{}\n]*\}")
+
+
+def _stripped(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else ("" if value is None else value)
+
+
+def _no_mapping(value: Any) -> Any:
+    return {} if value is None else value
+
+
+Answer = Annotated[str, BeforeValidator(_stripped)]
+Groups = Annotated[dict[str, Words], BeforeValidator(_no_mapping)]
+
+
+class _Entry(Model):
+    id: Annotated[Text, BeforeValidator(_stripped)]
+    questions: Words = ()
+    answer: Answer = ""
+
+
+class _QaFile(RootModel[tuple[_Entry, ...]]):
+    pass
+
+
+class Commands(Model):
+    """The command-word groups the conversation code reads; a community must give every one."""
+
+    menu: Words
+    cancel: Words
+    handoff: Words
+    end_handoff: Words
+    more: Words
+    confirm: Words
+    back: Words
+    help: Words
+    greeting: Words
+    thanks: Words
+    acknowledge: Words
+    not_a_name: Words
+    not_in_names: Words
+    send_now: Words
+    send_later: Words
+
+
+COMMAND_GROUPS = tuple(Commands.model_fields)
+
+
+class _LexiconFile(Model):
+    dialect: Annotated[dict[str, Answer], BeforeValidator(_no_mapping)] = Field(default_factory=dict)
+    aliases: Groups = Field(default_factory=dict)
+    fillers: Words = ()
+    particles: Words = ()
+    final_particles: Words = ()
+    generic: Words = ()
+    domain_words: Words = ()
+    off_topic: Words = ()
+    concepts: Groups = Field(default_factory=dict)
+    aspects: Groups = Field(default_factory=dict)
+    clause_breaks: Words = ()
+    question_cues: Words = ()
+    question_finals: Words = ()
+    age_after: Words = ()
+    obtain_verbs: Words = ()
+    commands: Commands
 
 
 def knowledge_files(faq_dir: Path) -> list[Path]:
     return sorted((faq_dir / "qa").glob("*.yaml")) + sorted((faq_dir / "qa").glob("*.yml"))
 
 
-def _line(node: yaml.Node) -> int:
-    return node.start_mark.line + 1
-
-
-def _scalar(node: yaml.Node, shown: str, what: str) -> str:
-    if not isinstance(node, yaml.ScalarNode) or node.tag == "tag:yaml.org,2002:null":
-        raise ContentError(f"{shown}:{_line(node)}: {what} must be text")
-    return str(node.value).strip()
-
-
-def _pairs(node: yaml.MappingNode, shown: str) -> Iterator[tuple[str, yaml.Node, yaml.Node]]:
-    seen: dict[str, int] = {}
-    for knode, vnode in node.value:
-        key = _scalar(knode, shown, "a key")
-        if key in seen:
-            raise ContentError(
-                f"{shown}:{_line(knode)}: duplicate key '{key}' (first at line {seen[key]})"
-            )
-        seen[key] = _line(knode)
-        yield key, knode, vnode
-
-
-def _text_list(node: yaml.Node, shown: str, what: str) -> list[str]:
-    if isinstance(node, yaml.ScalarNode) and node.tag != "tag:yaml.org,2002:null":
-        items = [node]
-    elif isinstance(node, yaml.SequenceNode):
-        items = node.value
-    else:
-        raise ContentError(f"{shown}:{_line(node)}: {what} must be a list of texts")
-    out = []
-    for item in items:
-        text = _scalar(item, shown, f"each item of {what}")
-        if not text:
-            raise ContentError(f"{shown}:{_line(item)}: empty item in {what}")
-        out.append(text)
-    return out
+def answer_problem(entry_id: str, answer: str) -> str | None:
+    """Why an answer cannot be sent as written, or None: residents get it exactly as in the file."""
+    if not answer:
+        return f"entry '{entry_id}' has no answer"
+    if _LIST_MARKER.search(answer):
+        return f"answer of '{entry_id}' has a line starting with '- ' (a YAML list marker: reword it)"
+    if placeholder := _PLACEHOLDER.search(answer):
+        return f"answer of '{entry_id}' contains {placeholder.group()} (it is sent as written: no placeholders)"
+    if len(answer) > MAX_ANSWER_CHARS:
+        return f"answer of '{entry_id}' is {len(answer)} characters (at most {MAX_ANSWER_CHARS})"
+    return None
 
 
 def load_entries(faq_dir: Path) -> list[Entry]:
@@ -79,13 +114,10 @@ def load_entries(faq_dir: Path) -> list[Entry]:
     first_seen: dict[str, str] = {}
     for path in files:
         document = read(path, faq_dir)
-        shown, root = document.shown, document.node
-        if root is None:
+        if document.data is None:
             continue  # an empty file: nothing yet
-        if not isinstance(root, yaml.SequenceNode):
-            raise ContentError(f"{shown}:{_line(root)}: expected a list of entries (- id: …)")
-        for item in root.value:
-            entry = _entry(item, shown)
+        for i, item in enumerate(document.parse(_QaFile).root):
+            entry = _entry(document, i, item)
             if entry.id in first_seen:
                 raise ContentError(
                     f"{entry.source}: duplicate id '{entry.id}' (first at {first_seen[entry.id]})"
@@ -97,111 +129,46 @@ def load_entries(faq_dir: Path) -> list[Entry]:
     return entries
 
 
-def _entry(node: yaml.Node, shown: str) -> Entry:
-    where = f"{shown}:{_line(node)}"
-    if not isinstance(node, yaml.MappingNode):
-        raise ContentError(f"{where}: each entry must be a mapping with id, questions, answer")
-    values: dict[str, Any] = {}
-    for key, knode, vnode in _pairs(node, shown):
-        if key not in ENTRY_KEYS:
-            raise ContentError(
-                f"{shown}:{_line(knode)}: unknown key '{key}' (allowed: {', '.join(ENTRY_KEYS)})"
-            )
-        if key == "questions":
-            values[key] = (_text_list(vnode, shown, "questions"), vnode)
-        elif vnode.tag == "tag:yaml.org,2002:null":
-            values[key] = ("", vnode)
-        else:
-            values[key] = (_scalar(vnode, shown, key), vnode)
-    if not values.get("id", ("",))[0]:
-        raise ContentError(f"{where}: entry without an id")
-    entry_id = values["id"][0]
-    answer, answer_node = values.get("answer", ("", node))
-    if not answer:
-        raise ContentError(f"{shown}:{_line(answer_node)}: entry '{entry_id}' has no answer")
-    if len(answer) > MAX_ANSWER_CHARS:
-        raise ContentError(
-            f"{shown}:{_line(answer_node)}: answer of '{entry_id}' is {len(answer)} characters "
-            f"(at most {MAX_ANSWER_CHARS})"
-        )
-    questions, _ = values.get("questions", ([], node))
-    if not questions:
-        raise ContentError(f"{where}: entry '{entry_id}' has no questions")
-    return Entry(id=entry_id, questions=tuple(questions), answer=answer, source=where)
+def _entry(document: Document, i: int, item: _Entry) -> Entry:
+    if problem := answer_problem(item.id, item.answer):
+        raise ContentError(f"{document.at((i, 'answer'))}: {problem}")
+    if not item.questions:
+        raise ContentError(f"{document.at((i,))}: entry '{item.id}' has no questions")
+    return Entry(id=item.id, questions=item.questions, answer=item.answer, source=document.at((i,)))
 
 
 def load_lexicon(faq_dir: Path) -> Lexicon:
-    """The lexicon; a missing file means an empty one (matching still works, less well)."""
-    path = faq_dir / "lexicon.yaml"
-    if not path.exists():
-        return Lexicon()
-    document = read(path, faq_dir)
-    shown, root = document.shown, document.node
-    if root is None:
-        return Lexicon()
-    if not isinstance(root, yaml.MappingNode):
-        raise ContentError(f"{shown}:{_line(root)}: expected a mapping (dialect:, aliases:, …)")
-    lists: dict[str, list[str]] = {}
-    dialect: dict[str, str] = {}
-    aliases: dict[str, list[str]] = {}
-    groups: dict[str, dict[str, list[str]]] = {"concepts": {}, "aspects": {}, "commands": {}}
-    for key, knode, vnode in _pairs(root, shown):
-        if key not in LEXICON_KEYS:
-            raise ContentError(
-                f"{shown}:{_line(knode)}: unknown key '{key}' (allowed: {', '.join(LEXICON_KEYS)})"
-            )
-        if vnode.tag == "tag:yaml.org,2002:null":
-            continue
-        if key == "dialect":
-            if not isinstance(vnode, yaml.MappingNode):
-                raise ContentError(f"{shown}:{_line(vnode)}: dialect must map word → standard")
-            for src, sknode, dnode in _pairs(vnode, shown):
-                dst = "" if dnode.tag == "tag:yaml.org,2002:null" else _scalar(dnode, shown, src)
-                if not src:
-                    raise ContentError(f"{shown}:{_line(sknode)}: empty dialect word")
-                dialect[src] = dst
-        elif key == "aliases":
-            if not isinstance(vnode, yaml.MappingNode):
-                raise ContentError(f"{shown}:{_line(vnode)}: aliases must map name → [aliases]")
-            for canon, _cknode, anode in _pairs(vnode, shown):
-                aliases[canon] = _text_list(anode, shown, f"aliases of {canon}")
-        elif key in groups:
-            if not isinstance(vnode, yaml.MappingNode):
-                raise ContentError(f"{shown}:{_line(vnode)}: {key} must map name → [words]")
-            for name, _nknode, wnode in _pairs(vnode, shown):
-                groups[key][name] = _text_list(wnode, shown, f"{key} of {name}")
-        else:
-            lists[key] = _text_list(vnode, shown, key)
+    """The community's vocabulary; its command words are required, the rest may be empty."""
+    document = read(faq_dir / "lexicon.yaml", faq_dir)
+    data = document.parse(_LexiconFile)
     # A word listed twice with different meanings is a staff mistake worth reporting.
     seen: dict[str, str] = {}
-    for canon, names in aliases.items():
+    for canon, names in data.aliases.items():
         for name in names:
-            if name in seen and seen[name] != canon:
+            if seen.get(name, canon) != canon:
                 raise ContentError(
-                    f"{shown}:{_line(root)}: alias '{name}' given for both "
+                    f"{document.at(('aliases', canon))}: alias '{name}' given for both "
                     f"'{seen[name]}' and '{canon}'"
                 )
             seen[name] = canon
-    replacements = build_replacements(
-        dialect, aliases, lists.get("fillers", []), lists.get("particles", [])
-    )
-    domain = set(lists.get("domain_words", [])) | set(aliases) | {
-        d for d in dialect.values() if len(d) >= 3
-    }
+    if "" in data.dialect:
+        raise ContentError(f"{document.at(('dialect',))}: empty dialect word")
+    replacements = build_replacements(data.dialect, data.aliases, data.fillers, data.particles)
+    domain = set(data.domain_words) | set(data.aliases) | {d for d in data.dialect.values() if len(d) >= 3}
     return Lexicon(
         replacements=replacements,
-        final_particles=tuple(lists.get("final_particles", [])),
-        generic=frozenset(lists.get("generic", [])),
+        final_particles=data.final_particles,
+        generic=frozenset(data.generic),
         domain_words=frozenset(domain),
-        off_topic=frozenset(lists.get("off_topic", [])),
-        concepts={k: tuple(v) for k, v in groups["concepts"].items()},
-        aspects={k: tuple(v) for k, v in groups["aspects"].items()},
-        commands={k: frozenset(v) for k, v in groups["commands"].items()},
-        clause_breaks=tuple(lists.get("clause_breaks", [])),
-        question_cues=tuple(lists.get("question_cues", [])),
-        question_finals=tuple(lists.get("question_finals", [])),
-        age_after=tuple(lists.get("age_after", [])),
-        obtain_verbs=tuple(lists.get("obtain_verbs", [])),
+        off_topic=frozenset(data.off_topic),
+        concepts=data.concepts,
+        aspects=data.aspects,
+        commands={group: frozenset(words) for group, words in data.commands.model_dump().items()},
+        clause_breaks=data.clause_breaks,
+        question_cues=data.question_cues,
+        question_finals=data.question_finals,
+        age_after=data.age_after,
+        obtain_verbs=data.obtain_verbs,
     )
 
 

@@ -49,7 +49,7 @@ class Retry(Exception):
 @dataclass(frozen=True)
 class Slot:
     name: str
-    label: str  # shown in the summary and the "改…" choices
+    label: Callable[[], str]  # shown in the summary and the "改…" choices; read when shown (texts)
     prompt: str | Callable[[Context, Values], str]
     parse: Callable[[Context, str, Mapping[str, Any]], Any]  # a value or Updates; never writes
     choices: Callable[[Context, Values], list[tuple[str, str]]] | None = None
@@ -81,7 +81,7 @@ class Flow(Protocol):
 @dataclass(frozen=True)
 class Form:
     name: str
-    title: str
+    title: Callable[[], str]  # read when shown: texts come with the snapshot
     slots: tuple[Slot, ...]
     submit: Callable[[Context, Values], str]
     confirm: bool = True
@@ -205,7 +205,7 @@ def handle_attachment(ctx: Context, kind: str, value: dict[str, Any]) -> Reply |
         ctx.conversation.data["fails"] = 0
         return Reply.offering(_advance(ctx, form))
     # Sent early (or from the summary): keep it and carry on where the resident was.
-    return Reply.offering(join(texts.ATTACHMENT_KEPT.format(what=slot.label), _ask(ctx, form, step, True)))
+    return Reply.offering(join(texts.ATTACHMENT_KEPT.format(what=slot.label()), _ask(ctx, form, step, True)))
 
 
 def takes_as_answer(ctx: Context, text: str) -> bool:
@@ -253,12 +253,12 @@ def _set_step(ctx: Context, form: Form, step: str) -> None:
 def _ask(ctx: Context, form: Form, step: str, with_choices: bool) -> Offer:
     values = ctx.conversation.data["values"]
     if step == CONFIRM:
-        lines = [texts.FORM_CONFIRM_HEADER.format(title=form.title)]
+        lines = [texts.FORM_CONFIRM_HEADER.format(title=form.title())]
         for slot in form.slots:
             if slot.name in values:
-                lines.append(f"{slot.label}：{slot.show(values[slot.name])}")
+                lines.append(f"{slot.label()}：{slot.show(values[slot.name])}")
         options = [(texts.FORM_CONFIRM_SUBMIT, "确认")] + [
-            (texts.FORM_EDIT.format(label=slot.label), EDIT_PREFIX + slot.name)
+            (texts.FORM_EDIT.format(label=slot.label()), EDIT_PREFIX + slot.name)
             for slot in form.slots if slot.name in values
         ]
         return join("\n".join(lines), offer(options), texts.FORM_CONFIRM_FOOTER)

@@ -11,12 +11,13 @@ from functools import lru_cache
 
 from bot.config import PROJECT_ROOT
 from bot.content import current
-from bot.content.loader import load_lexicon
+from bot.content.loader import COMMAND_GROUPS, load_lexicon
 from bot.knowledge.chinese import choice_number, command_word, looks_like_question, said
 
 __all__ = [
     "ACKNOWLEDGE", "BACK", "CANCEL", "CONFIRM", "END_HANDOFF", "GREETING", "HANDOFF", "HELP", "MENU", "MORE",
-    "NOT_A_NAME", "NOT_IN_NAMES", "THANKS", "WordSet", "choice_number", "command_word", "looks_like_question", "said",
+    "NOT_A_NAME", "NOT_IN_NAMES", "SEND_LATER", "SEND_NOW", "THANKS", "WordSet", "choice_number", "command_word",
+    "looks_like_question", "said",
 ]
 
 
@@ -29,6 +30,8 @@ class WordSet(Set[str]):
     """The words of one or more ``commands`` groups, read when used, never frozen at import."""
 
     def __init__(self, *groups: str) -> None:
+        if unknown := set(groups) - set(COMMAND_GROUPS):  # the lexicon model requires what is read here
+            raise ValueError(f"command groups not in the lexicon model: {sorted(unknown)}")
         self.groups = groups
 
     def _words(self) -> frozenset[str]:
@@ -63,3 +66,5 @@ THANKS = WordSet("thanks")
 ACKNOWLEDGE = WordSet("acknowledge")
 NOT_A_NAME = WordSet("confirm", "acknowledge", "greeting", "thanks", "not_a_name")
 NOT_IN_NAMES = WordSet("not_in_names")
+SEND_NOW = WordSet("send_now")  # staff choosing when an announcement goes out
+SEND_LATER = WordSet("send_later")

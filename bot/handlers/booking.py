@@ -96,7 +96,8 @@ def _already_booked(ctx: Context, service_id: str) -> Booking | None:
     return bookings.already_booked(ctx.session, ctx.user.id, service_id, ctx.local_now.date())
 
 
-TIME_SLOT = Slot("slot", "时间", _time_prompt, _parse_slot, choices=_slot_choices, show_choices=True, show=show_slot)
+TIME_SLOT = Slot("slot", lambda: texts.LABEL_TIME,
+                 _time_prompt, _parse_slot, choices=_slot_choices, show_choices=True, show=show_slot)
 
 
 def _hours(ctx: Context, period: str) -> str:
@@ -123,9 +124,10 @@ def _submit(ctx: Context, values: Values) -> str:
 
 router.form(Form(
     name="booking",
-    title="预约",
+    title=lambda: texts.FORM_BOOKING,
     slots=(
-        Slot("item", "事项", lambda ctx, values: texts.BOOKING_ASK_ITEM, _parse_item, show_choices=True,
+        Slot("item", lambda: texts.LABEL_ITEM,
+             lambda ctx, values: texts.BOOKING_ASK_ITEM, _parse_item, show_choices=True,
              choices=lambda ctx, values: [(i.name, i.name) for i in ctx.services.items]),
         TIME_SLOT,
         *CONTACT_SLOTS,
@@ -189,10 +191,13 @@ def _submit_move(ctx: Context, values: Values) -> str:
                                       hours=_hours(ctx, booking.period))
 
 
-WHICH_BOOKING = pick_slot("booking", "预约", lambda: texts.BOOKING_ASK_WHICH, lambda: texts.BOOKING_WHICH_UNKNOWN,
+WHICH_BOOKING = pick_slot("booking", lambda: texts.LABEL_BOOKING,
+                          lambda: texts.BOOKING_ASK_WHICH, lambda: texts.BOOKING_WHICH_UNKNOWN,
                           _booking_options)
-router.form(Form(name="booking_cancel", title="取消预约", slots=(WHICH_BOOKING,), submit=_submit_cancel))
-router.form(Form(name="booking_move", title="改约", slots=(WHICH_BOOKING, TIME_SLOT), submit=_submit_move))
+router.form(Form(name="booking_cancel", title=lambda: texts.FORM_BOOKING_CANCEL,
+                 slots=(WHICH_BOOKING,), submit=_submit_cancel))
+router.form(Form(name="booking_move", title=lambda: texts.FORM_BOOKING_MOVE,
+                 slots=(WHICH_BOOKING, TIME_SLOT), submit=_submit_move))
 
 
 @router.intent("my_bookings", lookup=True)

@@ -74,14 +74,16 @@ def _submit(ctx: Context, values: Values) -> str:
 
 router.form(Form(
     name="enroll",
-    title="报名",
+    title=lambda: texts.FORM_ENROL,
     slots=(
-        Slot("klass", "班", lambda ctx, values: texts.CLASS_ASK_WHICH, _parse_class, show_choices=True,
+        Slot("klass", lambda: texts.LABEL_CLASS,
+             lambda ctx, values: texts.CLASS_ASK_WHICH, _parse_class, show_choices=True,
              choices=lambda ctx, values: [(f"{c.name}（{c.schedule}）", c.name) for c in ctx.services.classes]),
-        Slot("wait", "名额", _full_prompt, _parse_wait, show_choices=True, ask_if=_is_full,
+        Slot("wait", lambda: texts.LABEL_WAIT, _full_prompt, _parse_wait, show_choices=True, ask_if=_is_full,
              choices=lambda ctx, values: [("排候补", "排候补"), ("不报了", "取消")], show=lambda _: "排候补"),
         *CONTACT_SLOTS,
-        Slot("age", "年纪", lambda ctx, values: texts.CLASS_ASK_AGE + texts.SKIP_WORDS_HINT, _parse_age,
+        Slot("age", lambda: texts.LABEL_AGE,
+             lambda ctx, values: texts.CLASS_ASK_AGE + texts.SKIP_WORDS_HINT, _parse_age,
              show=lambda age: f"{age}岁" if age else "没填"),
     ),
     submit=_submit,
@@ -133,8 +135,9 @@ def _submit_withdraw(ctx: Context, values: Values) -> str:
 
 
 router.form(Form(
-    name="withdraw", title="退出", submit=_submit_withdraw,
-    slots=(pick_slot("enrollment", "班", lambda: texts.CLASS_ASK_WHICH_MINE, lambda: texts.CLASS_UNKNOWN, _options),),
+    name="withdraw", title=lambda: texts.FORM_WITHDRAW, submit=_submit_withdraw,
+    slots=(pick_slot("enrollment", lambda: texts.LABEL_CLASS,
+                     lambda: texts.CLASS_ASK_WHICH_MINE, lambda: texts.CLASS_UNKNOWN, _options),),
 ))
 
 

@@ -11,7 +11,8 @@ from bot.conversation.message import Reply
 Options = Callable[[Context], list[tuple[str, str]]]
 
 
-def pick_slot(name: str, label: str, prompt: Callable[[], str], unknown: Callable[[], str], options: Options) -> Slot:
+def pick_slot(name: str, label: Callable[[], str], prompt: Callable[[], str], unknown: Callable[[], str],
+              options: Options) -> Slot:
     """A slot choosing one of the resident's own records (a booking, a class), always as numbered choices.
 
     ``prompt`` and ``unknown`` are read when asked, never at import: texts come with the snapshot."""

@@ -43,8 +43,8 @@ def _parse_phone(ctx: Context, text: str, values: Values) -> str:
 
 
 CONTACT_SLOTS = (
-    Slot("name", "姓名", _name_prompt, _parse_name, choices=_reuse_choice, show_choices=True),
-    Slot("phone", "电话", lambda ctx, values: texts.ASK_PHONE, _parse_phone),
+    Slot("name", lambda: texts.LABEL_NAME, _name_prompt, _parse_name, choices=_reuse_choice, show_choices=True),
+    Slot("phone", lambda: texts.LABEL_PHONE, lambda ctx, values: texts.ASK_PHONE, _parse_phone),
 )
 
 

@@ -26,8 +26,9 @@ def _forget(ctx: Context, values: Values) -> str:
 
 router.form(Form(
     name="forget",
-    title="删除我的信息",
-    slots=(Slot("sure", "删除", lambda ctx, values: texts.FORGET_PROMPT, _parse_forget, show_choices=True,
+    title=lambda: texts.FORM_FORGET,
+    slots=(Slot("sure", lambda: texts.LABEL_FORGET,
+                lambda ctx, values: texts.FORGET_PROMPT, _parse_forget, show_choices=True,
                 choices=lambda ctx, values: [(texts.FORGET_CONFIRM, texts.FORGET_CONFIRM),
                                              (texts.FORGET_KEEP, "取消")]),),
     submit=_forget,

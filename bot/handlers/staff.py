@@ -11,11 +11,11 @@ from bot.conversation.context import Context
 from bot.conversation.dialog import Form, Invalid, Slot, Values
 from bot.conversation.message import Reply
 from bot.conversation.routes import Router
+from bot.conversation.words import SEND_LATER, SEND_NOW
 from bot.knowledge.chinese import find_clock, parse_day
 from bot.services import accounts, announcements, reminders
 from bot.services.errors import NotAllowed
 
-NOW_WORDS = ("现在", "马上", "立即", "立刻")
 router = Router("staff")
 
 
@@ -89,9 +89,9 @@ def _preview(ctx: Context, values: Values) -> str:
 
 
 def _when(ctx: Context, text: str, values: Values) -> str:
-    if any(word in text for word in NOW_WORDS):
+    if any(word in text for word in SEND_NOW):
         return "now"
-    if "定时" in text:
+    if any(word in text for word in SEND_LATER):
         return "later"
     raise Invalid(texts.ANNOUNCE_WHEN_UNKNOWN)
 
@@ -135,18 +135,19 @@ def _submit(ctx: Context, values: Values) -> str:
 
 router.form(Form(
     name="announce",
-    title="公告",
+    title=lambda: texts.FORM_ANNOUNCE,
     slots=(
-        Slot("text", "内容", lambda ctx, values: texts.ANNOUNCE_ASK_TEXT.format(limit=announcements.MAX_TEXT), _text,
+        Slot("text", lambda: texts.LABEL_TEXT,
+             lambda ctx, values: texts.ANNOUNCE_ASK_TEXT.format(limit=announcements.MAX_TEXT), _text,
              free_text=True),
-        Slot("audience", "发给", lambda ctx, values: texts.ANNOUNCE_ASK_AUDIENCE, _audience,
+        Slot("audience", lambda: texts.LABEL_AUDIENCE, lambda ctx, values: texts.ANNOUNCE_ASK_AUDIENCE, _audience,
              choices=_audience_options, show_choices=True,
              show=lambda value: value["label"]),
-        Slot("when", "时间", _preview, _when, show_choices=True,
+        Slot("when", lambda: texts.LABEL_WHEN, _preview, _when, show_choices=True,
              choices=lambda ctx, values: [(texts.ANNOUNCE_SEND_NOW, texts.ANNOUNCE_SEND_NOW),
                                           (texts.ANNOUNCE_SEND_LATER, texts.ANNOUNCE_SEND_LATER)],
              show=lambda value: texts.ANNOUNCE_SEND_NOW if value == "now" else texts.ANNOUNCE_LATER_SHORT),
-        Slot("at", "发送时间", lambda ctx, values: texts.ANNOUNCE_ASK_AT, _at,
+        Slot("at", lambda: texts.LABEL_AT, lambda ctx, values: texts.ANNOUNCE_ASK_AT, _at,
              ask_if=lambda ctx, values: values.get("when") == "later", show=lambda value: value["label"]),
     ),
     submit=_submit,

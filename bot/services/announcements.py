@@ -61,15 +61,16 @@ def find_audience(calendar: Calendar, text: str) -> Audience:
     for audience in audiences(calendar):
         if word in (audience.key, audience.label, audience.key.split(":", 1)[-1]):
             return audience
-    raise AudienceError(f"没有“{text}”这个对象，可选：" + "、".join(a.key for a in audiences(calendar)))
+    raise AudienceError(texts.ANNOUNCE_NO_SUCH_AUDIENCE.format(
+        text=text, keys="、".join(a.key for a in audiences(calendar))))
 
 
 def check_text(text: str) -> str:
     """A whole message that fits one WeChat text; the same limits in WeChat's form and the CLI."""
     if len(text) > MAX_TEXT:
-        raise NotAllowed(f"太长了（{len(text)}字），请控制在{MAX_TEXT}字以内。")
+        raise NotAllowed(texts.ANNOUNCE_TOO_LONG.format(length=len(text), limit=MAX_TEXT))
     if len(text) < MIN_TEXT:
-        raise NotAllowed("内容太短了，请输入完整的公告。")
+        raise NotAllowed(texts.ANNOUNCE_TOO_SHORT)
     return text
 
 
@@ -77,14 +78,14 @@ def check_audience(session: Session, calendar: Calendar, audience: Audience) -> 
     """How many residents it reaches; an audience nobody is in is refused."""
     count = len(recipients(session, calendar, audience.key))
     if count == 0:
-        raise NotAllowed(f"“{audience.label}”现在没有一个人能收到，请换一个。")
+        raise NotAllowed(texts.ANNOUNCE_AUDIENCE_EMPTY.format(label=audience.label))
     return count
 
 
 def check_send_at(send_at: datetime | None, now: datetime) -> None:
     """A time for later must still be ahead (None means now)."""
     if send_at is not None and send_at <= now:
-        raise NotAllowed("这个时间已经过了，请换一个以后的时间。")
+        raise NotAllowed(texts.ANNOUNCE_TIME_PASSED)
 
 
 def recipients(session: Session, calendar: Calendar, key: str) -> list[str]:

@@ -86,7 +86,7 @@ def assign(ticket: Ticket, worker: str, by: str, now: datetime) -> None:
     """Another worker takes the report over; the history says who handed it on."""
     worker = worker.strip()
     if not worker:
-        raise NotAllowed("请写明接手的人")
+        raise NotAllowed(texts.TICKET_WHO_TAKES_OVER)
     ticket.assignee = worker
     ticket.events.append(TicketEvent(status=ticket.status, note=f"转交{worker}", by=by, at=now))
 
@@ -97,8 +97,9 @@ def change_status(session: Session, ticket: Ticket, status: str, note: str, by: 
     Raises InvalidTransition for a status the report cannot move to from where it is.
     """
     if status not in NEXT.get(ticket.status, ()):
-        allowed = "、".join(NEXT.get(ticket.status, ())) or "无（已办结）"
-        raise InvalidTransition(f"{ticket.number}现在是“{ticket.status}”，只能改为：{allowed}")
+        allowed = "、".join(NEXT.get(ticket.status, ())) or texts.TICKET_CLOSED_NO_NEXT
+        raise InvalidTransition(texts.TICKET_CANNOT_MOVE.format(number=ticket.number, status=ticket.status,
+                                                                allowed=allowed))
     ticket.status = TicketStatus(status)
     ticket.events.append(TicketEvent(status=status, note=note, by=by, at=now))
     user = session.get(User, ticket.user_id) if ticket.user_id else None

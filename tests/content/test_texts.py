@@ -59,3 +59,32 @@ def test_command_words_are_the_communitys_own(make_app, wechat, other_community:
     resident = Resident(make_app(FAQ_DIR=str(other_community)).test_client(), wechat, "o-words")
     assert "您要办哪一项" in resident.says("预约代办")
     assert "已经取消了" in resident.says("莫弄了")
+
+
+def test_a_cli_command_prints_the_texts_of_its_faq_folder(make_app, other_community: Path) -> None:
+    from tests.conftest import command
+    from tests.outbound.conftest import add_user
+
+    path = other_community / "texts.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("  ANNOUNCEMENT_SCHEDULED: 第{id}号公告",
+                                                             "  ANNOUNCEMENT_SCHEDULED: 这是{community}第{id}号公告"),
+                    encoding="utf-8")
+    app = make_app(FAQ_DIR=str(other_community))
+    add_user(app, "o-qingshan")
+    queued = command(app, "announce", "--text", "周三上午停水。", "--audience", "all", "--at", "2099-01-01T09:00")
+    assert queued.exit_code == 0, queued.output
+    reported = command(app, "announce", "report", "1")
+    assert "这是青山社区第1号公告：定时01月01日 09:00发送" in reported.stdout
+    assert texts.ANNOUNCEMENT_SCHEDULED.startswith("第{id}号")  # the command's binding ended with it
+
+
+def test_form_titles_and_field_names_are_the_communitys_own(make_app, wechat, other_community: Path) -> None:
+    path = other_community / "texts.yaml"
+    text = path.read_text(encoding="utf-8").replace("  FORM_ANNOUNCE: 公告", "  FORM_ANNOUNCE: 通知")
+    path.write_text(text.replace("  LABEL_TEXT: 内容", "  LABEL_TEXT: 正文"), encoding="utf-8")
+    staff = Resident(make_app(FAQ_DIR=str(other_community)).test_client(), wechat, "dev-staff-chen")
+    staff.says("发布公告")
+    staff.says("本周六上午9点文化广场义诊，请带医保卡。")
+    staff.says("1")
+    summary = staff.says("1")
+    assert "请核对通知" in summary and "正文：本周六" in summary

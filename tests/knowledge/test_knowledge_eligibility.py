@@ -4,6 +4,7 @@ subsidies are decided where the 户口 is, with the community filing the papers 
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -309,4 +310,20 @@ def test_verdict_text_over_300_characters_is_refused(tmp_path: Path) -> None:
     broken = text.replace("reason: 日间照料中心接待60周岁及以上的老人。", long_reason, 1)
     (folder / "eligibility.yaml").write_text(broken, encoding="utf-8")
     with pytest.raises(ContentError, match=r"^faq/eligibility\.yaml:\d+: verdict text is \d+ characters"):
+        load_rules(folder / "eligibility.yaml")
+
+
+@pytest.mark.parametrize(("old", "new", "problem"), [
+    ("kind: yesno", "kind: maybe", "rules[0].facts[1].kind: Input should be"),
+    ("summary: 社区幼儿园", "summry: 社区幼儿园", "rules[0].summry: unknown key (a typo?)"),
+    ('window: {from: "06-01", to: "06-30"}', 'window: {from: "06-31", to: "06-30"}', "is not a month-day"),
+])
+def test_a_malformed_rule_names_file_line_and_key(tmp_path: Path, old: str, new: str, problem: str) -> None:
+    folder = tmp_path / "faq"
+    folder.mkdir()
+    text = (REPO / "faq" / "eligibility.yaml").read_text(encoding="utf-8")
+    broken = text.replace(old, new, 1)
+    (folder / "eligibility.yaml").write_text(broken, encoding="utf-8")
+    line = broken.splitlines().index(next(x for x in broken.splitlines() if new in x)) + 1
+    with pytest.raises(ContentError, match=rf"^faq/eligibility\.yaml:{line}: .*{re.escape(problem)}"):
         load_rules(folder / "eligibility.yaml")

@@ -71,7 +71,7 @@ def test_entry_without_questions(faq_copy: Path, questions: str) -> None:
 def test_unknown_key(faq_copy: Path) -> None:
     write(faq_copy / "qa" / "extra.yaml", "- id: a.b\n  questions: [问]\n  answr: 有。\n")
     message = load_error(faq_copy)
-    assert message.startswith("faq/qa/extra.yaml:3: unknown key 'answr'")
+    assert message == "faq/qa/extra.yaml:3: [0].answr: unknown key (a typo?)"
 
 
 def test_yaml_syntax_error_names_the_line(faq_copy: Path) -> None:
@@ -87,7 +87,7 @@ def test_lexicon_mistakes_are_reported_too(faq_copy: Path) -> None:
     with (faq_copy / "lexicon.yaml").open("a", encoding="utf-8") as f:
         f.write("synonyms: [a]\n")
     assert load_error(faq_copy).startswith("faq/lexicon.yaml:")
-    assert "unknown key 'synonyms'" in load_error(faq_copy)
+    assert "synonyms: unknown key" in load_error(faq_copy)
 
 
 def test_store_reloads_a_changed_file(faq_copy: Path) -> None:
@@ -129,7 +129,7 @@ def test_forced_reload_returns_the_error(faq_copy: Path) -> None:
     store = ReloadingStore(faq_copy, load_knowledge, check_interval=3600)
     write(faq_copy / "qa" / "extra.yaml", "- id: x\n  questions: [问]\n  answer: 好\n  extra: 1\n")
     error = store.reload()
-    assert error is not None and error.startswith("faq/qa/extra.yaml:4: unknown key 'extra'")
+    assert error == "faq/qa/extra.yaml:4: [0].extra: unknown key (a typo?)"
     assert store.last_error == error
     (faq_copy / "qa" / "extra.yaml").unlink()
     assert store.reload() is None
@@ -170,3 +170,33 @@ def test_readers_are_never_blocked_or_broken_by_reloads(faq_copy: Path) -> None:
         t.join(timeout=10)
     assert not errors
     assert "extra.4" in store.current().entries
+
+
+def test_an_answer_with_a_list_marker_at_a_line_start_is_refused(faq_copy: Path) -> None:
+    write(faq_copy / "qa" / "extra.yaml", "- id: a.b\n  questions: [问]\n  answer: |\n    要带：\n    - 身份证\n")
+    message = load_error(faq_copy)
+    assert message.startswith("faq/qa/extra.yaml:3: answer of 'a.b' has a line starting with '- '")
+
+
+def test_an_answer_with_a_placeholder_is_refused(faq_copy: Path) -> None:
+    write(faq_copy / "qa" / "extra.yaml", "- id: a.b\n  questions: [问]\n  answer: 请打{phone}。\n")
+    assert load_error(faq_copy).startswith("faq/qa/extra.yaml:3: answer of 'a.b' contains {phone}")
+
+
+def test_a_key_written_twice_is_refused(faq_copy: Path) -> None:
+    write(faq_copy / "qa" / "extra.yaml", "- id: a.b\n  questions: [问]\n  answer: 有。\n  answer: 没有。\n")
+    assert load_error(faq_copy) == "faq/qa/extra.yaml:4: duplicate key 'answer' (first at line 3)"
+
+
+def test_a_missing_command_group_is_refused(faq_copy: Path) -> None:
+    path = faq_copy / "lexicon.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    cancel = next(i for i, line in enumerate(lines) if line.startswith("  cancel:"))
+    path.write_text("".join(lines[:cancel] + lines[cancel + 1:]), encoding="utf-8")
+    commands = next(i for i, line in enumerate(lines) if line.startswith("commands:")) + 1
+    assert load_error(faq_copy) == f"faq/lexicon.yaml:{commands}: commands.cancel: missing"
+
+
+def test_a_missing_lexicon_is_refused(faq_copy: Path) -> None:
+    (faq_copy / "lexicon.yaml").unlink()
+    assert load_error(faq_copy) == "faq/lexicon.yaml:1: file is missing"
