@@ -6,6 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from bot.services import outbox
 from tests import browser as browsers
 from tests.console.conftest import PASSWORD, add_account
 
@@ -131,3 +132,12 @@ def test_five_wrong_passwords_lock_the_account(app, served, open_page):
     sign_in(page, "xiaoli")
     expect(page.get_by_role("alert")).to_contain_text("已锁定")
     expect(page).to_have_url(re.compile("/console/login"))
+
+
+def test_the_simulator_shows_the_first_message_ever_queued(app):
+    """A fresh page learns where the queue stands; after that, even row 1 of an empty queue is shown."""
+    client = app.test_client()
+    assert client.get("/dev/pushed").get_json() == {"last": 0, "rows": []}
+    with app.extensions["community"].db.transaction() as session:
+        outbox.enqueue(session, openid="dev-grandma-wang", text="工作人员：您好", key="first")
+    assert [r["text"] for r in client.get("/dev/pushed?after=0").get_json()["rows"]] == ["工作人员：您好"]
