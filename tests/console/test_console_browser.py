@@ -141,3 +141,16 @@ def test_the_simulator_shows_the_first_message_ever_queued(app):
     with app.extensions["community"].db.transaction() as session:
         outbox.enqueue(session, openid="dev-grandma-wang", text="工作人员：您好", key="first")
     assert [r["text"] for r in client.get("/dev/pushed?after=0").get_json()["rows"]] == ["工作人员：您好"]
+
+
+def test_every_page_fits_a_phone(app, served, open_page):
+    """At 390 px nothing is wider than the screen: the console's pages and the simulator's outbox."""
+    add_account(app, "zhuren", "admin")
+    with app.extensions["community"].db.transaction() as session:
+        outbox.enqueue(session, openid="dev-staff-chen", key="long",  # a link does not wrap by itself
+                       text="【人工】王婆婆需要帮助：高龄津贴怎么领\n打开：http://127.0.0.1:8000/console/inbox/1")
+    page = open_page(f"{served}/console/login")
+    sign_in(page, "zhuren")
+    for path in ("/console/", "/console/inbox", "/console/accounts", "/console/audit", "/console/me", "/dev/outbox"):
+        page.goto(f"{served}{path}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], path
