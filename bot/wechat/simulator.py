@@ -73,12 +73,13 @@ def send() -> Any:
 def pushed() -> Any:
     """Messages queued for the simulated residents after `after` (staff replies, notices), oldest first.
 
-    A page that has seen nothing yet (`after=0`) only learns where the queue stands, so an old
-    backlog is not replayed into a fresh chat."""
-    after = request.args.get("after", 0, type=int)
+    A page that has seen nothing yet (no `after`) only learns where the queue stands, so an old
+    backlog is not replayed into a fresh chat; `after=0` then means everything, so the first row
+    of an empty queue is not lost."""
+    after = request.args.get("after", type=int)
     with current_app.extensions["community"].db.transaction() as session:
         last = session.scalar(select(func.max(Outbox.id))) or 0
-        if after == 0:
+        if after is None:
             return jsonify(last=last, rows=[])
         rows = session.scalars(select(Outbox).where(Outbox.id > after, Outbox.openid.in_([r[0] for r in RESIDENTS]))
                                .order_by(Outbox.id).limit(50)).all()
