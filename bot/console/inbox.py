@@ -121,7 +121,7 @@ def _case_page(case_id: int, phone: str | None = None, draft: str = "") -> Any:
                               .order_by(MessageLog.id.desc()).limit(60)).all()[::-1]
         context = {
             "case": case, "label": handoffs.resident_label(user), "messages": messages,
-            "masked_phone": mask_phone(user.phone) if user.phone else "（没有留电话）", "phone": phone,
+            "masked_phone": mask_phone(user.phone) if user.phone else "", "phone": phone,
             "reachable": user.last_message_at is not None and now - user.last_message_at <= handoffs.REACHABLE,
             "bookings": db.scalars(select(Booking).where(Booking.user_id == user.id)
                                    .order_by(Booking.day.desc()).limit(10)).all(),
