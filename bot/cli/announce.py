@@ -63,4 +63,14 @@ def report(announcement_id: int) -> None:
     click.echo(text)
 
 
+@announce.command(help="对“不确定是否送达”的居民重发这条公告（可能有人会收到两次）。")
+@click.argument("announcement_id", metavar="编号", type=int)
+def resend(announcement_id: int) -> None:
+    from bot.services.announcements import resend_uncertain
+
+    with community().db.transaction() as session:
+        count = resend_uncertain(session, announcement_id, utcnow())
+    click.echo(f"公告{announcement_id}：{count}人重新排队发送。" if count else f"公告{announcement_id}没有不确定的人。")
+
+
 COMMANDS = (announce,)

@@ -198,7 +198,7 @@ def _uncertain_names(session: Session, announcement_id: int) -> str:
     """Who staff should ask: the name a resident gave, else their openid."""
     rows = session.execute(
         select(Outbox.openid, User.name).outerjoin(User, User.openid == Outbox.openid)
-        .where(Outbox.announcement_id == announcement_id, Outbox.status == "unknown").order_by(Outbox.id)
+        .where(Outbox.announcement_id == announcement_id, Outbox.status == OutboxStatus.UNKNOWN).order_by(Outbox.id)
     ).all()
     names = [name or openid for openid, name in rows[:UNCERTAIN_SHOWN]]
     return "、".join(names) + ("等" if len(rows) > UNCERTAIN_SHOWN else "")
@@ -207,10 +207,11 @@ def _uncertain_names(session: Session, announcement_id: int) -> str:
 def resend_uncertain(session: Session, announcement_id: int, now: datetime) -> int:
     """Staff decided: the residents a crash left uncertain get the announcement again (maybe a second copy)."""
     queued = session.execute(update(Outbox).where(
-        Outbox.announcement_id == announcement_id, Outbox.status == "unknown",
-    ).values(status="pending", due_at=now, reason="工作人员确认重发"))
+        Outbox.announcement_id == announcement_id, Outbox.status == OutboxStatus.UNKNOWN,
+    ).values(status=OutboxStatus.PENDING, due_at=now, reason=texts.ANNOUNCE_RESENT_REASON))
     if queued.rowcount:
-        session.execute(update(Announcement).where(Announcement.id == announcement_id).values(status="queued"))
+        session.execute(update(Announcement).where(Announcement.id == announcement_id)
+                        .values(status=AnnouncementStatus.QUEUED))
     return queued.rowcount
 
 

@@ -84,3 +84,4 @@ def test_the_dashboard_counts_what_waits(app, staff_of):
     page = staff_of("viewer").get("/console/").get_data(as_text=True)
     assert "<b>1</b>等人工回复" in page
     assert "后台发送程序没有启动" in page  # no scheduler heartbeat in tests
+    assert "没有配置模板消息" in page  # nor a template id: residents silent for 48 hours get nothing

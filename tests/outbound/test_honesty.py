@@ -12,7 +12,7 @@ from bot.models import Announcement, Outbox, utcnow
 from bot.outbound.client import make_api
 from bot.outbound.readiness import template_warning
 from bot.outbound.sender import Sender, recover
-from bot.services.announcements import ALL, Audience, announce, report, resend_uncertain
+from bot.services.announcements import ALL, Audience, announce, report
 from tests.conftest import Resident, command, converse
 from tests.outbound.conftest import add_user, db_of, outbox, worker
 from tests.outbound.test_schedules import local, run_at
@@ -58,8 +58,9 @@ def test_a_kill_mid_send_leaves_only_the_call_in_flight_uncertain_and_staff_can_
         text = report(session, number, TZ)
     uncertain = next(r.openid for r in outbox(out_app) if r.status == "unknown")
     assert "不确定是否送达：1" in text and uncertain in text
-    with db.transaction() as session:
-        assert resend_uncertain(session, number, utcnow()) == 1
+    resent = command(out_app, "announce", "resend", str(number))  # staff decide, from the server
+    assert resent.exit_code == 0 and "1人重新排队发送" in resent.stdout
+    assert "没有不确定的人" in command(out_app, "announce", "resend", str(number)).stdout
     worker(out_app).send(budget_seconds=None)
     assert {r.status for r in outbox(out_app)} == {"sent"}
     assert sorted(out_app.fake.recipients()).count(uncertain) == 1  # the fake never got the killed call
