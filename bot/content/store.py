@@ -18,7 +18,11 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-def _signature(folder: Path) -> tuple[tuple[str, int, int], ...]:
+Signature = tuple[tuple[str, int, int], ...]
+
+
+def signature(folder: Path) -> Signature:
+    """Every file's path, modification time and size: a change to any of them is an edit."""
     out = []
     try:
         paths = sorted(p for p in folder.rglob("*") if p.is_file())
@@ -42,7 +46,7 @@ class ReloadingStore(Generic[T]):
         self._load = load
         self._lock = threading.Lock()
         self._last_error: str | None = None
-        self._sig = _signature(self.faq_dir)
+        self._sig = signature(self.faq_dir)
         self._value = load(self.faq_dir)  # raises: there is no previous version to fall back on
         self._checked = time.monotonic()
 
@@ -52,7 +56,7 @@ class ReloadingStore(Generic[T]):
             with self._lock:
                 if now - self._checked >= self.check_interval:
                     self._checked = now
-                    sig = _signature(self.faq_dir)
+                    sig = signature(self.faq_dir)
                     if sig != self._sig:
                         self._reload_locked(sig)
         return self._value
@@ -61,9 +65,9 @@ class ReloadingStore(Generic[T]):
         """Reload now; the error text, or None when the new version is in service."""
         with self._lock:
             self._checked = time.monotonic()
-            return self._reload_locked(_signature(self.faq_dir))
+            return self._reload_locked(signature(self.faq_dir))
 
-    def _reload_locked(self, sig: tuple[tuple[str, int, int], ...]) -> str | None:
+    def _reload_locked(self, sig: Signature) -> str | None:
         # The signature is taken before reading, so an edit made during the load is seen
         # by the next check rather than lost.
         self._sig = sig

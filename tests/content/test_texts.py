@@ -88,3 +88,17 @@ def test_form_titles_and_field_names_are_the_communitys_own(make_app, wechat, ot
     staff.says("1")
     summary = staff.says("1")
     assert "请核对通知" in summary and "正文：本周六" in summary
+
+
+def test_apps_reading_the_same_unchanged_folder_share_one_load(make_app, tmp_path):
+    import shutil
+    from pathlib import Path
+
+    faq = tmp_path / "faq"
+    shutil.copytree(Path(__file__).parents[2] / "faq", faq)
+    first, second = make_app(FAQ_DIR=str(faq)), make_app(FAQ_DIR=str(faq))
+    assert first.extensions["community"].library.current() is second.extensions["community"].library.current()
+    texts_file = faq / "texts.yaml"
+    texts_file.write_text(texts_file.read_text(encoding="utf-8").replace("不客气！", "不用谢！"), encoding="utf-8")
+    third = make_app(FAQ_DIR=str(faq))  # an edited folder is loaded afresh
+    assert third.extensions["community"].library.current().texts["YOU_ARE_WELCOME"].startswith("不用谢")
