@@ -40,7 +40,10 @@ def deliver(side: WeChatSide, signed: SignedRequest) -> dict[str, Any]:
 def chat() -> str:
     catalog = current_app.extensions["community"].library.current().catalog
     encrypted = current_app.extensions["community"].settings.encrypted
-    return render_template("chat.html", residents=RESIDENTS, buttons=catalog.buttons, encrypted=encrypted)
+    with current_app.extensions["community"].db.transaction() as session:
+        queued_until = session.scalar(select(func.max(Outbox.id))) or 0
+    return render_template("chat.html", residents=RESIDENTS, buttons=catalog.buttons, encrypted=encrypted,
+                           queued_until=queued_until)
 
 
 @bp.post("/send")
@@ -71,16 +74,9 @@ def send() -> Any:
 
 @bp.get("/pushed")
 def pushed() -> Any:
-    """Messages queued for the simulated residents after `after` (staff replies, notices), oldest first.
-
-    A page that has seen nothing yet (no `after`) only learns where the queue stands, so an old
-    backlog is not replayed into a fresh chat; `after=0` then means everything, so the first row
-    of an empty queue is not lost."""
-    after = request.args.get("after", type=int)
+    """Messages queued for the simulated residents after `after` (staff replies, notices), oldest first."""
+    after = request.args.get("after", 0, type=int)
     with current_app.extensions["community"].db.transaction() as session:
-        last = session.scalar(select(func.max(Outbox.id))) or 0
-        if after is None:
-            return jsonify(last=last, rows=[])
         rows = session.scalars(select(Outbox).where(Outbox.id > after, Outbox.openid.in_([r[0] for r in RESIDENTS]))
                                .order_by(Outbox.id).limit(50)).all()
-        return jsonify(last=last, rows=[{"id": r.id, "openid": r.openid, "text": r.text} for r in rows])
+        return jsonify(rows=[{"id": r.id, "openid": r.openid, "text": r.text} for r in rows])
