@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy.orm import Session
 
@@ -17,8 +17,23 @@ if TYPE_CHECKING:
     from bot.content.catalog import Catalog
     from bot.content.library import Snapshot
     from bot.content.services import Services
-    from bot.conversation.dialog import Flow
+    from bot.conversation.message import Offer, Reply
     from bot.knowledge import Knowledge, Rules
+
+
+class Flow(Protocol):
+    """A conversation that owns the resident's replies while open: a Form, or a feature's own state machine."""
+
+    name: str
+
+    def handle(self, ctx: Context, step: str, text: str) -> Reply:
+        """One typed reply at `step`."""
+
+    def question(self, ctx: Context, step: str) -> Offer:
+        """The open question again, with its choices (after an aside or 帮助)."""
+
+    def takes(self, ctx: Context, step: str, text: str) -> bool:
+        """Would `step` accept this text as its answer? (Then it is no command or lookup.)"""
 
 
 @dataclass

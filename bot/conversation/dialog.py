@@ -5,10 +5,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from types import MappingProxyType
-from typing import Any, Protocol
+from typing import Any
 
 from bot.content import texts
-from bot.conversation.context import Context
+from bot.conversation.context import Context, Flow
 from bot.conversation.message import Offer, Reply, join, offer
 from bot.conversation.words import BACK, HELP, looks_like_question, said
 from bot.conversation.words import CONFIRM as CONFIRM_WORDS
@@ -61,21 +61,6 @@ class Slot:
 
     def prompt_text(self, ctx: Context, values: Values) -> str:
         return self.prompt(ctx, values) if callable(self.prompt) else self.prompt
-
-
-class Flow(Protocol):
-    """A conversation that owns the resident's replies while open: a Form, or a feature's own state machine."""
-
-    name: str
-
-    def handle(self, ctx: Context, step: str, text: str) -> Reply:
-        """One typed reply at `step`."""
-
-    def question(self, ctx: Context, step: str) -> Offer:
-        """The open question again, with its choices (after an aside or 帮助)."""
-
-    def takes(self, ctx: Context, step: str, text: str) -> bool:
-        """Would `step` accept this text as its answer? (Then it is no command or lookup.)"""
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,7 @@ from pathlib import Path
 from bot.content import files, texts
 from bot.content.files import ContentError
 from bot.conversation import dialog
-from bot.conversation.context import Context
-from bot.conversation.dialog import Flow
+from bot.conversation.context import Context, Flow
 from bot.conversation.message import Message, Offer, Reply, join
 from bot.conversation.routes import Route, Router
 from bot.conversation.words import (

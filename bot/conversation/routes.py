@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING
 from bot.conversation.message import Reply
 
 if TYPE_CHECKING:
-    from bot.conversation.context import Context
-    from bot.conversation.dialog import Flow
+    from bot.conversation.context import Context, Flow
 
 TextHandler = Callable[["Context", str], Reply | None]  # None: not for this text, go on to the FAQ
 
