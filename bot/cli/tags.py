@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from bot.cli.common import CommandError, community
 from bot.models import User, UserTag
+from bot.services import residents
 
 tag = AppGroup("tag", help="居民的对象标签（老人家属、流动人口家长、太极班……）。")
 
@@ -24,11 +25,7 @@ def _set(openid: str, name: str, present: bool) -> None:
         user = session.scalars(select(User).where(User.openid == openid)).first()
         if user is None:
             raise CommandError(f"没有这位居民：{openid}（要先给公众号发过消息）")
-        row = session.get(UserTag, (user.id, name))
-        if present and row is None:
-            session.add(UserTag(user_id=user.id, tag=name))
-        elif not present and row is not None:
-            session.delete(row)
+        residents.set_tag(session, user, name, present)
 
 
 @tag.command(help="给居民加上标签。")

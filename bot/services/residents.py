@@ -19,6 +19,7 @@ from bot.models import (
     ProcessedMessage,
     Ticket,
     User,
+    UserTag,
 )
 from bot.services import bookings, enrollments
 
@@ -64,3 +65,12 @@ def forget(session: Session, user: User, services: Services) -> None:
                                                    ProcessedMessage.finished_at.is_not(None)))
     log.info("personal data deleted for user %s (%s, %s)", user.id, mask_name(user.name), mask_phone(user.phone))
     user.name = user.phone = user.consent_at = None
+
+
+def set_tag(session: Session, user: User, tag: str, present: bool) -> None:
+    """Adds or removes one audience tag; doing it twice changes nothing."""
+    row = session.get(UserTag, (user.id, tag))
+    if present and row is None:
+        session.add(UserTag(user_id=user.id, tag=tag))
+    elif not present and row is not None:
+        session.delete(row)
