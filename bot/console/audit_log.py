@@ -1,17 +1,14 @@
 """The audit log for admins: filter, read, export; never edit."""
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import Response, current_app, render_template, request
-from flask_login import current_user
+from flask import current_app, render_template, request
 
+from bot.console.exports import xlsx_response
 from bot.console.permissions import requires
-from bot.console.web import bp, client_ip, database
-from bot.models import StaffAccount, utcnow
+from bot.console.web import bp, database
 from bot.services import audit
 
 PAGE = 100
@@ -25,22 +22,15 @@ def audit_list() -> Any:
     return render_template("console/audit.html", rows=rows, args=request.args)
 
 
-@bp.get("/audit.csv")
+@bp.get("/audit.xlsx")
 @requires("audit")
 def audit_export() -> Any:
     tz = current_app.extensions["community"].settings.tz
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["时间", "操作人", "操作", "对象", "详情", "来源IP"])
     with database().transaction() as db:
-        rows = db.scalars(_filtered()).all()
-        for row in rows:
-            writer.writerow([f"{row.at.astimezone(tz):%Y-%m-%d %H:%M:%S}", row.who, row.action, row.target,
-                             row.detail, row.ip])
-        audit.record(db, who=db.get(StaffAccount, current_user.id), action="export", now=utcnow(),
-                     target="audit_log", detail=f"{len(rows)}行 {request.query_string.decode()}", ip=client_ip())
-    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=audit-log.csv"})
+        rows = [(row.at.astimezone(tz), row.who, row.action, row.target, row.detail, row.ip)
+                for row in db.scalars(_filtered())]
+        return xlsx_response(db, name="操作记录", target="audit_log", sheets=[
+            ("操作记录", ["时间", "操作人", "操作", "对象", "详情", "来源IP"], rows)])
 
 
 def _filtered() -> Any:

@@ -1,9 +1,11 @@
 """Signing in, roles, the lock-out, the first password, binding WeChat, and the audit trail."""
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from bot.console.permissions import PERMISSIONS, allowed
@@ -133,9 +135,10 @@ def test_the_staff_file_seeds_linked_accounts(app):
 
 def test_the_audit_log_exports_and_the_export_is_audited(app, staff_of):
     admin = staff_of("admin")
-    response = admin.get("/console/audit.csv?action=signin")
-    body = response.get_data(as_text=True)
-    assert response.mimetype == "text/csv" and "signin" in body and "操作人" in body
+    response = admin.get("/console/audit.xlsx?action=signin")
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    rows = list(sheet.values)
+    assert rows[0][:3] == ("时间", "操作人", "操作") and {row[2] for row in rows[1:]} == {"signin"}
     assert audit_actions(app)[-1] == "export"
     page = admin.get("/console/audit?action=export").get_data(as_text=True)
     assert "audit_log" in page
