@@ -2,7 +2,9 @@
 schedule (调休 included), falling back to plain weekdays when the package is too old."""
 from __future__ import annotations
 
+import re
 import shutil
+import subprocess
 from datetime import date, time
 from pathlib import Path
 
@@ -64,3 +66,13 @@ def test_a_year_the_package_does_not_know_falls_back_to_weekdays() -> None:
     assert workdays.calendar_out_of_date(far)
     assert workdays.is_working_day(far) and not workdays.is_working_day(date(2099, 1, 3))
     assert not workdays.calendar_out_of_date(date(2025, 10, 1))
+
+
+def test_the_project_names_no_path_of_a_machine():
+    """Shared files are cited as ../shared/…, so a clone works anywhere."""
+    root = Path(__file__).resolve().parents[2]
+    tracked = subprocess.run(["git", "ls-files"], cwd=root, capture_output=True, text=True, check=True).stdout.split()
+    machine = re.compile(r"/(?:work|home|root|Users)/[\w.-]+/")
+    named = [name for name in tracked if name.endswith((".py", ".yaml", ".md", ".toml", ".html", ".txt", ".cfg"))
+             and machine.search((root / name).read_text(encoding="utf-8", errors="replace"))]
+    assert named == []
