@@ -7,7 +7,7 @@ from typing import Any
 from flask import current_app, flash, render_template, request
 from flask_login import current_user
 
-from bot.console import charts
+from bot.console.charts import bars, share, trend
 from bot.console.exports import xlsx_response
 from bot.console.permissions import requires
 from bot.console.web import bp, client_ip, database
@@ -64,11 +64,11 @@ def _report(period: Period) -> dict[str, Any]:
 def _charts(period: Period, areas: list[Area]) -> list[Any]:
     weeks = period.weeks()
     series = [(TREND_SERIES[a.key], [a.weekly[w] for w in weeks]) for a in areas if a.key in TREND_SERIES]
-    drawn = [charts.trend("每周趋势", weeks, series)]
+    drawn = [trend("每周趋势", weeks, series)]
     for area in areas:
-        drawn += [charts.bars(title, items) for title, items in area.bars]
+        drawn += [bars(title, items) for title, items in area.bars]
         if area.share:
-            drawn.append(charts.share(*area.share))
+            drawn.append(share(*area.share))
     return [chart for chart in drawn if chart]
 
 
