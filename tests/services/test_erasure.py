@@ -19,7 +19,7 @@ def tells_everything(resident) -> None:
     resident.sends_image()
     converse(resident, [("路灯坏了", "在哪里"), ("老街口", "请核对"), ("4", "情况"),
                         ("路灯不亮了，我是张三，电话138 1234 5678", "请核对"), ("1", "已受理"),
-                        (f"{NAME} {PHONE} 这个咋个整", "还不会回答"), ("人工", "已通知工作人员")])
+                        (f"{NAME} {PHONE} 这个咋个整", "还不会回答"), ("人工", "工作人员")])
     resident.says(f"我电话是{PHONE}")
     converse(resident, [("结束", "")])
 
