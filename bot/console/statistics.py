@@ -11,6 +11,7 @@ from bot.console.charts import bars, share, trend
 from bot.console.exports import xlsx_response
 from bot.console.permissions import requires
 from bot.console.web import bp, client_ip, database
+from bot.content import texts
 from bot.models import StaffAccount, utcnow
 from bot.services import audit, statistics
 from bot.services.statistics import Area, Period
@@ -57,6 +58,7 @@ def _report(period: Period) -> dict[str, Any]:
         areas = statistics.report(db, period, _services())
     log_kept_since = (utcnow() - timedelta(days=settings.MESSAGE_LOG_DAYS)).astimezone(period.tz).date()
     return {"period": period, "areas": areas, "charts": _charts(period, areas),
+            "title": texts.STATISTICS_TITLE.format(period=period.label),
             "log_note": period.first < log_kept_since and log_kept_since,
             "log_days": settings.MESSAGE_LOG_DAYS, "query": request.args.to_dict()}
 
