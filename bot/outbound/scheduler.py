@@ -93,8 +93,7 @@ class Worker:
         return sent
 
     def handoffs(self, now: datetime | None = None) -> None:
-        """Quiet 人工 cases end (the resident is told); unanswered ones reach the admins in office hours;
-        the conversation log older than its retention goes."""
+        """Quiet 人工 cases end (the resident is told); unanswered ones reach the admins in office hours."""
         now = now or utcnow()
         snapshot = self.library.current()
         link = self.settings.PUBLIC_URL.rstrip("/") + "/console/inbox/{id}"
@@ -102,7 +101,6 @@ class Worker:
             handoffs.close_quiet(session, now, timedelta(minutes=self.settings.HANDOFF_QUIET_MINUTES))
             if snapshot.catalog.staff_on_duty(now.astimezone(self.settings.tz)):
                 handoffs.escalate(session, now, timedelta(minutes=self.settings.HANDOFF_ESCALATE_MINUTES), link)
-            handoffs.purge_log(session, now, timedelta(days=self.settings.MESSAGE_LOG_DAYS))
 
     def retention(self, now: datetime | None = None) -> None:
         """Personal data past its retention period goes; how much is written to the audit log."""
@@ -114,8 +112,7 @@ class Worker:
                          closed_reports=timedelta(days=settings.CLOSED_REPORT_DAYS),
                          audit_log=timedelta(days=settings.AUDIT_LOG_DAYS))
         with self.db.transaction() as session:
-            purged = purge_expired(session, now, now.astimezone(settings.tz).date(), keep,
-                                   self.library.current().services)
+            purged = purge_expired(session, now, settings.tz, keep, self.library.current().services)
         log.info("retention: %s", dict(+purged) or "nothing expired")
 
     def stop(self) -> None:

@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy import JSON, String, Text, cast, delete, or_, select, update
@@ -24,6 +24,7 @@ from bot.models import (
     HandoffRequest,
     MessageLog,
     Outbox,
+    OutboxStatus,
     Reminder,
     Subscription,
     Ticket,
@@ -31,9 +32,10 @@ from bot.models import (
     TicketStatus,
     User,
 )
-from bot.services import audit, handoffs
+from bot.services import audit, statistics
 
 ERASED = "***"
+FINISHED = (OutboxStatus.SENT, OutboxStatus.SHOWN, OutboxStatus.SKIPPED, OutboxStatus.FAILED)  # never sent again
 NOT_SCRUBBED = {"staff_accounts"}  # staff are not the resident, even when a name is shared
 SYSTEM = "系统"
 _MASKED_PHONE = re.compile(r"^(\d{3})\*+(\d{4})$")
@@ -184,12 +186,22 @@ class Retention:
     audit_log: timedelta
 
 
-def purge_expired(session: Session, now: datetime, today: date, keep: Retention, services: Services) -> Counter[str]:
-    """Delete or blank what is past its retention; the counts are written to the audit log."""
+def purge_expired(session: Session, now: datetime, tz: tzinfo, keep: Retention, services: Services) -> Counter[str]:
+    """Delete or blank what is past its retention; the counts are written to the audit log.
+
+    The conversation log goes by whole local days, after each day's counts are kept for the statistics.
+    """
     purged: Counter[str] = Counter()
-    purged["对话记录"] = handoffs.purge_log(session, now, keep.message_log)
+    today = now.astimezone(tz).date()
+    log_from = (now - keep.message_log).astimezone(tz).date()
+    statistics.keep_counts(session, log_from, tz, now)
+    purged["对话记录"] = _count(session.execute(delete(MessageLog).where(
+        MessageLog.at < datetime.combine(log_from, time(), tzinfo=tz))))
     purged["人工记录里的话"] = _count(session.execute(update(HandoffRequest).where(
         HandoffRequest.created_at < now - keep.message_log, HandoffRequest.text != "").values(text="")))
+    purged["已发消息的内容"] = _count(session.execute(update(Outbox).where(
+        Outbox.created_at < now - keep.message_log, Outbox.status.in_(FINISHED), Outbox.text != "",
+    ).values(text="", payload={})))
     purged["照片和位置"] = _count(session.execute(delete(Attachment).where(
         Attachment.created_at < now - keep.photos_and_locations)))
     purged["上报的照片和位置"] = _count(session.execute(update(Ticket).where(

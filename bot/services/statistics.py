@@ -22,6 +22,7 @@ from bot.models import (
     Announcement,
     Booking,
     BookingStatus,
+    DailyActivity,
     Enrollment,
     EnrollmentStatus,
     HandoffRequest,
@@ -42,6 +43,7 @@ NOT_REACHED = (OutboxStatus.FAILED, OutboxStatus.SKIPPED, OutboxStatus.UNKNOWN)
 DIRECTIONS = {"in": "居民", "out": "小助手", "staff": "工作人员"}
 PURPOSES = {"reminder": "提醒", "announcement": "通知", "ticket": "上报进度", "handoff": "人工",
             "class": "报名", "rain": "改场地", "booking": "预约"}
+COUNTED = {"messages": "消息", "visits": "人次", "answered": "回答", "clarified": "追问", "unknown": "答不上"}
 ENROLLMENT_WORDS = {EnrollmentStatus.ENROLLED: "已报名", EnrollmentStatus.WAITING: "候补",
                     EnrollmentStatus.CANCELLED: "已取消"}
 
@@ -102,23 +104,56 @@ class Area:
 
 
 def conversations(session: Session, period: Period, services: Services) -> Area:
-    """What residents sent and how the assistant answered, from the conversation log."""
-    log = session.scalars(select(MessageLog).where(MessageLog.at >= period.start, MessageLog.at < period.end)
-                          .order_by(MessageLog.at, MessageLog.id)).all()
-    said = [row for row in log if row.direction == "in"]
-    outcomes = Counter(reply_outcome(row.source) for row in log if row.direction == "out")
-    visits = {(row.user_id, period.local(row.at).date()) for row in said}
+    """What residents sent and how the assistant answered: the log, and the counts kept for days it no longer has."""
+    kept = {row.day: row for row in session.scalars(select(DailyActivity).where(
+        DailyActivity.day >= period.first, DailyActivity.day <= period.last))}
+    log = [row for row in session.scalars(select(MessageLog).where(
+        MessageLog.at >= period.start, MessageLog.at < period.end).order_by(MessageLog.at, MessageLog.id))
+           if period.local(row.at).date() not in kept]
+    days = {**tally(log, period.tz), **kept}
+    total = {name: sum(getattr(day, name) for day in days.values()) for name in COUNTED}
+    weekly: Counter[date] = Counter()
+    for day, counts in days.items():
+        weekly[day - timedelta(days=day.weekday())] += counts.messages
     return Area(
         key="conversations", title="咨询",
-        figures=[("居民发来消息", f"{len(said)}条"), ("服务居民（按天计）", f"{len(visits)}人次"),
-                 ("来问的居民", f"{len({row.user_id for row in said})}人"),
-                 ("直接回答", f"{outcomes['回答']}次"), ("请居民选一个问题", f"{outcomes['追问']}次"),
-                 ("答不上来", f"{outcomes['答不上']}次")],
+        figures=[("居民发来消息", f"{total['messages']}条"), ("服务居民（按天计）", f"{total['visits']}人次"),
+                 ("直接回答", f"{total['answered']}次"), ("请居民选一个问题", f"{total['clarified']}次"),
+                 ("答不上来", f"{total['unknown']}次")],
         headers=("时间", "居民编号", "谁说的", "结果", "来源"),
         rows=[(period.local(row.at), row.user_id, DIRECTIONS.get(row.direction, row.direction),
-               reply_outcome(row.source) if row.direction == "out" else "", row.source) for row in log],
-        weekly=Counter(period.week_of(row.at) for row in said),
+               reply_outcome(row.source) if row.direction == "out" else "", row.source) for row in log]
+        + [(day, "", "当天汇总（对话记录已到期删除）",
+            "，".join(f"{COUNTED[name]}{getattr(counts, name)}" for name in COUNTED), "")
+           for day, counts in sorted(kept.items())],
+        weekly=weekly,
     )
+
+
+def tally(log: Iterable[MessageLog], tz: tzinfo) -> dict[date, DailyActivity]:
+    """Each local day's counts from its conversation log (not yet stored)."""
+    by_day: dict[date, list[MessageLog]] = {}
+    for row in log:
+        by_day.setdefault(row.at.astimezone(tz).date(), []).append(row)
+    days = {}
+    for day, rows in by_day.items():
+        said = [row for row in rows if row.direction == "in"]
+        outcomes = Counter(reply_outcome(row.source) for row in rows if row.direction == "out")
+        days[day] = DailyActivity(day=day, messages=len(said), visits=len({row.user_id for row in said}),
+                                  answered=outcomes["回答"], clarified=outcomes["追问"], unknown=outcomes["答不上"])
+    return days
+
+
+def keep_counts(session: Session, before: date, tz: tzinfo, now: datetime) -> int:
+    """Days before `before` still in the log get their counts stored, so deleting that log loses no number."""
+    end = datetime.combine(before, time(), tzinfo=tz).astimezone(UTC)
+    days = tally(session.scalars(select(MessageLog).where(MessageLog.at < end)), tz)
+    stored = set(session.scalars(select(DailyActivity.day).where(DailyActivity.day.in_(days))))
+    for day, counts in days.items():
+        if day not in stored:
+            counts.created_at = now
+            session.add(counts)
+    return len(days) - len(stored)
 
 
 def reply_outcome(source: str) -> str:

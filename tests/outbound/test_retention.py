@@ -12,9 +12,11 @@ from bot.models import (
     Attachment,
     AuditEntry,
     Booking,
+    DailyActivity,
     Enrollment,
     HandoffRequest,
     MessageLog,
+    Outbox,
     Ticket,
     TicketEvent,
     User,
@@ -45,6 +47,8 @@ def june(make_app, backend):
                    location="老街", latitude=32.6, longitude=105.8, media_id="m-1", status="已办结", created_at=JUNE,
                    events=[TicketEvent(status="已办结", by="网格员", at=JUNE)]),
             AuditEntry(at=JUNE, who="陈主任", action="signin"),
+            Outbox(key="ticket:WG20260601-001:已办结", openid="o-wang", text="王秀英，您反映的问题已办结",
+                   status="sent", created_at=JUNE),
         ])
     return app
 
@@ -67,8 +71,10 @@ def test_each_kind_of_personal_data_goes_when_its_period_ends(june):
     assert purge_on(june, JUNE + timedelta(days=29)) == "没有到期的"
     assert one(june, MessageLog) is not None
 
-    assert purge_on(june, JUNE + timedelta(days=31)) == "对话记录1条；人工记录里的话1条"
+    assert purge_on(june, JUNE + timedelta(days=31)) == "对话记录1条；人工记录里的话1条；已发消息的内容1条"
     assert one(june, MessageLog) is None and one(june, HandoffRequest).text == ""
+    assert (one(june, DailyActivity).day, one(june, DailyActivity).messages) == (JUNE.date(), 1)  # still counted
+    assert (one(june, Outbox).text, one(june, Outbox).status) == ("", "sent")
     assert one(june, Booking).phone == "13812345678"  # past bookings' contacts are kept 90 days
 
     assert purge_on(june, datetime(2026, 8, 22, 3, 0, tzinfo=JUNE.tzinfo)) == "没有到期的"

@@ -1,15 +1,18 @@
 """The month's numbers are counted from the records: each checked against the rows tests/month.py writes."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
+from sqlalchemy import delete
 
+from bot.models import MessageLog
 from bot.services import statistics
 from bot.services.statistics import Period
 from tests.month import TZ, build_month
 
 NOVEMBER = Period.month(2026, 11, TZ)
+NOW = datetime(2026, 12, 10, 3, 0, tzinfo=TZ)
 
 
 @pytest.fixture
@@ -29,9 +32,27 @@ def figures(area) -> dict[str, str]:
 
 def test_messages_and_residents_served_count_local_days_inside_the_month(november):
     area = november["conversations"]
-    assert figures(area) == {"居民发来消息": "4条", "服务居民（按天计）": "3人次", "来问的居民": "2人",
+    assert figures(area) == {"居民发来消息": "4条", "服务居民（按天计）": "3人次",
                              "直接回答": "2次", "请居民选一个问题": "1次", "答不上来": "1次"}
     assert len(area.rows) == 8  # every line said or answered, none from October or December
+
+
+def test_the_counts_outlive_the_conversation_log(make_app):
+    """The log is deleted day by day after its retention; each day's counts are kept first."""
+    app = make_app()
+    services = app.extensions["community"].library.current().services
+    with app.extensions["community"].db.transaction() as session:
+        build_month(session)
+    with app.extensions["community"].db.transaction() as session:
+        assert statistics.keep_counts(session, date(2026, 11, 4), TZ, NOW) == 2  # 31 October and 3 November
+        session.execute(delete(MessageLog).where(MessageLog.at < datetime(2026, 11, 4, tzinfo=TZ)))
+    with app.extensions["community"].db.transaction() as session:
+        assert statistics.keep_counts(session, date(2026, 11, 4), TZ, NOW) == 0
+        area = statistics.conversations(session, NOVEMBER, services)
+    assert figures(area) == {"居民发来消息": "4条", "服务居民（按天计）": "3人次",
+                             "直接回答": "2次", "请居民选一个问题": "1次", "答不上来": "1次"}
+    summary = (date(2026, 11, 3), "", "当天汇总（对话记录已到期删除）", "消息3，人次2，回答2，追问1，答不上0", "")
+    assert summary in area.rows
 
 
 def test_handoff_cases_and_how_long_residents_waited(november):
