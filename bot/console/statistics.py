@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from bot.console.charts import bars, share, trend
 from bot.console.exports import xlsx_response
-from bot.console.permissions import requires
+from bot.console.permissions import allowed, requires
 from bot.console.web import bp, client_ip, database
 from bot.content import texts
 from bot.models import StaffAccount, utcnow
@@ -25,7 +25,8 @@ def statistics_page() -> Any:
     period, problem = _period()
     if problem:
         flash(problem, "error")
-    return render_template("console/statistics.html", **_report(period))
+    return render_template("console/statistics.html", can_export=allowed(current_user.role, "statistics.export"),
+                           **_report(period))
 
 
 @bp.get("/statistics/print")
@@ -40,7 +41,7 @@ def statistics_print() -> Any:
 
 
 @bp.get("/statistics.xlsx")
-@requires("statistics")
+@requires("statistics.export")
 def statistics_export() -> Any:
     """导出台账: a summary sheet, then one sheet per area with the rows behind its numbers."""
     period, _ = _period()

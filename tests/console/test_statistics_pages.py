@@ -56,5 +56,10 @@ def test_the_print_page_is_a4_and_audited(app, staff_of):
             "statistics.print"]
 
 
-def test_grid_workers_do_not_see_the_statistics(app, staff_of):
+def test_viewers_see_the_numbers_but_not_the_rows_and_grid_workers_neither(app, staff_of):
+    month_of(app)
+    viewer = staff_of("viewer")
+    page = viewer.get("/console/statistics?month=2026-11").get_data(as_text=True)
+    assert "3人次" in page and "导出台账" not in page
+    assert viewer.get("/console/statistics.xlsx?month=2026-11").status_code == 403
     assert staff_of("grid").get("/console/statistics").status_code == 403
