@@ -75,6 +75,6 @@ def test_the_privacy_notice_is_public_and_the_consent_line_links_to_it(make_app,
 
     app = make_app(PUBLIC_URL="https://yangmu.example", PHOTO_LOCATION_DAYS=120)
     page = app.test_client().get("/privacy").get_data(as_text=True)
-    assert "个人信息处理说明" in page and "照片和位置：120天" in page and "对话记录：30天" in page
+    assert "个人信息处理说明" in page and "照片和位置：120天" in page and "对话记录和发给您的消息内容：30天" in page
     resident = Resident(app.test_client(), wechat, "o-new")
     converse(resident, [("我想办低保", "请选预约时间"), ("1", "说明：https://yangmu.example/privacy")])
