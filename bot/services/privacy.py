@@ -74,6 +74,7 @@ def find(session: Session, query: str) -> list[Found]:
 
 
 def describe(session: Session, user: User) -> Found:
+    """One resident as the desk lists them: masked name and phone, and how many records are held."""
     return Found(user, _shown(session, user, "name", mask_name), _shown(session, user, "phone", mask_phone),
                  sum(len(rows) for _, _, rows in held_about(session, user)[1:]))
 
