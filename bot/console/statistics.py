@@ -16,6 +16,7 @@ from bot.models import StaffAccount, utcnow
 from bot.services import audit, statistics
 from bot.services.statistics import Area, Period
 
+LONGEST = timedelta(days=366)  # a weekly chart of more is unreadable
 TREND_SERIES = {"conversations": "居民消息", "reports": "上报问题", "bookings": "预约代办"}
 
 
@@ -86,6 +87,8 @@ def _period() -> tuple[Period, str]:
             last = _day(args.get("until") or args["since"])
             if last < first:
                 return Period.month(today.year, today.month, tz), "结束日期早于开始日期，已显示本月。"
+            if last - first > LONGEST:
+                return Period.month(today.year, today.month, tz), "一次最多看一年，已显示本月。"
             return Period(first, last, tz), ""
         if args.get("month"):
             year, month = (int(part) for part in args["month"].split("-"))

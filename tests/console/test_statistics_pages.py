@@ -28,6 +28,10 @@ def test_the_monthly_page_shows_the_numbers_and_charts(app, staff_of):
 def test_a_wrong_date_says_so_and_shows_this_month(app, staff_of):
     page = staff_of("staff").get("/console/statistics?since=2026-11-30&until=2026-11-01").get_data(as_text=True)
     assert "结束日期早于开始日期" in page
+    page = staff_of("staff").get("/console/statistics?since=2020-01-01&until=2026-11-30").get_data(as_text=True)
+    assert "一次最多看一年" in page
+    page = staff_of("staff").get("/console/statistics?month=2026-13").get_data(as_text=True)
+    assert "日期格式不对" in page
 
 
 def test_the_workbook_has_a_sheet_per_area_with_the_rows_behind_each_number(app, staff_of):
