@@ -105,7 +105,8 @@ def main() -> None:
             chat.wait_for_selector(".msg.staff")
 
             pages = {"dashboard": "/console/", "inbox": "/console/inbox", "case": case_url.removeprefix(url),
-                     "accounts": "/console/accounts", "outbox": "/dev/outbox"}
+                     "accounts": "/console/accounts", "outbox": "/dev/outbox",
+                     "statistics": "/console/statistics", "privacy": "/console/privacy?q=138****5678"}
             for width, size in WIDTHS.items():
                 desk.set_viewport_size(size)
                 for name, path in pages.items():

@@ -16,6 +16,7 @@ PLACEHOLDERS = {"WECHAT_APP_ID": "wx-dev-app", "WECHAT_APP_SECRET": "dev-secret"
 MIN_VARIETY = 6  # distinct characters a production token or secret must have ("aaaa…" is not a secret)
 ENVIRONMENTS = ("development", "testing", "production")
 DATABASE_SCHEMES = ("sqlite", "postgresql", "postgresql+psycopg")
+MIN_AUDIT_LOG_DAYS = 183
 
 
 class ConfigError(ValueError):
@@ -49,6 +50,10 @@ class Settings(BaseSettings):
     MESSAGE_LOG_DAYS: int = 30
     HANDOFF_QUIET_MINUTES: int = 60
     HANDOFF_ESCALATE_MINUTES: int = 15
+    PHOTO_LOCATION_DAYS: int = 180
+    PAST_CONTACT_DAYS: int = 90
+    CLOSED_REPORT_DAYS: int = 365
+    AUDIT_LOG_DAYS: int = 365
 
     @property
     def production(self) -> bool:
@@ -124,6 +129,11 @@ def problems(settings: Settings) -> Iterator[str]:
         yield "FORM_TIMEOUT_MINUTES must be at least 1"
     if settings.SEND_RATE_PER_SECOND <= 0:
         yield "SEND_RATE_PER_SECOND must be positive"
+    for name in ("MESSAGE_LOG_DAYS", "PHOTO_LOCATION_DAYS", "PAST_CONTACT_DAYS", "CLOSED_REPORT_DAYS"):
+        if getattr(settings, name) < 1:
+            yield f"{name} must be at least 1"
+    if settings.AUDIT_LOG_DAYS < MIN_AUDIT_LOG_DAYS:
+        yield f"AUDIT_LOG_DAYS must be at least {MIN_AUDIT_LOG_DAYS} (the audit log is kept six months or more)"
     if not Path(settings.FAQ_DIR).is_dir():
         yield f"FAQ_DIR {settings.FAQ_DIR!r} is not a folder"
 

@@ -446,3 +446,20 @@ class CannedReply(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- statistics ----------------------------------------------------------------------------
+
+
+class DailyActivity(Base):
+    """A day's conversation counts, written before that day's log is deleted, so past months still add up."""
+
+    __tablename__ = "daily_activity"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)  # the local day
+    messages: Mapped[int] = mapped_column(Integer, default=0)
+    visits: Mapped[int] = mapped_column(Integer, default=0)  # residents who wrote that day (人次)
+    answered: Mapped[int] = mapped_column(Integer, default=0)
+    clarified: Mapped[int] = mapped_column(Integer, default=0)
+    unknown: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

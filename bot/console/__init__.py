@@ -3,7 +3,15 @@ from __future__ import annotations
 
 from flask import Flask
 
-from bot.console import accounts, audit_log, auth, dashboard, inbox  # noqa: F401  (their views register on bp)
+from bot.console import (  # noqa: F401  (their views register on bp)
+    accounts,
+    audit_log,
+    auth,
+    dashboard,
+    inbox,
+    privacy,
+    statistics,
+)
 from bot.console.web import SESSION_LIFETIME, bp, csrf, login_manager
 
 
@@ -20,3 +28,4 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = "请先登录。"
     csrf.init_app(app)
     app.register_blueprint(bp)
+    app.register_blueprint(privacy.notice)

@@ -21,6 +21,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "phone.reveal": OFFICE,
     "accounts": frozenset({Role.ADMIN}),
     "audit": frozenset({Role.ADMIN}),
+    "statistics": frozenset({Role.ADMIN, Role.STAFF, Role.VIEWER}),
+    "statistics.export": OFFICE,  # the 台账's rows name records and residents (masked)
+    "privacy": OFFICE,
 }
 View = TypeVar("View", bound=Callable[..., Any])
 

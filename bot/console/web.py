@@ -72,6 +72,8 @@ def now_local() -> Any:
 
 MENU = (("console.dashboard", "工作台", "dashboard"), ("console.inbox_list", "人工", "inbox"),
         ("console.account_list", "账号", "accounts"),
+        ("console.statistics_page", "统计", "statistics"),
+        ("console.privacy_desk", "个人信息", "privacy"),
         ("console.audit_list", "操作记录", "audit"), ("console.profile", "我的", "profile"))
 
 

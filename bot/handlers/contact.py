@@ -9,12 +9,16 @@ from bot.knowledge.chinese import mask_name, mask_phone, parse_name, parse_phone
 from bot.services import residents
 
 REUSE = "用上次的"
+PRIVACY_NOTICE_PATH = "/privacy"  # the public 个人信息处理说明 (bot/console/privacy.py)
 SKIP_WORDS = ("跳过", "没有", "没得", "不用", "不想说", "不说", "不告诉", "无", "不要")
 
 
 def _name_prompt(ctx: Context, values: Values) -> str:
     """The notice goes with the first question that asks for personal data, and only until consent."""
-    return texts.ASK_NAME if ctx.user.consent_at else f"{texts.CONSENT_NOTICE}\n{texts.ASK_NAME}"
+    if ctx.user.consent_at:
+        return texts.ASK_NAME
+    notice = texts.CONSENT_NOTICE.format(link=ctx.settings.PUBLIC_URL.rstrip("/") + PRIVACY_NOTICE_PATH)
+    return f"{notice}\n{texts.ASK_NAME}"
 
 
 def _reuse_choice(ctx: Context, values: Values) -> list[tuple[str, str]]:

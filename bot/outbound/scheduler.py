@@ -20,6 +20,7 @@ from bot.outbound.client import make_api, sends_for_real
 from bot.outbound.sender import Sender, recover
 from bot.services import handoffs, reminders
 from bot.services.announcements import settle
+from bot.services.privacy import Retention, purge_expired
 
 log = logging.getLogger(__name__)
 HEARTBEAT_KEY = "scheduler_heartbeat"
@@ -28,6 +29,7 @@ STALE_AFTER = timedelta(seconds=45)
 SEND_EVERY_SECONDS = 5
 HANDOFF_EVERY_SECONDS = 60
 PLAN_EVERY_SECONDS = 60
+RETENTION_HOUR = 3  # local time: expired personal data goes once a day, at night
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 300}
 _worker: Worker | None = None
 
@@ -91,8 +93,7 @@ class Worker:
         return sent
 
     def handoffs(self, now: datetime | None = None) -> None:
-        """Quiet 人工 cases end (the resident is told); unanswered ones reach the admins in office hours;
-        the conversation log older than its retention goes."""
+        """Quiet 人工 cases end (the resident is told); unanswered ones reach the admins in office hours."""
         now = now or utcnow()
         snapshot = self.library.current()
         link = self.settings.PUBLIC_URL.rstrip("/") + "/console/inbox/{id}"
@@ -100,7 +101,19 @@ class Worker:
             handoffs.close_quiet(session, now, timedelta(minutes=self.settings.HANDOFF_QUIET_MINUTES))
             if snapshot.catalog.staff_on_duty(now.astimezone(self.settings.tz)):
                 handoffs.escalate(session, now, timedelta(minutes=self.settings.HANDOFF_ESCALATE_MINUTES), link)
-            handoffs.purge_log(session, now, timedelta(days=self.settings.MESSAGE_LOG_DAYS))
+
+    def retention(self, now: datetime | None = None) -> None:
+        """Personal data past its retention period goes; how much is written to the audit log."""
+        now = now or utcnow()
+        settings = self.settings
+        keep = Retention(message_log=timedelta(days=settings.MESSAGE_LOG_DAYS),
+                         photos_and_locations=timedelta(days=settings.PHOTO_LOCATION_DAYS),
+                         past_contacts=timedelta(days=settings.PAST_CONTACT_DAYS),
+                         closed_reports=timedelta(days=settings.CLOSED_REPORT_DAYS),
+                         audit_log=timedelta(days=settings.AUDIT_LOG_DAYS))
+        with self.db.transaction() as session:
+            purged = purge_expired(session, now, settings.tz, keep, self.library.current().services)
+        log.info("retention: %s", dict(+purged) or "nothing expired")
 
     def stop(self) -> None:
         """A clean stop clears the heartbeat, so the next start need not wait for it to go stale."""
@@ -133,6 +146,10 @@ def send_job() -> None:
 
 def handoff_job() -> None:
     _current().handoffs()
+
+
+def retention_job() -> None:
+    _current().retention()
 
 
 def _current() -> Worker:
@@ -183,6 +200,8 @@ def start(app: Flask) -> BackgroundScheduler:
                       replace_existing=True)
     scheduler.add_job("bot.outbound.scheduler:handoff_job", "interval", seconds=HANDOFF_EVERY_SECONDS,
                       id="handoffs", replace_existing=True)
+    scheduler.add_job("bot.outbound.scheduler:retention_job", "cron", hour=RETENTION_HOUR, id="retention",
+                      replace_existing=True)
     logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)  # not every 5 s
     scheduler.resume()
     log.info("scheduler started (%s); sending %s", worker.identity,

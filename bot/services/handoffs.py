@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.content import texts
@@ -119,11 +119,6 @@ def escalate(session: Session, now: datetime, after: timedelta, link: str) -> in
         for admin in admins:
             enqueue(session, openid=admin.openid, text=text, key=keys.handoff_late(case.id, admin.id))
     return len(late)
-
-
-def purge_log(session: Session, now: datetime, keep: timedelta) -> int:
-    """The conversation log is kept for a set number of days, then deleted."""
-    return session.execute(delete(MessageLog).where(MessageLog.at < now - keep)).rowcount or 0
 
 
 def resident_label(user: User) -> str:

@@ -77,3 +77,8 @@ def handoff_new(case_id: int, account_id: int) -> str:
 def handoff_late(case_id: int, account_id: int) -> str:
     """An admin's notice that a case waited too long."""
     return f"handoff:{case_id}:late:{account_id}"
+
+
+def purpose(key: str) -> str:
+    """What an outbox or reminder key was made for: the word every maker above writes first."""
+    return key.split(":", 1)[0]

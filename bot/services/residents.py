@@ -21,7 +21,7 @@ from bot.models import (
     User,
     UserTag,
 )
-from bot.services import bookings, enrollments
+from bot.services import bookings, enrollments, privacy
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,9 @@ def has_personal_data(session: Session, user: User) -> bool:
 
 
 def forget(session: Session, user: User, services: Services) -> None:
-    """Future bookings and sign-ups are cancelled; rows stay for staff's counts but point to nobody."""
+    """Future bookings and sign-ups are cancelled; rows stay for staff's counts but point to nobody, and the
+    name and phone are erased from every table, free text included."""
+    given = privacy.contact_values(session, user)
     for row in session.scalars(select(Booking).where(Booking.user_id == user.id)).all():
         if row.status == BookingStatus.BOOKED:
             bookings.release(session, row)
@@ -55,8 +57,7 @@ def forget(session: Session, user: User, services: Services) -> None:
         if row.status in (EnrollmentStatus.ENROLLED, EnrollmentStatus.WAITING):
             enrollments.withdraw(session, services, row)
         row.name = row.phone = row.age = row.user_id = None
-    for ticket in session.scalars(select(Ticket).where(Ticket.user_id == user.id)):
-        ticket.user_id = None
+    privacy.unlink_reports(session, user)
     for request in session.scalars(select(HandoffRequest).where(HandoffRequest.user_id == user.id)):
         request.text = ""
     session.execute(delete(MessageLog).where(MessageLog.user_id == user.id))  # what they typed, to anyone
@@ -65,6 +66,7 @@ def forget(session: Session, user: User, services: Services) -> None:
                                                    ProcessedMessage.finished_at.is_not(None)))
     log.info("personal data deleted for user %s (%s, %s)", user.id, mask_name(user.name), mask_phone(user.phone))
     user.name = user.phone = user.consent_at = None
+    privacy.scrub(session, given)
 
 
 def set_tag(session: Session, user: User, tag: str, present: bool) -> None:

@@ -58,3 +58,12 @@ def resident_row(session, openid: str) -> Any:
     session.add(user)
     session.flush()
     return user
+
+
+def every_table_as_text(app) -> str:
+    """Every row of every table the models declare (tables added later included), as one string to search."""
+    from bot.models import Base
+
+    with app.extensions["community"].db.transaction() as session:
+        return "\n".join(f"{table.name}: {row!r}" for table in Base.metadata.sorted_tables
+                         for row in session.execute(table.select()))
