@@ -3,7 +3,16 @@ from __future__ import annotations
 
 from flask import Flask
 
-from bot.console import accounts, audit_log, auth, dashboard, inbox  # noqa: F401  (their views register on bp)
+from bot.console import (  # noqa: F401  (their views register on bp)
+    accounts,
+    announcements,
+    audit_log,
+    auth,
+    classes,
+    dashboard,
+    inbox,
+    residents,
+)
 from bot.console.web import SESSION_LIFETIME, bp, csrf, login_manager
 
 

@@ -21,6 +21,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "phone.reveal": OFFICE,
     "accounts": frozenset({Role.ADMIN}),
     "audit": frozenset({Role.ADMIN}),
+    "classes": OFFICE,
+    "classes.edit": OFFICE,
+    "announce": OFFICE,
+    "residents": OFFICE,
+    "residents.tags": OFFICE,
 }
 View = TypeVar("View", bound=Callable[..., Any])
 
