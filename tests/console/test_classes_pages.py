@@ -167,8 +167,8 @@ def test_people_without_the_office_role_cannot_open_classes_announcements_or_res
 def test_an_announcement_to_taiji_ban_previews_the_class_with_its_count_and_quota(app, staff_of):
     signed_up(app, "taiji", [("王桂芳", "13900001234"), ("李大明", "13800005678")])
     clerk = staff_of("staff")
-    preview = clerk.post("/console/announcements/preview",
-                         {"text": "周四太极拳暂停一次。", "audience": "太极班", "when": "now"}, "/console/announcements")
+    typed = {"text": "周四太极拳暂停一次。", "audience": "太极班", "when": "now"}
+    preview = clerk.post("/console/announcements/preview", typed, "/console/announcements")
     page = preview.get_data(as_text=True)
     assert preview.status_code == 200 and "【羊木社区公告】周四太极拳暂停一次。" in page
     assert "太极拳班学员（2人）" in page and "不占群发额度（每人每月4次）" in page
@@ -205,7 +205,8 @@ def test_a_scheduled_announcement_says_when_and_the_list_exports(app, staff_of):
     assert "定时12月01日 09:00发送" in clerk.get(sent.headers["Location"]).get_data(as_text=True)
     sheet = load_workbook(io.BytesIO(clerk.get("/console/announcements.xlsx").data))["公告"]
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:5] == ("编号", "写于", "发布人", "发给", "内容") and rows[1][3:5] == ("所有关注的居民", "下周一社区义诊。")
+    assert rows[0][:5] == ("编号", "写于", "发布人", "发给", "内容")
+    assert rows[1][3:5] == ("所有关注的居民", "下周一社区义诊。")
     assert rows[1][5] == datetime(2026, 12, 1, 9, 0)
 
 
