@@ -173,3 +173,26 @@ def test_a_withdrawal_still_promotes_the_first_waiting(world):
     seated, waiting = sign_up(world, "taiji", 2)
     promoted = enrollments.withdraw(world.session, world.data.services, seated)
     assert promoted.id == waiting.id and promoted.status == EnrollmentStatus.ENROLLED and promoted.seat == 1
+
+
+def test_rain_from_the_cli_shows_the_change_and_asks_first(app):
+    from bot.cli import cli
+    from bot.models import KeyValue
+
+    runner = app.test_cli_runner()
+    declined = runner.invoke(cli, ["rain", "taiji"], input="n\n")
+    assert declined.exit_code == 1 and "太极拳班12月1日（星期二）07:30的课改到居民学校" in declined.output
+    with app.extensions["community"].db.transaction() as session:
+        assert session.get(KeyValue, "rain:taiji") is None
+    confirmed = runner.invoke(cli, ["rain", "taiji"], input="y\n")
+    assert confirmed.exit_code == 0 and "太极拳班12月1日改到居民学校" in confirmed.output
+    again = runner.invoke(cli, ["rain", "taiji", "--yes"])
+    assert again.exit_code == 2 and "已经改到居民学校了" in again.output
+
+
+def test_the_cli_announces_to_the_class_when_staff_type_taiji_ban(app, staff):
+    with app.extensions["community"].db.transaction() as session:
+        user = resident_row(session, "o-taiji")
+        enrollments.sign_up(session, user=user, klass=app.extensions["community"].library.current().services
+                            .klass("taiji"), name="王桂芳", phone="13900001234", age=70, now=UTC_NOW)
+    assert "发给太极拳班学员，共1人" in staff("announce", "--text", "周四太极拳暂停一次。", "--audience", "太极班")
