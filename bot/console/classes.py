@@ -25,12 +25,18 @@ ROSTER_HEADERS = ("序号", "状态", "姓名", "电话", "年龄", "报名时�
 @requires("classes")
 def class_list() -> Any:
     with database().transaction() as db:
-        rows = []
-        for klass in _snapshot().services.classes:
-            klass = enrollments.current(db, klass)
-            enrolled, waiting = enrollments.roster(db, klass)
-            rows.append((klass, len(enrolled), len(waiting)))
+        rows = _class_rows(db)
     return render_template("console/classes.html", rows=rows)
+
+
+@bp.get("/classes.xlsx")
+@requires("classes")
+def class_list_export() -> Any:
+    with database().transaction() as db:
+        rows = [(k.name, k.schedule, k.place, k.rain_place, k.term_start, k.weeks, k.capacity, enrolled, waiting)
+                for k, enrolled, waiting in _class_rows(db)]
+        return xlsx_response(db, name="班级", target="classes", sheets=[
+            ("班级", ["班", "时间", "地点", "下雨地点", "本期开始", "周数", "名额", "已报名", "候补"], rows)])
 
 
 @bp.get("/classes/<class_id>")
@@ -190,6 +196,15 @@ def _roster_page(class_id: str, revealed: dict[int, str] | None = None, draft: A
     return render_template("console/class.html", klass=klass, default=base, enrolled=enrolled, waiting=waiting,
                            came=came, sessions=sessions, revealed=revealed or {}, mask_phone=mask_phone,
                            draft=draft, has_times=times is not None)
+
+
+def _class_rows(db: Session) -> list[tuple[ClassInfo, int, int]]:
+    """Each class as its term stands, with the seats taken and the waiting list's length."""
+    rows = []
+    for klass in _snapshot().services.classes:
+        enrolled, waiting = enrollments.roster(db, klass)
+        rows.append((enrollments.current(db, klass), len(enrolled), len(waiting)))
+    return rows
 
 
 def _day(text: str, default: date | None) -> date | None:

@@ -36,7 +36,7 @@ def resident_export() -> Any:
 
 @bp.get("/residents/<int:user_id>")
 @requires("residents")
-def resident_view(user_id: str) -> Any:
+def resident_view(user_id: int) -> Any:
     calendar = _snapshot().calendar
     with database().transaction() as db:
         user = db.get(User, user_id) or abort(404)
