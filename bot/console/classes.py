@@ -137,12 +137,9 @@ def class_rain_confirm(class_id: str) -> Any:
 @bp.get("/classes/<class_id>/attendance")
 @requires("classes")
 def class_attendance(class_id: str) -> Any:
-    base_times, today = _times(class_id), utcnow().astimezone(_tz()).date()
     with database().transaction() as db:
-        times = enrollments.current_times(db, base_times)
-        days = attendance.session_days(times, today)
+        times, days, enrolled = _sessions_so_far(db, class_id)
         chosen = _day(request.args.get("day", ""), days[-1] if days else None)
-        enrolled, _ = enrollments.roster(db, times.info)
         marked = attendance.marks(db, class_id, chosen) if chosen else {}
         audit.record(db, who=_me(db), action="roster.view", now=utcnow(), target=f"class:{class_id}",
                      detail=f"点名 {chosen or ''}", ip=client_ip())
@@ -172,11 +169,8 @@ def class_attendance_save(class_id: str) -> Any:
 @requires("classes")
 def class_attendance_export(class_id: str) -> Any:
     """Everyone holding a seat by every session so far: 到 / 没到 / blank (not marked)."""
-    base_times, today = _times(class_id), utcnow().astimezone(_tz()).date()
     with database().transaction() as db:
-        times = enrollments.current_times(db, base_times)
-        days = attendance.session_days(times, today)
-        enrolled, _ = enrollments.roster(db, times.info)
+        times, days, enrolled = _sessions_so_far(db, class_id)
         by_day = {day: attendance.marks(db, class_id, day) for day in days}
         rows = [(row.seat, row.name or "", *({True: "到", False: "没到"}.get(by_day[d].get(row.id), "") for d in days))
                 for row in enrolled]
@@ -196,6 +190,13 @@ def _roster_page(class_id: str, revealed: dict[int, str] | None = None, draft: A
     return render_template("console/class.html", klass=klass, default=base, enrolled=enrolled, waiting=waiting,
                            came=came, sessions=sessions, revealed=revealed or {}, mask_phone=mask_phone,
                            draft=draft, has_times=times is not None)
+
+
+def _sessions_so_far(db: Session, class_id: str) -> tuple[ClassTimes, list[date], list[Enrollment]]:
+    """The class's times as its term stands, the session days up to today, and who holds a seat."""
+    times = enrollments.current_times(db, _times(class_id))
+    enrolled, _ = enrollments.roster(db, times.info)
+    return times, attendance.session_days(times, utcnow().astimezone(_tz()).date()), enrolled
 
 
 def _class_rows(db: Session) -> list[tuple[ClassInfo, int, int]]:
