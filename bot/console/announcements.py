@@ -35,8 +35,9 @@ def announcement_list() -> Any:
 def announcement_list_export() -> Any:
     tz = _settings().tz
     with database().transaction() as db:
-        rows = [(row.id, row.created_at.astimezone(tz), row.author, _label(row.audience), row.text,
-                 _send_time(row, tz), total, sent) for row, total, sent in _recent(db, limit=None)]
+        authors = _authors(db)
+        rows = [(row.id, row.created_at.astimezone(tz), authors.get(row.author, row.author), _label(row.audience),
+                 row.text, _send_time(row, tz), total, sent) for row, total, sent in _recent(db, limit=None)]
         return xlsx_response(db, name="公告", target="announcements", sheets=[
             ("公告", ["编号", "写于", "发布人", "发给", "内容", "发送时间", "人数", "已发"], rows)])
 
@@ -124,8 +125,9 @@ def _checked(form: Any) -> tuple[str, announcements.Audience, datetime | None]:
 def _list_page(draft: Any = None) -> Any:
     tz = _settings().tz
     with database().transaction() as db:
-        recent = _recent(db, limit=RECENT)
+        recent, authors = _recent(db, limit=RECENT), _authors(db)
     return render_template("console/announcements.html", recent=recent, draft=draft or {}, label=_label,
+                           authors=authors,
                            choices=announcements.audiences(_calendar()), tz=tz, send_time=_send_time,
                            limit=announcements.MAX_TEXT)
 
@@ -136,6 +138,12 @@ def _recent(db: Any, limit: int | None) -> list[tuple[Announcement, int, int]]:
              .outerjoin(Outbox, Outbox.announcement_id == Announcement.id)
              .group_by(Announcement.id).order_by(Announcement.id.desc()).limit(limit))
     return [tuple(row) for row in db.execute(query).all()]
+
+
+def _authors(db: Any) -> dict[str, str]:
+    """WeChat's 发布公告 records the staff member's openid: shown as their name."""
+    return dict(db.execute(select(StaffAccount.openid, StaffAccount.name).where(StaffAccount.openid.is_not(None)))
+                .all())
 
 
 def _recipients(db: Any, announcement_id: int, limit: int | None) -> list[tuple[Any, ...]]:

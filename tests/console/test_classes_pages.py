@@ -232,3 +232,11 @@ def test_residents_are_found_masked_and_tagged_with_an_audit_row(app, staff_of):
     sheet = load_workbook(io.BytesIO(clerk.get("/console/residents.xlsx?tag=志愿者").data))["居民"]
     assert list(sheet.iter_rows(values_only=True)) == [("姓名", "电话", "标签", "关注中"),
                                                        ("王*", "139****1234", "志愿者", "是")]
+
+
+def test_an_announcement_made_in_wechat_shows_the_staff_members_name(app, staff_of):
+    with db(app).transaction() as session:
+        session.add(Announcement(author="dev-staff-chen", text="周三停水。", audience="all", status="done",
+                                 created_at=utcnow()))
+    listing = staff_of("staff").get("/console/announcements").get_data(as_text=True)
+    assert "陈主任" in listing and "dev-staff-chen" not in listing
