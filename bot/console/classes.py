@@ -91,13 +91,14 @@ def class_term(class_id: str) -> Any:
         return _roster_page(class_id, draft=form), 400
     try:
         with database().transaction() as db:
-            change = class_terms.change(db, _snapshot().services, base, term_start=term_start, weeks=weeks,
-                                        capacity=capacity, new_term=form.get("new_term") == "1", who=_me(db),
-                                        now=utcnow(), ip=client_ip())
+            change = class_terms.change(db, _snapshot().services, _snapshot().calendar, base, term_start=term_start,
+                                        weeks=weeks, capacity=capacity, new_term=form.get("new_term") == "1",
+                                        who=_me(db), now=utcnow(), ip=client_ip())
             promoted = len(change.promoted)
     except NotAllowed as error:
         flash(f"{error}没有保存。", "error")
         return _roster_page(class_id, draft=form), 400
+    reminders.plan(database(), _snapshot().calendar, _settings(), utcnow(), since=utcnow())  # sessions now in term
     flash("已保存：" + class_terms.describe(change.after)
           + (f"。候补的{promoted}人已经补上，会收到通知。" if promoted else "。"), "ok")
     return redirect(url_for("console.class_roster", class_id=class_id))

@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from bot.content.calendar import Calendar
 from bot.content.services import ClassInfo, Services
-from bot.models import ClassTerm, Enrollment, StaffAccount
-from bot.services import audit, enrollments
+from bot.models import ClassTerm, Enrollment, Reminder, ReminderStatus, StaffAccount
+from bot.services import attendance, audit, enrollments, keys
 from bot.services.errors import NotAllowed
 
 MAX_WEEKS, MAX_CAPACITY = 52, 500
@@ -22,6 +23,7 @@ class TermChange:
     before: ClassInfo
     after: ClassInfo
     promoted: list[Enrollment]
+    cancelled: int  # reminders of sessions the term no longer has
 
 
 def describe(klass: ClassInfo) -> str:
@@ -29,9 +31,13 @@ def describe(klass: ClassInfo) -> str:
     return f"{klass.term_start:%Y-%m-%d}起{klass.weeks}周，{klass.capacity}个名额"
 
 
-def change(session: Session, services: Services, klass: ClassInfo, *, term_start: date, weeks: int,
-           capacity: int, new_term: bool, who: StaffAccount | str, now: datetime, ip: str = "") -> TermChange:
+def change(session: Session, services: Services, calendar: Calendar, klass: ClassInfo, *, term_start: date,
+           weeks: int, capacity: int, new_term: bool, who: StaffAccount | str, now: datetime, ip: str = ""
+           ) -> TermChange:
     """A correction keeps this term's sign-ups (moved to the new dates); `new_term` starts an empty one.
+
+    Reminders already planned for sessions outside the new dates are cancelled; the caller plans the
+    new ones (`reminders.plan` with `since=now`), since the scheduler only plans ahead of where it stopped.
 
     Raises NotAllowed, before anything is written, for a capacity below the seats already taken, a
     new term that does not start after this one, or dates another term of the class already used.
@@ -62,4 +68,20 @@ def change(session: Session, services: Services, klass: ClassInfo, *, term_start
     after = enrollments.current(session, klass)
     audit.record(session, who=who, action="class.term", now=now, target=f"class:{klass.id}", ip=ip,
                  detail=f"{describe(before)} → {describe(after)}" + ("（新一期）" if new_term else ""))
-    return TermChange(before, after, enrollments.fill_seats(session, services, after))
+    return TermChange(before, after, enrollments.fill_seats(session, services, after),
+                      _cancel_lost_sessions(session, after, calendar))
+
+
+def _cancel_lost_sessions(session: Session, klass: ClassInfo, calendar: Calendar) -> int:
+    times = calendar.classes.get(klass.id)
+    if times is None:
+        return 0
+    times = enrollments.current_times(session, times)
+    last = klass.term_start + timedelta(weeks=klass.weeks)
+    kept = {keys.class_session(klass.id, day) for day in attendance.session_days(times, last)}
+    lost = [reminder for reminder in session.scalars(select(Reminder).where(
+        Reminder.key.startswith(keys.class_session_prefix(klass.id), autoescape=True),
+        Reminder.status == ReminderStatus.PENDING)) if reminder.key not in kept]
+    for reminder in lost:
+        reminder.status = ReminderStatus.CANCELLED
+    return len(lost)

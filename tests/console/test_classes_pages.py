@@ -240,3 +240,20 @@ def test_an_announcement_made_in_wechat_shows_the_staff_members_name(app, staff_
                                  created_at=utcnow()))
     listing = staff_of("staff").get("/console/announcements").get_data(as_text=True)
     assert "陈主任" in listing and "dev-staff-chen" not in listing
+
+
+def test_a_corrected_term_gets_the_reminders_of_its_sessions_even_after_the_scheduler_planned_ahead(app, staff_of):
+    from bot.services import class_terms, reminders
+
+    assistant = app.extensions["community"]
+    signed_up(app, "taiji", [("王桂芳", "13900001234")])
+    with db(app).transaction() as session:  # the term was entered a week late
+        class_terms.change(session, assistant.library.current().services, assistant.library.current().calendar,
+                           assistant.library.current().services.klass("taiji"), term_start=datetime(2026, 12, 8).date(),
+                           weeks=12, capacity=30, new_term=False, who="陈", now=utcnow())
+    reminders.plan(db(app), assistant.library.current().calendar, assistant.settings, utcnow())  # planned to Wed
+    staff_of("staff").post("/console/classes/taiji/term", {"term_start": "2026-12-01", "weeks": "12",
+                                                           "capacity": "30"}, "/console/classes/taiji")
+    with db(app).transaction() as session:
+        planned = session.scalars(select(Reminder).where(Reminder.key == "class:taiji:2026-12-01")).all()
+    assert [(r.openid, r.status) for r in planned] == [("o-taiji-0", "pending")]

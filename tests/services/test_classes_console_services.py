@@ -37,13 +37,19 @@ def sign_up(world: Any, class_id: str, count: int, start: int = 0) -> list[Enrol
     return made
 
 
+def edit_taiji(world: Any, **edit: Any) -> class_terms.TermChange:
+    """Staff save the 太极 term form."""
+    return class_terms.change(world.session, world.data.services, world.data.calendar,
+                              world.data.services.klass("taiji"), **edit)
+
+
 def test_raising_the_capacity_moves_the_waiting_list_up_in_order_and_tells_them(world):
     taiji = world.data.services.klass("taiji")
-    class_terms.change(world.session, world.data.services, taiji, term_start=taiji.term_start, weeks=12,
+    edit_taiji(world, term_start=taiji.term_start, weeks=12,
                        capacity=2, new_term=False, who="陈主任", now=UTC_NOW)
     rows = sign_up(world, "taiji", 4)
     assert [r.status for r in rows] == ["enrolled", "enrolled", "waiting", "waiting"]
-    change = class_terms.change(world.session, world.data.services, taiji, term_start=taiji.term_start, weeks=12,
+    change = edit_taiji(world, term_start=taiji.term_start, weeks=12,
                                 capacity=3, new_term=False, who="陈主任", now=UTC_NOW)
     assert [e.name for e in change.promoted] == ["学员2"]
     enrolled, waiting = enrollments.roster(world.session, taiji)
@@ -65,7 +71,7 @@ def test_a_bad_term_edit_is_refused_and_the_term_stays_as_it_was(world, change, 
     sign_up(world, "taiji", 2)
     edit = {"term_start": taiji.term_start, "weeks": 12, "capacity": 30, "new_term": False, **change}
     with pytest.raises(NotAllowed, match=refusal):
-        class_terms.change(world.session, world.data.services, taiji, who="陈主任", now=UTC_NOW, **edit)
+        edit_taiji(world, who="陈主任", now=UTC_NOW, **edit)
     assert enrollments.current(world.session, taiji) == taiji
     assert world.session.scalars(select(AuditEntry).where(AuditEntry.action == "class.term")).all() == []
 
@@ -73,13 +79,13 @@ def test_a_bad_term_edit_is_refused_and_the_term_stays_as_it_was(world, change, 
 def test_correcting_the_start_date_keeps_everyone_signed_up_and_a_new_term_starts_empty(world):
     taiji = world.data.services.klass("taiji")
     sign_up(world, "taiji", 2)
-    class_terms.change(world.session, world.data.services, taiji, term_start=date(2026, 12, 3), weeks=10,
+    edit_taiji(world, term_start=date(2026, 12, 3), weeks=10,
                        capacity=30, new_term=False, who="陈主任", now=UTC_NOW)
     moved = enrollments.current(world.session, taiji)
     assert (moved.term, moved.weeks) == ("2026-12-03", 10) and "12月3日开始，共10周" in moved.details
     assert len(enrollments.roster(world.session, taiji)[0]) == 2
     assert enrollments.is_full(world.session, taiji) is False
-    class_terms.change(world.session, world.data.services, taiji, term_start=date(2027, 3, 2), weeks=12,
+    edit_taiji(world, term_start=date(2027, 3, 2), weeks=12,
                        capacity=30, new_term=True, who="陈主任", now=UTC_NOW)
     assert enrollments.roster(world.session, taiji) == ([], [])
     old = world.session.scalars(select(Enrollment.term).where(Enrollment.class_id == "taiji")).all()
@@ -140,9 +146,8 @@ def test_the_reach_counts_who_gets_it_how_and_the_mass_quota(world):
 
 
 def test_an_announcement_to_a_class_follows_the_term_staff_set(world):
-    taiji = world.data.services.klass("taiji")
     sign_up(world, "taiji", 2)
-    class_terms.change(world.session, world.data.services, taiji, term_start=date(2026, 12, 8), weeks=12,
+    edit_taiji(world, term_start=date(2026, 12, 8), weeks=12,
                        capacity=30, new_term=False, who="陈", now=UTC_NOW)
     audience = announcements.find_audience(world.data.calendar, "太极班")
     assert announcements.recipients(world.session, world.data.calendar, audience.key) == ["o-taiji-0", "o-taiji-1"]
@@ -168,7 +173,7 @@ def test_staff_find_residents_by_part_of_the_name_the_phone_tail_or_a_tag(world)
 
 def test_a_withdrawal_still_promotes_the_first_waiting(world):
     taiji = world.data.services.klass("taiji")
-    class_terms.change(world.session, world.data.services, taiji, term_start=taiji.term_start, weeks=12,
+    edit_taiji(world, term_start=taiji.term_start, weeks=12,
                        capacity=1, new_term=False, who="陈", now=UTC_NOW)
     seated, waiting = sign_up(world, "taiji", 2)
     promoted = enrollments.withdraw(world.session, world.data.services, seated)
@@ -196,3 +201,21 @@ def test_the_cli_announces_to_the_class_when_staff_type_taiji_ban(app, staff):
         enrollments.sign_up(session, user=user, klass=app.extensions["community"].library.current().services
                             .klass("taiji"), name="王桂芳", phone="13900001234", age=70, now=UTC_NOW)
     assert "发给太极拳班学员，共1人" in staff("announce", "--text", "周四太极拳暂停一次。", "--audience", "太极班")
+
+
+def test_moving_the_term_cancels_reminders_of_sessions_it_no_longer_has(world):
+    from bot.models import Reminder, ReminderStatus
+    from bot.services import keys
+
+    fire = UTC_NOW + timedelta(days=1)
+    for day in (date(2026, 12, 1), date(2026, 12, 3)):
+        world.session.add(Reminder(key=keys.class_session("taiji", day), openid="o-1", fire_at=fire, text="明天太极"))
+    world.session.add(Reminder(key=keys.class_session("yangge", date(2026, 11, 30)), openid="o-1", fire_at=fire,
+                               text="今晚秧歌"))
+    world.session.flush()
+    change = edit_taiji(world, term_start=date(2026, 12, 3), weeks=12, capacity=30, new_term=False, who="陈",
+                        now=UTC_NOW)
+    assert change.cancelled == 1
+    states = {r.key: r.status for r in world.session.scalars(select(Reminder))}
+    assert states == {"class:taiji:2026-12-01": ReminderStatus.CANCELLED, "class:taiji:2026-12-03": "pending",
+                      "class:yangge:2026-11-30": "pending"}
