@@ -463,3 +463,35 @@ class DailyActivity(Base):
     clarified: Mapped[int] = mapped_column(Integer, default=0)
     unknown: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- classes: staff edits of a term, attendance ----------------------------------------
+
+
+class ClassTerm(Base):
+    """Staff's edit of a class's term in the console; faq/classes.yaml stays the default without one."""
+
+    __tablename__ = "class_terms"
+
+    class_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    term_start: Mapped[date] = mapped_column(Date)
+    weeks: Mapped[int] = mapped_column(Integer)
+    capacity: Mapped[int] = mapped_column(Integer)
+    updated_by: Mapped[str] = mapped_column(String(64), default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Attendance(Base):
+    """Whether one enrolled resident came to one session; absent rows are kept so a session is known marked."""
+
+    __tablename__ = "attendance"
+    __table_args__ = (UniqueConstraint("enrollment_id", "day", name="uq_attendance_once"),
+                      Index("ix_attendance_session", "class_id", "day"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollments.id"))
+    class_id: Mapped[str] = mapped_column(String(32))
+    day: Mapped[date] = mapped_column(Date)
+    present: Mapped[bool] = mapped_column(Boolean, default=False)
+    marked_by: Mapped[str] = mapped_column(String(64), default="")
+    marked_at: Mapped[datetime] = mapped_column(default=utcnow)

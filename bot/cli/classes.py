@@ -11,7 +11,7 @@ from bot.cli.common import CommandError, community
 from bot.models import utcnow
 from bot.services import enrollments
 from bot.services.errors import NotAllowed
-from bot.services.reminders import flag_rain
+from bot.services.reminders import flag_rain, plan_rain
 
 ROSTER_FIELDS = ("序号", "状态", "姓名", "电话", "年龄", "报名时间")
 
@@ -26,6 +26,7 @@ def roster(klass: str, as_csv: bool) -> None:
         raise CommandError(f"没有这个班：{klass}")
     tz = community().settings.tz
     with community().db.transaction() as session:
+        found = enrollments.current(session, found)
         enrolled, waiting = enrollments.roster(session, found)
         table = []
         for label, listed in (("已报名", enrolled), ("候补", waiting)):
@@ -43,14 +44,23 @@ def roster(klass: str, as_csv: bool) -> None:
         click.echo("  ".join(str(cell) for cell in row))
 
 
-@click.command(help="下雨：这个班下一次课改到下雨的地点，已经提醒过的人会收到通知。")
+@click.command(help="下雨：这个班下一次课改到下雨的地点，已经提醒过的人会收到通知。先显示要改什么，确认后才改。")
 @click.argument("class_id", metavar="班")
+@click.option("--yes", is_flag=True, help="不再询问，直接改")
 @with_appcontext
-def rain(class_id: str) -> None:
+def rain(class_id: str, yes: bool) -> None:
     assistant = community()
+    calendar = assistant.library.current().calendar
     try:
         with assistant.db.transaction() as session:
-            moved = flag_rain(session, assistant.library.current().calendar, class_id, utcnow(), assistant.settings)
+            plan = plan_rain(session, calendar, class_id, utcnow(), assistant.settings)
+        if plan.already:
+            raise NotAllowed(f"{plan.day.month}月{plan.day.day}日已经改到{plan.times.info.rain_place}了")
+        click.echo(plan.summary() + "。")
+        if not yes:
+            click.confirm("确认改吗？", abort=True)
+        with assistant.db.transaction() as session:
+            moved = flag_rain(session, calendar, class_id, utcnow(), assistant.settings, day=plan.day)
     except NotAllowed as error:
         raise CommandError(f"{class_id}：{error}", code=2) from None
     info = moved.times.info

@@ -5,11 +5,14 @@ from flask import Flask
 
 from bot.console import (  # noqa: F401  (their views register on bp)
     accounts,
+    announcements,
     audit_log,
     auth,
+    classes,
     dashboard,
     inbox,
     privacy,
+    residents,
     statistics,
 )
 from bot.console.web import SESSION_LIFETIME, bp, csrf, login_manager

@@ -24,6 +24,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "statistics": frozenset({Role.ADMIN, Role.STAFF, Role.VIEWER}),
     "statistics.export": OFFICE,  # the 台账's rows name records and residents (masked)
     "privacy": OFFICE,
+    "classes": OFFICE,
+    "classes.edit": OFFICE,
+    "announce": OFFICE,
+    "residents": OFFICE,
+    "residents.tags": OFFICE,
 }
 View = TypeVar("View", bound=Callable[..., Any])
 

@@ -20,7 +20,8 @@ STATUS_TEXT = {EnrollmentStatus.ENROLLED: "已报名", EnrollmentStatus.WAITING:
 
 
 def _klass(ctx: Context, values: Values) -> ClassInfo:
-    return ctx.services.klass(values["klass"])
+    """The class as its term stands now (staff may have changed its dates or capacity in the console)."""
+    return enrollments.current(ctx.session, ctx.services.klass(values["klass"]))
 
 
 def _is_full(ctx: Context, values: Values) -> bool:

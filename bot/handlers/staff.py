@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from bot.content import texts
@@ -42,19 +42,55 @@ def announcement_report(ctx: Context, text: str) -> Reply:
     return Reply.say(summary or texts.STAFF_ANNOUNCEMENT_UNKNOWN)
 
 
-@router.intent("rain", staff=True)
+@router.intent("rain", form="rain", staff=True)
 def rain(ctx: Context, text: str) -> Reply:
-    """下雨 太极: the next session of that class moves to its rain place; the enrolled are told."""
+    """下雨 太极: staff see which session moves where and who is told, and confirm before anything changes."""
     try:
-        moved = reminders.flag_rain(ctx.session, ctx.calendar, text, ctx.now, ctx.settings)
+        reminders.find_class(ctx.calendar, text)
+    except reminders.UnknownClass:
+        return dialog.start(ctx, "rain")
+    try:
+        plan = _rain_plan(ctx, text, {})
+    except Invalid as why:  # the term is over, or that session was moved already
+        return Reply.say(str(why))
+    return dialog.start(ctx, "rain", {"klass": plan})
+
+
+def _rain_plan(ctx: Context, text: str, values: Values) -> dict[str, str]:
+    try:
+        plan = reminders.plan_rain(ctx.session, ctx.calendar, text, ctx.now, ctx.settings)
     except reminders.UnknownClass:
         names = "、".join(c.info.name for c in ctx.calendar.classes.values())
-        return Reply.say(texts.STAFF_RAIN_WHICH.format(names=names))
+        raise Invalid(texts.STAFF_RAIN_WHICH.format(names=names)) from None
     except NotAllowed as error:
-        return Reply.say(str(error))
+        raise Invalid(str(error)) from None
+    if plan.already:
+        info = plan.times.info
+        raise Invalid(texts.STAFF_RAIN_ALREADY.format(klass=info.name, month=plan.day.month, day=plan.day.day,
+                                                      place=info.rain_place))
+    return {"id": plan.times.id, "day": plan.day.isoformat(), "summary": plan.summary()}
+
+
+def _submit_rain(ctx: Context, values: Values) -> str:
+    chosen = values["klass"]
+    try:
+        moved = reminders.flag_rain(ctx.session, ctx.calendar, chosen["id"], ctx.now, ctx.settings,
+                                    day=date.fromisoformat(chosen["day"]))
+    except NotAllowed as error:  # the session passed or someone else moved it while staff read the summary
+        return texts.STAFF_RAIN_NOT_DONE.format(why=error)
     info, day = moved.times.info, moved.day
-    return Reply.say(texts.STAFF_RAIN_DONE.format(klass=info.name, month=day.month, day=day.day,
-                                                  place=info.rain_place, told=moved.told))
+    return texts.STAFF_RAIN_DONE.format(klass=info.name, month=day.month, day=day.day,
+                                        place=info.rain_place, told=moved.told)
+
+
+router.form(Form(
+    name="rain",
+    title=lambda: texts.FORM_RAIN,
+    slots=(Slot("klass", lambda: texts.LABEL_CLASS, lambda ctx, values: texts.STAFF_RAIN_ASK, _rain_plan,
+                show_choices=True, show=lambda value: value["summary"],
+                choices=lambda ctx, values: [(c.info.name, c.id) for c in ctx.calendar.classes.values()]),),
+    submit=_submit_rain,
+))
 
 
 # --- the 发布公告 form ----------------------------------------------------------------------
@@ -84,8 +120,10 @@ def _audience(ctx: Context, text: str, values: Values) -> dict[str, Any]:
 
 def _preview(ctx: Context, values: Values) -> str:
     """The staff member sees the message exactly as residents will, before choosing when."""
+    audience = announcements.find_audience(ctx.calendar, values["audience"]["key"])
+    reach = announcements.reach(ctx.session, ctx.calendar, ctx.settings, audience, ctx.now)
     return texts.ANNOUNCE_PREVIEW.format(message=texts.ANNOUNCEMENT.format(text=values["text"]),
-                                         audience=values["audience"]["label"])
+                                         audience="\n".join([values["audience"]["label"], *reach.lines()]))
 
 
 def _when(ctx: Context, text: str, values: Values) -> str:

@@ -1,6 +1,7 @@
 """Class sign-ups: a seat while places last, then a waiting list promoted in order, the promoted told."""
 from __future__ import annotations
 
+import dataclasses
 import logging
 from datetime import datetime
 
@@ -8,9 +9,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.content import texts
+from bot.content.calendar import ClassTimes
 from bot.content.services import ClassInfo, Services
 from bot.knowledge.chinese import mask_name
-from bot.models import Enrollment, EnrollmentStatus, User
+from bot.models import ClassTerm, Enrollment, EnrollmentStatus, User
 from bot.services import keys, outbox
 from bot.services.errors import NotAllowed
 from bot.services.records import free_seat, save_racing
@@ -27,8 +29,23 @@ class AlreadyEnrolled(NotAllowed):
         self.enrollment = enrollment
 
 
+def current(session: Session, klass: ClassInfo) -> ClassInfo:
+    """The term staff set in the console, else faq/classes.yaml's; applying it twice changes nothing."""
+    edit = session.get(ClassTerm, klass.id)
+    if edit is None:
+        return klass
+    return klass.model_copy(update={"term_start": edit.term_start, "weeks": edit.weeks, "capacity": edit.capacity})
+
+
+def current_times(session: Session, times: ClassTimes) -> ClassTimes:
+    """A class's meeting times within the term as it stands now (see `current`)."""
+    info = current(session, times.info)
+    return times if info is times.info else dataclasses.replace(times, info=info)
+
+
 def enrolled_count(session: Session, klass: ClassInfo) -> int:
     """Seats held this term; waiting-list lines do not count."""
+    klass = current(session, klass)
     return session.scalar(select(func.count()).select_from(Enrollment).where(
         Enrollment.class_id == klass.id, Enrollment.term == klass.term,
         Enrollment.status == EnrollmentStatus.ENROLLED))
@@ -36,7 +53,7 @@ def enrolled_count(session: Session, klass: ClassInfo) -> int:
 
 def is_full(session: Session, klass: ClassInfo) -> bool:
     """Asked before the contact questions, so the resident agrees to wait first."""
-    return enrolled_count(session, klass) >= klass.capacity
+    return enrolled_count(session, klass) >= current(session, klass).capacity
 
 
 def waiting_position(session: Session, enrollment: Enrollment) -> int:
@@ -48,6 +65,7 @@ def waiting_position(session: Session, enrollment: Enrollment) -> int:
 
 def existing(session: Session, user_id: int, klass: ClassInfo) -> Enrollment | None:
     """The resident's place or waiting line in this term of the class."""
+    klass = current(session, klass)
     return session.scalars(select(Enrollment).where(
         Enrollment.user_id == user_id, Enrollment.class_id == klass.id, Enrollment.term == klass.term,
         Enrollment.status.in_(ACTIVE))).first()
@@ -55,7 +73,7 @@ def existing(session: Session, user_id: int, klass: ClassInfo) -> Enrollment | N
 
 def mine(session: Session, user_id: int, services: Services) -> list[Enrollment]:
     """The resident's places and waiting lines in the classes' current terms, oldest first."""
-    terms = {(c.id, c.term) for c in services.classes}
+    terms = {(c.id, current(session, c).term) for c in services.classes}
     rows = session.scalars(select(Enrollment).where(
         Enrollment.user_id == user_id, Enrollment.status.in_(ACTIVE)).order_by(Enrollment.id))
     return [row for row in rows if (row.class_id, row.term) in terms]
@@ -63,6 +81,7 @@ def mine(session: Session, user_id: int, services: Services) -> list[Enrollment]
 
 def roster(session: Session, klass: ClassInfo) -> tuple[list[Enrollment], list[Enrollment]]:
     """Those holding a seat (by seat) and the waiting list (in order) of the current term."""
+    klass = current(session, klass)
     rows = session.scalars(select(Enrollment).where(
         Enrollment.class_id == klass.id, Enrollment.term == klass.term, Enrollment.status.in_(ACTIVE),
     ).order_by(Enrollment.seat, Enrollment.id)).all()
@@ -73,6 +92,7 @@ def roster(session: Session, klass: ClassInfo) -> tuple[list[Enrollment], list[E
 def sign_up(session: Session, *, user: User, klass: ClassInfo, name: str, phone: str, age: int | None,
             now: datetime) -> Enrollment:
     """A free seat, or the end of the waiting list when the class is full. Raises AlreadyEnrolled."""
+    klass = current(session, klass)
     if (found := existing(session, user.id, klass)) is not None:
         raise AlreadyEnrolled(found)
     enrollment = Enrollment(user_id=user.id, class_id=klass.id, term=klass.term, name=name, phone=phone, age=age,
@@ -105,8 +125,28 @@ def withdraw(session: Session, services: Services, enrollment: Enrollment) -> En
     session.flush()
     if not was_enrolled:
         return None
+    return _promote_first(session, services, enrollment.class_id, enrollment.term, seat)
+
+
+def fill_seats(session: Session, services: Services, klass: ClassInfo) -> list[Enrollment]:
+    """After staff raised the capacity: the waiting list moves up, in order, into the new seats."""
+    klass = current(session, klass)
+    promoted = []
+    while True:
+        taken = set(session.scalars(select(Enrollment.seat).where(
+            Enrollment.class_id == klass.id, Enrollment.term == klass.term,
+            Enrollment.status == EnrollmentStatus.ENROLLED)))
+        seat = free_seat(taken, klass.capacity)
+        if seat is None or (first := _promote_first(session, services, klass.id, klass.term, seat)) is None:
+            return promoted
+        session.flush()
+        promoted.append(first)
+
+
+def _promote_first(session: Session, services: Services, class_id: str, term: str, seat: int | None
+                   ) -> Enrollment | None:
     first = session.scalars(select(Enrollment).where(
-        Enrollment.class_id == enrollment.class_id, Enrollment.term == enrollment.term,
+        Enrollment.class_id == class_id, Enrollment.term == term,
         Enrollment.status == EnrollmentStatus.WAITING,
     ).order_by(Enrollment.id).limit(1).with_for_update(skip_locked=True)).first()
     if first is None:
@@ -115,7 +155,8 @@ def withdraw(session: Session, services: Services, enrollment: Enrollment) -> En
     user = session.get(User, first.user_id) if first.user_id else None
     klass = services.klass(first.class_id)
     if user is not None and klass is not None:
+        klass = current(session, klass)
         outbox.enqueue(session, openid=user.openid, key=keys.class_promoted(first.id),
                        text=texts.CLASS_PROMOTED.format(klass=klass.name, details=klass.details))
-    log.info("class %s seat %s promoted from the waiting list: %s", first.class_id, seat, mask_name(first.name))
+    log.info("class %s seat %s promoted from the waiting list: %s", class_id, seat, mask_name(first.name))
     return first

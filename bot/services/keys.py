@@ -24,6 +24,11 @@ def class_session(class_id: str, day: date) -> str:
     return f"class:{class_id}:{day}"
 
 
+def class_session_prefix(class_id: str) -> str:
+    """Every session's reminders of one class (a key made by `class_session` starts with it)."""
+    return f"class:{class_id}:"
+
+
 def class_promoted(enrollment_id: int) -> str:
     """The notice that a waiting-list place became a seat."""
     return f"class:{enrollment_id}:promoted"

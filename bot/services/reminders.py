@@ -15,7 +15,7 @@ from bot.content.calendar import Calendar, ClassTimes
 from bot.db import Database
 from bot.knowledge.chinese import WEEKDAY_NAMES
 from bot.models import Enrollment, EnrollmentStatus, KeyValue, Reminder, ReminderStatus, Subscription, User, UserTag
-from bot.services import keys
+from bot.services import enrollments, keys
 from bot.services.errors import NotAllowed
 from bot.services.outbox import enqueue, schedule_reminder
 
@@ -47,6 +47,7 @@ def plan(db: Database, calendar: Calendar, settings: Settings, now: datetime, si
                     if since <= fire <= until:
                         created += _ensure(session, keys.event(event.id, day), fire, event.message(start), openids)
         for times in calendar.classes.values():
+            times = enrollments.current_times(session, times)
             openids = _enrolled(session, times)
             day = days[0]
             while day <= days[1]:
@@ -107,6 +108,22 @@ class UnknownClass(NotAllowed):
 
 
 @dataclass(frozen=True)
+class RainPlan:
+    """What "下雨改室内" would change, shown to staff before they confirm: nothing is written yet."""
+
+    times: ClassTimes
+    day: date
+    to_tell: int  # residents already reminded: they get a notice
+    to_reword: int  # reminders not sent yet: they will name the rain place
+    already: bool  # this session was moved indoors before
+
+    def summary(self) -> str:
+        info = self.times.info
+        return (f"{info.name}{self.day.month}月{self.day.day}日（星期{WEEKDAY_NAMES[self.day.weekday()]}）"
+                f"{self.times.start:%H:%M}的课改到{info.rain_place}，已经提醒过的{self.to_tell}人会再收到一条通知")
+
+
+@dataclass(frozen=True)
 class RainMove:
     """What flagging rain changed: which class, the session day, and how many already-reminded were told."""
 
@@ -131,15 +148,32 @@ def next_session(times: ClassTimes, now: datetime, settings: Settings) -> date:
     return day
 
 
-def flag_rain(session: Session, calendar: Calendar, which: str, now: datetime, settings: Settings) -> RainMove:
-    """The next session moves indoors: pending reminders change, and those already told get a notice.
+def plan_rain(session: Session, calendar: Calendar, which: str, now: datetime, settings: Settings) -> RainPlan:
+    """The next session of the class named and what moving it indoors would do; writes nothing.
 
     Raises UnknownClass for a class nobody knows, NotAllowed when the term has no session left.
     """
-    times = find_class(calendar, which)
+    times = enrollments.current_times(session, find_class(calendar, which))
     day = next_session(times, now, settings)
     if not times.in_term(day):
         raise NotAllowed(f"{times.info.name}本期已经结束，没有要改的课。")
+    statuses = list(session.scalars(select(Reminder.status).where(Reminder.key == keys.class_session(times.id, day))))
+    return RainPlan(times, day, to_tell=statuses.count(ReminderStatus.QUEUED),
+                    to_reword=statuses.count(ReminderStatus.PENDING), already=_rain_day(session, times.id) == day)
+
+
+def flag_rain(session: Session, calendar: Calendar, which: str, now: datetime, settings: Settings,
+              day: date) -> RainMove:
+    """Staff confirmed `plan_rain`'s session `day`: pending reminders change, those already told get a notice.
+
+    Raises NotAllowed when the next session is no longer `day` (the confirmation is stale) or was moved already.
+    """
+    plan = plan_rain(session, calendar, which, now, settings)
+    times = plan.times
+    if plan.day != day:
+        raise NotAllowed(f"{times.info.name}下一次课已经是{plan.day.month}月{plan.day.day}日了，没有改。请重新确认。")
+    if plan.already:
+        raise NotAllowed(f"{times.info.name}{day.month}月{day.day}日已经改到{times.info.rain_place}了。")
     flag = session.get(KeyValue, keys.rain_day(times.id))
     if flag is None:
         session.add(KeyValue(key=keys.rain_day(times.id), value=day.isoformat(), updated_at=now))

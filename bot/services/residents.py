@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from bot.content.services import Services
@@ -76,3 +76,20 @@ def set_tag(session: Session, user: User, tag: str, present: bool) -> None:
         session.add(UserTag(user_id=user.id, tag=tag))
     elif not present and row is not None:
         session.delete(row)
+
+
+SEARCH_LIMIT = 50
+
+
+def search(session: Session, text: str, tag: str = "", limit: int = SEARCH_LIMIT) -> list[User]:
+    """Staff find a resident by part of the name, the phone's last digits, or the openid; newest first."""
+    query = select(User).order_by(User.id.desc()).limit(limit)
+    word = text.strip()
+    if word:
+        conditions = [User.name.contains(word, autoescape=True), User.openid == word]
+        if word.isdigit() and len(word) >= 3:
+            conditions.append(User.phone.endswith(word, autoescape=True))
+        query = query.where(or_(*conditions))
+    if tag:
+        query = query.where(User.id.in_(select(UserTag.user_id).where(UserTag.tag == tag)))
+    return list(session.scalars(query))

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import time_machine
 from sqlalchemy import select
 
-from bot.models import Announcement, Outbox, utcnow
+from bot.models import Announcement, KeyValue, Outbox, utcnow
 from tests.conftest import Resident, command, converse
 from tests.outbound.conftest import add_user, db_of, outbox, worker
 
@@ -163,11 +163,33 @@ def test_queueing_writes_one_row_per_recipient_with_the_announcement(out_app):
     assert count == 30 and len({r.key for r in rows}) == 30
 
 
-def test_staff_flag_rain_in_wechat(out_app, wechat):
+def test_staff_flag_rain_in_wechat_only_after_confirming(out_app, wechat):
     add_user(out_app, "o-taiji", classes=("taiji",))
     chen = staff_member(out_app, wechat)
     with time_machine.travel(datetime(2026, 11, 30, 20, 0, tzinfo=TZ), tick=False):
-        assert "太极拳班12月1日改到居民学校" in chen.says("下雨 太极")
+        converse(chen, [
+            ("下雨 太极", ["请核对下雨改室内", "太极拳班12月1日（星期二）07:30的课改到居民学校", "回复1：确认提交"]),
+            ("取消", "取消"),
+        ])
+        with db_of(out_app).transaction() as session:
+            assert session.get(KeyValue, "rain:taiji") is None
+        converse(chen, [("下雨 太极", "请核对"), ("1", "好的，太极拳班12月1日改到居民学校"),
+                        ("下雨 太极", "已经改到居民学校了，不用再改")])
+
+
+def test_staff_name_the_class_for_rain_when_they_did_not(out_app, wechat):
+    chen = staff_member(out_app, wechat)
+    with time_machine.travel(datetime(2026, 11, 30, 20, 0, tzinfo=TZ), tick=False):
+        converse(chen, [("下雨 秧歌", "请核对"), ("取消", "取消"),
+                        ("雨天 太极", ["太极拳班12月1日", "确认提交"]), ("确认", "改到居民学校")])
+
+
+def test_staff_typing_taiji_ban_reach_the_class_not_the_empty_tag(out_app, wechat):
+    add_user(out_app, "o-taiji", classes=("taiji",))
+    chen = staff_member(out_app, wechat)
+    converse(chen, [("发布公告", "公告内容"), ("周四太极拳课暂停一次。", "发给谁"),
+                    ("太极班", ["太极拳班学员（1人）", "能收到：1人", "不占群发额度", "预览"]),
+                    ("1", "请核对"), ("确认", "共1人")])
 
 
 def test_tag_commands(out_app):

@@ -89,7 +89,7 @@ def test_a_rain_notice_on_the_morning_of_the_class_says_today(out_app):
     run_at(out_app, local(2026, 11, 30, 12, 0))
     run_at(out_app, local(2026, 11, 30, 19, 0, 10))  # Monday evening: 明天 is right
     with time_machine.travel(local(2026, 12, 1, 6, 30), tick=False):  # Tuesday, before the 7:30 class
-        assert command(out_app, "rain", "taiji").exit_code == 0
+        assert command(out_app, "rain", "taiji", "--yes").exit_code == 0
         worker(out_app).send(budget_seconds=None)
     first, notice = [r.text for r in outbox(out_app)]
     assert "明天" in first

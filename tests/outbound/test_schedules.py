@@ -121,7 +121,7 @@ def test_rain_moves_the_next_session_indoors_and_tells_those_already_reminded(ou
     run_at(out_app, local(2026, 11, 30, 19, 0, 10))  # the Monday-evening reminder goes out
     assert "文化广场" in said(out_app)[0]
     with time_machine.travel(local(2026, 11, 30, 21, 0), tick=False):
-        assert command(out_app, "rain", "taiji").exit_code == 0
+        assert command(out_app, "rain", "taiji", "--yes").exit_code == 0
         worker(out_app).send(budget_seconds=None)
     assert "居民学校" in said(out_app)[1] and "下雨" in said(out_app)[1]
 
@@ -129,7 +129,7 @@ def test_rain_moves_the_next_session_indoors_and_tells_those_already_reminded(ou
 def test_rain_flagged_early_changes_the_reminder_itself(out_app):
     add_user(out_app, "o-taiji", classes=("taiji",))
     with time_machine.travel(local(2026, 11, 30, 8, 0), tick=False):  # before Tuesday's session is planned
-        assert command(out_app, "rain", "taiji").exit_code == 0
+        assert command(out_app, "rain", "taiji", "--yes").exit_code == 0
     run_at(out_app, local(2026, 11, 30, 12, 0))
     run_at(out_app, local(2026, 11, 30, 19, 0, 10))
     assert [r.status for r in reminders(out_app, "class:taiji:2026-12-01")] == ["queued"]

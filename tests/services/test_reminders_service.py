@@ -13,19 +13,35 @@ from tests.services.conftest import NOW, resident_row
 
 
 @pytest.mark.parametrize("which", ["taiji", "下雨 太极", "太极拳班"])
-def test_rain_is_flagged_by_id_or_by_name_for_the_next_session(session, data, app, which):
+def test_rain_is_planned_then_flagged_by_id_or_by_name_for_the_next_session(session, data, app, which):
     settings = app.extensions["community"].settings
-    moved = reminders.flag_rain(session, data.calendar, which, NOW.astimezone(UTC), settings)
+    plan = reminders.plan_rain(session, data.calendar, which, NOW.astimezone(UTC), settings)
+    assert (plan.times.id, plan.day, plan.to_tell, plan.already) == ("taiji", date(2026, 12, 1), 0, False)
+    assert "太极拳班12月1日（星期二）07:30的课改到居民学校" in plan.summary()
+    assert session.get(KeyValue, keys.rain_day("taiji")) is None  # a plan changes nothing
+    moved = reminders.flag_rain(session, data.calendar, which, NOW.astimezone(UTC), settings, day=plan.day)
     assert (moved.times.id, moved.day, moved.told) == ("taiji", date(2026, 12, 1), 0)
     assert session.get(KeyValue, keys.rain_day("taiji")).value == "2026-12-01"
+    assert reminders.plan_rain(session, data.calendar, which, NOW.astimezone(UTC), settings).already
+    with pytest.raises(NotAllowed, match="已经改到居民学校"):
+        reminders.flag_rain(session, data.calendar, which, NOW.astimezone(UTC), settings, day=plan.day)
+
+
+def test_a_rain_confirmation_for_a_session_that_has_passed_is_refused(session, data, app):
+    settings = app.extensions["community"].settings
+    plan = reminders.plan_rain(session, data.calendar, "taiji", NOW.astimezone(UTC), settings)
+    after_class = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # Tuesday 17:00 in Sichuan: the next is Thursday
+    with pytest.raises(NotAllowed, match="下一次课已经是12月3日了"):
+        reminders.flag_rain(session, data.calendar, "taiji", after_class, settings, day=plan.day)
+    assert session.get(KeyValue, keys.rain_day("taiji")) is None
 
 
 def test_rain_for_an_unknown_class_or_after_the_term_is_refused(session, data, app):
     settings = app.extensions["community"].settings
     with pytest.raises(reminders.UnknownClass, match="太极拳班"):
-        reminders.flag_rain(session, data.calendar, "广场舞", NOW, settings)
+        reminders.plan_rain(session, data.calendar, "广场舞", NOW, settings)
     with pytest.raises(NotAllowed, match="结束"):
-        reminders.flag_rain(session, data.calendar, "taiji", datetime(2027, 6, 1, tzinfo=UTC), settings)
+        reminders.plan_rain(session, data.calendar, "taiji", datetime(2027, 6, 1, tzinfo=UTC), settings)
 
 
 def test_unsubscribing_stops_only_that_topics_reminders_for_that_resident(session, data):
