@@ -77,3 +77,18 @@ def handoff_new(case_id: int, account_id: int) -> str:
 def handoff_late(case_id: int, account_id: int) -> str:
     """An admin's notice that a case waited too long."""
     return f"handoff:{case_id}:late:{account_id}"
+
+
+def ticket_new(number: str, account_id: int) -> str:
+    """A grid worker's (or office member's) notice of a new report."""
+    return f"ticket:{number}:new:{account_id}"
+
+
+def ticket_assigned(number: str, account_id: int, step: int) -> str:
+    """The notice to a worker that a report was handed to them (`step`: the timeline's length then)."""
+    return f"ticket:{number}:assigned:{account_id}:{step}"
+
+
+def ticket_late(number: str, clock: str, account_id: int) -> str:
+    """An admin's notice that a report passed its response or resolution limit."""
+    return f"ticket:{number}:late:{clock}:{account_id}"
