@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     MESSAGE_LOG_DAYS: int = 30
     HANDOFF_QUIET_MINUTES: int = 60
     HANDOFF_ESCALATE_MINUTES: int = 15
+    MEDIA_DIR: str = ""  # report photos and voice fetched from WeChat; default: INSTANCE_DIR/media
+    MEDIA_KEEP_DAYS: int = 180
 
     @property
     def production(self) -> bool:
@@ -95,6 +97,8 @@ def _fill_defaults(settings: Settings) -> Settings:
         changes["WECHAT_TOKEN"] = DEV_TOKEN
     if not settings.SECRET_KEY and not settings.production:
         changes["SECRET_KEY"] = DEV_SECRET_KEY
+    if not settings.MEDIA_DIR:
+        changes["MEDIA_DIR"] = str(Path(settings.INSTANCE_DIR) / "media")
     return settings.model_copy(update=changes)
 
 
@@ -122,6 +126,8 @@ def problems(settings: Settings) -> Iterator[str]:
         yield f"TIMEZONE {settings.TIMEZONE!r} is not a known time zone"
     if settings.FORM_TIMEOUT_MINUTES < 1:
         yield "FORM_TIMEOUT_MINUTES must be at least 1"
+    if settings.MEDIA_KEEP_DAYS < 1:
+        yield "MEDIA_KEEP_DAYS must be at least 1"
     if settings.SEND_RATE_PER_SECOND <= 0:
         yield "SEND_RATE_PER_SECOND must be positive"
     if not Path(settings.FAQ_DIR).is_dir():

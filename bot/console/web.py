@@ -71,6 +71,7 @@ def now_local() -> Any:
 
 
 MENU = (("console.dashboard", "工作台", "dashboard"), ("console.inbox_list", "人工", "inbox"),
+        ("console.report_list", "上报", "reports"),
         ("console.account_list", "账号", "accounts"),
         ("console.audit_list", "操作记录", "audit"), ("console.profile", "我的", "profile"))
 
