@@ -198,6 +198,14 @@ def may_see(account: StaffAccount, services: Services, ticket: Ticket) -> bool:
     return grids is None or ticket.grid in grids
 
 
+WORKERS = (Role.ADMIN, Role.STAFF, Role.GRID)
+
+
+def may_work(account: StaffAccount | None, services: Services, ticket: Ticket) -> bool:
+    """Office staff work every report, a grid worker those of their grids, a viewer none."""
+    return account is not None and account.role in WORKERS and may_see(account, services, ticket)
+
+
 def of_resident(session: Session, user_id: int, limit: int = 10) -> list[Ticket]:
     """The resident's latest reports, newest first (查询进度)."""
     return list(session.scalars(
