@@ -1,7 +1,6 @@
 """Problem reports (网格化服务管理): category, place → grid, what happened, photo, ticket number."""
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from bot.content import texts
@@ -12,6 +11,7 @@ from bot.conversation.dialog import Form, Invalid, Slot, Values
 from bot.conversation.message import Reply
 from bot.conversation.routes import Router
 from bot.conversation.words import looks_like_question
+from bot.handlers.common import day_and_time
 from bot.handlers.contact import is_skip
 from bot.services import tickets
 
@@ -77,15 +77,8 @@ def _submit(ctx: Context, values: Values) -> str:
         now=ctx.now, tz=ctx.settings.tz,
         due=tickets.deadlines(category, ctx.catalog.staff_hours, ctx.now, ctx.settings.tz))
     tickets.notify_new(ctx.session, ticket, ctx.services, tickets.page_link(ctx.settings.PUBLIC_URL), ctx.settings.tz)
-    due = ticket.respond_by.astimezone(ctx.settings.tz)
-    return texts.REPORT_DONE.format(number=ticket.number, assignee=ticket.assignee, due=_when(ctx, due))
-
-
-def _when(ctx: Context, moment: datetime) -> str:
-    """今天16:30, 明天9:30 or 12月1日9:30: how a resident reads a time soon."""
-    days = (moment.date() - ctx.local_now.date()).days
-    day = {0: texts.TODAY, 1: texts.TOMORROW}.get(days) or texts.MONTH_DAY.format(month=moment.month, day=moment.day)
-    return f"{day}{moment.hour}:{moment.minute:02d}"
+    day, time = day_and_time(ctx, ticket.respond_by.astimezone(ctx.settings.tz))
+    return texts.REPORT_DONE.format(number=ticket.number, assignee=ticket.assignee, due=f"{day}{time}")
 
 
 router.form(Form(
