@@ -85,6 +85,7 @@ def test_a_photo_report_reaches_the_grid_worker_who_answers_from_a_phone(wired, 
         expect(told).to_contain_text("已联系电工，明天上午来修")
 
         console.goto(f"{served}/console/reports?status=")
+        assert console.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         with console.expect_download() as download:
             console.get_by_role("link", name="导出Excel").click()
         assert download.value.suggested_filename.endswith(".xlsx")
