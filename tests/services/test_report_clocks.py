@@ -109,7 +109,8 @@ def test_handing_over_to_an_account_tells_that_worker(app, client, wechat, sessi
 
 def test_the_resident_is_promised_the_time_the_clock_holds_staff_to(client, wechat):
     resident = Resident(client, wechat, "o-pipe")
-    for when, promise in ((at(11, 27, 10), "今天12:00前会有人接手处理"), (at(11, 27, 17), "11月30日9:30前会有人接手处理")):
+    for when, promise in ((at(11, 27, 10), "今天12:00前会有人接手处理"),
+                          (at(11, 27, 17), "11月30日9:30前会有人接手处理")):
         with time_machine.travel(when, tick=False):
             for said in ("停水了", "新区小区5栋", "跳过"):
                 resident.says(said)
