@@ -24,12 +24,16 @@ class MediaKeeper:
         self.keep = timedelta(days=settings.MEDIA_KEEP_DAYS)
 
     def fetch(self, now: datetime | None = None) -> int:
-        """Downloads happen outside any transaction; each result is written on its own."""
-        if self.api is None:
-            return 0
+        """Downloads happen outside any transaction; each result is written on its own. Development
+        fetches nothing and says so on the report, rather than promising a photo forever."""
         now = now or utcnow()
         with self.db.transaction() as session:
-            due = [(a.id, a.media_id) for a in media.to_fetch(session, now)]
+            waiting = media.to_fetch(session, now)
+            if self.api is None:
+                for attachment in waiting:
+                    media.failed(attachment, media.NOT_IN_DEVELOPMENT, permanent=True)
+                return 0
+            due = [(a.id, a.media_id) for a in waiting]
         saved = 0
         for attachment_id, media_id in due:
             try:

@@ -12,6 +12,7 @@ from bot.models import Attachment
 WECHAT_KEEPS = timedelta(days=3)  # temporary media expire on WeChat's side after this
 MAX_ATTEMPTS = 5
 KINDS = ("image", "voice")
+NOT_IN_DEVELOPMENT = "开发环境不连接微信，照片和语音不会取回"
 EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif", "audio/amr": ".amr",
               "voice/speex": ".speex", "audio/speex": ".speex", "audio/mpeg": ".mp3"}
 
@@ -62,6 +63,8 @@ def status(attachment: Attachment) -> str:
         return ""
     if attachment.purged_at is not None:
         return "已超过保存期限，文件已删除"
+    if attachment.fetch_error == NOT_IN_DEVELOPMENT:
+        return NOT_IN_DEVELOPMENT
     if attachment.fetch_attempts >= MAX_ATTEMPTS:
         return "没能从微信取回（微信只保存3天）"
     return "正在从微信取回，请稍后刷新"

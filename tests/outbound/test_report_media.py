@@ -121,3 +121,11 @@ def test_the_console_shows_the_photo_from_our_storage(out_app, wechat):
     other = Staff(out_app.test_client(), "zhao")
     other.sign_in(PASSWORD)
     assert other.get(src).status_code == 404  # another grid's worker
+
+
+def test_development_fetches_nothing_and_the_report_says_so(app, wechat):
+    app.wechat_side = wechat
+    report_with_photo(app)
+    Worker(app).keep_media()
+    [photo] = attachments(app)
+    assert photo.path is None and media.status(photo) == "开发环境不连接微信，照片和语音不会取回"
