@@ -171,3 +171,8 @@ def test_the_queue_exports_to_excel_with_its_filters_and_the_export_is_audited(a
     with db(app).transaction() as session:
         export = session.scalars(select(AuditEntry).where(AuditEntry.action == "export")).one()
     assert export.target == "reports" and "1行" in export.detail and "grid=" in export.detail
+
+
+def test_the_dashboard_counts_reports_nobody_took_up_in_time_and_links_the_queue(two_reports, staff_of):
+    page = staff_of("staff").get("/console/").get_data(as_text=True)
+    assert "2</b>新上报问题" in page and "1个超时未接手" in page and 'href="/console/reports"' in page
