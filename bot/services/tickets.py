@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from bot.content import texts
@@ -172,7 +172,7 @@ def queue(session: Session, filters: Filters, now: datetime) -> list[Ticket]:
         query = query.where(Ticket.created_at >= now - timedelta(days=filters.newer_than_days))
     if filters.late_only:
         query = query.where(Ticket.status != TicketStatus.DONE, or_(
-            Ticket.respond_by < now, Ticket.resolve_by < now))
+            and_(Ticket.responded_at.is_(None), Ticket.respond_by < now), Ticket.resolve_by < now))
     found = list(session.scalars(query))
     return sorted(found, key=lambda t: lateness(t, now) is None)  # stable: newest first within each
 

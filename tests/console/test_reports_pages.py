@@ -176,3 +176,11 @@ def test_the_queue_exports_to_excel_with_its_filters_and_the_export_is_audited(a
 def test_the_dashboard_counts_reports_nobody_took_up_in_time_and_links_the_queue(two_reports, staff_of):
     page = staff_of("staff").get("/console/").get_data(as_text=True)
     assert "2</b>新上报问题" in page and "1个超时未接手" in page and 'href="/console/reports"' in page
+
+
+def test_a_report_taken_up_late_is_no_longer_late_until_its_resolution_limit(two_reports, staff_of):
+    light, _ = two_reports  # no one took it up Monday; it must be finished by Friday
+    clerk = staff_of("staff")
+    clerk.post(f"/console/reports/{light.id}/status", {"status": "处理中", "note": ""}, f"/console/reports/{light.id}")
+    assert light.number not in clerk.get("/console/reports?late=1").get_data(as_text=True)
+    assert "办结期限 11-27" in clerk.get(f"/console/reports/{light.id}").get_data(as_text=True)
