@@ -27,11 +27,6 @@ SPOKEN_DURING = timedelta(minutes=30)  # voice messages this recent were said wh
 LOOK_AHEAD_DAYS = 400  # a working-hours clock never needs more; beyond it the office has no hours at all
 MAX_NOTE = 1000
 PAGE = "/console/reports/{id}"
-
-
-def page_link(public_url: str) -> str:
-    """The address of a report's console page, with {id} left to fill, for notices to staff."""
-    return public_url.rstrip("/") + PAGE
 BY_RESIDENT = "居民"
 HAPPY, UNHAPPY = "满意", "不满意"
 # A report moves forward only; a finished one stays finished (a new problem is a new report).
@@ -40,6 +35,11 @@ NEXT: dict[str, tuple[TicketStatus, ...]] = {
     TicketStatus.IN_PROGRESS: (TicketStatus.DONE,),
     TicketStatus.DONE: (),
 }
+
+
+def page_link(public_url: str) -> str:
+    """The address of a report's console page, with {id} left to fill, for notices to staff."""
+    return public_url.rstrip("/") + PAGE
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,6 @@ def open_ticket(session: Session, *, user: User, category: str, grid: str, assig
 def _link_media(session: Session, ticket: Ticket, now: datetime) -> None:
     """The report's photo and what the resident said by voice while making it become the ticket's media."""
     session.flush()
-    photo = None
     if ticket.media_id:
         photo = session.scalars(select(Attachment).where(
             Attachment.user_id == ticket.user_id, Attachment.media_id == ticket.media_id,
