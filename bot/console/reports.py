@@ -82,7 +82,9 @@ def report_media(ticket_id: int, attachment_id: int) -> Any:
     full = safe_join(_settings().MEDIA_DIR, path)
     if full is None or not Path(full).is_file():
         abort(404)
-    return send_file(full, mimetype=content_type, max_age=3600)
+    response = send_file(full, mimetype=content_type, max_age=3600)
+    response.cache_control.public, response.cache_control.private = False, True  # a resident's photo: no proxy
+    return response
 
 
 @bp.post("/reports/<int:ticket_id>/status")
@@ -187,8 +189,8 @@ def _services() -> Any:
     return current_app.extensions["community"].library.current().services
 
 
-@bp.app_template_filter("age")
-def age(moment: datetime) -> str:
+@bp.app_template_filter("ago")
+def ago(moment: datetime) -> str:
     """How long ago, as staff say it: 35分钟前, 5小时前, 3天前."""
     minutes = int((utcnow() - moment).total_seconds() // 60)
     if minutes < 60:

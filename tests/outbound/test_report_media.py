@@ -117,6 +117,7 @@ def test_the_console_shows_the_photo_from_our_storage(out_app, wechat):
     assert f'src="{src}"' in page
     served = worker.get(src)
     assert served.status_code == 200 and served.data == JPEG and served.mimetype == "image/jpeg"
+    assert "private" in served.headers["Cache-Control"] and "public" not in served.headers["Cache-Control"]
     add_account(out_app, "zhao", "grid", (2,))
     other = Staff(out_app.test_client(), "zhao")
     other.sign_in(PASSWORD)
