@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from werkzeug.utils import safe_join
 
 from bot.console.exports import xlsx_response
-from bot.console.permissions import requires
+from bot.console.permissions import allowed, requires
 from bot.console.web import bp, client_ip, database
 from bot.knowledge.chinese import mask_phone
 from bot.models import Attachment, StaffAccount, Ticket, User, utcnow
@@ -53,6 +53,24 @@ def report_export() -> Any:
 @bp.get("/reports/<int:ticket_id>")
 @requires("reports")
 def report_page(ticket_id: int) -> Any:
+    return _report_page(ticket_id)
+
+
+@bp.post("/reports/<int:ticket_id>/phone")
+@requires("phone.reveal")
+def report_phone(ticket_id: int) -> Any:
+    """Calling the resident back (回访) starts with a deliberate, audited look at their number."""
+    with database().transaction() as db:
+        me = db.get(StaffAccount, current_user.id)
+        ticket = _visible(db, me, ticket_id)
+        user = db.get(User, ticket.user_id) if ticket.user_id else None
+        audit.record(db, who=me, action="phone.view", now=utcnow(), target=f"user:{ticket.user_id}",
+                     detail=f"上报 {ticket.number}", ip=client_ip())
+        phone = user.phone if user else None
+    return _report_page(ticket_id, phone=phone or "（没有留电话）")
+
+
+def _report_page(ticket_id: int, phone: str | None = None) -> Any:
     now = utcnow()
     with database().transaction() as db:
         me = db.get(StaffAccount, current_user.id)
@@ -62,7 +80,8 @@ def report_page(ticket_id: int) -> Any:
         context = {
             "t": ticket, "late": tickets.lateness(ticket, now), "media": media.of_ticket(db, ticket.id),
             "media_status": media.status, "resident": handoffs.resident_label(user) if user else "（已删除信息）",
-            "masked_phone": mask_phone(user.phone) if user and user.phone else "",
+            "masked_phone": mask_phone(user.phone) if user and user.phone else "", "phone": phone,
+            "may_reveal": allowed(current_user.role, "phone.reveal"),
             "workers": _workers(db, ticket), "next": tickets.NEXT.get(ticket.status, ()),
             "follow_up_open": ticket.follow_up_at is not None and ticket.follow_up_closed_at is None,
         }

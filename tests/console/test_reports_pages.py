@@ -10,7 +10,7 @@ import time_machine
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from bot.models import AuditEntry, Outbox, Ticket
+from bot.models import AuditEntry, Outbox, Ticket, User
 from tests.conftest import Resident, converse
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -184,3 +184,25 @@ def test_a_report_taken_up_late_is_no_longer_late_until_its_resolution_limit(two
     clerk.post(f"/console/reports/{light.id}/status", {"status": "处理中", "note": ""}, f"/console/reports/{light.id}")
     assert light.number not in clerk.get("/console/reports?late=1").get_data(as_text=True)
     assert "办结期限 11-27" in clerk.get(f"/console/reports/{light.id}").get_data(as_text=True)
+
+
+def test_office_staff_see_the_reporters_number_only_by_an_audited_click(app, client, wechat, staff_of):
+    resident = Resident(client, wechat, "o-phone")
+    with time_machine.travel(MONDAY, tick=False):
+        resident.says("路灯坏了")
+        resident.says("老街农贸市场门口")
+        resident.says("跳过")
+        resident.says("1")
+    with db(app).transaction() as session:
+        session.scalars(select(User).where(User.openid == "o-phone")).one().phone = "13900001234"
+    row = ticket(app, "WG20261123-001")
+    clerk, worker = staff_of("staff"), staff_of("grid", (1,))
+    page = clerk.get(f"/console/reports/{row.id}").get_data(as_text=True)
+    assert "139****1234" in page and "13900001234" not in page and "查看完整号码" in page
+    assert "查看完整号码" not in worker.get(f"/console/reports/{row.id}").get_data(as_text=True)
+    assert worker.post(f"/console/reports/{row.id}/phone").status_code == 403
+    shown = clerk.post(f"/console/reports/{row.id}/phone").get_data(as_text=True)
+    assert "13900001234" in shown
+    with db(app).transaction() as session:
+        [seen] = session.scalars(select(AuditEntry).where(AuditEntry.action == "phone.view")).all()
+    assert "WG20261123-001" in seen.detail
