@@ -54,6 +54,7 @@ class Settings(BaseSettings):
     PAST_CONTACT_DAYS: int = 90
     CLOSED_REPORT_DAYS: int = 365
     AUDIT_LOG_DAYS: int = 365
+    MEDIA_DIR: str = ""  # report photos and voice fetched from WeChat; default: INSTANCE_DIR/media
 
     @property
     def production(self) -> bool:
@@ -100,6 +101,8 @@ def _fill_defaults(settings: Settings) -> Settings:
         changes["WECHAT_TOKEN"] = DEV_TOKEN
     if not settings.SECRET_KEY and not settings.production:
         changes["SECRET_KEY"] = DEV_SECRET_KEY
+    if not settings.MEDIA_DIR:
+        changes["MEDIA_DIR"] = str(Path(settings.INSTANCE_DIR) / "media")
     return settings.model_copy(update=changes)
 
 

@@ -227,6 +227,15 @@ class Attachment(Base):
     longitude: Mapped[float | None] = mapped_column(Float)
     label: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A photo or voice that became part of a report is fetched from WeChat into our own storage
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
+    path: Mapped[str | None] = mapped_column(String(255))  # relative to MEDIA_DIR
+    content_type: Mapped[str | None] = mapped_column(String(64))
+    size: Mapped[int | None] = mapped_column(Integer)
+    fetched_at: Mapped[datetime | None]
+    fetch_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    fetch_error: Mapped[str | None] = mapped_column(Text)
+    purged_at: Mapped[datetime | None]  # the file was deleted after the retention period
 
 
 # --- services ----------------------------------------------------------------------------
@@ -271,6 +280,16 @@ class Ticket(Base):
     status: Mapped[str] = mapped_column(String(16), default=TicketStatus.RECEIVED)
     satisfaction: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("staff_accounts.id"), index=True)
+    respond_by: Mapped[datetime | None]  # the category's limits in working hours, fixed when it arrived
+    resolve_by: Mapped[datetime | None]
+    responded_at: Mapped[datetime | None]
+    resolved_at: Mapped[datetime | None]
+    response_escalated_at: Mapped[datetime | None]
+    resolve_escalated_at: Mapped[datetime | None]
+    follow_up_at: Mapped[datetime | None]  # 回访 due: finished, but the resident was not satisfied
+    follow_up_closed_at: Mapped[datetime | None]
+    follow_up_note: Mapped[str | None] = mapped_column(Text)
 
     events: Mapped[list[TicketEvent]] = relationship(
         cascade="all, delete-orphan", order_by="TicketEvent.id", lazy="selectin"
@@ -286,6 +305,7 @@ class TicketEvent(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     by: Mapped[str] = mapped_column(String(64), default="")
     at: Mapped[datetime] = mapped_column(default=utcnow)
+    internal: Mapped[bool] = mapped_column(Boolean, default=False)  # a staff note the resident never sees
 
 
 class Enrollment(Base):

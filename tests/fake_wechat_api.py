@@ -31,6 +31,14 @@ class Rule:
     times: int | None  # None: always
 
 
+@dataclass(frozen=True)
+class MediaFile:
+    """What media/get answers for a known media_id: the bytes, not JSON."""
+
+    data: bytes
+    content_type: str
+
+
 @dataclass
 class FakeWeChatApi:
     calls: list[Call] = field(default_factory=list)
@@ -40,6 +48,7 @@ class FakeWeChatApi:
     _valid: set[str] = field(default_factory=set)
     _mass_ids: set[str] = field(default_factory=set)
     _tags: dict[str, int] = field(default_factory=dict)
+    _media: dict[str, MediaFile] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(100))
     base_url: str = ""
@@ -49,6 +58,11 @@ class FakeWeChatApi:
         """Answer `answer` (errcode, "stall", "http500") to the next `times` calls (None: always)."""
         with self._lock:
             self._rules.append(Rule(endpoint, answer, times))
+
+    def has_media(self, media_id: str, data: bytes, content_type: str = "image/jpeg") -> None:
+        """media/get of this id answers the file (an unknown id gets 40007, as an expired one does)."""
+        with self._lock:
+            self._media[media_id] = MediaFile(data, content_type)
 
     def expire_tokens(self) -> None:
         with self._lock:
@@ -62,7 +76,8 @@ class FakeWeChatApi:
         return [c.body.get("touser", "") for c in self.calls if c.endpoint in SENDS[:2]]
 
     # --- the server side ------------------------------------------------------------
-    def answer(self, endpoint: str, params: dict[str, str], body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    def answer(self, endpoint: str, params: dict[str, str],
+               body: dict[str, Any]) -> tuple[int, dict[str, Any] | MediaFile]:
         with self._lock:
             rule = self._take_rule(endpoint)
         if rule == "stall":
@@ -85,7 +100,10 @@ class FakeWeChatApi:
                 if body.get("clientmsgid") in self._mass_ids:
                     return 200, {"errcode": 45065, "errmsg": "clientmsgid exist"}
                 self._mass_ids.add(body.get("clientmsgid", ""))
-            self.calls.append(Call(endpoint, token, body))
+            self.calls.append(Call(endpoint, token, params if endpoint == "media/get" else body))
+            if endpoint == "media/get":
+                found = self._media.get(params.get("media_id", ""))
+                return 200, found or {"errcode": 40007, "errmsg": "invalid media_id"}
             if endpoint == "tags/create":
                 tag_id = next(self._ids)
                 self._tags[body["tag"]["name"]] = tag_id
@@ -118,9 +136,12 @@ def serve() -> tuple[FakeWeChatApi, ThreadingHTTPServer]:
             raw = self.rfile.read(length) if length else b""
             body = json.loads(raw.decode("utf-8")) if raw else {}
             status, answer = fake.answer(url.path.removeprefix(PREFIX), params, body)
-            data = json.dumps(answer, ensure_ascii=False).encode()
+            if isinstance(answer, MediaFile):
+                data, content_type = answer.data, answer.content_type
+            else:
+                data, content_type = json.dumps(answer, ensure_ascii=False).encode(), "application/json"
             self.send_response(status)
-            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)

@@ -12,6 +12,7 @@ from bot.console import (  # noqa: F401  (their views register on bp)
     dashboard,
     inbox,
     privacy,
+    reports,
     residents,
     statistics,
 )

@@ -18,6 +18,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "inbox": OFFICE,
     "inbox.reply": OFFICE,
     "reports": frozenset({Role.ADMIN, Role.STAFF, Role.GRID}),
+    "reports.work": frozenset({Role.ADMIN, Role.STAFF, Role.GRID}),
     "phone.reveal": OFFICE,
     "accounts": frozenset({Role.ADMIN}),
     "audit": frozenset({Role.ADMIN}),

@@ -73,6 +73,7 @@ def now_local() -> Any:
 MENU = (("console.dashboard", "工作台", "dashboard"), ("console.inbox_list", "人工", "inbox"),
         ("console.class_list", "班级", "classes"), ("console.announcement_list", "公告", "announce"),
         ("console.resident_list", "居民", "residents"),
+        ("console.report_list", "上报", "reports"),
         ("console.account_list", "账号", "accounts"),
         ("console.statistics_page", "统计", "statistics"),
         ("console.privacy_desk", "个人信息", "privacy"),

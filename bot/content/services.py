@@ -71,6 +71,7 @@ class BookingRules(Model):
 
 class Grid(Model):
     id: Text
+    number: Count  # what a grid worker's account names (网格员 of grid 1)
     name: Text
     area: Text
     words: Words = Field(min_length=1)
@@ -81,6 +82,8 @@ class Category(Model):
     name: Text
     words: Words = ()
     handler: str = ""  # who takes it instead of the grid worker (邻里纠纷 → 人民调解委员会)
+    respond_hours: Count  # working hours until a person has taken it up (处理中)
+    resolve_hours: Count  # working hours until it is 已办结
 
 
 class ClassInfo(Model):
@@ -127,6 +130,10 @@ class Services:
     def grid(self, key: str) -> Grid | None:
         return next((g for g in self.grids if key in (g.id, g.name)), None)
 
+    def grid_names(self, numbers: list[int]) -> list[str]:
+        """The grids a grid worker's account covers, by the names reports carry."""
+        return [g.name for g in self.grids if g.number in numbers]
+
     def find_grid(self, text: str) -> Grid | None:
         best: tuple[int, Grid] | None = None
         for grid in self.grids:
@@ -162,6 +169,12 @@ class _ServicesFile(Model):
 class _GridsFile(Model):
     grids: tuple[Grid, ...]
     categories: tuple[Category, ...]
+
+    @model_validator(mode="after")
+    def _unique(self) -> _GridsFile:
+        if len({g.number for g in self.grids}) != len(self.grids):
+            raise ValueError("grids: two grids share a number")
+        return self
 
 
 class _ClassesFile(Model):

@@ -96,6 +96,10 @@ class Dispatcher:
     def _dispatch(self, ctx: Context, message: Message) -> Reply:
         if message.kind == "event":
             return self._event(ctx, message)
+        if message.kind == "voice" and message.media_id and ctx.conversation.form is not None:
+            # a form (a problem report) may keep the recording itself, not only its recognition
+            ctx.session.add(Attachment(user_id=ctx.user.id, kind="voice", media_id=message.media_id,
+                                       created_at=ctx.now))
         if message.kind == "voice" and not message.text.strip():
             return Reply.say(texts.VOICE_UNCLEAR)
         if message.kind in ("text", "voice"):

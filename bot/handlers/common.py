@@ -1,8 +1,10 @@
-"""Shared by bookings and classes: picking one of the resident's own records."""
+"""Shared by the features: picking one of the resident's own records; a time soon, as residents read it."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
+from bot.content import texts
 from bot.conversation import dialog
 from bot.conversation.context import Context
 from bot.conversation.dialog import Invalid, Slot, Values
@@ -36,3 +38,10 @@ def start_pick(ctx: Context, form: str, slot: str, options: Options, empty: str,
     if len(found) == 1 or named in found:
         return dialog.start(ctx, form, {slot: named if named in found else found[0]})
     return dialog.start(ctx, form)
+
+
+def day_and_time(ctx: Context, local: datetime) -> tuple[str, str]:
+    """今天 / 明天 / 12月1日, and 9:30: a local time in the next days, as residents read it."""
+    days = (local.date() - ctx.local_now.date()).days
+    day = {0: texts.TODAY, 1: texts.TOMORROW}.get(days) or texts.MONTH_DAY.format(month=local.month, day=local.day)
+    return day, f"{local.hour}:{local.minute:02d}"

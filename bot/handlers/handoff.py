@@ -2,6 +2,7 @@
 from bot.content import texts
 from bot.conversation.context import Context
 from bot.conversation.message import Reply
+from bot.handlers.common import day_and_time
 from bot.services import handoffs
 
 INBOX_PATH = "/console/inbox/{id}"
@@ -19,10 +20,8 @@ def handoff(ctx: Context, text: str = "") -> Reply:
     local = ctx.local_now
     if ctx.catalog.staff_on_duty(local):
         return Reply.say(texts.HANDOFF_CASE_OPEN, "handoff")
-    start = ctx.catalog.next_staff_time(local)
-    days = (start.date() - local.date()).days
-    day = {0: texts.TODAY, 1: texts.TOMORROW}.get(days) or texts.MONTH_DAY.format(month=start.month, day=start.day)
-    back = texts.BACK_AT.format(day=day, time=f"{start.hour}:{start.minute:02d}")
+    day, time = day_and_time(ctx, ctx.catalog.next_staff_time(local))
+    back = texts.BACK_AT.format(day=day, time=time)
     closed = texts.HANDOFF_RECORDED_CLOSED.format(when=back)
     hours = texts.STAFF_HOURS.format(hours=ctx.catalog.staff_hours_text)
     return Reply.say(f"{closed}\n{hours}\n{texts.HANDOFF_END_HINT}", "handoff")

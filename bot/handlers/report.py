@@ -11,6 +11,7 @@ from bot.conversation.dialog import Form, Invalid, Slot, Values
 from bot.conversation.message import Reply
 from bot.conversation.routes import Router
 from bot.conversation.words import looks_like_question
+from bot.handlers.common import day_and_time
 from bot.handlers.contact import is_skip
 from bot.services import tickets
 
@@ -73,8 +74,11 @@ def _submit(ctx: Context, values: Values) -> str:
         assignee=category.handler or grid.worker,
         place=tickets.Place(show_place(place), place.get("latitude"), place.get("longitude")),
         description=values["description"], media_id=photo.get("media_id"), pic_url=photo.get("url"),
-        now=ctx.now, tz=ctx.settings.tz)
-    return texts.REPORT_DONE.format(number=ticket.number, assignee=ticket.assignee)
+        now=ctx.now, tz=ctx.settings.tz,
+        due=tickets.deadlines(category, ctx.catalog.staff_hours, ctx.now, ctx.settings.tz))
+    tickets.notify_new(ctx.session, ticket, ctx.services, tickets.page_link(ctx.settings.PUBLIC_URL), ctx.settings.tz)
+    day, time = day_and_time(ctx, ticket.respond_by.astimezone(ctx.settings.tz))
+    return texts.REPORT_DONE.format(number=ticket.number, assignee=ticket.assignee, due=f"{day}{time}")
 
 
 router.form(Form(

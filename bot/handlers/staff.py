@@ -13,8 +13,8 @@ from bot.conversation.message import Reply
 from bot.conversation.routes import Router
 from bot.conversation.words import SEND_LATER, SEND_NOW
 from bot.knowledge.chinese import find_clock, parse_day
-from bot.services import accounts, announcements, reminders
-from bot.services.errors import NotAllowed
+from bot.services import accounts, announcements, audit, reminders, tickets
+from bot.services.errors import NotAllowed, NotFound, ServiceError
 
 router = Router("staff")
 
@@ -91,6 +91,51 @@ router.form(Form(
                 choices=lambda ctx, values: [(c.info.name, c.id) for c in ctx.calendar.classes.values()]),),
     submit=_submit_rain,
 ))
+
+
+REPORT_COMMAND = re.compile(r"^\s*(WG\d{8}-\d{3})\s*(处理中|已办结|办结|备注|回访|转给|转交)?\s*(.*)$", re.S | re.I)
+
+
+@router.intent("work_report", lookup=True)
+def work_report(ctx: Context, text: str) -> Reply:
+    """WG20261127-001 处理中 已联系电工: staff (grid workers for their grids) work a report from WeChat
+    through the same services as the console; the resident who made it is shown how it stands."""
+    number, verb, words = REPORT_COMMAND.match(text).groups()
+    try:
+        ticket = tickets.find(ctx.session, number)
+    except NotFound:
+        return Reply.say(texts.STAFF_REPORT_UNKNOWN)
+    account = accounts.by_openid(ctx.session, ctx.user.openid)
+    if not tickets.may_work(account, ctx.services, ticket):
+        if ticket.user_id != ctx.user.id:
+            return Reply.say(texts.STAFF_REPORT_UNKNOWN)
+        return Reply.say(texts.REPORT_STATUS_CHANGED.format(number=ticket.number, category=ticket.category,
+                                                            status=ticket.status))
+    if verb is None:
+        return Reply.say(texts.STAFF_REPORT_SUMMARY.format(
+            number=ticket.number, grid=ticket.grid, category=ticket.category, status=ticket.status,
+            description=ticket.description, place=ticket.location, assignee=ticket.assignee,
+            link=tickets.page_link(ctx.settings.PUBLIC_URL).format(id=ticket.id)))
+    words = words.strip()
+    link = tickets.page_link(ctx.settings.PUBLIC_URL)
+    work = {
+        "处理中": lambda: tickets.change_status(ctx.session, ticket, "处理中", words, account.name, ctx.now),
+        "已办结": lambda: tickets.change_status(ctx.session, ticket, "已办结", words, account.name, ctx.now),
+        "备注": lambda: tickets.add_note(ticket, words, account.name, ctx.now),
+        "回访": lambda: tickets.close_follow_up(ticket, words, account.name, ctx.now),
+        "转给": lambda: tickets.assign(ctx.session, ticket, words, account.name, ctx.now, link),
+    }
+    verb = {"办结": "已办结", "转交": "转给"}.get(verb, verb)
+    try:
+        work[verb]()
+    except ServiceError as error:
+        return Reply.say(f"{error}\n{texts.STAFF_REPORT_HOW.format(number=ticket.number)}")
+    audit.record(ctx.session, who=account, action=f"report.{WECHAT_ACTIONS[verb]}", now=ctx.now,
+                 target=f"ticket:{ticket.number}", detail=f"微信 {words[:60]}")
+    return Reply.say(texts.STAFF_REPORT_DONE.format(number=ticket.number, what=verb))
+
+
+WECHAT_ACTIONS = {"处理中": "status", "已办结": "status", "备注": "note", "回访": "follow_up", "转给": "assign"}
 
 
 # --- the 发布公告 form ----------------------------------------------------------------------

@@ -30,6 +30,8 @@ NOT_FOLLOWING = 43004
 QUOTA = {45009, 45011}
 BUSY = -1
 DUPLICATE_MASS = 45065
+MEDIA_GONE = {40007}  # invalid media_id: expired after three days, or never ours
+MEDIA_NOT_A_FILE = -2
 TAG_BATCH = 50
 TOKEN_REREAD_SECONDS = 60
 
@@ -205,6 +207,13 @@ class WeChatApi:
             if error.errcode == DUPLICATE_MASS:
                 return {"errcode": 0, "duplicate": True}  # an earlier try already went out
             raise
+
+    def download_media(self, media_id: str) -> tuple[bytes, str]:
+        """A temporary media file (photo, voice) and its content type; WeChat keeps them for three days."""
+        response = self.call(lambda: self.client.get("media/get", params={"media_id": media_id}), idempotent=True)
+        if isinstance(response, dict):  # JSON without an error code: a video link, not a file
+            raise ApiError(MEDIA_NOT_A_FILE, "media/get answered JSON, not a file")
+        return response.content, response.headers.get("Content-Type", "application/octet-stream").split(";")[0]
 
     # --- tags and menu --------------------------------------------------------------
     def tags(self) -> dict[str, int]:

@@ -17,8 +17,9 @@ from sqlalchemy import and_, select
 from bot.content import current
 from bot.models import KeyValue, utcnow
 from bot.outbound.client import make_api, sends_for_real
+from bot.outbound.media import MediaKeeper
 from bot.outbound.sender import Sender, recover
-from bot.services import handoffs, reminders
+from bot.services import handoffs, reminders, tickets
 from bot.services.announcements import settle
 from bot.services.privacy import Retention, purge_expired
 
@@ -30,6 +31,8 @@ SEND_EVERY_SECONDS = 5
 HANDOFF_EVERY_SECONDS = 60
 PLAN_EVERY_SECONDS = 60
 RETENTION_HOUR = 3  # local time: expired personal data goes once a day, at night
+REPORTS_EVERY_SECONDS = 60
+MEDIA_EVERY_SECONDS = 30
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 300}
 _worker: Worker | None = None
 
@@ -66,6 +69,7 @@ class Worker:
         self.db, self.settings, self.library = assistant.db, assistant.settings, assistant.library
         api = make_api(self.settings, self.db) if sends_for_real(self.settings) else None
         self.sender = Sender(self.db, self.settings, api)
+        self.media = MediaKeeper(self.db, self.settings, api)
         self.identity = {"pid": os.getpid(), "host": socket.gethostname()}
 
     def beat(self) -> None:
@@ -115,6 +119,17 @@ class Worker:
             purged = purge_expired(session, now, settings.tz, keep, self.library.current().services)
         log.info("retention: %s", dict(+purged) or "nothing expired")
 
+    def reports(self, now: datetime | None = None) -> int:
+        """Problem reports past their response or resolution limit reach the admins."""
+        with current.using(self.library.current()), self.db.transaction() as session:
+            return tickets.escalate(session, now or utcnow(), tickets.page_link(self.settings.PUBLIC_URL),
+                                    self.settings.tz)
+
+    def keep_media(self, now: datetime | None = None) -> None:
+        """Report photos and voice come from WeChat into our storage; old ones are deleted."""
+        self.media.fetch(now)
+        self.media.purge(now)
+
     def stop(self) -> None:
         """A clean stop clears the heartbeat, so the next start need not wait for it to go stale."""
         with self.db.transaction() as session:
@@ -150,6 +165,14 @@ def handoff_job() -> None:
 
 def retention_job() -> None:
     _current().retention()
+
+
+def reports_job() -> None:
+    _current().reports()
+
+
+def media_job() -> None:
+    _current().keep_media()
 
 
 def _current() -> Worker:
@@ -201,6 +224,10 @@ def start(app: Flask) -> BackgroundScheduler:
     scheduler.add_job("bot.outbound.scheduler:handoff_job", "interval", seconds=HANDOFF_EVERY_SECONDS,
                       id="handoffs", replace_existing=True)
     scheduler.add_job("bot.outbound.scheduler:retention_job", "cron", hour=RETENTION_HOUR, id="retention",
+                      replace_existing=True)
+    scheduler.add_job("bot.outbound.scheduler:reports_job", "interval", seconds=REPORTS_EVERY_SECONDS,
+                      id="reports", replace_existing=True)
+    scheduler.add_job("bot.outbound.scheduler:media_job", "interval", seconds=MEDIA_EVERY_SECONDS, id="media",
                       replace_existing=True)
     logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)  # not every 5 s
     scheduler.resume()

@@ -154,6 +154,13 @@ def by_openid(session: Session, openid: str) -> StaffAccount | None:
                                                       StaffAccount.active.is_(True))).first()
 
 
+def bound(session: Session, roles: Iterable[Role]) -> list[StaffAccount]:
+    """Active accounts of these roles with a bound WeChat: the people a notice can reach."""
+    return list(session.scalars(select(StaffAccount).where(
+        StaffAccount.role.in_(list(roles)), StaffAccount.active.is_(True), StaffAccount.openid.is_not(None))
+        .order_by(StaffAccount.id)))
+
+
 def seed_from_file(session: Session, staff: Mapping[str, str], now: datetime) -> int:
     """Openids listed in faq/staff.yaml become (or stay linked to) staff accounts; returns how many were new."""
     created = 0

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from bot.content import texts
 from bot.models import HandoffRequest, HandoffStatus, MessageLog, StaffAccount, User
-from bot.services import audit, keys
+from bot.services import accounts, audit, keys
 from bot.services.accounts import Role
 from bot.services.errors import NotAllowed
 from bot.services.outbox import enqueue
@@ -98,7 +98,7 @@ def notify_staff(session: Session, case: HandoffRequest, link: str) -> int:
     user = session.get(User, case.user_id)
     text = texts.INBOX_NEW_CASE.format(name=resident_label(user), text=(case.text or "…")[-60:],
                                        link=link.format(id=case.id))
-    staff = _bound(session, (Role.ADMIN, Role.STAFF))
+    staff = accounts.bound(session, (Role.ADMIN, Role.STAFF))
     for member in staff:
         enqueue(session, openid=member.openid, text=text, key=keys.handoff_new(case.id, member.id))
     return len(staff)
@@ -110,7 +110,7 @@ def escalate(session: Session, now: datetime, after: timedelta, link: str) -> in
     late = session.scalars(select(HandoffRequest).where(
         HandoffRequest.status == HandoffStatus.OPEN, HandoffRequest.answered_at.is_(None),
         HandoffRequest.escalated_at.is_(None), HandoffRequest.created_at < now - after)).all()
-    admins = _bound(session, (Role.ADMIN,))
+    admins = accounts.bound(session, (Role.ADMIN,))
     for case in late:
         case.escalated_at = now
         minutes = int((now - case.created_at).total_seconds() // 60)
@@ -125,7 +125,3 @@ def resident_label(user: User) -> str:
     """What staff see of a resident before they choose to see more: a masked name, or 居民 and a number."""
     return f"{user.name[0]}**" if user.name else f"居民{user.id}"
 
-
-def _bound(session: Session, roles: tuple[Role, ...]) -> list[StaffAccount]:
-    return list(session.scalars(select(StaffAccount).where(
-        StaffAccount.role.in_(roles), StaffAccount.active.is_(True), StaffAccount.openid.is_not(None))))

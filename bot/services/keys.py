@@ -87,3 +87,18 @@ def handoff_late(case_id: int, account_id: int) -> str:
 def purpose(key: str) -> str:
     """What an outbox or reminder key was made for: the word every maker above writes first."""
     return key.split(":", 1)[0]
+
+
+def ticket_new(number: str, account_id: int) -> str:
+    """A grid worker's (or office member's) notice of a new report."""
+    return f"ticket:{number}:new:{account_id}"
+
+
+def ticket_assigned(number: str, account_id: int, step: int) -> str:
+    """The notice to a worker that a report was handed to them (`step`: the timeline's length then)."""
+    return f"ticket:{number}:assigned:{account_id}:{step}"
+
+
+def ticket_late(number: str, clock: str, account_id: int) -> str:
+    """An admin's notice that a report passed its response or resolution limit."""
+    return f"ticket:{number}:late:{clock}:{account_id}"

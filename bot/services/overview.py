@@ -9,7 +9,6 @@ from sqlalchemy.orm import Session
 
 from bot.models import Booking, FaqGap, HandoffRequest, Outbox, Ticket
 
-ACKNOWLEDGE_WITHIN = timedelta(hours=24)  # the promise residents are given when they report a problem
 PROBLEM_OUTBOX = ("failed", "skipped", "unknown")
 
 
@@ -34,7 +33,7 @@ def overview(session: Session, now: datetime, tz: tzinfo) -> Overview:
                                   .where(HandoffRequest.status == "open")) or 0,
         longest_wait_minutes=int((now - oldest).total_seconds() // 60) if oldest else 0,
         new_reports=session.scalar(received) or 0,
-        overdue_reports=session.scalar(received.where(Ticket.created_at < now - ACKNOWLEDGE_WITHIN)) or 0,
+        overdue_reports=session.scalar(received.where(Ticket.respond_by < now)) or 0,  # the category's limit
         bookings_today=session.scalar(select(func.count()).select_from(Booking).where(
             Booking.day == now.astimezone(tz).date(), Booking.status == "booked")) or 0,
         gaps_this_week=session.scalar(select(func.count()).select_from(FaqGap)

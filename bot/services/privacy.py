@@ -203,8 +203,8 @@ def purge_expired(session: Session, now: datetime, tz: tzinfo, keep: Retention, 
     purged["已发消息的内容"] = _count(session.execute(update(Outbox).where(
         Outbox.created_at < now - keep.message_log, Outbox.status.in_(FINISHED), Outbox.text != "",
     ).values(text="", payload={})))
-    purged["照片和位置"] = _count(session.execute(delete(Attachment).where(
-        Attachment.created_at < now - keep.photos_and_locations)))
+    purged["照片和位置"] = _count(session.execute(delete(Attachment).where(  # stored files: the media job's
+        Attachment.created_at < now - keep.photos_and_locations, Attachment.path.is_(None))))
     purged["上报的照片和位置"] = _count(session.execute(update(Ticket).where(
         Ticket.status == TicketStatus.DONE, Ticket.created_at < now - keep.photos_and_locations,
         or_(Ticket.media_id.is_not(None), Ticket.pic_url.is_not(None), Ticket.latitude.is_not(None)),

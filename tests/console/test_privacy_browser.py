@@ -25,7 +25,7 @@ def test_the_monthly_page_its_workbook_and_a_deletion_at_the_desk(app, served, o
     expect(desk.get_by_role("heading", name="统计 · 2026年11月")).to_be_visible()
     reports = desk.locator("section.area", has_text="上报问题")
     expect(reports.locator("div", has_text="收到上报（社情民意）").locator("dd")).to_have_text("3件")
-    expect(reports.locator("div", has_text="24小时内响应").locator("dd")).to_have_text("33%")
+    expect(reports.locator("div", has_text="按时响应").locator("dd")).to_have_text("33%")
     expect(desk.get_by_role("img", name="各网格上报")).to_be_visible()
     with desk.expect_download() as download:
         desk.get_by_role("link", name="导出台账").click()

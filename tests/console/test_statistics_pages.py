@@ -22,7 +22,7 @@ def test_the_monthly_page_shows_the_numbers_and_charts(app, staff_of):
     for shown in ("3人次", "27小时", "33%", "发出2条，送达1条", "1次，发给3人次，送达2人次"):
         assert shown in page, shown
     assert page.count("<svg") == 7  # the weekly trend, grids, categories, items, classes, on time, delivered
-    assert 'aria-label="各网格上报"' in page and 'aria-label="24小时内响应"' in page
+    assert 'aria-label="各网格上报"' in page and 'aria-label="按时响应"' in page
 
 
 def test_a_wrong_date_says_so_and_shows_this_month(app, staff_of):

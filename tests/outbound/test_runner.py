@@ -24,7 +24,7 @@ def started(out_app):
 
 def test_jobs_live_in_the_app_database_with_minutes_of_misfire_grace(out_app, started):
     jobs = {job.id: job for job in started.get_jobs()}
-    assert set(jobs) == {"heartbeat", "plan", "send", "handoffs", "retention"}
+    assert set(jobs) == {"heartbeat", "plan", "send", "handoffs", "retention", "reports", "media"}
     assert str(jobs["retention"].trigger).startswith("cron[hour='3'")
     assert all(job.misfire_grace_time >= 60 and job.coalesce for job in jobs.values())
     with db_of(out_app).engine.connect() as connection:

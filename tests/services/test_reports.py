@@ -11,7 +11,7 @@ def test_streetlight_statement_becomes_a_ticket_for_the_grid_worker(app, residen
         ("路灯坏了", ["在哪里", "发送位置"]),
         ("老街农贸市场门口", "照片"),
         ("没有照片", ["请核对反映的问题", "类别：路灯/亮化", "地点：老街农贸市场门口", "情况：路灯坏了", "照片：没有"]),
-        ("1", ["已受理", "编号：WG20261127-001", "第1网格网格员", "24小时"]),
+        ("1", ["已受理", "编号：WG20261127-001", "第1网格网格员", "前会有人接手处理"]),
     ])
     [ticket] = rows(app, Ticket)
     assert (ticket.category, ticket.grid, ticket.status) == ("路灯/亮化", "第1网格", "已受理")

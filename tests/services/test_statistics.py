@@ -70,11 +70,11 @@ def test_bookings_by_item_for_days_in_the_month(november):
 def test_reports_by_grid_with_response_resolution_and_satisfaction(november):
     area = november["reports"]
     assert figures(area) == {"收到上报（社情民意）": "3件", "已办结（解决问题）": "1件", "平均响应": "27小时",
-                             "平均办结": "24小时", "24小时内响应": "33%", "满意": "1件", "不满意": "0件",
+                             "平均办结": "24小时", "按时响应": "33%", "满意": "1件", "不满意": "0件",
                              "满意率（已评价的）": "100%"}
     by_grid = dict(area.bars[0][1])
     assert (by_grid["第1网格"], by_grid["第3网格"], by_grid["第2网格"]) == (2, 1, 0)
-    assert area.share == ("24小时内响应", 1, 3)
+    assert area.share == ("按时响应", 1, 3)
     assert [row[5:8] for row in area.rows] == [(6.0, 24.0, "是"), (48.0, None, "否"), (None, None, "否")]
 
 

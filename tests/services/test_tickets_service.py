@@ -54,8 +54,8 @@ def test_rating_applies_to_the_latest_finished_report_once(session, ticket):
 
 def test_a_report_is_handed_only_to_a_named_worker(session, ticket):
     with pytest.raises(NotAllowed):
-        tickets.assign(ticket, "  ", "老王", NOW)
-    tickets.assign(ticket, " 水务站老王 ", "陈", NOW)
+        tickets.assign(session, ticket, "  ", "老王", NOW)
+    tickets.assign(session, ticket, " 水务站老王 ", "陈", NOW)
     assert ticket.assignee == "水务站老王" and ticket.events[-1].note == "转交水务站老王"
     assert tickets.find(session, ticket.number.lower()) is ticket
     with pytest.raises(NotFound):
