@@ -21,6 +21,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "phone.reveal": OFFICE,
     "accounts": frozenset({Role.ADMIN}),
     "audit": frozenset({Role.ADMIN}),
+    "desk": OFFICE,
+    "desk.edit": OFFICE,
+    "desk.settings": OFFICE,
 }
 View = TypeVar("View", bound=Callable[..., Any])
 

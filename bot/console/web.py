@@ -72,6 +72,7 @@ def now_local() -> Any:
 
 MENU = (("console.dashboard", "工作台", "dashboard"), ("console.inbox_list", "人工", "inbox"),
         ("console.account_list", "账号", "accounts"),
+        ("console.desk", "代办", "desk"), ("console.case_list", "办件", "desk"),
         ("console.audit_list", "操作记录", "audit"), ("console.profile", "我的", "profile"))
 
 

@@ -77,3 +77,13 @@ def handoff_new(case_id: int, account_id: int) -> str:
 def handoff_late(case_id: int, account_id: int) -> str:
     """An admin's notice that a case waited too long."""
     return f"handoff:{case_id}:late:{account_id}"
+
+
+def case_status(number: str, event_id: int) -> str:
+    """The message telling the resident their 代办 case reached a step (a step may come twice)."""
+    return f"case:{number}:{event_id}"
+
+
+def desk_capacity() -> str:
+    """The places per half-day staff set in the console, over faq/services.yaml's."""
+    return "desk:per_half_day"
