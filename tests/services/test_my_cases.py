@@ -1,0 +1,74 @@
+"""我的代办 / 办好没有 through the real webhook: a resident asks after the errand the desk took in."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import time_machine
+
+from bot.models import Booking, Case, CaseStatus, utcnow
+from bot.services import cases
+from tests.conftest import converse
+from tests.services.conftest import NOW
+from tests.services.test_booking import book_until_summary
+
+
+def _desk(app, step=None, missing=""):
+    """The clerk at the window: the resident's booking becomes a case, then moves one step."""
+    assistant = app.extensions["community"]
+    services = assistant.library.current().services
+    with assistant.db.transaction() as session:
+        case = session.query(Case).first()
+        if case is None:
+            booking = session.query(Booking).one()
+            case = cases.from_booking(session, booking, services=services, missing=missing, by="小李",
+                                      now=utcnow(), tz=NOW.tzinfo)
+        if step:
+            cases.change_status(session, case, step, services=services, by="小李", now=utcnow(), tz=NOW.tzinfo)
+
+
+def test_before_the_window_the_resident_hears_there_is_nothing_yet(resident):
+    converse(resident, [
+        ("我的代办", "您现在没有在办的代办"),
+        ("我的居住证办好没有", "没有查到您的居住证代办"),
+    ])
+
+
+def test_the_resident_asks_in_their_own_words_and_gets_the_status_and_due_date(app, resident):
+    book_until_summary(resident)
+    converse(resident, [("1", "预约成功")])
+    _desk(app)
+    converse(resident, [
+        ("我的代办", ["您的代办：", "BJ20261127-001 居住证：材料已收，承诺12月18日 周五前办好"]),
+        ("办好没有", "材料已收，承诺12月18日 周五前办好"),
+        ("我的居住证办好没有", "BJ20261127-001 居住证"),
+        ("医保办好了吗", "没有查到您的医保缴费代办"),
+    ])
+    _desk(app, CaseStatus.READY)
+    converse(resident, [("居住证办得怎么样了", "可领取，带上身份证来领")])
+
+
+def test_query_progress_no_longer_says_no_report_to_someone_with_an_errand(app, resident):
+    book_until_summary(resident)
+    converse(resident, [("1", "预约成功")])
+    _desk(app, missing="租房合同")
+    answer = resident.says("查询进度")
+    assert "您还没有反映过问题" not in answer
+    assert "BJ20261127-001 居住证：退回补材料（缺：租房合同）" in answer
+
+
+def test_a_late_case_says_staff_are_chasing_it(app, resident):
+    book_until_summary(resident)
+    converse(resident, [("1", "预约成功")])
+    _desk(app)
+    with time_machine.travel(datetime(2026, 12, 21, 9, 0, tzinfo=NOW.tzinfo)):
+        converse(resident, [("我的代办", "已超过承诺时间，工作人员正在催办")])
+
+
+def test_asked_in_the_middle_of_a_booking_the_form_goes_on(app, resident):
+    book_until_summary(resident)
+    converse(resident, [("1", "预约成功")])
+    _desk(app)
+    converse(resident, [
+        ("我想办医保", "请选预约时间"),
+        ("我的代办", ["BJ20261127-001 居住证", "请选预约时间"]),
+    ])
