@@ -12,6 +12,8 @@ from bot.knowledge.chinese import mask_name, mask_phone
 from bot.models import (
     Booking,
     BookingStatus,
+    Case,
+    CaseStatus,
     Enrollment,
     EnrollmentStatus,
     HandoffRequest,
@@ -41,7 +43,7 @@ def has_personal_data(session: Session, user: User) -> bool:
     """Whether 删除我的信息 would remove anything."""
     return bool(user.name or user.phone) or any(
         session.scalars(select(model.id).where(model.user_id == user.id).limit(1)).first()
-        for model in (Booking, Enrollment, Ticket)
+        for model in (Booking, Enrollment, Ticket, Case)
     )
 
 
@@ -57,6 +59,10 @@ def forget(session: Session, user: User, services: Services) -> None:
         row.name = row.phone = row.age = row.user_id = None
     for ticket in session.scalars(select(Ticket).where(Ticket.user_id == user.id)):
         ticket.user_id = None
+    for case in session.scalars(select(Case).where(Case.user_id == user.id)):
+        case.user_id = None  # an errand in hand keeps the applicant's name and phone until the papers go back
+        if case.status == CaseStatus.DONE:
+            case.name = case.phone = None
     for request in session.scalars(select(HandoffRequest).where(HandoffRequest.user_id == user.id)):
         request.text = ""
     session.execute(delete(MessageLog).where(MessageLog.user_id == user.id))  # what they typed, to anyone

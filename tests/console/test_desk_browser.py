@@ -8,8 +8,11 @@ import re
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
+from tests.console import test_console_browser as console_browser
 from tests.console.conftest import add_account
-from tests.console.test_console_browser import DESK, PHONE, open_page, say, sign_in  # noqa: F401  (fixture)
+from tests.console.test_console_browser import DESK, PHONE, say, sign_in
+
+open_page = console_browser.open_page  # the same fixture: each page in its own browser context
 
 GRANDMA = "王婆婆（70岁，文笔村）"
 

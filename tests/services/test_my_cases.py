@@ -1,12 +1,13 @@
-"""我的代办 / 办好没有 through the real webhook: a resident asks after the errand the desk took in."""
+"""Through the real webhook: 我的代办 / 办好没有 after the desk took the errand in, and the desk's edits as
+residents meet them."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import time_machine
 
 from bot.models import Booking, Case, CaseStatus, utcnow
-from bot.services import cases
+from bot.services import bookings, cases
 from tests.conftest import converse
 from tests.services.conftest import NOW
 from tests.services.test_booking import book_until_summary
@@ -71,4 +72,24 @@ def test_asked_in_the_middle_of_a_booking_the_form_goes_on(app, resident):
     converse(resident, [
         ("我想办医保", "请选预约时间"),
         ("我的代办", ["BJ20261127-001 居住证", "请选预约时间"]),
+    ])
+
+
+def test_deleting_my_data_unlinks_the_errand_and_a_finished_one_forgets_the_name(app, resident):
+    book_until_summary(resident)
+    converse(resident, [("1", "预约成功")])
+    _desk(app, CaseStatus.DONE)
+    converse(resident, [("删除我的信息", "确定删除"), ("1", "已删除"), ("我的代办", "您现在没有在办的代办")])
+    with app.extensions["community"].db.transaction() as session:
+        case = session.query(Case).one()
+        assert (case.user_id, case.name, case.phone, case.status) == (None, None, None, "已办结")
+
+
+def test_a_day_staff_closed_is_refused_as_closed_when_a_resident_asks_for_it(app, resident):
+    with app.extensions["community"].db.transaction() as session:
+        bookings.add_closure(session, day=date(2026, 12, 1), period="", reason="全员培训", by="主任",
+                             today=NOW.date(), now=utcnow())
+    converse(resident, [
+        ("预约办居住证", ["请选预约时间", "11月30日 周一 上午", "12月2日 周三 上午"]),
+        ("12月1号上午", "12月1日 周二不开放预约"),
     ])
