@@ -9,6 +9,7 @@ from bot.models import Case, CaseStatus
 from bot.services import cases
 
 router = Router("cases")
+SOURCE = "my_cases"  # what answered, for the log and `faq eval` (a progress question rightly lands here)
 
 
 def case_lines(ctx: Context, text: str = "") -> list[str]:
@@ -38,5 +39,5 @@ def my_cases(ctx: Context, text: str = "") -> Reply:
     lines = case_lines(ctx, text)
     if not lines:
         named = ctx.services.find_item(text)
-        return Reply.say(texts.CASE_NONE_FOR_ITEM.format(item=named.name) if named else texts.CASE_NONE)
-    return Reply.say("\n".join([texts.CASE_LIST, *lines, texts.CASE_LIST_FOOTER]))
+        return Reply.say(texts.CASE_NONE_FOR_ITEM.format(item=named.name) if named else texts.CASE_NONE, SOURCE)
+    return Reply.say("\n".join([texts.CASE_LIST, *lines, texts.CASE_LIST_FOOTER]), SOURCE)
