@@ -34,6 +34,11 @@ def test_before_the_window_the_resident_hears_there_is_nothing_yet(resident):
     ])
 
 
+def test_how_long_an_item_takes_is_still_a_question_for_the_faq(resident):
+    answer = resident.says("失业登记当天能办好不")
+    assert "当场办结" in answer and "没有在办的代办" not in answer
+
+
 def test_the_resident_asks_in_their_own_words_and_gets_the_status_and_due_date(app, resident):
     book_until_summary(resident)
     converse(resident, [("1", "预约成功")])
