@@ -60,9 +60,10 @@ def free_places(session: Session, rules: BookingRules, today: date) -> dict[tupl
 
 
 def active(session: Session, user_id: int, today: date) -> list[Booking]:
-    """The resident's bookings still to come, soonest first."""
+    """The resident's bookings still to come, soonest first; one the desk has seen them for is done."""
     return list(session.scalars(select(Booking).where(
         Booking.user_id == user_id, Booking.status == BookingStatus.BOOKED, Booking.day >= today,
+        Booking.attendance.is_(None),
     ).order_by(Booking.day, Booking.period)))
 
 
@@ -74,7 +75,8 @@ def already_booked(session: Session, user_id: int, service_id: str, today: date)
 def own(session: Session, user_id: int, number: str) -> Booking:
     """A resident may change or cancel only a booking of their own that still stands."""
     booking = session.scalars(select(Booking).where(
-        Booking.number == number, Booking.user_id == user_id, Booking.status == BookingStatus.BOOKED)).first()
+        Booking.number == number, Booking.user_id == user_id, Booking.status == BookingStatus.BOOKED,
+        Booking.attendance.is_(None))).first()
     if booking is None:
         raise NotFound(number)
     return booking

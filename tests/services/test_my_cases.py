@@ -53,6 +53,13 @@ def test_the_resident_asks_in_their_own_words_and_gets_the_status_and_due_date(a
     converse(resident, [("居住证办得怎么样了", "可领取，带上身份证来领")])
 
 
+def test_once_the_desk_has_taken_the_papers_the_booking_is_no_longer_upcoming(app, resident):
+    book_until_summary(resident)
+    converse(resident, [("1", "预约成功"), ("我的预约", "DB20261127-001")])
+    _desk(app)
+    converse(resident, [("我的预约", "您现在没有预约"), ("取消预约", "您现在没有预约")])
+
+
 def test_query_progress_no_longer_says_no_report_to_someone_with_an_errand(app, resident):
     book_until_summary(resident)
     converse(resident, [("1", "预约成功")])
