@@ -13,7 +13,6 @@ from bot.models import (
     Booking,
     BookingStatus,
     Case,
-    CaseStatus,
     Enrollment,
     EnrollmentStatus,
     HandoffRequest,
@@ -60,9 +59,7 @@ def forget(session: Session, user: User, services: Services) -> None:
     for ticket in session.scalars(select(Ticket).where(Ticket.user_id == user.id)):
         ticket.user_id = None
     for case in session.scalars(select(Case).where(Case.user_id == user.id)):
-        case.user_id = None  # an errand in hand keeps the applicant's name and phone until the papers go back
-        if case.status == CaseStatus.DONE:
-            case.name = case.phone = None
+        case.name = case.phone = case.user_id = None  # the errand goes on; the desk sees its number and item
     for request in session.scalars(select(HandoffRequest).where(HandoffRequest.user_id == user.id)):
         request.text = ""
     session.execute(delete(MessageLog).where(MessageLog.user_id == user.id))  # what they typed, to anyone

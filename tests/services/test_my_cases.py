@@ -87,14 +87,14 @@ def test_asked_in_the_middle_of_a_booking_the_form_goes_on(app, resident):
     ])
 
 
-def test_deleting_my_data_unlinks_the_errand_and_a_finished_one_forgets_the_name(app, resident):
+def test_deleting_my_data_unlinks_the_errand_and_erases_the_name_and_phone(app, resident):
     book_until_summary(resident)
     converse(resident, [("1", "预约成功")])
-    _desk(app, CaseStatus.DONE)
+    _desk(app, CaseStatus.IN_PROGRESS)
     converse(resident, [("删除我的信息", "确定删除"), ("1", "已删除"), ("我的代办", "您现在没有在办的代办")])
     with app.extensions["community"].db.transaction() as session:
         case = session.query(Case).one()
-        assert (case.user_id, case.name, case.phone, case.status) == (None, None, None, "已办结")
+        assert (case.user_id, case.name, case.phone, case.status) == (None, None, None, "办理中")
 
 
 def test_a_day_staff_closed_is_refused_as_closed_when_a_resident_asks_for_it(app, resident):
