@@ -59,6 +59,23 @@ class BookingStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+class Arrival(StrEnum):
+    """What the desk saw on the booked half-day; the booking's status stays as it was."""
+
+    ARRIVED = "到了"
+    NO_SHOW = "未到"
+
+
+class CaseStatus(StrEnum):
+    """A 代办 case's steps; residents and staff read these words, so the stored values are Chinese."""
+
+    RECEIVED = "材料已收"
+    IN_PROGRESS = "办理中"
+    READY = "可领取"
+    DONE = "已办结"
+    RETURNED = "退回补材料"
+
+
 class EnrollmentStatus(StrEnum):
     ENROLLED = "enrolled"
     WAITING = "waiting"
@@ -258,6 +275,8 @@ class Booking(Base):
     phone: Mapped[str | None] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(16), default=BookingStatus.BOOKED)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    attendance: Mapped[str | None] = mapped_column(String(8))
+    attendance_at: Mapped[datetime | None]
 
 
 class Ticket(Base):
@@ -515,3 +534,53 @@ class Attendance(Base):
     present: Mapped[bool] = mapped_column(Boolean, default=False)
     marked_by: Mapped[str] = mapped_column(String(64), default="")
     marked_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- the 代办 desk -----------------------------------------------------------------------
+
+
+class Case(Base):
+    """A 代办 errand taken in at the window (from a booking or a walk-in), tracked until it is handed back."""
+
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id"), unique=True)
+    service_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str | None] = mapped_column(String(64))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    received_on: Mapped[date | None] = mapped_column(Date)  # the last 材料已收: the promise counts from here
+    due_on: Mapped[date | None] = mapped_column(Date)
+    missing: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    events: Mapped[list[CaseEvent]] = relationship(
+        cascade="all, delete-orphan", order_by="CaseEvent.id", lazy="selectin"
+    )
+
+
+class CaseEvent(Base):
+    __tablename__ = "case_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text, default="")
+    by: Mapped[str] = mapped_column(String(64), default="")
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Closure(Base):
+    """A local closure staff added in the console (a whole day, or one half-day), on top of faq/services.yaml."""
+
+    __tablename__ = "closures"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    period: Mapped[str] = mapped_column(String(8), primary_key=True)  # "" for the whole day, else am / pm
+    reason: Mapped[str] = mapped_column(String(64), default="")
+    by: Mapped[str] = mapped_column(String(64), default="")
+    at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -43,8 +43,8 @@ def test_help_lists_every_group_even_before_db_upgrade(environment):
     result = CliRunner().invoke(cli, ["--help"], env=environment)
     assert result.exit_code == 0
     listed = set(re.findall(r"^  (\S+)", result.stdout.split("Commands:")[1], re.MULTILINE))
-    assert listed == {"announce", "backup", "chat", "db", "doctor", "faq", "menu", "rain", "reports", "restore",
-                      "roster", "scheduler", "serve", "staff", "status", "tag"}
+    assert listed == {"announce", "backup", "bookings", "chat", "db", "doctor", "faq", "menu", "rain", "reports",
+                      "restore", "roster", "scheduler", "serve", "staff", "status", "tag"}
 
 
 def test_status_speaks_chinese_to_staff(app):

@@ -11,6 +11,7 @@ from flask.cli import AppGroup, ScriptInfo
 from bot.cli import (
     announce,
     backup,
+    bookings,
     chat,
     classes,
     db,
@@ -60,7 +61,7 @@ def cli() -> None:
 
 
 for module in (serve, chat, db, backup, faq, reports, classes, announce, tags, staff, status, doctor, menu,
-               scheduler):
+               scheduler, bookings):
     for command in module.COMMANDS:
         cli.add_command(command)
 

@@ -23,6 +23,7 @@ SERVICE_TOPICS = {
                 "unemployment", "tekun", "gaoling", "dibao"},
     "enroll": {"taiji", "yangge", "classes"},
     "handoff": {"general.human"},
+    "my_cases": {"proxy.progress"},
 }
 
 

@@ -10,6 +10,7 @@ from bot.console import (  # noqa: F401  (their views register on bp)
     auth,
     classes,
     dashboard,
+    desk,
     inbox,
     privacy,
     reports,

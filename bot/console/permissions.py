@@ -30,6 +30,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "announce": OFFICE,
     "residents": OFFICE,
     "residents.tags": OFFICE,
+    "desk": OFFICE,
+    "desk.edit": OFFICE,
+    "desk.settings": OFFICE,
 }
 View = TypeVar("View", bound=Callable[..., Any])
 

@@ -71,12 +71,12 @@ def now_local() -> Any:
 
 
 MENU = (("console.dashboard", "工作台", "dashboard"), ("console.inbox_list", "人工", "inbox"),
+        ("console.report_list", "上报", "reports"),
+        ("console.desk", "代办", "desk"), ("console.case_list", "办件", "desk"),
         ("console.class_list", "班级", "classes"), ("console.announcement_list", "公告", "announce"),
         ("console.resident_list", "居民", "residents"),
-        ("console.report_list", "上报", "reports"),
+        ("console.statistics_page", "统计", "statistics"), ("console.privacy_desk", "个人信息", "privacy"),
         ("console.account_list", "账号", "accounts"),
-        ("console.statistics_page", "统计", "statistics"),
-        ("console.privacy_desk", "个人信息", "privacy"),
         ("console.audit_list", "操作记录", "audit"), ("console.profile", "我的", "profile"))
 
 

@@ -1,6 +1,7 @@
 """The 代办 catalogue, booking rules, grids and classes staff edit in faq/, checked on load."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 from pathlib import Path
@@ -9,6 +10,9 @@ from pydantic import Field, model_validator
 
 from bot.content.files import Clock, Count, Day, Model, Text, Words, read
 from bot.content.workdays import is_working_day
+
+SAME_DAY = "当场办结"
+WORKING_DAYS = re.compile(r"(\d+)个工作日")
 
 
 class ServiceItem(Model):
@@ -22,6 +26,14 @@ class ServiceItem(Model):
     @property
     def documents_text(self) -> str:
         return "、".join(self.documents)
+
+    @property
+    def working_days(self) -> int | None:
+        """The 承诺时限 as a count of working days (当场办结 is 0); None when it names no such count."""
+        if SAME_DAY in self.time_limit:
+            return 0
+        found = WORKING_DAYS.search(self.time_limit)
+        return int(found.group(1)) if found else None
 
 
 class Period(Model):

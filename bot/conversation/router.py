@@ -26,6 +26,7 @@ from bot.conversation.words import (
 )
 from bot.handlers import (
     booking,
+    cases,
     classes,
     eligibility,
     faq,
@@ -44,6 +45,7 @@ from bot.services import handoffs
 FEATURES: tuple[Router, ...] = (
     menu.router, eligibility.router, privacy.router, booking.router, report.router, classes.router,
     staff.router, subscription.router,
+    cases.router,
 )
 
 

@@ -45,7 +45,7 @@ def _slot_choices(ctx: Context, values: Values) -> list[tuple[str, str]]:
 
 
 def _parse_slot(ctx: Context, text: str, values: Values) -> str:
-    rules = ctx.services.booking
+    rules = bookings.rules_in_force(ctx.session, ctx.services.booking)  # with the days staff closed
     today = ctx.local_now.date()
     day, period = parse_day(text, today), parse_period(text)
     if day is None and period and PENDING_DAY in values:

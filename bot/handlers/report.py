@@ -11,6 +11,7 @@ from bot.conversation.dialog import Form, Invalid, Slot, Values
 from bot.conversation.message import Reply
 from bot.conversation.routes import Router
 from bot.conversation.words import looks_like_question
+from bot.handlers.cases import case_lines
 from bot.handlers.common import day_and_time
 from bot.handlers.contact import is_skip
 from bot.services import tickets
@@ -125,9 +126,11 @@ def start(ctx: Context, text: str) -> Reply:
 
 @router.intent("my_reports", lookup=True)
 def my_reports(ctx: Context, text: str = "") -> Reply:
+    """查询进度 covers the resident's 代办 cases too: they may mean either."""
     mine = tickets.of_resident(ctx.session, ctx.user.id)
+    errands = case_lines(ctx)
     if not mine:
-        return Reply.say(texts.REPORT_NONE)
+        return Reply.say("\n".join([texts.CASE_LIST, *errands]) if errands else texts.REPORT_NONE)
     local = ctx.settings.tz
     lines = [texts.REPORT_LIST]
     for ticket in mine:
@@ -135,6 +138,8 @@ def my_reports(ctx: Context, text: str = "") -> Reply:
         lines.append(f"{ticket.number} {ticket.category}：{ticket.status}（{changed.month}月{changed.day}日）")
     if tickets.awaiting_rating(mine):
         lines.append(texts.REPORT_RATE_HINT)
+    if errands:
+        lines += [texts.CASE_LIST, *errands]
     return Reply.say("\n".join(lines))
 
 

@@ -102,3 +102,13 @@ def ticket_assigned(number: str, account_id: int, step: int) -> str:
 def ticket_late(number: str, clock: str, account_id: int) -> str:
     """An admin's notice that a report passed its response or resolution limit."""
     return f"ticket:{number}:late:{clock}:{account_id}"
+
+
+def case_status(number: str, event_id: int) -> str:
+    """The message telling the resident their 代办 case reached a step (a step may come twice)."""
+    return f"case:{number}:{event_id}"
+
+
+def desk_capacity() -> str:
+    """The places per half-day staff set in the console, over faq/services.yaml's."""
+    return "desk:per_half_day"

@@ -19,6 +19,7 @@ from bot.models import (
     AuditEntry,
     Base,
     Booking,
+    Case,
     Enrollment,
     FaqGap,
     HandoffRequest,
@@ -95,6 +96,9 @@ def held_about(session: Session, user: User) -> list[Sheet]:
         ("报名", ("课程", "期", "姓名", "电话", "年龄", "状态", "报名时间"),
          [(e.class_id, e.term, e.name or "", e.phone or "", e.age, e.status, e.created_at)
           for e in _owned(session, Enrollment, user)]),
+        ("代办", ("办件号", "事项", "姓名", "电话", "状态", "收材料日期", "承诺办结日期", "还缺的材料"),
+         [(c.number, c.service_id, c.name or "", c.phone or "", c.status, c.received_on, c.due_on, c.missing)
+          for c in _owned(session, Case, user)]),
         ("上报问题", ("编号", "时间", "类别", "网格", "地点", "描述", "纬度", "经度", "照片", "状态", "评价"),
          [(t.number, t.created_at, t.category, t.grid, t.location, t.description, t.latitude, t.longitude,
            t.pic_url or t.media_id or "", t.status, t.satisfaction or "") for t in tickets]),
@@ -119,7 +123,7 @@ def held_about(session: Session, user: User) -> list[Sheet]:
 def contact_values(session: Session, user: User) -> set[str]:
     """The names and phones this resident gave anywhere: each is removed wherever it was written."""
     pairs = [(user.name, user.phone)]
-    for model in (Booking, Enrollment):
+    for model in (Booking, Enrollment, Case):
         pairs += session.execute(select(model.name, model.phone).where(model.user_id == user.id)).all()
     return {value for pair in pairs for value in pair if value and len(value) >= 2}
 

@@ -12,6 +12,7 @@ from bot.knowledge.chinese import mask_name, mask_phone
 from bot.models import (
     Booking,
     BookingStatus,
+    Case,
     Enrollment,
     EnrollmentStatus,
     HandoffRequest,
@@ -41,7 +42,7 @@ def has_personal_data(session: Session, user: User) -> bool:
     """Whether 删除我的信息 would remove anything."""
     return bool(user.name or user.phone) or any(
         session.scalars(select(model.id).where(model.user_id == user.id).limit(1)).first()
-        for model in (Booking, Enrollment, Ticket)
+        for model in (Booking, Enrollment, Ticket, Case)
     )
 
 
@@ -58,6 +59,8 @@ def forget(session: Session, user: User, services: Services) -> None:
             enrollments.withdraw(session, services, row)
         row.name = row.phone = row.age = row.user_id = None
     privacy.unlink_reports(session, user)
+    for case in session.scalars(select(Case).where(Case.user_id == user.id)):
+        case.name = case.phone = case.user_id = None  # the errand goes on; the desk sees its number and item
     for request in session.scalars(select(HandoffRequest).where(HandoffRequest.user_id == user.id)):
         request.text = ""
     session.execute(delete(MessageLog).where(MessageLog.user_id == user.id))  # what they typed, to anyone

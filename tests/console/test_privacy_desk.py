@@ -42,7 +42,7 @@ def test_the_access_request_export_holds_everything_about_the_resident(app, resi
     user_id = resident_id(app)
     response = staff_of("staff").get(f"/console/privacy/{user_id}.xlsx")
     book = load_workbook(io.BytesIO(response.data))
-    assert book.sheetnames[:4] == ["基本信息", "预约", "报名", "上报问题"]
+    assert book.sheetnames[:5] == ["基本信息", "预约", "报名", "代办", "上报问题"]
     [profile] = book["基本信息"].iter_rows(min_row=2, values_only=True)
     assert (profile[1], profile[2]) == (NAME, PHONE)
     [report] = book["上报问题"].iter_rows(min_row=2, values_only=True)
