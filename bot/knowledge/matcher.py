@@ -63,12 +63,14 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+import numpy as np
 from rapidfuzz import fuzz
 
 from .model import Entry, Match
 from .normalize import Lexicon, Normalizer
 from .phonetic import codes
 from .segment import Segmenter
+from .semantic import PhrasingVectors
 
 __all__ = ["Analysis", "Index", "Settings"]
 
@@ -119,6 +121,14 @@ class Settings:
     # … and in such a part, the story's words no entry knows (老婆, 腿脚) count this much
     focus_unseen_factor: float = 0.35
     focus_candidates: int = 40  # phrasings scored in full per part (parts are short)
+    # semantic channel (``PhrasingVectors``), asked only when the lexical one is not sure:
+    semantic_skip: float = 60.0  # a lexical answer this confident does not ask the model
+    semantic_floor: float = 20.0  # … nor does a question the lexical channel finds this far off
+    sem_low: float = 0.88  # cosine similarity mapped to 0 …
+    sem_high: float = 0.97  # … and to 100
+    w_semantic: float = 0.6  # fused = (1 − w) × lexical + w × semantic
+    fused_threshold: float = 45.0  # best fused score needed to answer (or offer choices)
+    fused_margin: float = 2.0  # lead over the next entry needed to answer outright
 
 
 @dataclass
@@ -220,6 +230,7 @@ class Index:
         self.settings = settings or Settings()
         self.normalize = normalizer
         self.entries = list(entries)
+        self.vectors: PhrasingVectors | None = None  # see ``use_vectors``
         self.segmenter = segmenter
         self.generic = {normalizer.fold(w) for w in lexicon.generic} | {
             normalizer(w) for w in lexicon.generic
@@ -800,9 +811,82 @@ class Index:
         a, ranked = self.rank(text)
         return a, [(c.score, c.entry) for c in ranked]
 
-    def match(self, text: str) -> Match:
+    # -- semantic channel ------------------------------------------------------------------
+    @property
+    def phrasings(self) -> list[str]:
+        """Every entry's phrasings in entry order: what ``use_vectors`` must embed."""
+        return [q for e in self.entries for q in e.questions]
+
+    def use_vectors(self, vectors: PhrasingVectors) -> None:
+        """Attach the semantic channel (once, before the index is shared)."""
+        if vectors.phrasings != tuple(self.phrasings):
+            raise ValueError("the vectors are of other phrasings")
+        self.vectors = vectors
+        self._vector_entry = np.array(
+            [ei for ei, e in enumerate(self.entries) for _ in e.questions], dtype=np.int64
+        )
+
+    def semantic_scores(self, text: str) -> dict[int, float] | None:
+        """Each entry's semantic score 0..100 (its best phrasing against the message and its
+        question clauses); None while the channel is off or not ready."""
+        if self.vectors is None or self.vectors.matrix is None:
+            return None
+        text = text[:MAX_QUESTION_CHARS]
+        asked = [c for c in self.clauses(text) if self._asks(c)]
+        texts = [text]
+        if asked and " ".join(asked) != text:
+            texts.append(" ".join(asked))
+        sims = self.vectors.similarities(texts)
+        if sims is None:
+            return None
+        best = np.full(len(self.entries), -1.0, dtype=np.float32)
+        np.maximum.at(best, self._vector_entry, sims)
         s = self.settings
+        scaled = np.clip((best - s.sem_low) / (s.sem_high - s.sem_low), 0.0, 1.0) * 100.0
+        return {ei: float(v) for ei, v in enumerate(scaled) if v > 0.0}
+
+    def skips_semantic(self, a: Analysis, ranked: list[Candidate], lexical: Match) -> bool:
+        """Whether the lexical channel alone decides: a confident answer, a question far from
+        everything, or one that names a thing no entry knows (银行, 驾照)."""
+        s = self.settings
+        if self.vectors is None or self.vectors.matrix is None or not ranked:
+            return True
+        if lexical.outcome == "answer" and (ranked[0].exact or lexical.score >= s.semantic_skip):
+            return True
+        confidence = max(c.confidence for c in ranked[:5])
+        if confidence < s.semantic_floor or self.chit_chat(a):
+            return True
+        clauses = self.clauses(a.plain)
+        return self._unknown_asked([c for c in clauses if self._asks(c)] or clauses)
+
+    def match(self, text: str) -> Match:
         a, ranked = self.rank(text)
+        lexical = self._decide(a, ranked)
+        if self.skips_semantic(a, ranked, lexical):
+            return lexical
+        semantic = self.semantic_scores(text)
+        if semantic is None:
+            return lexical
+        s = self.settings
+        lex = {c.entry: c.confidence for c in ranked}
+        fused = sorted(
+            (((1.0 - s.w_semantic) * lex.get(ei, 0.0) + s.w_semantic * semantic.get(ei, 0.0), ei)
+             for ei in lex.keys() | semantic.keys()),
+            key=lambda t: (-t[0], t[1]),
+        )
+        top, best = fused[0]
+        second = fused[1][0] if len(fused) > 1 else 0.0
+        shown = round(top, 1)
+        if top < s.fused_threshold:
+            return Match("unknown", (), shown, a.plain)
+        if top - second >= s.fused_margin:
+            return Match("answer", (self.entries[best],), shown, a.plain)
+        close = [ei for score, ei in fused[:3] if top - score <= s.clarify_window]
+        return Match("clarify", tuple(self.entries[ei] for ei in close), shown, a.plain)
+
+    def _decide(self, a: Analysis, ranked: list[Candidate]) -> Match:
+        """The lexical channel's answer, choice or don't-know."""
+        s = self.settings
         if not ranked:
             return Match("unknown", (), 0.0, a.plain)
         top = ranked[0].score
