@@ -327,7 +327,8 @@ class Index:
         # what an entry is *about*: its phrasings that do not ask what to bring (see _obtain)
         self.entry_subject_units: list[frozenset[str]] = []
         self.entry_addressed: list[bool] = []  # some phrasing asks the assistant itself (你是谁)
-        self.entry_names: list[frozenset[str]] = []  # the community's names its text mentions
+        self.entry_names: list[frozenset[str]] = []  # the community's names its phrasings use
+        self.entry_people: list[frozenset[str]] = []  # the people (网格员, 书记) its text mentions
         self.entry_index = {e.id: ei for ei, e in enumerate(self.entries)}
         tok_df: Counter[str] = Counter()
         aspect_df: Counter[str] = Counter()
@@ -368,9 +369,12 @@ class Index:
             self.entry_subject_units.append(frozenset(subject_units))
             self.entry_addressed.append(addressed)
             self.entry_names.append(
-                self.names(self.analyze(entry.answer).normalized).union(
-                    *(self.names(self._rewrite(self.normalize(q))) for q in entry.questions))
+                frozenset().union(*(self.names(self._rewrite(self.normalize(q))) for q in entry.questions))
             )
+            self.entry_people.append(frozenset(
+                p for p in self._person_words
+                if p in entry.answer or any(p in q for q in entry.questions)
+            ))
             self.entry_a_units.append(frozenset(a_units))
             unit_df.update(q_units | a_units)
             tok_df.update(q_toks)
@@ -972,21 +976,26 @@ class Index:
         return Match("clarify", tuple(self.entries[ei] for ei in close), shown, a.plain)
 
     # -- honesty ------------------------------------------------------------------------------
-    def facts_asked(self, text: str) -> frozenset[str]:
-        """The specific facts a question wants (money, phone, hours, name; ``facts_asked:``)."""
+    def facts_asked(self, text: str) -> tuple[frozenset[str], frozenset[str]]:
+        """The specific facts a question wants (money, phone, hours, name; ``facts_asked:``),
+        and the people it asks them of (网格员, 书记)."""
         clauses = self.clauses(text)
         folded = self.normalize.fold(" ".join([c for c in clauses if self._asks(c)] or clauses))
         kinds = {kind for kind, cues in self._fact_cues if any(c in folded for c in cues)}
-        if "name" in kinds and (_ADDRESSED_RE.match(folded)
-                                or not any(p in folded for p in self._person_words)):
+        people = frozenset(p for p in self._person_words if p in folded)
+        if "name" in kinds and (_ADDRESSED_RE.match(folded) or not people):
             kinds.discard("name")  # 你叫什么 / 这个活动叫什么: not a person's name
-        return frozenset(kinds)
+        return frozenset(kinds), people
 
-    def gives_facts(self, ei: int, kinds: frozenset[str], a: Analysis) -> bool:
+    def gives_facts(self, ei: int, kinds: frozenset[str], people: frozenset[str], a: Analysis) -> bool:
         """Whether entry ``ei`` answers a question for these facts: it is about what the
-        question names (not the 服务中心's hours for the 超市), and its answer gives the facts
-        or says they are not registered."""
-        if self.things(a.normalized) - self.entry_names[ei]:
+        question names (not the 服务中心's hours for the 超市, not the meals for 低保) and the
+        people it asks of, and its answer gives the facts or says they are not registered."""
+        asked = self.things(a.normalized)
+        about = self.entry_topics[ei] & self._thing_names  # what most of its phrasings name
+        if asked - self.entry_names[ei] or (asked and about and not asked & about):
+            return False
+        if people - self.entry_people[ei]:
             return False
         answer = self.entries[ei].answer
         if any(m in answer for m in self._not_registered):
@@ -1001,12 +1010,15 @@ class Index:
     def _honest(self, text: str, a: Analysis, m: Match) -> Match:
         """A question for a fact no entry gives (低保 amount, a person's phone, the 超市's
         hours) is "not registered", never a neighbouring entry's answer."""
-        if m.outcome not in ("answer", "clarify"):
-            return m
-        kinds = self.facts_asked(text)
+        kinds, people = self.facts_asked(text)
         if not kinds:
             return m
-        kept = tuple(e for e in m.candidates if self.gives_facts(self.entry_index[e.id], kinds, a))
+        if m.outcome == "unknown":
+            # A fact asked of the community's people or things (书记的名字) is one we lack.
+            named = people or self.things(a.normalized)
+            return replace(m, outcome="unregistered") if named else m
+        kept = tuple(e for e in m.candidates
+                     if self.gives_facts(self.entry_index[e.id], kinds, people, a))
         if not kept:
             return Match("unregistered", (), m.score, m.normalized)
         if len(kept) == len(m.candidates):
