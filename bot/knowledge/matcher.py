@@ -327,7 +327,7 @@ class Index:
         # what an entry is *about*: its phrasings that do not ask what to bring (see _obtain)
         self.entry_subject_units: list[frozenset[str]] = []
         self.entry_addressed: list[bool] = []  # some phrasing asks the assistant itself (你是谁)
-        self.entry_names: list[frozenset[str]] = []  # the community's names its phrasings use
+        self.entry_names: list[frozenset[str]] = []  # the community's names its text uses
         self.entry_people: list[frozenset[str]] = []  # the people (网格员, 书记) its text mentions
         self.entry_index = {e.id: ei for ei, e in enumerate(self.entries)}
         tok_df: Counter[str] = Counter()
@@ -369,7 +369,8 @@ class Index:
             self.entry_subject_units.append(frozenset(subject_units))
             self.entry_addressed.append(addressed)
             self.entry_names.append(
-                frozenset().union(*(self.names(self._rewrite(self.normalize(q))) for q in entry.questions))
+                self.names(self.analyze(entry.answer).normalized).union(
+                    *(self.names(self._rewrite(self.normalize(q))) for q in entry.questions))
             )
             self.entry_people.append(frozenset(
                 p for p in self._person_words
