@@ -871,16 +871,12 @@ class Index:
         )
 
     def semantic_scores(self, text: str) -> dict[int, float] | None:
-        """Each entry's semantic score 0..100 (its best phrasing against the message and its
-        question clauses); None while the channel is off or not ready."""
+        """Each entry's semantic score 0..100 (its best phrasing against the whole message: one
+        model call; its question clauses alone did worse); None while the channel is not ready."""
         if self.vectors is None or self.vectors.matrix is None:
             return None
         text = text[:MAX_QUESTION_CHARS]
-        asked = [c for c in self.clauses(text) if self._asks(c)]
-        texts = [text]
-        if asked and " ".join(asked) != text:
-            texts.append(" ".join(asked))
-        sims = self.vectors.similarities(texts)
+        sims = self.vectors.similarities([text])
         if sims is None:
             return None
         best = np.full(len(self.entries), -1.0, dtype=np.float32)

@@ -74,6 +74,7 @@ class PhrasingVectors:
         self.phrasings = tuple(phrasings)
         self._matrix: np.ndarray | None = None
         self._ready = threading.Event()
+        self.queries = 0  # questions the model was asked about (the semantic path's share)
 
     def fill(self, matrix: np.ndarray) -> None:
         if matrix.shape[0] != len(self.phrasings):
@@ -94,5 +95,6 @@ class PhrasingVectors:
         matrix = self._matrix
         if matrix is None or not texts:
             return None
+        self.queries += 1
         queries = self.embedder.embed(texts)
         return (matrix @ queries.T).max(axis=1)
