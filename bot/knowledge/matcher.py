@@ -330,6 +330,7 @@ class Index:
         self.entry_names: list[frozenset[str]] = []  # the community's names its text uses
         self.entry_people: list[frozenset[str]] = []  # the people (网格员, 书记) its text mentions
         self.entry_index = {e.id: ei for ei, e in enumerate(self.entries)}
+        phrasing_names: list[frozenset[str]] = []
         tok_df: Counter[str] = Counter()
         aspect_df: Counter[str] = Counter()
         unit_df: Counter[str] = Counter()
@@ -368,10 +369,10 @@ class Index:
             self.entry_q_units.append(frozenset(q_units))
             self.entry_subject_units.append(frozenset(subject_units))
             self.entry_addressed.append(addressed)
-            self.entry_names.append(
-                self.names(self.analyze(entry.answer).normalized).union(
-                    *(self.names(self._rewrite(self.normalize(q))) for q in entry.questions))
-            )
+            asked_names = frozenset().union(
+                *(self.names(self._rewrite(self.normalize(q))) for q in entry.questions))
+            phrasing_names.append(asked_names)
+            self.entry_names.append(asked_names | self.names(self.analyze(entry.answer).normalized))
             self.entry_people.append(frozenset(
                 p for p in self._person_words
                 if p in entry.answer or any(p in q for q in entry.questions)
@@ -405,7 +406,7 @@ class Index:
             self.p_weight.append(sum(weights.values()))
 
         # Things are what answers and topics name (超市, 卫生站), not a resident's 我母亲.
-        name_df = Counter(n for names in self.entry_names for n in names)
+        name_df = Counter(n for names in phrasing_names for n in names)
         answered = frozenset().union(*self.entry_topics, *(
             self.names(self.analyze(e.answer).normalized) for e in self.entries))
         cues = [c for _, forms in self._aspect_cues for c in forms]
