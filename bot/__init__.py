@@ -16,7 +16,7 @@ __all__ = ["create_app"]
 def create_app(config: Mapping[str, Any] | None = None, *, migrate: bool = True) -> Flask:
     """The server migrates an empty or older database by itself; commands pass migrate=False and refuse one."""
     from bot import console
-    from bot.content.library import open_library
+    from bot.content.library import open_library, semantic_channel
     from bot.conversation import router
     from bot.conversation.assistant import Assistant
     from bot.db import Database
@@ -28,7 +28,8 @@ def create_app(config: Mapping[str, Any] | None = None, *, migrate: bool = True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = Flask(__name__, instance_path=settings.INSTANCE_DIR)
     app.config.from_mapping(settings.model_dump(), MAX_CONTENT_LENGTH=MAX_BODY_BYTES)
-    library = open_library(Path(settings.FAQ_DIR))
+    library = open_library(Path(settings.FAQ_DIR), semantic_channel(
+        settings.EMBEDDINGS, Path(settings.EMBEDDINGS_CACHE_DIR or settings.INSTANCE_DIR)))
     dispatcher = router.Dispatcher(router.FEATURES)
     dispatcher.check(Path(settings.FAQ_DIR))  # words with no handler, or a handler with no words: refused
     db = Database(settings.DATABASE_URL)

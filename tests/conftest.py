@@ -1,6 +1,7 @@
 """Fixtures: an app per test on SQLite (and PostgreSQL when it answers), WeChat's side, residents."""
 from __future__ import annotations
 
+import os
 import socket
 import uuid
 from collections.abc import Iterator
@@ -13,6 +14,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot import create_app
 from bot.wechat.simulate import SignedRequest, WeChatSide
 from tests import browser as browsers
+
+# Most tests match lexically (fast); tests/knowledge/test_semantic.py runs the semantic channel.
+os.environ.setdefault("EMBEDDINGS", "off")
 
 TOKEN = "testtoken123"
 AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"

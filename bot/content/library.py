@@ -13,7 +13,9 @@ from bot.content.loader import load_knowledge
 from bot.content.services import Services, load_services
 from bot.content.store import ReloadingStore, Signature, signature
 from bot.content.texts import load_texts
+from bot.content.vectors import phrasing_vectors
 from bot.knowledge import Knowledge, Rules
+from bot.knowledge.semantic import Embedder, load_embedder
 
 
 @dataclass(frozen=True)
@@ -26,26 +28,42 @@ class Snapshot:
     texts: Mapping[str, str]
 
 
+@dataclass(frozen=True)
+class Semantic:
+    """The semantic channel of a process: its one embedder and where phrasing vectors are cached."""
+
+    embedder: Embedder
+    cache_dir: Path
+
+
+def semantic_channel(mode: str, cache_dir: Path) -> Semantic | None:
+    """``EMBEDDINGS`` (off | e5) → the channel to give ``open_library``; None keeps matching lexical."""
+    embedder = load_embedder(mode)
+    return Semantic(embedder, Path(cache_dir)) if embedder else None
+
+
 KEEP_LOADED = 4
-_LOADED: dict[tuple[str, Signature], Snapshot] = {}
+_LOADED: dict[tuple[str, Signature, Semantic | None], Snapshot] = {}
 _LOADED_LOCK = threading.Lock()
 
 
-def load_snapshot(faq_dir: Path) -> Snapshot:
+def load_snapshot(faq_dir: Path, semantic: Semantic | None = None) -> Snapshot:
     services = load_services(faq_dir)
     knowledge = load_knowledge(faq_dir)
+    if semantic is not None:
+        knowledge.use_vectors(phrasing_vectors(semantic.embedder, knowledge.phrasings, semantic.cache_dir))
     return Snapshot(knowledge, load_catalog(faq_dir), load_calendar(faq_dir, services.classes), services,
                     load_rules(faq_dir / "eligibility.yaml", knowledge.normalize), load_texts(faq_dir))
 
 
-def shared_snapshot(faq_dir: Path) -> Snapshot:
+def shared_snapshot(faq_dir: Path, semantic: Semantic | None = None) -> Snapshot:
     """A snapshot is immutable, so apps of one process reading the same unchanged files share one load
     (building the matcher's index is the slow part)."""
-    key = (str(faq_dir.resolve()), signature(faq_dir))
+    key = (str(faq_dir.resolve()), signature(faq_dir), semantic)
     with _LOADED_LOCK:
         found = _LOADED.get(key)
     if found is None:
-        found = load_snapshot(faq_dir)
+        found = load_snapshot(faq_dir, semantic)
         with _LOADED_LOCK:
             _LOADED[key] = found
             while len(_LOADED) > KEEP_LOADED:
@@ -53,6 +71,6 @@ def shared_snapshot(faq_dir: Path) -> Snapshot:
     return found
 
 
-def open_library(faq_dir: Path) -> ReloadingStore[Snapshot]:
+def open_library(faq_dir: Path, semantic: Semantic | None = None) -> ReloadingStore[Snapshot]:
     """The app's data: reloaded as one whole, so a broken file never mixes old and new parts."""
-    return ReloadingStore(faq_dir, shared_snapshot)
+    return ReloadingStore(faq_dir, lambda folder: shared_snapshot(folder, semantic))

@@ -15,7 +15,7 @@ from pydantic import BeforeValidator, Field, RootModel
 
 from bot.content.files import ContentError, Document, Model, Text, Words, display_path, read
 from bot.knowledge import Knowledge
-from bot.knowledge.matcher import Settings
+from bot.knowledge.matcher import FACT_KINDS, Settings
 from bot.knowledge.model import MAX_ANSWER_CHARS, Entry
 from bot.knowledge.normalize import Lexicon, build_replacements
 
@@ -86,6 +86,9 @@ class _LexiconFile(Model):
     question_finals: Words = ()
     age_after: Words = ()
     obtain_verbs: Words = ()
+    facts_asked: Groups = Field(default_factory=dict)
+    person_words: Words = ()
+    not_registered: Words = ()
     commands: Commands
 
 
@@ -153,6 +156,10 @@ def load_lexicon(faq_dir: Path) -> Lexicon:
             seen[name] = canon
     if "" in data.dialect:
         raise ContentError(f"{document.at(('dialect',))}: empty dialect word")
+    for kind in data.facts_asked:
+        if kind not in FACT_KINDS:
+            raise ContentError(f"{document.at(('facts_asked', kind))}: unknown kind of fact '{kind}' "
+                               f"(one of {', '.join(FACT_KINDS)})")
     replacements = build_replacements(data.dialect, data.aliases, data.fillers, data.particles)
     domain = set(data.domain_words) | set(data.aliases) | {d for d in data.dialect.values() if len(d) >= 3}
     return Lexicon(
@@ -169,6 +176,9 @@ def load_lexicon(faq_dir: Path) -> Lexicon:
         question_finals=data.question_finals,
         age_after=data.age_after,
         obtain_verbs=data.obtain_verbs,
+        facts_asked=data.facts_asked,
+        person_words=data.person_words,
+        not_registered=data.not_registered,
     )
 
 

@@ -16,6 +16,7 @@ from .model import Entry, Match
 from .normalize import Lexicon, Normalizer
 from .phonetic import codes
 from .segment import Segmenter
+from .semantic import PhrasingVectors
 
 __all__ = [
     "Entry",
@@ -43,6 +44,20 @@ class Knowledge:
 
     def match(self, text: str) -> Match:
         return self._index.match(text)
+
+    @property
+    def phrasings(self) -> list[str]:
+        """The texts the semantic channel embeds (every entry's phrasings, in order)."""
+        return self._index.phrasings
+
+    def use_vectors(self, vectors: PhrasingVectors) -> None:
+        """Add the semantic channel; done by the loader before the snapshot is shared."""
+        self._index.use_vectors(vectors)
+
+    def semantic_ready(self, timeout: float | None = None) -> bool:
+        """Whether the semantic channel is on and its vectors are in (waiting up to ``timeout``)."""
+        vectors = self._index.vectors
+        return vectors is not None and vectors.wait(timeout)
 
     def normalize(self, text: str) -> str:
         """The normalisation the matcher uses (for intent detection by other code)."""

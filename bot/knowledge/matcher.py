@@ -63,19 +63,22 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+import numpy as np
 from rapidfuzz import fuzz
 
 from .model import Entry, Match
 from .normalize import Lexicon, Normalizer
 from .phonetic import codes
 from .segment import Segmenter
+from .semantic import PhrasingVectors
 
-__all__ = ["Analysis", "Index", "Settings"]
+__all__ = ["FACT_KINDS", "Analysis", "Index", "Settings"]
 
 Words = list[tuple[list[str], float]]  # content words: (sound-alike units, weight)
 MAX_FAMILY = 40  # entries sharing an id prefix (kindergarten.*) count as a family up to this
 MIN_UNKNOWN_WEIGHT = 0.5  # a word of the question this telling (a thing) can make it unknown
 MAX_TOLD = 3  # situations of a long message scored each with its question (see ``focus``)
+MAX_THING_ENTRIES = 12  # a name more entries mention than this (工作日) singles nothing out
 MAX_QUESTION_CHARS = 500  # a pasted essay is not a question; keeps the worst case ~3 ms
 
 
@@ -119,6 +122,14 @@ class Settings:
     # … and in such a part, the story's words no entry knows (老婆, 腿脚) count this much
     focus_unseen_factor: float = 0.35
     focus_candidates: int = 40  # phrasings scored in full per part (parts are short)
+    # semantic channel (``PhrasingVectors``), asked only when the lexical one is not sure:
+    semantic_skip: float = 60.0  # a lexical answer this confident does not ask the model
+    semantic_floor: float = 20.0  # … nor does a question the lexical channel finds this far off
+    sem_low: float = 0.88  # cosine similarity mapped to 0 …
+    sem_high: float = 0.97  # … and to 100
+    w_semantic: float = 0.6  # fused = (1 − w) × lexical + w × semantic
+    fused_threshold: float = 45.0  # best fused score needed to answer (or offer choices)
+    fused_margin: float = 2.0  # lead over the next entry needed to answer outright
 
 
 @dataclass
@@ -200,6 +211,19 @@ _ADDRESSED_RE = re.compile(
     r"^(?:你|您)(?!们|帮|给|替|告诉|知道|晓得|说说|查|看看|能不能帮|能帮|可以帮|可不可以帮|这里|这边|那里|那边)"
 )
 
+# What an answer must contain to answer a question for a specific fact (``facts_asked:``):
+# an amount of money, a phone number, a clock time, a person's name.
+_FACT_IN_ANSWER = {
+    "money": re.compile(r"\d+(?:\.\d+)?\s*(?:元|块)|免费|不收|不要钱"),
+    "phone": re.compile(r"\d{3,4}-\d{7,8}|1\d{10}|\d{7,8}"),
+    "hours": re.compile(r"\d{1,2}\s*[:：点]"),
+    "name": re.compile(r"[\u4e00-\u9fff](?:书记|主任|老师|医生|园长|站长|会长)[，,。、：:（(]"),
+}
+FACT_KINDS = tuple(_FACT_IN_ANSWER)
+
+# "A和B各是星期几": one question about two things (see ``Index.parts``).
+_EACH_RE = re.compile(r"^(.{2,12}?)(?:和|跟|与|还有)(.{2,12}?)(?:各|分别|都)(.+)$")
+
 # Clause boundaries of a long message: whitespace (voice input's pauses) and punctuation.
 _CLAUSE_SPLIT_RE = re.compile(r"[\s,.;:!?，。；：！？、…~～]+")
 
@@ -220,6 +244,7 @@ class Index:
         self.settings = settings or Settings()
         self.normalize = normalizer
         self.entries = list(entries)
+        self.vectors: PhrasingVectors | None = None  # see ``use_vectors``
         self.segmenter = segmenter
         self.generic = {normalizer.fold(w) for w in lexicon.generic} | {
             normalizer(w) for w in lexicon.generic
@@ -274,6 +299,11 @@ class Index:
         self._break_re = re.compile("|".join(map(re.escape, breaks))) if breaks else None
         self._question_cues = tuple(c for c in lexicon.question_cues if c)
         self._question_finals = tuple(c for c in lexicon.question_finals if c)
+        # Matched on the folded text: the normalisation makes 免费 and 要钱 both 多少钱.
+        self._fact_cues = [(kind, tuple({normalizer.fold(c) for c in cues} - {""}))
+                           for kind, cues in lexicon.facts_asked.items()]
+        self._person_words = tuple({normalizer.fold(w) for w in lexicon.person_words} - {""})
+        self._not_registered = tuple(w for w in lexicon.not_registered if w)
         self._off_topic_units: set[str] = set()
         for word in lexicon.off_topic:
             c = codes(normalizer(word))
@@ -297,6 +327,10 @@ class Index:
         # what an entry is *about*: its phrasings that do not ask what to bring (see _obtain)
         self.entry_subject_units: list[frozenset[str]] = []
         self.entry_addressed: list[bool] = []  # some phrasing asks the assistant itself (你是谁)
+        self.entry_names: list[frozenset[str]] = []  # the community's names its text uses
+        self.entry_people: list[frozenset[str]] = []  # the people (网格员, 书记) its text mentions
+        self.entry_index = {e.id: ei for ei, e in enumerate(self.entries)}
+        phrasing_names: list[frozenset[str]] = []
         tok_df: Counter[str] = Counter()
         aspect_df: Counter[str] = Counter()
         unit_df: Counter[str] = Counter()
@@ -335,6 +369,14 @@ class Index:
             self.entry_q_units.append(frozenset(q_units))
             self.entry_subject_units.append(frozenset(subject_units))
             self.entry_addressed.append(addressed)
+            asked_names = frozenset().union(
+                *(self.names(self._rewrite(self.normalize(q))) for q in entry.questions))
+            phrasing_names.append(asked_names)
+            self.entry_names.append(asked_names | self.names(self.analyze(entry.answer).normalized))
+            self.entry_people.append(frozenset(
+                p for p in self._person_words
+                if p in entry.answer or any(p in q for q in entry.questions)
+            ))
             self.entry_a_units.append(frozenset(a_units))
             unit_df.update(q_units | a_units)
             tok_df.update(q_toks)
@@ -362,6 +404,16 @@ class Index:
             weights = self._token_weights(a)
             self.p_tokens.append(weights)
             self.p_weight.append(sum(weights.values()))
+
+        # Things are what answers and topics name (超市, 卫生站), not a resident's 我母亲.
+        name_df = Counter(n for names in phrasing_names for n in names)
+        answered = frozenset().union(*self.entry_topics, *(
+            self.names(self.analyze(e.answer).normalized) for e in self.entries))
+        cues = [c for _, forms in self._aspect_cues for c in forms]
+        self._thing_names = frozenset(
+            n for n, df in name_df.items()
+            if n in answered and df <= MAX_THING_ENTRIES and not any(c in n for c in cues)
+        )
 
         postings: dict[str, list[int]] = defaultdict(list)
         for pid, c in enumerate(self.p_codes):
@@ -423,6 +475,10 @@ class Index:
         if self._topic_re is None:
             return frozenset()
         return frozenset(self._topic_re.findall(norm))
+
+    def names(self, norm: str) -> frozenset[str]:
+        """The community's own names (places, services, documents) in a normalised text."""
+        return frozenset(self._name_re.findall(norm)) if self._name_re is not None else frozenset()
 
     def _aspects(self, *texts: str) -> frozenset[str]:
         return frozenset(
@@ -800,9 +856,176 @@ class Index:
         a, ranked = self.rank(text)
         return a, [(c.score, c.entry) for c in ranked]
 
-    def match(self, text: str) -> Match:
+    # -- semantic channel ------------------------------------------------------------------
+    @property
+    def phrasings(self) -> list[str]:
+        """Every entry's phrasings in entry order: what ``use_vectors`` must embed."""
+        return [q for e in self.entries for q in e.questions]
+
+    def use_vectors(self, vectors: PhrasingVectors) -> None:
+        """Attach the semantic channel (once, before the index is shared)."""
+        if vectors.phrasings != tuple(self.phrasings):
+            raise ValueError("the vectors are of other phrasings")
+        self.vectors = vectors
+        self._vector_entry = np.array(
+            [ei for ei, e in enumerate(self.entries) for _ in e.questions], dtype=np.int64
+        )
+
+    def semantic_scores(self, text: str) -> dict[int, float] | None:
+        """Each entry's semantic score 0..100 (its best phrasing against the whole message: one
+        model call; its question clauses alone did worse); None while the channel is not ready."""
+        if self.vectors is None or self.vectors.matrix is None:
+            return None
+        text = text[:MAX_QUESTION_CHARS]
+        sims = self.vectors.similarities([text])
+        if sims is None:
+            return None
+        best = np.full(len(self.entries), -1.0, dtype=np.float32)
+        np.maximum.at(best, self._vector_entry, sims)
         s = self.settings
+        scaled = np.clip((best - s.sem_low) / (s.sem_high - s.sem_low), 0.0, 1.0) * 100.0
+        return {ei: float(v) for ei, v in enumerate(scaled) if v > 0.0}
+
+    def skips_semantic(self, a: Analysis, ranked: list[Candidate], lexical: Match) -> bool:
+        """Whether the lexical channel alone decides: a confident answer, a question far from
+        everything, or one that names a thing no entry knows (银行, 驾照)."""
+        s = self.settings
+        if self.vectors is None or self.vectors.matrix is None or not ranked:
+            return True
+        if lexical.outcome == "answer" and (ranked[0].exact or lexical.score >= s.semantic_skip):
+            return True
+        confidence = max(c.confidence for c in ranked[:5])
+        if confidence < s.semantic_floor or self.chit_chat(a):
+            return True
+        clauses = self.clauses(a.plain)
+        return self._unknown_asked([c for c in clauses if self._asks(c)] or clauses)
+
+    def match(self, text: str) -> Match:
+        """The answer, a choice, or don't-know; a question in two parts gets both answers
+        (or the one known and the other named as needing a person)."""
+        text = text[:MAX_QUESTION_CHARS]
+        whole = self._match_one(text)
+        parts = self.parts(text)
+        if not parts:
+            return whole
+        first, second = (self._match_one(part) for part in parts)
+        if first.outcome == "answer" and second.outcome == "answer":
+            if first.candidates[0] == second.candidates[0]:
+                return first if whole.outcome != "answer" else whole
+            return Match("answer", first.candidates + second.candidates,
+                         min(first.score, second.score), whole.normalized)
+        known = [(m, other) for m, other in ((first, parts[1]), (second, parts[0]))
+                 if m.outcome == "answer"]
+        if len(known) == 1 and whole.outcome != "answer":
+            m, other = known[0]
+            return replace(m, normalized=whole.normalized, unanswered=other)
+        return whole
+
+    def parts(self, text: str) -> tuple[str, str] | None:
+        """The two questions of a message that asks two (太极和秧歌各是星期几; 在哪里报名，
+        要不要钱); a part that names nothing borrows what the other names."""
+        plain = self.normalize(text)
+        each = _EACH_RE.match(plain)
+        if each and self.topics(self._rewrite(each.group(1))) and self.topics(self._rewrite(each.group(2))):
+            rest = each.group(3)
+            return f"{each.group(1)}{rest}", f"{each.group(2)}{rest}"
+        clauses = self.clauses(text)
+        asked = [i for i, c in enumerate(clauses) if self._asks(c)]
+        if len(asked) < 2:
+            return None
+        # The last two questions asked, each with the clauses it follows; one naming nothing
+        # of the community's borrows the names of the whole message (太极拳 … 要不要钱).
+        i, j = asked[-2], asked[-1]
+        first, second = " ".join(clauses[: i + 1]), " ".join(clauses[i + 1 : j + 1])
+        named = self.names(self._rewrite(self.normalize(first)))
+        if not named:
+            return None
+        if not self.names(self._rewrite(self.normalize(second))):
+            second = "".join(sorted(named)) + second
+        return first, second
+
+    def _match_one(self, text: str) -> Match:
         a, ranked = self.rank(text)
+        return self._honest(text, a, self._fused(text, a, ranked))
+
+    def _fused(self, text: str, a: Analysis, ranked: list[Candidate]) -> Match:
+        """The lexical decision, or when it is not sure, the lexical and semantic scores fused."""
+        lexical = self._decide(a, ranked)
+        if self.skips_semantic(a, ranked, lexical):
+            return lexical
+        semantic = self.semantic_scores(text)
+        if semantic is None:
+            return lexical
+        s = self.settings
+        lex = {c.entry: c.confidence for c in ranked}
+        fused = sorted(
+            (((1.0 - s.w_semantic) * lex.get(ei, 0.0) + s.w_semantic * semantic.get(ei, 0.0), ei)
+             for ei in lex.keys() | semantic.keys()),
+            key=lambda t: (-t[0], t[1]),
+        )
+        top, best = fused[0]
+        second = fused[1][0] if len(fused) > 1 else 0.0
+        shown = round(top, 1)
+        if top < s.fused_threshold:
+            return Match("unknown", (), shown, a.plain)
+        if top - second >= s.fused_margin:
+            return Match("answer", (self.entries[best],), shown, a.plain)
+        close = [ei for score, ei in fused[:3] if top - score <= s.clarify_window]
+        return Match("clarify", tuple(self.entries[ei] for ei in close), shown, a.plain)
+
+    # -- honesty ------------------------------------------------------------------------------
+    def facts_asked(self, text: str) -> tuple[frozenset[str], frozenset[str]]:
+        """The specific facts a question wants (money, phone, hours, name; ``facts_asked:``),
+        and the people it asks them of (网格员, 书记)."""
+        clauses = self.clauses(text)
+        folded = self.normalize.fold(" ".join([c for c in clauses if self._asks(c)] or clauses))
+        kinds = {kind for kind, cues in self._fact_cues if any(c in folded for c in cues)}
+        people = frozenset(p for p in self._person_words if p in folded)
+        if "name" in kinds and (_ADDRESSED_RE.match(folded) or not people):
+            kinds.discard("name")  # 你叫什么 / 这个活动叫什么: not a person's name
+        return frozenset(kinds), people
+
+    def gives_facts(self, ei: int, kinds: frozenset[str], people: frozenset[str], a: Analysis) -> bool:
+        """Whether entry ``ei`` answers a question for these facts: it is about what the
+        question names (not the 服务中心's hours for the 超市, not the meals for 低保) and the
+        people it asks of, and its answer gives the facts or says they are not registered."""
+        asked = self.things(a.normalized)
+        about = self.entry_topics[ei] & self._thing_names  # what most of its phrasings name
+        if asked - self.entry_names[ei] or (asked and about and not asked & about):
+            return False
+        if people - self.entry_people[ei]:
+            return False
+        answer = self.entries[ei].answer
+        if any(m in answer for m in self._not_registered):
+            return True
+        return all(_FACT_IN_ANSWER[k].search(answer) for k in kinds)
+
+    def things(self, norm: str) -> frozenset[str]:
+        """The names in a text that single out one place or service: not those that say what
+        is asked (几点开门, 去哪里) nor those many entries mention (工作日, 我母亲)."""
+        return frozenset(n for n in self.names(norm) if n in self._thing_names)
+
+    def _honest(self, text: str, a: Analysis, m: Match) -> Match:
+        """A question for a fact no entry gives (低保 amount, a person's phone, the 超市's
+        hours) is "not registered", never a neighbouring entry's answer."""
+        kinds, people = self.facts_asked(text)
+        if not kinds:
+            return m
+        if m.outcome == "unknown":
+            # A fact asked of the community's people or things (书记的名字) is one we lack.
+            named = people or self.things(a.normalized)
+            return replace(m, outcome="unregistered") if named else m
+        kept = tuple(e for e in m.candidates
+                     if self.gives_facts(self.entry_index[e.id], kinds, people, a))
+        if not kept:
+            return Match("unregistered", (), m.score, m.normalized)
+        if len(kept) == len(m.candidates):
+            return m
+        return replace(m, outcome="answer" if len(kept) == 1 else "clarify", candidates=kept)
+
+    def _decide(self, a: Analysis, ranked: list[Candidate]) -> Match:
+        """The lexical channel's answer, choice or don't-know."""
+        s = self.settings
         if not ranked:
             return Match("unknown", (), 0.0, a.plain)
         top = ranked[0].score

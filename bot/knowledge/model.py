@@ -19,7 +19,9 @@ class Entry:
 
 @dataclass(frozen=True)
 class Match:
-    outcome: str  # "answer" | "clarify" | "unknown"
-    candidates: tuple[Entry, ...]  # answer: 1 entry; clarify: 2-3 entries best first; unknown: ()
+    outcome: str  # "answer" | "clarify" | "unknown" | "unregistered" (a fact the FAQ lacks)
+    # answer: 1 entry (2 for a question in two parts); clarify: 2-3 entries best first; else ()
+    candidates: tuple[Entry, ...]
     score: float  # best fused score 0..100
     normalized: str  # the normalised question (for logging / staff)
+    unanswered: str = ""  # answer: the part of a two-part question that needs a person

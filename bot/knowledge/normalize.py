@@ -45,6 +45,11 @@ class Lexicon:
     # verbs asking for a document to be issued (补办身份证): then it is the topic, not the aspect.
     age_after: tuple[str, ...] = ()
     obtain_verbs: tuple[str, ...] = ()
+    # Matcher only: questions for a specific fact (money → [多少钱 …], phone, hours, name) that
+    # an answer must contain, or say it does not have (``not_registered``: 没有登记 …).
+    facts_asked: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    person_words: tuple[str, ...] = ()  # a name is asked of these (书记, 网格员 …)
+    not_registered: tuple[str, ...] = ()
     # Short messages that are commands (取消, 人工, 菜单 …), by what they do: cancel → [words].
     commands: Mapping[str, frozenset[str]] = field(default_factory=dict)
 

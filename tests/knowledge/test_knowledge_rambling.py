@@ -98,5 +98,6 @@ def test_the_rambling_set_on_the_real_faq() -> None:
         m = k.match(item["q"])
         right += m.outcome == "answer" and m.candidates[0].id in wanted
     assert right >= 0.7 * len(on)
-    answered = [q for q in off if k.match(q).outcome != "unknown"]
+    # "not registered" (a fact asked that the FAQ lacks) hands over to a person too
+    answered = [q for q in off if k.match(q).outcome not in ("unknown", "unregistered")]
     assert len(answered) <= 0.05 * len(off), answered
