@@ -65,6 +65,7 @@ class Commands(Model):
     not_in_names: Words
     send_now: Words
     send_later: Words
+    leave: Words = ()  # found anywhere in a short reply inside a form, it backs out (哎算了，下次再说)
 
 
 COMMAND_GROUPS = tuple(Commands.model_fields)

@@ -20,8 +20,10 @@ from bot.conversation.words import (
     MENU,
     MORE,
     THANKS,
+    backs_out,
     choice_number,
     command_word,
+    is_sticker,
     said,
 )
 from bot.handlers import (
@@ -89,8 +91,12 @@ class Dispatcher:
     def dispatch(self, ctx: Context, message: Message) -> Reply:
         """The reply; numbered choices it offers are kept for the resident's next digit."""
         reply = self._dispatch(ctx, message)
+        here = _where(ctx)
         if reply.choices:
             ctx.conversation.choices = list(reply.choices)
+            ctx.conversation.data["choices_at"] = here
+        elif ctx.conversation.data.get("choices_at") != here:
+            ctx.conversation.choices = []  # they belonged to a question no longer open
         return reply
 
     def _dispatch(self, ctx: Context, message: Message) -> Reply:
@@ -104,6 +110,8 @@ class Dispatcher:
             return self.route_text(ctx, message.text.strip())
         if message.kind in ("image", "location"):
             return _attachment(ctx, message)  # kept, and seen by staff in the log when a case is open
+        if ctx.case is None and not dialog.expire_if_stale(ctx) and dialog.active_form(ctx):
+            return Reply.offering(join(texts.FORM_MEDIA_ASIDE, dialog.current_question(ctx)))
         return Reply.say(texts.MEDIA_UNSUPPORTED)
 
     def route_text(self, ctx: Context, text: str, from_menu: bool = False) -> Reply:
@@ -113,9 +121,9 @@ class Dispatcher:
             to_staff = _to_staff(ctx, text, from_menu)
             if to_staff is not None:
                 return to_staff
-        choices, ctx.conversation.choices = ctx.conversation.choices or [], []
+        choices = ctx.conversation.choices or []  # valid while they are the latest list on screen
         if dialog.expire_if_stale(ctx):
-            choices = []  # they belonged to the conversation that just closed
+            choices = ctx.conversation.choices = []  # they belonged to the conversation that just closed
         word = command_word(text)
         index = choice_number(text)
         if index is not None and choices and not from_menu:
@@ -127,11 +135,11 @@ class Dispatcher:
             if "eligibility" in choice:
                 return eligibility.check(ctx, choice["eligibility"])
             text = word = choice["say"]
-        if said(word, CANCEL):
-            if dialog.active_form(ctx) is None:
-                return Reply.say(texts.NOTHING_TO_CANCEL)
-            dialog.close(ctx)
-            return Reply.say(texts.FORM_CANCELLED)
+        in_form = dialog.active_form(ctx) is not None
+        if said(word, CANCEL) or (in_form and backs_out(text) and not dialog.at_free_text(ctx)):
+            return Reply.say(dialog.leave(ctx) if in_form else texts.NOTHING_TO_CANCEL)
+        if in_form and is_sticker(text):
+            return Reply.offering(join(texts.FORM_MEDIA_ASIDE, dialog.current_question(ctx)))
         if said(word, HANDOFF):
             reply = handoff.handoff(ctx, text)  # before closing the form: staff see what it was about
             dialog.close(ctx)
@@ -209,6 +217,12 @@ class Dispatcher:
             return self.route_text(ctx, ctx.catalog.click(message.key) or "菜单", from_menu=True)
         # LOCATION reports, VIEW (a link opened), and send-job receipts expect no answer.
         return Reply.nothing()
+
+
+def _where(ctx: Context) -> list[str] | None:
+    """The open form and step (as stored in JSON), or None: where a list of choices was offered."""
+    found = dialog.active_form(ctx)
+    return [found[0].name, found[1]] if found else None
 
 
 def _to_staff(ctx: Context, text: str, from_menu: bool) -> Reply | None:

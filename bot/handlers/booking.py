@@ -8,7 +8,7 @@ from bot.content import texts
 from bot.content.services import ServiceItem
 from bot.conversation import dialog
 from bot.conversation.context import Context
-from bot.conversation.dialog import Form, Incomplete, Invalid, Slot, Values
+from bot.conversation.dialog import Form, Incomplete, Invalid, Slot, Undo, Values
 from bot.conversation.message import Reply
 from bot.conversation.routes import Router
 from bot.conversation.words import looks_like_question
@@ -96,8 +96,18 @@ def _already_booked(ctx: Context, service_id: str) -> Booking | None:
     return bookings.already_booked(ctx.session, ctx.user.id, service_id, ctx.local_now.date())
 
 
-TIME_SLOT = Slot("slot", lambda: texts.LABEL_TIME,
-                 _time_prompt, _parse_slot, choices=_slot_choices, show_choices=True, show=show_slot)
+def _named_item(ctx: Context, text: str) -> str | None:
+    item = ctx.services.find_item(text)
+    return item.name if item else None
+
+
+def _named_day(ctx: Context, text: str) -> str | None:
+    """A reply naming a day (改到下周三上午) is a new time wherever the resident is in the form."""
+    return text if parse_day(text, ctx.local_now.date()) is not None else None
+
+
+TIME_SLOT = Slot("slot", lambda: texts.LABEL_TIME, _time_prompt, _parse_slot, choices=_slot_choices,
+                 show_choices=True, show=show_slot, spot=_named_day)
 
 
 def _hours(ctx: Context, period: str) -> str:
@@ -128,7 +138,7 @@ router.form(Form(
     slots=(
         Slot("item", lambda: texts.LABEL_ITEM,
              lambda ctx, values: texts.BOOKING_ASK_ITEM, _parse_item, show_choices=True,
-             choices=lambda ctx, values: [(i.name, i.name) for i in ctx.services.items]),
+             choices=lambda ctx, values: [(i.name, i.name) for i in ctx.services.items], spot=_named_item),
         TIME_SLOT,
         *CONTACT_SLOTS,
     ),
@@ -195,7 +205,9 @@ WHICH_BOOKING = pick_slot("booking", lambda: texts.LABEL_BOOKING,
                           lambda: texts.BOOKING_ASK_WHICH, lambda: texts.BOOKING_WHICH_UNKNOWN,
                           _booking_options)
 router.form(Form(name="booking_cancel", title=lambda: texts.FORM_BOOKING_CANCEL,
-                 slots=(WHICH_BOOKING,), submit=_submit_cancel))
+                 slots=(WHICH_BOOKING,), submit=_submit_cancel,
+                 undo=Undo(lambda: texts.BOOKING_CANCEL_SUBMIT, lambda: texts.BOOKING_CANCEL_KEEP,
+                           lambda: texts.BOOKING_CANCEL_KEPT)))
 router.form(Form(name="booking_move", title=lambda: texts.FORM_BOOKING_MOVE,
                  slots=(WHICH_BOOKING, TIME_SLOT), submit=_submit_move))
 

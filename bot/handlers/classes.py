@@ -5,7 +5,7 @@ from bot.content import texts
 from bot.content.services import ClassInfo
 from bot.conversation import dialog
 from bot.conversation.context import Context
-from bot.conversation.dialog import Form, Invalid, Slot, Values
+from bot.conversation.dialog import Form, Invalid, Slot, Undo, Values
 from bot.conversation.message import Reply
 from bot.conversation.routes import Router
 from bot.handlers.common import pick_slot, start_pick
@@ -36,6 +36,11 @@ def _parse_class(ctx: Context, text: str, values: Values) -> str:
     if klass is None:
         raise Invalid(texts.CLASS_UNKNOWN)
     return klass.name
+
+
+def _named_class(ctx: Context, text: str) -> str | None:
+    klass = ctx.services.find_class(text)
+    return klass.name if klass else None
 
 
 def _parse_wait(ctx: Context, text: str, values: Values) -> bool:
@@ -78,7 +83,8 @@ router.form(Form(
     slots=(
         Slot("klass", lambda: texts.LABEL_CLASS,
              lambda ctx, values: texts.CLASS_ASK_WHICH, _parse_class, show_choices=True,
-             choices=lambda ctx, values: [(f"{c.name}（{c.schedule}）", c.name) for c in ctx.services.classes]),
+             choices=lambda ctx, values: [(f"{c.name}（{c.schedule}）", c.name) for c in ctx.services.classes],
+             spot=_named_class),
         Slot("wait", lambda: texts.LABEL_WAIT, _full_prompt, _parse_wait, show_choices=True, ask_if=_is_full,
              choices=lambda ctx, values: [("排候补", "排候补"), ("不报了", "取消")], show=lambda _: "排候补"),
         *CONTACT_SLOTS,
@@ -136,6 +142,7 @@ def _submit_withdraw(ctx: Context, values: Values) -> str:
 
 router.form(Form(
     name="withdraw", title=lambda: texts.FORM_WITHDRAW, submit=_submit_withdraw,
+    undo=Undo(lambda: texts.CLASS_WITHDRAW_SUBMIT, lambda: texts.CLASS_WITHDRAW_KEEP, lambda: texts.CLASS_WITHDRAW_KEPT),
     slots=(pick_slot("enrollment", lambda: texts.LABEL_CLASS,
                      lambda: texts.CLASS_ASK_WHICH_MINE, lambda: texts.CLASS_UNKNOWN, _options),),
 ))

@@ -62,10 +62,16 @@ class Check:
             return Reply.offering(self.question(ctx, step))
         if said(text, BACK):
             return Reply.say(_back(ctx, step))
-        value = ctx.rules.parse_answer(data["rule"], step, text, ctx.local_now.date())
-        if value is None:
+        today = ctx.local_now.date()
+        value = ctx.rules.parse_answer(data["rule"], step, text, today)
+        stated = {name: found for name, found in
+                  ctx.rules.extract(data["rule"], ctx.knowledge.normalize(text), today).items()
+                  if name != step and name not in data["facts"]}
+        if value is None and not stated:
             return _not_understood(ctx, step, text)
-        data["facts"][step] = _store(value)
+        if value is not None:
+            data["facts"][step] = _store(value)
+        data["facts"].update({name: _store(found) for name, found in stated.items()})  # said out of turn
         data["fails"] = 0
         following = _next_step(ctx)
         if isinstance(following, Verdict):
@@ -119,11 +125,16 @@ def _back(ctx: Context, current: str) -> str:
 
 
 def _not_understood(ctx: Context, step: str, text: str) -> Reply:
-    """A question instead of an answer ends the check (it was optional) and gets the FAQ's answer."""
-    match = ctx.knowledge.match(text) if looks_like_question(text) else None
-    if match is not None and match.outcome == "answer":
-        dialog.close(ctx)
-        return Reply.say(match.candidates[0].answer)
+    """No verdict from a reply that does not answer: another check asked about starts that check; a
+    question gets the FAQ's answer and the same question again; anything else is asked again."""
+    if looks_like_question(text):
+        normalized = ctx.knowledge.normalize(text)
+        rule_id = ctx.rules.detect(normalized)
+        if rule_id is not None and rule_id != ctx.conversation.data["rule"]:
+            return check(ctx, rule_id, ctx.rules.extract(rule_id, normalized, ctx.local_now.date()))
+        match = ctx.knowledge.match(text)
+        if match.outcome == "answer":
+            return Reply.offering(join(match.candidates[0].answer, "——", Offer(_prompt(ctx, step))))
     return Reply.offering(dialog.not_understood(ctx, NOT_UNDERSTOOD, Offer(_prompt(ctx, step))))
 
 

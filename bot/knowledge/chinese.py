@@ -113,7 +113,7 @@ def day_label(day: date, period: str | None = None) -> str:
 
 def parse_phone(text: str) -> str | None:
     """A mainland mobile number, typed or spoken (一三八…, 幺, spaces, dashes, +86); else None."""
-    mapped = "".join(str(CN_DIGITS[c]) if c in CN_DIGITS else c for c in text)
+    mapped = "".join(str(CN_DIGITS[c]) if c in CN_DIGITS else c for c in unicodedata.normalize("NFKC", text))
     compact = _SEPARATORS.sub("", mapped)
     compact = re.sub(r"^(?:0086|86)(?=1\d{10}$)", "", compact)
     found = re.search(r"(?<!\d)1[3-9]\d{9}(?!\d)", compact)
