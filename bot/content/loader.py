@@ -66,6 +66,7 @@ class Commands(Model):
     send_now: Words
     send_later: Words
     leave: Words = ()  # found anywhere in a short reply inside a form, it backs out (哎算了，下次再说)
+    not_satisfied: Words = ()  # a rating holding one of these is 不满意, whatever else it says
 
 
 COMMAND_GROUPS = tuple(Commands.model_fields)

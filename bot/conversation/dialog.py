@@ -118,9 +118,19 @@ def enter(ctx: Context, flow: str, step: str) -> None:
     ctx.conversation.form, ctx.conversation.step = flow, step
 
 
+KEPT_AFTER_CLOSE = ("submitted", "topic")  # what outlives a form: a repeat guard, the topic of the talk
+
+
+def begin(ctx: Context, state: Values) -> None:
+    """A flow's fresh state; the words that opened it are kept to say how to start again after a timeout."""
+    data = ctx.conversation.data
+    kept = {key: data[key] for key in KEPT_AFTER_CLOSE if key in data}
+    ctx.conversation.data = {**kept, **state, "opened_by": data.get("last_text", "")}
+
+
 def close(ctx: Context) -> None:
     ctx.conversation.form = ctx.conversation.step = None
-    ctx.conversation.data = {k: v for k, v in ctx.conversation.data.items() if k == "submitted"}
+    ctx.conversation.data = {k: v for k, v in ctx.conversation.data.items() if k in KEPT_AFTER_CLOSE}
 
 
 def leave(ctx: Context) -> str:
@@ -139,22 +149,23 @@ def at_free_text(ctx: Context) -> bool:
     return found[0].slot(found[1]).free_text
 
 
-def expire_if_stale(ctx: Context) -> bool:
-    """Checked on the next message: a form silent for too long is closed and the resident told."""
+def expire_if_stale(ctx: Context) -> str | None:
+    """Checked on the next message: a form silent for too long is closed; returns the words that had
+    opened it ("" if unknown), None when nothing expired."""
     if ctx.conversation.form is None:
-        return False
+        return None
     if ctx.now - ctx.conversation.updated_at <= timedelta(minutes=ctx.settings.FORM_TIMEOUT_MINUTES):
-        return False
+        return None
+    opened_by = ctx.conversation.data.get("opened_by", "")
     close(ctx)
-    ctx.notices.append(texts.FORM_EXPIRED)
-    return True
+    return opened_by
 
 
 def start(ctx: Context, name: str, values: Values | None = None, intro: str = "",
           pending: Values | None = None) -> Reply:
     """Open a form; `pending` is what the opening words said in part (Incomplete.keep of the next slot)."""
     form = ctx.forms[name]
-    ctx.conversation.data = {"values": dict(values or {}), "fails": 0, "asked": [], "pending": pending or {}}
+    begin(ctx, {"values": dict(values or {}), "fails": 0, "asked": [], "pending": pending or {}})
     enter(ctx, name, "start")
     return Reply.offering(join(intro, _advance(ctx, form)))
 

@@ -24,6 +24,7 @@ from bot.conversation.words import (
     choice_number,
     command_word,
     is_sticker,
+    looks_like_question,
     said,
 )
 from bot.handlers import (
@@ -110,7 +111,7 @@ class Dispatcher:
             return self.route_text(ctx, message.text.strip())
         if message.kind in ("image", "location"):
             return _attachment(ctx, message)  # kept, and seen by staff in the log when a case is open
-        if ctx.case is None and not dialog.expire_if_stale(ctx) and dialog.active_form(ctx):
+        if ctx.case is None and _expired(ctx) is None and dialog.active_form(ctx):
             return Reply.offering(join(texts.FORM_MEDIA_ASIDE, dialog.current_question(ctx)))
         return Reply.say(texts.MEDIA_UNSUPPORTED)
 
@@ -122,7 +123,8 @@ class Dispatcher:
             if to_staff is not None:
                 return to_staff
         choices = ctx.conversation.choices or []  # valid while they are the latest list on screen
-        if dialog.expire_if_stale(ctx):
+        expired = _expired(ctx)
+        if expired is not None:
             choices = ctx.conversation.choices = []  # they belonged to the conversation that just closed
         word = command_word(text)
         index = choice_number(text)
@@ -154,6 +156,10 @@ class Dispatcher:
         if from_menu and dialog.active_form(ctx):
             dialog.close(ctx)
             ctx.notices.append(texts.FORM_MENU_LEFT)
+        if expired is not None and not looks_like_question(text) and self._route(ctx, text) is None:
+            # A name, a phone, a time meant for the form that just closed: no FAQ search, no gap.
+            ctx.notices.remove(texts.FORM_EXPIRED)
+            return Reply.say(texts.FORM_EXPIRED_LATE.format(again=expired or texts.FORM_EXPIRED_AGAIN))
         ctx.conversation.data["last_text"] = text
         if dialog.active_form(ctx):
             aside = self._aside(ctx, text)
@@ -219,6 +225,14 @@ class Dispatcher:
         return Reply.nothing()
 
 
+def _expired(ctx: Context) -> str | None:
+    """Close a form gone quiet for too long, telling the resident; what opened it, or None."""
+    expired = dialog.expire_if_stale(ctx)
+    if expired is not None:
+        ctx.notices.append(texts.FORM_EXPIRED)
+    return expired
+
+
 def _where(ctx: Context) -> list[str] | None:
     """The open form and step (as stored in JSON), or None: where a list of choices was offered."""
     found = dialog.active_form(ctx)
@@ -274,7 +288,7 @@ def _attachment(ctx: Context, message: Message) -> Reply:
                                    longitude=message.longitude, label=message.label, created_at=ctx.now))
     if ctx.case is not None:
         return Reply.nothing()  # staff see it in the conversation; the assistant stays out of the way
-    dialog.expire_if_stale(ctx)
+    _expired(ctx)
     reply = dialog.handle_attachment(ctx, message.kind, value)
     if reply is not None:
         return reply

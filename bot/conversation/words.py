@@ -17,8 +17,8 @@ from bot.knowledge.chinese import choice_number, command_word, looks_like_questi
 
 __all__ = [
     "ACKNOWLEDGE", "BACK", "CANCEL", "CONFIRM", "END_HANDOFF", "GREETING", "HANDOFF", "HELP", "LEAVE", "MENU", "MORE",
-    "NOT_A_NAME", "NOT_IN_NAMES", "SEND_LATER", "SEND_NOW", "THANKS", "WordSet", "backs_out", "choice_number",
-    "command_word", "is_sticker", "looks_like_question", "said",
+    "NOT_A_NAME", "NOT_SATISFIED", "NOT_IN_NAMES", "SEND_LATER", "SEND_NOW", "THANKS", "WordSet", "backs_out", "choice_number",
+    "command_word", "is_sticker", "looks_like_question", "said", "satisfied",
 ]
 
 
@@ -69,6 +69,7 @@ NOT_A_NAME = WordSet("confirm", "acknowledge", "greeting", "thanks", "not_a_name
                      "back", "help", "more")
 NOT_IN_NAMES = WordSet("not_in_names", "leave")
 LEAVE = WordSet("leave")
+NOT_SATISFIED = WordSet("not_satisfied")
 SEND_NOW = WordSet("send_now")  # staff choosing when an announcement goes out
 SEND_LATER = WordSet("send_later")
 
@@ -88,3 +89,9 @@ _STICKER = re.compile(r"^(\[[^\[\]\s]{1,4}\]|/:\S{1,6}?(?=/:|$)|[\U0001F000-\U00
 def is_sticker(text: str) -> bool:
     """WeChat's little faces come as text ([捂脸], /::), emoji): no answer to any question."""
     return bool(_STICKER.match(text.replace(" ", "")))
+
+
+def satisfied(text: str) -> bool:
+    """Only a clear 满意 is satisfied; 不太满意, 一般般, 满意但是太慢 are not (staff follow them up)."""
+    word = command_word(text)
+    return "满意" in word and not any(hedge in word for hedge in NOT_SATISFIED)

@@ -39,8 +39,8 @@ def check(ctx: Context, rule_id: str, facts: dict[str, Any] | None = None) -> Re
     step = rules.next_step(rule_id, facts or {}, ctx.local_now.date())
     if isinstance(step, Verdict):
         return Reply.say(step.text, f"eligibility:{rule_id}")
-    ctx.conversation.data = {"rule": rule_id, "facts": {k: _store(v) for k, v in (facts or {}).items()},
-                             "asked": [], "fails": 0}
+    dialog.begin(ctx, {"rule": rule_id, "facts": {k: _store(v) for k, v in (facts or {}).items()},
+                       "asked": [], "fails": 0})
     # The rule in one sentence first; the questions then check this resident's own case.
     summary = rules.summaries.get(rule_id)
     if summary:
