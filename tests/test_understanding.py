@@ -186,7 +186,8 @@ def test_name_and_phone_in_one_message_fill_both(person, said, name, phone):
     assert (booking.name, booking.phone) == (name, phone)
 
 
-@pytest.mark.parametrize("phone", ["１３８１２３４５６７８", "138 1234 5678", "一三八一二三四五六七八", "+86 13812345678"])
+@pytest.mark.parametrize("phone", ["１３８１２３４５６７８", "138 1234 5678", "一三八一二三四五六七八",
+                                   "+86 13812345678"])
 def test_phones_as_typed_are_accepted(resident, phone):
     converse(resident, [("报名太极拳", "姓名"), ("王秀英", "手机"), (phone, "年纪")])
 

@@ -16,9 +16,31 @@ from bot.content.loader import COMMAND_GROUPS, load_lexicon
 from bot.knowledge.chinese import choice_number, command_word, looks_like_question, said
 
 __all__ = [
-    "ACKNOWLEDGE", "BACK", "CANCEL", "CONFIRM", "END_HANDOFF", "GREETING", "HANDOFF", "HELP", "LEAVE", "MENU", "MORE",
-    "NOT_A_NAME", "NOT_SATISFIED", "NOT_IN_NAMES", "SEND_LATER", "SEND_NOW", "THANKS", "WordSet", "backs_out", "choice_number",
-    "command_word", "is_sticker", "looks_like_question", "said", "satisfied",
+    "ACKNOWLEDGE",
+    "BACK",
+    "CANCEL",
+    "CONFIRM",
+    "END_HANDOFF",
+    "GREETING",
+    "HANDOFF",
+    "HELP",
+    "LEAVE",
+    "MENU",
+    "MORE",
+    "NOT_A_NAME",
+    "NOT_IN_NAMES",
+    "NOT_SATISFIED",
+    "SEND_LATER",
+    "SEND_NOW",
+    "THANKS",
+    "WordSet",
+    "backs_out",
+    "choice_number",
+    "command_word",
+    "is_sticker",
+    "looks_like_question",
+    "said",
+    "satisfied",
 ]
 
 

@@ -142,7 +142,8 @@ def _submit_withdraw(ctx: Context, values: Values) -> str:
 
 router.form(Form(
     name="withdraw", title=lambda: texts.FORM_WITHDRAW, submit=_submit_withdraw,
-    undo=Undo(lambda: texts.CLASS_WITHDRAW_SUBMIT, lambda: texts.CLASS_WITHDRAW_KEEP, lambda: texts.CLASS_WITHDRAW_KEPT),
+    undo=Undo(lambda: texts.CLASS_WITHDRAW_SUBMIT, lambda: texts.CLASS_WITHDRAW_KEEP,
+              lambda: texts.CLASS_WITHDRAW_KEPT),
     slots=(pick_slot("enrollment", lambda: texts.LABEL_CLASS,
                      lambda: texts.CLASS_ASK_WHICH_MINE, lambda: texts.CLASS_UNKNOWN, _options),),
 ))
