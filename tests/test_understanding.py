@@ -280,3 +280,32 @@ def test_short_forms_of_the_pension_check_reach_it_not_the_registration(resident
     reply = resident.says(short)
     assert "当场办结" in reply and "5个工作日" not in reply
     converse(resident, [(f"帮我约个时间办{short}", ["办养老保险待遇资格认证要带", "当场办结"])])
+
+
+@pytest.mark.parametrize(("first", "follow_up", "about"), [
+    ("照料中心几点开门", "晚上最晚几点接", "21:00"),
+    ("日间照料中心在哪里", "一个月多少钱", "每餐5元"),
+    ("我妈能去日间照料中心吗", "一个月多少钱", "每餐5元"),
+])
+def test_a_short_follow_up_keeps_the_topic(resident, first, follow_up, about):
+    resident.says(first)
+    resident.says("取消")  # a check the first words opened is left; the topic stays
+    reply = resident.says(follow_up)
+    assert about in reply and "幼儿园" not in reply
+
+
+def test_the_topic_is_forgotten_after_ten_minutes(resident, clock):
+    resident.says("照料中心几点开门")
+    clock.shift(timedelta(minutes=11))
+    assert "每餐5元" not in resident.says("一个月多少钱")
+
+
+def test_a_can_i_follow_up_starts_the_check_of_the_topic(resident):
+    converse(resident, [("照料中心几点开门", "21:00"), ("那我妈能去吗", ["60周岁", "多少岁"])])
+
+
+@pytest.mark.parametrize("about_the_place", ["家属能去照料中心看望吗", "老人在照料中心能过夜吗", "照料中心能洗澡吗",
+                                             "娃儿在幼儿园能午睡不"])
+def test_a_question_about_what_happens_at_a_place_does_not_start_the_admission_check(resident, about_the_place):
+    reply = resident.says(about_the_place)
+    assert "想具体看看您家的情况" not in reply and "多少岁" not in reply and "出生" not in reply

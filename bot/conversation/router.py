@@ -165,6 +165,7 @@ class Dispatcher:
             aside = self._aside(ctx, text)
             if aside is not None:
                 return aside
+        faq.remember_topic(ctx, text)
         for route in (dialog.handle, _small_talk, self._intent, eligibility.start, faq.answer):
             reply = route(ctx, text)
             if reply is not None:

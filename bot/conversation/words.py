@@ -92,6 +92,7 @@ NOT_A_NAME = WordSet("confirm", "acknowledge", "greeting", "thanks", "not_a_name
 NOT_IN_NAMES = WordSet("not_in_names", "leave")
 LEAVE = WordSet("leave")
 NOT_SATISFIED = WordSet("not_satisfied")
+TOPICS = WordSet("topics")
 SEND_NOW = WordSet("send_now")  # staff choosing when an announcement goes out
 SEND_LATER = WordSet("send_later")
 

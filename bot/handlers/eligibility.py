@@ -10,6 +10,7 @@ from bot.conversation.context import Context
 from bot.conversation.message import Offer, Reply, join, offer
 from bot.conversation.routes import Router
 from bot.conversation.words import BACK, HELP, looks_like_question, said
+from bot.handlers import faq
 from bot.knowledge import Question, Verdict
 
 router = Router("eligibility")
@@ -26,7 +27,7 @@ def choose(ctx: Context, text: str = "") -> Reply:
 
 def start(ctx: Context, text: str) -> Reply | None:
     """An eligibility question; None when the text is not one (the FAQ then answers it)."""
-    normalized = ctx.knowledge.normalize(text)
+    normalized = ctx.knowledge.normalize(faq.in_context(ctx, text))  # 那我妈能去吗, after a day-care answer
     rule_id = ctx.rules.detect(normalized)
     if rule_id is None:
         return None
