@@ -309,3 +309,27 @@ def test_a_can_i_follow_up_starts_the_check_of_the_topic(resident):
 def test_a_question_about_what_happens_at_a_place_does_not_start_the_admission_check(resident, about_the_place):
     reply = resident.says(about_the_place)
     assert "想具体看看您家的情况" not in reply and "多少岁" not in reply and "出生" not in reply
+
+
+# --- §6 the kindergarten ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("born", "ready"), [("2024年10月", "2028年9月"), ("2024年8月", "2027年9月"),
+                                            ("2023年9月", "2027年9月"), ("两岁", "2028年9月")])
+def test_a_child_too_young_is_told_the_autumn_it_can_start(resident, born, ready):
+    converse(resident, [("我孙子能上幼儿园吗", "出生"), (born, [f"{ready}可以入园", "订阅幼儿园报名", "预防接种证"])])
+
+
+@pytest.mark.parametrize("asked", ["幼儿园今年还有没有学位", "幼儿园还有空位吗", "幼儿园还剩几个名额"])
+def test_places_left_this_year_come_from_the_data(resident, asked):
+    assert "还剩12个学位" in resident.says(asked)
+
+
+def test_parents_join_the_registration_reminder_in_wechat(person):
+    converse(person, [("我家娃儿2024年10月生的能上幼儿园不", "订阅幼儿园报名"),
+                      ("订阅幼儿园报名", "已为您订阅“幼儿园秋季入园报名提醒”"),
+                      ("我的订阅", "幼儿园秋季入园报名提醒")])
+    app = person.client.application
+    events = app.extensions["community"].library.current().calendar.events
+    [event] = [e for e in events if e.id == "kindergarten-registration"]
+    assert event.topic == "幼儿园报名" and "预防接种证" in event.text

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from .chinese import (
@@ -396,7 +396,26 @@ class Rules:
     def _verdict(
         self, rule: Rule, case: Case, facts: Mapping[str, object], today: date
     ) -> Verdict:
-        return Verdict(case.eligible, render(rule, case, self._placeholders(rule, today)))
+        values = self._placeholders(rule, today)
+        values["ready"] = self._ready(rule, case, facts, today)
+        return Verdict(case.eligible, render(rule, case, values))
+
+    @staticmethod
+    def _ready(rule: Rule, case: Case, facts: Mapping[str, object], today: date) -> str:
+        """When a child too young today is old enough ("2027年9月"): the first year whose counting day
+        (8月31日) finds the age a "birth < 3" verdict asks for; the month after that day."""
+        for c in case.conditions:
+            fact = rule.fact(c.fact)
+            born = facts.get(c.fact)
+            if fact.age_on is None or c.op != "<" or not isinstance(born, date):
+                continue
+            month, day = fact.age_on
+            year = max(today.year, born.year + int(c.value))
+            while years_between(born, safe_date(year, month, day)) < c.value:
+                year += 1
+            start = safe_date(year, month, day) + timedelta(days=1)
+            return f"{start.year}年{start.month}月"
+        return ""
 
     @staticmethod
     def _placeholders(rule: Rule, today: date) -> dict[str, str]:
