@@ -333,3 +333,45 @@ def test_parents_join_the_registration_reminder_in_wechat(person):
     events = app.extensions["community"].library.current().calendar.events
     [event] = [e for e in events if e.id == "kindergarten-registration"]
     assert event.topic == "幼儿园报名" and "预防接种证" in event.text
+
+
+# --- §5 acting for someone else -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("first", "who"), [("帮我妈约个高龄津贴", "母亲"), ("给我爸预约残疾证", "父亲"),
+                                           ("帮我老伴约个时间办医保", "老伴")])
+def test_a_booking_for_a_family_member_keeps_participant_and_contact_apart(person, first, who):
+    converse(person, [(first, "时间"), ("1", f"请问{who}的姓名"), ("张秀英", "有事联系您"),
+                      ("13812345678", [f"为谁办：{who}", "姓名：张秀英"]), ("1", "预约成功")])
+    [booking] = rows(person, Booking)
+    assert (booking.participant, booking.name, booking.phone) == (who, "张秀英", "13812345678")
+    assert f"（为{who}）" in person.says("我的预约")
+    reply = person.says("报名太极拳")  # the resident's own sign-up does not offer the mother's name as theirs
+    assert "张" not in reply and "请问您的姓名" in reply
+
+
+def test_the_same_errand_for_oneself_and_for_a_parent_are_two_bookings(person):
+    converse(person, [("帮我妈约个高龄津贴", "时间"), ("1", "姓名"), ("张秀英", "手机"), ("13812345678", "核对"),
+                      ("1", "预约成功")])
+    converse(person, [("我想办高龄津贴", "时间"), ("2", "姓名"), ("李明", "手机"), ("13912345678", "核对"),
+                      ("1", "预约成功")])
+    listed = person.says("我的预约")
+    assert "高龄津贴申请（为母亲）" in listed and listed.count("高龄津贴申请") == 2
+
+
+def test_a_parent_signs_a_child_up_and_both_places_are_listed(person):
+    converse(person, [("给我孙子报个秧歌", ["秧歌班", "请问孙子的姓名"]), ("刘小宝", "手机"),
+                      ("13812345678", "孙子今年多大年纪"), ("八岁", ["为谁办：孙子", "年纪：8岁"]), ("1", "报名成功")])
+    converse(person, [("报名秧歌", "请问您的姓名"), ("刘桂芳", "手机"), ("13812345678", "年纪"), ("60", "核对"),
+                      ("1", "报名成功")])
+    assert {(row.participant, row.name, row.age) for row in rows(person, Enrollment)} == {
+        ("孙子", "刘小宝", 8), (None, "刘桂芳", 60)}
+    listed = person.says("我的报名")
+    assert "秧歌班（为孙子）：已报名" in listed and "秧歌班：已报名" in listed
+    converse(person, [("取消报名", "回复1：秧歌班（为孙子）"), ("1", "确认退出这个班"),
+                      ("1", "已退出秧歌班（为孙子）")])
+    assert "秧歌班：已报名" in person.says("我的报名")
+
+
+def test_who_it_is_for_can_be_said_later_in_the_form(resident):
+    converse(resident, [("我想办居住证", "时间"), ("1", "姓名"), ("是给我妈办的", ["为谁办改成：母亲", "姓名"])])

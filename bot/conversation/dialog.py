@@ -225,10 +225,12 @@ def _change_of_mind(ctx: Context, form: Form, step: str, text: str) -> Offer | N
     the same question (or the summary again, with the new value)."""
     values = ctx.conversation.data["values"]
     for slot in form.slots:
-        if slot.spot is None or slot.name == step or slot.name not in values:
+        if slot.spot is None or slot.name == step:
             continue
+        if slot.name not in values and (slot.ask_if is None or slot.ask_if(ctx, values)):
+            continue  # still to be asked in its turn; a never-asked slot (for whom) may be named any time
         named = slot.spot(ctx, text)
-        if named is None or named == values[slot.name]:
+        if named is None or named == values.get(slot.name):
             continue
         try:
             result = slot.parse(ctx, named, _parser_values(ctx))
@@ -241,7 +243,7 @@ def _change_of_mind(ctx: Context, form: Form, step: str, text: str) -> Offer | N
             return join(str(invalid), _ask(ctx, form, step, with_choices=True))
         _fill(ctx, slot, result)
         for later in form.slots:  # a question asked only because of the old value is asked again
-            if later.ask_if is not None:
+            if later.ask_if is not None and later.spot is None:  # (what the resident named stays)
                 values.pop(later.name, None)
         shown = texts.FORM_CHANGED.format(label=slot.label(), value=slot.show(values[slot.name]))
         return join(shown, _advance(ctx, form) if step == CONFIRM else _ask(ctx, form, step, True))

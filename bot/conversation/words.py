@@ -93,6 +93,7 @@ NOT_IN_NAMES = WordSet("not_in_names", "leave")
 LEAVE = WordSet("leave")
 NOT_SATISFIED = WordSet("not_satisfied")
 TOPICS = WordSet("topics")
+RELATIVES = WordSet("relatives")
 SEND_NOW = WordSet("send_now")  # staff choosing when an announcement goes out
 SEND_LATER = WordSet("send_later")
 

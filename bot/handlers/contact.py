@@ -7,7 +7,7 @@ import unicodedata
 from bot.content import texts
 from bot.conversation.context import Context
 from bot.conversation.dialog import Invalid, Slot, Updates, Values
-from bot.conversation.words import NOT_A_NAME, NOT_IN_NAMES, command_word
+from bot.conversation.words import NOT_A_NAME, NOT_IN_NAMES, RELATIVES, command_word
 from bot.knowledge.chinese import mask_name, mask_phone, parse_name, parse_phone
 from bot.services import residents
 
@@ -18,14 +18,32 @@ PHONE_PART = re.compile(r"(?:电话|手机号?码?|号码|联系方式)?\s*[:：
 SKIP_WORDS = ("跳过", "没有", "没得", "不用", "不想说", "不说", "不告诉", "无", "不要")
 
 
+def named_participant(ctx: Context, text: str) -> str | None:
+    """帮我妈约…, 给我孙子报…, 我家娃儿想学…: the family member the errand is for, as the lexicon names them."""
+    normalized = ctx.knowledge.normalize(text)
+    for relative in sorted(RELATIVES, key=len, reverse=True):
+        if re.search(f"(帮|给|替|为)(我家|我们家|我)?的?{relative}|我家?的?{relative}(要|想|的|也)", normalized):
+            return relative
+    return None
+
+
+def _parse_participant(ctx: Context, text: str, values: Values) -> str:
+    relative = text if text in RELATIVES else named_participant(ctx, text)
+    if relative is None:
+        raise Invalid(texts.ASK_NAME_AGAIN)
+    return relative
+
+
 def _name_prompt(ctx: Context, values: Values) -> str:
     """The notice goes with the first question that asks for personal data, and only until consent."""
-    return texts.ASK_NAME if ctx.user.consent_at else f"{texts.CONSENT_NOTICE}\n{texts.ASK_NAME}"
+    who = values.get("participant")
+    ask = texts.ASK_PARTICIPANT_NAME.format(who=who) if who else texts.ASK_NAME
+    return ask if ctx.user.consent_at else f"{texts.CONSENT_NOTICE}\n{ask}"
 
 
 def _reuse_choice(ctx: Context, values: Values) -> list[tuple[str, str]]:
     saved = residents.saved_contact(ctx.user)
-    if saved is None:
+    if saved is None or values.get("participant"):  # the resident's own name is not their mother's
         return []
     name, phone = saved
     return [(texts.REUSE_CONTACT.format(name=mask_name(name), phone=mask_phone(phone)), REUSE)]
@@ -54,14 +72,26 @@ def _parse_phone(ctx: Context, text: str, values: Values) -> str:
 
 
 CONTACT_SLOTS = (
+    # Never asked: named in the opening words (帮我妈约…) or later (是给我妈办的); the resident stays the contact.
+    Slot("participant", lambda: texts.LABEL_PARTICIPANT, lambda ctx, values: "", _parse_participant,
+         ask_if=lambda ctx, values: False, spot=named_participant),
     Slot("name", lambda: texts.LABEL_NAME, _name_prompt, _parse_name, choices=_reuse_choice, show_choices=True),
-    Slot("phone", lambda: texts.LABEL_PHONE, lambda ctx, values: texts.ASK_PHONE, _parse_phone,
+    Slot("phone", lambda: texts.LABEL_PHONE,
+         lambda ctx, values: texts.ASK_CONTACT_PHONE if values.get("participant") else texts.ASK_PHONE, _parse_phone,
          spot=lambda ctx, text: parse_phone(text)),
 )
 
 
 def remember_contact(ctx: Context, values: Values) -> None:
-    residents.remember_contact(ctx.user, values["name"], values["phone"], ctx.now)
+    """Consent is recorded either way; the name is saved for next time only when it is the resident's own,
+    not that of the family member they booked for (then their own name, if any, is kept)."""
+    name = ctx.user.name if values.get("participant") else values["name"]
+    residents.remember_contact(ctx.user, name, values["phone"], ctx.now)
+
+
+def for_whom(participant: str | None) -> str:
+    """（为母亲） after a booking or class in the resident's lists; nothing for their own."""
+    return texts.FOR_PARTICIPANT.format(who=participant) if participant else ""
 
 
 def is_skip(text: str) -> bool:
