@@ -12,6 +12,7 @@ from bot.conversation.routes import Router
 from bot.conversation.words import BACK, HELP, looks_like_question, said
 from bot.handlers import faq
 from bot.knowledge import Question, Verdict
+from bot.services.gaps import count_gap
 
 router = Router("eligibility")
 CHECK = "eligibility"
@@ -133,9 +134,12 @@ def _not_understood(ctx: Context, step: str, text: str) -> Reply:
         rule_id = ctx.rules.detect(normalized)
         if rule_id is not None and rule_id != ctx.conversation.data["rule"]:
             return check(ctx, rule_id, ctx.rules.extract(rule_id, normalized, ctx.local_now.date()))
-        match = ctx.knowledge.match(text)
+        match = ctx.knowledge.match(faq.in_context(ctx, text))
         if match.outcome == "answer":
             return Reply.offering(join(match.candidates[0].answer, "——", Offer(_prompt(ctx, step))))
+        # A fact the data lacks (过夜, 洗澡): an honest don't-know, kept for staff, and the check goes on.
+        count_gap(ctx.session, match.normalized, text, "unknown", ctx.now)
+        return Reply.offering(join(texts.ELIGIBILITY_CANNOT_ANSWER, Offer(_prompt(ctx, step))))
     return Reply.offering(dialog.not_understood(ctx, NOT_UNDERSTOOD, Offer(_prompt(ctx, step))))
 
 

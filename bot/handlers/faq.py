@@ -4,11 +4,12 @@ from datetime import datetime, timedelta
 from bot.content import texts
 from bot.conversation.context import Context
 from bot.conversation.message import Reply, join, offer
-from bot.conversation.words import TOPICS
+from bot.conversation.words import TOPICS, command_word
 from bot.knowledge import Match
 from bot.services.gaps import count_gap
 
 TOPIC_MINUTES = 10  # how long a place or service just asked about still frames short follow-ups
+FOLLOW_UP_LONGEST = 8  # 一个月多少钱, 晚上最晚几点接: longer messages say what they are about themselves
 
 
 def named_topic(ctx: Context, text: str) -> str | None:
@@ -35,7 +36,8 @@ def in_context(ctx: Context, text: str) -> str:
     """晚上最晚几点接, just after a day-care answer, is read as 日间照料中心晚上最晚几点接: a follow-up that
     names no place of its own is about the topic still fresh."""
     topic = current_topic(ctx)
-    return f"{topic}{text}" if topic and named_topic(ctx, text) is None else text
+    short = len(command_word(text)) <= FOLLOW_UP_LONGEST
+    return f"{topic}{text}" if topic and short and named_topic(ctx, text) is None else text
 
 
 def _match(ctx: Context, text: str) -> Match:
