@@ -383,3 +383,10 @@ def test_a_question_the_data_cannot_answer_mid_check_is_an_honest_dont_know_kept
     assert "答不上来" in reply and "人工" in reply and "自理" in reply
     assert [gap.example for gap in rows(resident, FaqGap)] == ["那里有没有人照顾吃药？"]
     converse(resident, [("能自理", "住在羊木社区吗")])
+
+
+def test_the_summarys_choices_go_with_the_submitted_form(person):
+    converse(person, [("我想办居住证", "时间"), ("1", "姓名"), ("张三", "手机"), ("13812345678", "核对"),
+                      ("1", "预约成功"), ("1", "已经提交过了")])
+    assert "没有要选的编号" in person.says("3")
+    assert len(rows(person, Booking)) == 1

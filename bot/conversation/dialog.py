@@ -129,7 +129,9 @@ def begin(ctx: Context, state: Values) -> None:
 
 
 def close(ctx: Context) -> None:
+    """The form is over; its numbered choices (the summary's 确认提交, 改…) go with it."""
     ctx.conversation.form = ctx.conversation.step = None
+    ctx.conversation.choices = []
     ctx.conversation.data = {k: v for k, v in ctx.conversation.data.items() if k in KEPT_AFTER_CLOSE}
 
 
