@@ -277,6 +277,9 @@ class Booking(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     attendance: Mapped[str | None] = mapped_column(String(8))
     attendance_at: Mapped[datetime | None]
+    # Whom the errand is for when a family member books it (母亲); None: the resident themself. The
+    # resident (user_id, phone) stays the contact: reminders and 我的预约 go to them.
+    participant: Mapped[str | None] = mapped_column(String(16))
 
 
 class Ticket(Base):
@@ -343,6 +346,7 @@ class Enrollment(Base):
     age: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    participant: Mapped[str | None] = mapped_column(String(16))  # who takes part (孩子); None: the resident
 
 
 # --- outbound ----------------------------------------------------------------------------

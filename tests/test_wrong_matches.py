@@ -12,7 +12,7 @@ from bot.content import texts
     "said", ["帮我报个太极拳", "我也想学秧歌", "我想学太极", "给我妈报个秧歌", "我要报名秧歌班"]
 )
 def test_a_sign_up_said_as_a_statement_starts_the_form(resident, said):
-    assert "请问您的姓名" in resident.says(said)
+    assert "的姓名？" in resident.says(said)  # 请问您的姓名, or 请问母亲的姓名 when signing up mother
 
 
 @pytest.mark.parametrize(

@@ -178,7 +178,8 @@ class _Checker:
             window, rule.window_open, rule.window_closed, summary=rule.summary,
         )
         # Every text must fit the 300-character reply, whatever the placeholders become.
-        worst = {"ref_date": "2000年12月31日", "window": max((rule.window_open, rule.window_closed), key=len)}
+        worst = {"ref_date": "2000年12月31日", "window": max((rule.window_open, rule.window_closed), key=len),
+                 "ready": "2000年12月"}
         for i, case in enumerate(cases):
             try:
                 text = render(built, case, worst)

@@ -65,6 +65,10 @@ class Commands(Model):
     not_in_names: Words
     send_now: Words
     send_later: Words
+    leave: Words = ()  # found anywhere in a short reply inside a form, it backs out (哎算了，下次再说)
+    not_satisfied: Words = ()  # a rating holding one of these is 不满意, whatever else it says
+    topics: Words = ()  # places and services a short follow-up (一个月多少钱) is read against
+    relatives: Words = ()  # 帮我妈约…: the family member an errand is for
 
 
 COMMAND_GROUPS = tuple(Commands.model_fields)

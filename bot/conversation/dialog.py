@@ -16,6 +16,7 @@ from bot.conversation.words import CONFIRM as CONFIRM_WORDS
 Values = dict[str, Any]
 CONFIRM = "confirm"
 EDIT_PREFIX = "修改 "
+KEEP = "不办了"  # what the "keep it" choice of an undo form says: a cancel word, so the form is left
 STILL_UNCLEAR = "还是没弄明白，回复“人工”请工作人员帮您，或回复“取消”不办了。"
 
 
@@ -58,9 +59,21 @@ class Slot:
     accepts: str | None = None  # "image" or "location": an attachment can fill this slot
     show: Callable[[Any], str] = str  # how the value reads in the summary
     free_text: bool = False  # any words are an answer here (an announcement): no command may jump out
+    # Finds this slot's value named anywhere in a later reply ("还是报秧歌吧" while asked the phone):
+    # a change of mind, which replaces the value given before.
+    spot: Callable[[Context, str], str | None] | None = None
 
     def prompt_text(self, ctx: Context, values: Values) -> str:
         return self.prompt(ctx, values) if callable(self.prompt) else self.prompt
+
+
+@dataclass(frozen=True)
+class Undo:
+    """A form that itself undoes something (取消预约): 取消 would be ambiguous, so each choice says what it does."""
+
+    submit: Callable[[], str]  # 确认取消这个预约
+    keep: Callable[[], str]  # 不取消，预约保留
+    kept: Callable[[], str]  # said when the resident leaves the form: nothing was undone
 
 
 @dataclass(frozen=True)
@@ -70,6 +83,7 @@ class Form:
     slots: tuple[Slot, ...]
     submit: Callable[[Context, Values], str]
     confirm: bool = True
+    undo: Undo | None = None
 
     def slot(self, name: str) -> Slot:
         return next(s for s in self.slots if s.name == name)
@@ -104,27 +118,56 @@ def enter(ctx: Context, flow: str, step: str) -> None:
     ctx.conversation.form, ctx.conversation.step = flow, step
 
 
+KEPT_AFTER_CLOSE = ("submitted", "topic")  # what outlives a form: a repeat guard, the topic of the talk
+
+
+def begin(ctx: Context, state: Values) -> None:
+    """A flow's fresh state; the words that opened it are kept to say how to start again after a timeout."""
+    data = ctx.conversation.data
+    kept = {key: data[key] for key in KEPT_AFTER_CLOSE if key in data}
+    ctx.conversation.data = {**kept, **state, "opened_by": data.get("last_text", "")}
+
+
 def close(ctx: Context) -> None:
+    """The form is over; its numbered choices (the summary's 确认提交, 改…) go with it."""
     ctx.conversation.form = ctx.conversation.step = None
-    ctx.conversation.data = {k: v for k, v in ctx.conversation.data.items() if k == "submitted"}
+    ctx.conversation.choices = []
+    ctx.conversation.data = {k: v for k, v in ctx.conversation.data.items() if k in KEPT_AFTER_CLOSE}
 
 
-def expire_if_stale(ctx: Context) -> bool:
-    """Checked on the next message: a form silent for too long is closed and the resident told."""
-    if ctx.conversation.form is None:
-        return False
-    if ctx.now - ctx.conversation.updated_at <= timedelta(minutes=ctx.settings.FORM_TIMEOUT_MINUTES):
-        return False
+def leave(ctx: Context) -> str:
+    """取消 (or 算了 in a sentence) inside a form: close it and say plainly what that means."""
+    flow, _ = active_form(ctx)
     close(ctx)
-    ctx.notices.append(texts.FORM_EXPIRED)
-    return True
+    undo = getattr(flow, "undo", None)
+    return undo.kept() if undo else texts.FORM_CANCELLED
+
+
+def at_free_text(ctx: Context) -> bool:
+    """Is the open step one where any words are the answer (an announcement, a description)?"""
+    found = active_form(ctx)
+    if found is None or not isinstance(found[0], Form) or found[1] == CONFIRM:
+        return False
+    return found[0].slot(found[1]).free_text
+
+
+def expire_if_stale(ctx: Context) -> str | None:
+    """Checked on the next message: a form silent for too long is closed; returns the words that had
+    opened it ("" if unknown), None when nothing expired."""
+    if ctx.conversation.form is None:
+        return None
+    if ctx.now - ctx.conversation.updated_at <= timedelta(minutes=ctx.settings.FORM_TIMEOUT_MINUTES):
+        return None
+    opened_by = ctx.conversation.data.get("opened_by", "")
+    close(ctx)
+    return opened_by
 
 
 def start(ctx: Context, name: str, values: Values | None = None, intro: str = "",
           pending: Values | None = None) -> Reply:
     """Open a form; `pending` is what the opening words said in part (Incomplete.keep of the next slot)."""
     form = ctx.forms[name]
-    ctx.conversation.data = {"values": dict(values or {}), "fails": 0, "asked": [], "pending": pending or {}}
+    begin(ctx, {"values": dict(values or {}), "fails": 0, "asked": [], "pending": pending or {}})
     enter(ctx, name, "start")
     return Reply.offering(join(intro, _advance(ctx, form)))
 
@@ -160,6 +203,9 @@ def _handle(ctx: Context, form: Form, step: str, text: str) -> Reply:
         return Reply.offering(_back(ctx, form, step))
     if said(text, HELP):
         return Reply.offering(_ask(ctx, form, step, with_choices=True))
+    switched = _change_of_mind(ctx, form, step, text)
+    if switched is not None:
+        return Reply.offering(switched)
     if step == CONFIRM:
         return Reply.offering(_on_confirm(ctx, form, text))
     slot = form.slot(step)
@@ -176,15 +222,47 @@ def _handle(ctx: Context, form: Form, step: str, text: str) -> Reply:
     return Reply.offering(_advance(ctx, form))
 
 
+def _change_of_mind(ctx: Context, form: Form, step: str, text: str) -> Offer | None:
+    """Another class or errand named after one was chosen replaces it; the resident sees the change, then
+    the same question (or the summary again, with the new value)."""
+    values = ctx.conversation.data["values"]
+    for slot in form.slots:
+        if slot.spot is None or slot.name == step:
+            continue
+        if slot.name not in values and (slot.ask_if is None or slot.ask_if(ctx, values)):
+            continue  # still to be asked in its turn; a never-asked slot (for whom) may be named any time
+        named = slot.spot(ctx, text)
+        if named is None or named == values.get(slot.name):
+            continue
+        try:
+            result = slot.parse(ctx, named, _parser_values(ctx))
+        except Incomplete as incomplete:  # 改到下周三: that slot asks for the half-day
+            values.pop(slot.name)
+            ctx.conversation.data["pending"] = incomplete.keep
+            _set_step(ctx, form, slot.name)
+            return Offer(str(incomplete))
+        except Invalid as invalid:
+            return join(str(invalid), _ask(ctx, form, step, with_choices=True))
+        _fill(ctx, slot, result)
+        for later in form.slots:  # a question asked only because of the old value is asked again
+            if later.ask_if is not None and later.spot is None:  # (what the resident named stays)
+                values.pop(later.name, None)
+        shown = texts.FORM_CHANGED.format(label=slot.label(), value=slot.show(values[slot.name]))
+        return join(shown, _advance(ctx, form) if step == CONFIRM else _ask(ctx, form, step, True))
+    return None
+
+
 def handle_attachment(ctx: Context, kind: str, value: dict[str, Any]) -> Reply | None:
-    """An image or location fills the slot that accepts it, whichever step the resident is at."""
+    """An image or location fills the slot that accepts it, whichever step the resident is at; one no slot
+    wants (a sticker, a photo while asked the phone) gets a short word and the open question again."""
     found = active_form(ctx)
-    if found is None or not isinstance(found[0], Form):
+    if found is None:
         return None
-    form, step = found
-    slot = next((s for s in form.slots if s.accepts == kind), None)
+    flow, step = found
+    slot = next((s for s in flow.slots if s.accepts == kind), None) if isinstance(flow, Form) else None
     if slot is None:
-        return None
+        return Reply.offering(join(texts.FORM_MEDIA_ASIDE, flow.question(ctx, step)))
+    form = flow
     ctx.conversation.data["values"][slot.name] = value
     if step == slot.name:
         ctx.conversation.data["fails"] = 0
@@ -242,11 +320,8 @@ def _ask(ctx: Context, form: Form, step: str, with_choices: bool) -> Offer:
         for slot in form.slots:
             if slot.name in values:
                 lines.append(f"{slot.label()}：{slot.show(values[slot.name])}")
-        options = [(texts.FORM_CONFIRM_SUBMIT, "确认")] + [
-            (texts.FORM_EDIT.format(label=slot.label()), EDIT_PREFIX + slot.name)
-            for slot in form.slots if slot.name in values
-        ]
-        return join("\n".join(lines), offer(options), texts.FORM_CONFIRM_FOOTER)
+        footer = "" if form.undo else texts.FORM_CONFIRM_FOOTER
+        return join("\n".join(lines), _confirm_choices(form, values), footer)
     slot = form.slot(step)
     prompt = slot.prompt_text(ctx, values)
     if with_choices and slot.choices:
@@ -271,7 +346,18 @@ def _on_confirm(ctx: Context, form: Form, text: str) -> Offer:
     if text.startswith(EDIT_PREFIX) and text[len(EDIT_PREFIX):] in {s.name for s in form.slots}:
         ctx.conversation.data["values"].pop(text[len(EDIT_PREFIX):], None)
         return _advance(ctx, form)
-    return join(texts.FORM_CHOOSE_BY_NUMBER, _ask(ctx, form, CONFIRM, with_choices=True))
+    # The summary is still on screen just above: one line and its choices, not the whole summary again.
+    return join(texts.FORM_CHOOSE_BY_NUMBER, _confirm_choices(form, ctx.conversation.data["values"]))
+
+
+def _confirm_choices(form: Form, values: Values) -> Offer:
+    """Submit (saying what it does), keep (undo forms), then change each field given."""
+    options = [(form.undo.submit() if form.undo else texts.FORM_CONFIRM_SUBMIT, "确认")]
+    if form.undo:
+        options.append((form.undo.keep(), KEEP))
+    options += [(texts.FORM_EDIT.format(label=slot.label()), EDIT_PREFIX + slot.name)
+                for slot in form.slots if slot.name in values]
+    return offer(options)
 
 
 def _submit(ctx: Context, form: Form) -> Offer:

@@ -20,8 +20,11 @@ from bot.conversation.words import (
     MENU,
     MORE,
     THANKS,
+    backs_out,
     choice_number,
     command_word,
+    is_sticker,
+    looks_like_question,
     said,
 )
 from bot.handlers import (
@@ -91,8 +94,12 @@ class Dispatcher:
     def dispatch(self, ctx: Context, message: Message) -> Reply:
         """The reply; numbered choices it offers are kept for the resident's next digit."""
         reply = self._dispatch(ctx, message)
+        here = _where(ctx)
         if reply.choices:
             ctx.conversation.choices = list(reply.choices)
+            ctx.conversation.data["choices_at"] = here
+        elif ctx.conversation.data.get("choices_at") != here:
+            ctx.conversation.choices = []  # they belonged to a question no longer open
         return reply
 
     def _dispatch(self, ctx: Context, message: Message) -> Reply:
@@ -110,6 +117,8 @@ class Dispatcher:
             return self.route_text(ctx, message.text.strip())
         if message.kind in ("image", "location"):
             return _attachment(ctx, message)  # kept, and seen by staff in the log when a case is open
+        if ctx.case is None and _expired(ctx) is None and dialog.active_form(ctx):
+            return Reply.offering(join(texts.FORM_MEDIA_ASIDE, dialog.current_question(ctx)))
         return Reply.say(texts.MEDIA_UNSUPPORTED)
 
     def route_text(self, ctx: Context, text: str, from_menu: bool = False) -> Reply:
@@ -119,9 +128,10 @@ class Dispatcher:
             to_staff = _to_staff(ctx, text, from_menu)
             if to_staff is not None:
                 return to_staff
-        choices, ctx.conversation.choices = ctx.conversation.choices or [], []
-        if dialog.expire_if_stale(ctx):
-            choices = []  # they belonged to the conversation that just closed
+        choices = ctx.conversation.choices or []  # valid while they are the latest list on screen
+        expired = _expired(ctx)
+        if expired is not None:
+            choices = ctx.conversation.choices = []  # they belonged to the conversation that just closed
         word = command_word(text)
         index = choice_number(text)
         if index is not None and choices and not from_menu:
@@ -133,11 +143,11 @@ class Dispatcher:
             if "eligibility" in choice:
                 return eligibility.check(ctx, choice["eligibility"])
             text = word = choice["say"]
-        if said(word, CANCEL):
-            if dialog.active_form(ctx) is None:
-                return Reply.say(texts.NOTHING_TO_CANCEL)
-            dialog.close(ctx)
-            return Reply.say(texts.FORM_CANCELLED)
+        in_form = dialog.active_form(ctx) is not None
+        if said(word, CANCEL) or (in_form and backs_out(text) and not dialog.at_free_text(ctx)):
+            return Reply.say(dialog.leave(ctx) if in_form else texts.NOTHING_TO_CANCEL)
+        if in_form and is_sticker(text):
+            return Reply.offering(join(texts.FORM_MEDIA_ASIDE, dialog.current_question(ctx)))
         if said(word, HANDOFF):
             reply = handoff.handoff(ctx, text)  # before closing the form: staff see what it was about
             dialog.close(ctx)
@@ -152,11 +162,16 @@ class Dispatcher:
         if from_menu and dialog.active_form(ctx):
             dialog.close(ctx)
             ctx.notices.append(texts.FORM_MENU_LEFT)
+        if expired is not None and not looks_like_question(text) and self._route(ctx, text) is None:
+            # A name, a phone, a time meant for the form that just closed: no FAQ search, no gap.
+            ctx.notices.remove(texts.FORM_EXPIRED)
+            return Reply.say(texts.FORM_EXPIRED_LATE.format(again=expired or texts.FORM_EXPIRED_AGAIN))
         ctx.conversation.data["last_text"] = text
         if dialog.active_form(ctx):
             aside = self._aside(ctx, text)
             if aside is not None:
                 return aside
+        faq.remember_topic(ctx, text)
         for route in (dialog.handle, _small_talk, self._intent, eligibility.start, faq.answer):
             reply = route(ctx, text)
             if reply is not None:
@@ -217,6 +232,20 @@ class Dispatcher:
         return Reply.nothing()
 
 
+def _expired(ctx: Context) -> str | None:
+    """Close a form gone quiet for too long, telling the resident; what opened it, or None."""
+    expired = dialog.expire_if_stale(ctx)
+    if expired is not None:
+        ctx.notices.append(texts.FORM_EXPIRED)
+    return expired
+
+
+def _where(ctx: Context) -> list[str] | None:
+    """The open form and step (as stored in JSON), or None: where a list of choices was offered."""
+    found = dialog.active_form(ctx)
+    return [found[0].name, found[1]] if found else None
+
+
 def _to_staff(ctx: Context, text: str, from_menu: bool) -> Reply | None:
     """While a case is open the resident talks to staff: the assistant stays silent (the log carries the
     words to the inbox) until they end it or tap the menu."""
@@ -266,7 +295,7 @@ def _attachment(ctx: Context, message: Message) -> Reply:
                                    longitude=message.longitude, label=message.label, created_at=ctx.now))
     if ctx.case is not None:
         return Reply.nothing()  # staff see it in the conversation; the assistant stays out of the way
-    dialog.expire_if_stale(ctx)
+    _expired(ctx)
     reply = dialog.handle_attachment(ctx, message.kind, value)
     if reply is not None:
         return reply

@@ -8,12 +8,12 @@ from bot.content import texts
 from bot.content.services import ServiceItem
 from bot.conversation import dialog
 from bot.conversation.context import Context
-from bot.conversation.dialog import Form, Incomplete, Invalid, Slot, Values
+from bot.conversation.dialog import Form, Incomplete, Invalid, Slot, Undo, Values
 from bot.conversation.message import Reply
 from bot.conversation.routes import Router
 from bot.conversation.words import looks_like_question
 from bot.handlers.common import pick_slot, start_pick
-from bot.handlers.contact import CONTACT_SLOTS, remember_contact
+from bot.handlers.contact import CONTACT_SLOTS, for_whom, named_participant, remember_contact
 from bot.knowledge.chinese import day_label, parse_day, parse_period
 from bot.models import Booking
 from bot.services import bookings
@@ -87,17 +87,27 @@ def _parse_item(ctx: Context, text: str, values: Values) -> str:
     item = None if looks_like_question(text) else ctx.services.find_item(text)
     if item is None:
         raise Invalid(texts.BOOKING_ITEM_UNKNOWN)
-    if (booked := _already_booked(ctx, item.id)) is not None:
+    if (booked := _already_booked(ctx, item.id, values.get("participant"))) is not None:
         raise Invalid(texts.BOOKING_ALREADY.format(booking=_describe(ctx, booked)))
     return item.name
 
 
-def _already_booked(ctx: Context, service_id: str) -> Booking | None:
-    return bookings.already_booked(ctx.session, ctx.user.id, service_id, ctx.local_now.date())
+def _already_booked(ctx: Context, service_id: str, participant: str | None) -> Booking | None:
+    return bookings.already_booked(ctx.session, ctx.user.id, service_id, ctx.local_now.date(), participant)
 
 
-TIME_SLOT = Slot("slot", lambda: texts.LABEL_TIME,
-                 _time_prompt, _parse_slot, choices=_slot_choices, show_choices=True, show=show_slot)
+def _named_item(ctx: Context, text: str) -> str | None:
+    item = ctx.services.find_item(text)
+    return item.name if item else None
+
+
+def _named_day(ctx: Context, text: str) -> str | None:
+    """A reply naming a day (改到下周三上午) is a new time wherever the resident is in the form."""
+    return text if parse_day(text, ctx.local_now.date()) is not None else None
+
+
+TIME_SLOT = Slot("slot", lambda: texts.LABEL_TIME, _time_prompt, _parse_slot, choices=_slot_choices,
+                 show_choices=True, show=show_slot, spot=_named_day)
 
 
 def _hours(ctx: Context, period: str) -> str:
@@ -110,7 +120,8 @@ def _submit(ctx: Context, values: Values) -> str:
     try:
         booking, reminded = bookings.book(
             ctx.session, user=ctx.user, item=item, rules=ctx.services.booking, day=day, period=period,
-            name=values["name"], phone=values["phone"], now=ctx.now, tz=ctx.settings.tz)
+            name=values["name"], phone=values["phone"], now=ctx.now, tz=ctx.settings.tz,
+            participant=values.get("participant"))
     except SlotTaken:
         raise dialog.Retry("slot", texts.BOOKING_SLOT_JUST_TAKEN) from None
     except bookings.AlreadyBooked as error:
@@ -128,7 +139,7 @@ router.form(Form(
     slots=(
         Slot("item", lambda: texts.LABEL_ITEM,
              lambda ctx, values: texts.BOOKING_ASK_ITEM, _parse_item, show_choices=True,
-             choices=lambda ctx, values: [(i.name, i.name) for i in ctx.services.items]),
+             choices=lambda ctx, values: [(i.name, i.name) for i in ctx.services.items], spot=_named_item),
         TIME_SLOT,
         *CONTACT_SLOTS,
     ),
@@ -142,9 +153,12 @@ def start(ctx: Context, text: str) -> Reply | None:
     item = ctx.services.find_item(text)
     if item is None and parse_day(text, ctx.local_now.date()) is None and _GENERIC.sub("", text):
         return None
-    if item is not None and (booked := _already_booked(ctx, item.id)) is not None:
+    participant = named_participant(ctx, text)  # 帮我妈约个高龄津贴
+    if item is not None and (booked := _already_booked(ctx, item.id, participant)) is not None:
         return Reply.say(texts.BOOKING_ALREADY.format(booking=_describe(ctx, booked)))
     values: Values = {"item": item.name} if item else {}
+    if participant:
+        values["participant"] = participant
     intro, pending = "", {}
     if item is not None and parse_day(text, ctx.local_now.date()) is not None:  # 下周一上午办居住证
         try:
@@ -166,7 +180,8 @@ def _active(ctx: Context) -> list[Booking]:
 
 def _describe(ctx: Context, booking: Booking) -> str:
     item = ctx.services.item(booking.service_id)
-    return f"{booking.number} {item.name if item else booking.service_id} {day_label(booking.day, booking.period)}"
+    return (f"{booking.number} {item.name if item else booking.service_id}{for_whom(booking.participant)} "
+            f"{day_label(booking.day, booking.period)}")
 
 
 def _booking_options(ctx: Context) -> list[tuple[str, str]]:
@@ -195,7 +210,9 @@ WHICH_BOOKING = pick_slot("booking", lambda: texts.LABEL_BOOKING,
                           lambda: texts.BOOKING_ASK_WHICH, lambda: texts.BOOKING_WHICH_UNKNOWN,
                           _booking_options)
 router.form(Form(name="booking_cancel", title=lambda: texts.FORM_BOOKING_CANCEL,
-                 slots=(WHICH_BOOKING,), submit=_submit_cancel))
+                 slots=(WHICH_BOOKING,), submit=_submit_cancel,
+                 undo=Undo(lambda: texts.BOOKING_CANCEL_SUBMIT, lambda: texts.BOOKING_CANCEL_KEEP,
+                           lambda: texts.BOOKING_CANCEL_KEPT)))
 router.form(Form(name="booking_move", title=lambda: texts.FORM_BOOKING_MOVE,
                  slots=(WHICH_BOOKING, TIME_SLOT), submit=_submit_move))
 

@@ -20,6 +20,9 @@ def pick_slot(name: str, label: Callable[[], str], prompt: Callable[[], str], un
     ``prompt`` and ``unknown`` are read when asked, never at import: texts come with the snapshot."""
 
     def parse(ctx: Context, text: str, values: Values) -> str:
+        keys = [key for _, key in options(ctx)]
+        if text in keys:  # a numbered choice: 秧歌班 is not also 秧歌班（为孙子）
+            return text
         found = [key for option_label, key in options(ctx)
                  if key in text or (len(text) >= 2 and text in option_label)]
         if len(found) != 1:

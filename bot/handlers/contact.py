@@ -1,29 +1,53 @@
 """The name/phone questions several forms share, with the one-line consent notice."""
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from bot.content import texts
 from bot.conversation.context import Context
 from bot.conversation.dialog import Invalid, Slot, Updates, Values
-from bot.conversation.words import NOT_A_NAME, NOT_IN_NAMES
+from bot.conversation.words import NOT_A_NAME, NOT_IN_NAMES, RELATIVES, command_word
 from bot.knowledge.chinese import mask_name, mask_phone, parse_name, parse_phone
 from bot.services import residents
 
 REUSE = "用上次的"
 PRIVACY_NOTICE_PATH = "/privacy"  # the public 个人信息处理说明 (bot/console/privacy.py)
+SURNAME_ONLY = re.compile(r"^(?:我|本人)?姓([\u4e00-\u9fff])(?:的)?$")
+# The phone inside "我叫刘桂芳 电话139 0000 1234": its label and its digits, spaces and dashes.
+PHONE_PART = re.compile(r"(?:电话|手机号?码?|号码|联系方式)?\s*[:：是]?\s*(?:\+?86)?\d[\d\s\-]{9,}\d")
 SKIP_WORDS = ("跳过", "没有", "没得", "不用", "不想说", "不说", "不告诉", "无", "不要")
+
+
+def named_participant(ctx: Context, text: str) -> str | None:
+    """帮我妈约…, 给我孙子报…, 我家娃儿想学…: the family member the errand is for, as the lexicon names them."""
+    normalized = ctx.knowledge.normalize(text)
+    for relative in sorted(RELATIVES, key=len, reverse=True):
+        if re.search(f"(帮|给|替|为)(我家|我们家|我)?的?{relative}|我家?的?{relative}(要|想|的|也)", normalized):
+            return relative
+    return None
+
+
+def _parse_participant(ctx: Context, text: str, values: Values) -> str:
+    relative = text if text in RELATIVES else named_participant(ctx, text)
+    if relative is None:
+        raise Invalid(texts.ASK_NAME_AGAIN)
+    return relative
 
 
 def _name_prompt(ctx: Context, values: Values) -> str:
     """The notice goes with the first question that asks for personal data, and only until consent."""
+    who = values.get("participant")
+    ask = texts.ASK_PARTICIPANT_NAME.format(who=who) if who else texts.ASK_NAME
     if ctx.user.consent_at:
-        return texts.ASK_NAME
+        return ask
     notice = texts.CONSENT_NOTICE.format(link=ctx.settings.PUBLIC_URL.rstrip("/") + PRIVACY_NOTICE_PATH)
-    return f"{notice}\n{texts.ASK_NAME}"
+    return f"{notice}\n{ask}"
 
 
 def _reuse_choice(ctx: Context, values: Values) -> list[tuple[str, str]]:
     saved = residents.saved_contact(ctx.user)
-    if saved is None:
+    if saved is None or values.get("participant"):  # the resident's own name is not their mother's
         return []
     name, phone = saved
     return [(texts.REUSE_CONTACT.format(name=mask_name(name), phone=mask_phone(phone)), REUSE)]
@@ -33,10 +57,15 @@ def _parse_name(ctx: Context, text: str, values: Values) -> str | Updates:
     saved = residents.saved_contact(ctx.user)
     if text == REUSE and saved is not None:
         return Updates(name=saved[0], phone=saved[1])  # the phone question is then skipped
-    name = parse_name(text, NOT_A_NAME, NOT_IN_NAMES)
+    surname = SURNAME_ONLY.match(command_word(text))
+    if surname:  # 我姓王: polite, but not the name we can book under
+        raise Invalid(texts.ASK_FULL_NAME.format(surname=surname.group(1)))
+    phone = parse_phone(text)
+    words = PHONE_PART.sub(" ", unicodedata.normalize("NFKC", text)) if phone else text
+    name = parse_name(words, NOT_A_NAME, NOT_IN_NAMES)
     if name is None:
         raise Invalid(texts.ASK_NAME_AGAIN)
-    return name
+    return Updates(name=name, phone=phone) if phone else name  # 刘桂芳13900001234 fills both
 
 
 def _parse_phone(ctx: Context, text: str, values: Values) -> str:
@@ -47,13 +76,26 @@ def _parse_phone(ctx: Context, text: str, values: Values) -> str:
 
 
 CONTACT_SLOTS = (
+    # Never asked: named in the opening words (帮我妈约…) or later (是给我妈办的); the resident stays the contact.
+    Slot("participant", lambda: texts.LABEL_PARTICIPANT, lambda ctx, values: "", _parse_participant,
+         ask_if=lambda ctx, values: False, spot=named_participant),
     Slot("name", lambda: texts.LABEL_NAME, _name_prompt, _parse_name, choices=_reuse_choice, show_choices=True),
-    Slot("phone", lambda: texts.LABEL_PHONE, lambda ctx, values: texts.ASK_PHONE, _parse_phone),
+    Slot("phone", lambda: texts.LABEL_PHONE,
+         lambda ctx, values: texts.ASK_CONTACT_PHONE if values.get("participant") else texts.ASK_PHONE, _parse_phone,
+         spot=lambda ctx, text: parse_phone(text)),
 )
 
 
 def remember_contact(ctx: Context, values: Values) -> None:
-    residents.remember_contact(ctx.user, values["name"], values["phone"], ctx.now)
+    """Consent is recorded either way; the name is saved for next time only when it is the resident's own,
+    not that of the family member they booked for (then their own name, if any, is kept)."""
+    name = ctx.user.name if values.get("participant") else values["name"]
+    residents.remember_contact(ctx.user, name, values["phone"], ctx.now)
+
+
+def for_whom(participant: str | None) -> str:
+    """（为母亲） after a booking or class in the resident's lists; nothing for their own."""
+    return texts.FOR_PARTICIPANT.format(who=participant) if participant else ""
 
 
 def is_skip(text: str) -> bool:

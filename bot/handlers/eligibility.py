@@ -10,7 +10,9 @@ from bot.conversation.context import Context
 from bot.conversation.message import Offer, Reply, join, offer
 from bot.conversation.routes import Router
 from bot.conversation.words import BACK, HELP, looks_like_question, said
+from bot.handlers import faq
 from bot.knowledge import Question, Verdict
+from bot.services.gaps import count_gap
 
 router = Router("eligibility")
 CHECK = "eligibility"
@@ -26,7 +28,7 @@ def choose(ctx: Context, text: str = "") -> Reply:
 
 def start(ctx: Context, text: str) -> Reply | None:
     """An eligibility question; None when the text is not one (the FAQ then answers it)."""
-    normalized = ctx.knowledge.normalize(text)
+    normalized = ctx.knowledge.normalize(faq.in_context(ctx, text))  # 那我妈能去吗, after a day-care answer
     rule_id = ctx.rules.detect(normalized)
     if rule_id is None:
         return None
@@ -39,8 +41,8 @@ def check(ctx: Context, rule_id: str, facts: dict[str, Any] | None = None) -> Re
     step = rules.next_step(rule_id, facts or {}, ctx.local_now.date())
     if isinstance(step, Verdict):
         return Reply.say(step.text, f"eligibility:{rule_id}")
-    ctx.conversation.data = {"rule": rule_id, "facts": {k: _store(v) for k, v in (facts or {}).items()},
-                             "asked": [], "fails": 0}
+    dialog.begin(ctx, {"rule": rule_id, "facts": {k: _store(v) for k, v in (facts or {}).items()},
+                       "asked": [], "fails": 0})
     # The rule in one sentence first; the questions then check this resident's own case.
     summary = rules.summaries.get(rule_id)
     if summary:
@@ -62,10 +64,16 @@ class Check:
             return Reply.offering(self.question(ctx, step))
         if said(text, BACK):
             return Reply.say(_back(ctx, step))
-        value = ctx.rules.parse_answer(data["rule"], step, text, ctx.local_now.date())
-        if value is None:
+        today = ctx.local_now.date()
+        value = ctx.rules.parse_answer(data["rule"], step, text, today)
+        stated = {name: found for name, found in
+                  ctx.rules.extract(data["rule"], ctx.knowledge.normalize(text), today).items()
+                  if name != step and name not in data["facts"]}
+        if value is None and not stated:
             return _not_understood(ctx, step, text)
-        data["facts"][step] = _store(value)
+        if value is not None:
+            data["facts"][step] = _store(value)
+        data["facts"].update({name: _store(found) for name, found in stated.items()})  # said out of turn
         data["fails"] = 0
         following = _next_step(ctx)
         if isinstance(following, Verdict):
@@ -119,11 +127,19 @@ def _back(ctx: Context, current: str) -> str:
 
 
 def _not_understood(ctx: Context, step: str, text: str) -> Reply:
-    """A question instead of an answer ends the check (it was optional) and gets the FAQ's answer."""
-    match = ctx.knowledge.match(text) if looks_like_question(text) else None
-    if match is not None and match.outcome == "answer":
-        dialog.close(ctx)
-        return Reply.say(match.candidates[0].answer)
+    """No verdict from a reply that does not answer: another check asked about starts that check; a
+    question gets the FAQ's answer and the same question again; anything else is asked again."""
+    if looks_like_question(text):
+        normalized = ctx.knowledge.normalize(text)
+        rule_id = ctx.rules.detect(normalized)
+        if rule_id is not None and rule_id != ctx.conversation.data["rule"]:
+            return check(ctx, rule_id, ctx.rules.extract(rule_id, normalized, ctx.local_now.date()))
+        match = ctx.knowledge.match(faq.in_context(ctx, text))
+        if match.outcome == "answer":
+            return Reply.offering(join(match.candidates[0].answer, "——", Offer(_prompt(ctx, step))))
+        # A fact the data lacks (过夜, 洗澡): an honest don't-know, kept for staff, and the check goes on.
+        count_gap(ctx.session, match.normalized, text, "unknown", ctx.now)
+        return Reply.offering(join(texts.ELIGIBILITY_CANNOT_ANSWER, Offer(_prompt(ctx, step))))
     return Reply.offering(dialog.not_understood(ctx, NOT_UNDERSTOOD, Offer(_prompt(ctx, step))))
 
 

@@ -1,13 +1,55 @@
 """Answers from the FAQ; a close call asks which one, a miss hands over to a person."""
+from datetime import datetime, timedelta
+
 from bot.content import texts
 from bot.conversation.context import Context
 from bot.conversation.message import Reply, join, offer
+from bot.conversation.words import TOPICS, command_word
 from bot.knowledge import Match
 from bot.services.gaps import count_gap
 
+TOPIC_MINUTES = 10  # how long a place or service just asked about still frames short follow-ups
+FOLLOW_UP_LONGEST = 8  # 一个月多少钱, 晚上最晚几点接: longer messages say what they are about themselves
+
+
+def named_topic(ctx: Context, text: str) -> str | None:
+    """The place or service a message names first (日间照料中心 for 照料中心几点关门), if any."""
+    normalized = ctx.knowledge.normalize(text)
+    found = sorted((normalized.find(topic), topic) for topic in TOPICS if topic in normalized)
+    return found[0][1] if found else None
+
+
+def remember_topic(ctx: Context, text: str) -> None:
+    """A message naming a place or service makes it the topic of the talk for the next TOPIC_MINUTES."""
+    if (topic := named_topic(ctx, text)) is not None:
+        ctx.conversation.data["topic"] = {"name": topic, "at": ctx.now.isoformat()}
+
+
+def current_topic(ctx: Context) -> str | None:
+    kept = ctx.conversation.data.get("topic")
+    if not kept or ctx.now - datetime.fromisoformat(kept["at"]) > timedelta(minutes=TOPIC_MINUTES):
+        return None
+    return kept["name"]
+
+
+def in_context(ctx: Context, text: str) -> str:
+    """晚上最晚几点接, just after a day-care answer, is read as 日间照料中心晚上最晚几点接: a follow-up that
+    names no place of its own is about the topic still fresh."""
+    topic = current_topic(ctx)
+    short = len(command_word(text)) <= FOLLOW_UP_LONGEST
+    return f"{topic}{text}" if topic and short and named_topic(ctx, text) is None else text
+
+
+def _match(ctx: Context, text: str) -> Match:
+    """The follow-up read in context when that gives an answer; otherwise the words on their own."""
+    framed = in_context(ctx, text)
+    if framed != text and (match := ctx.knowledge.match(framed)).outcome == "answer":
+        return match
+    return ctx.knowledge.match(text)
+
 
 def answer(ctx: Context, text: str) -> Reply | None:
-    match = ctx.knowledge.match(text)
+    match = _match(ctx, text)
     if match.outcome == "answer":
         return Reply.say(_answer_text(match), "faq:" + "+".join(entry.id for entry in match.candidates))
     if match.outcome == "unregistered":

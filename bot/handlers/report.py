@@ -10,7 +10,7 @@ from bot.conversation.context import Context
 from bot.conversation.dialog import Form, Invalid, Slot, Values
 from bot.conversation.message import Reply
 from bot.conversation.routes import Router
-from bot.conversation.words import looks_like_question
+from bot.conversation.words import looks_like_question, satisfied
 from bot.handlers.cases import case_lines
 from bot.handlers.common import day_and_time
 from bot.handlers.contact import is_skip
@@ -144,9 +144,12 @@ def my_reports(ctx: Context, text: str = "") -> Reply:
 
 
 @router.intent("rate_ticket", interrupts=False)  # 满意 inside a form is an answer there
-def rate(ctx: Context, text: str) -> Reply:
-    ticket = tickets.rate(ctx.session, ctx.user, text, ctx.now)
+def rate(ctx: Context, text: str) -> Reply | None:
+    """Read the rating here (一般般，还是没修好 is 不满意) and hand the service the plain word, the
+    resident's own words kept beside it for staff."""
+    verdict = tickets.HAPPY if satisfied(text) else tickets.UNHAPPY
+    ticket = tickets.rate(ctx.session, ctx.user, verdict if text == verdict else f"{verdict}（{text}）", ctx.now)
     if ticket is None:
-        return Reply.say(texts.REPORT_RATE_NOTHING)
+        return Reply.say(texts.REPORT_RATE_NOTHING) if "满意" in text else None  # 还行 with nothing to rate
     happy = ticket.satisfaction == tickets.HAPPY
     return Reply.say(texts.REPORT_RATE_THANKS if happy else texts.REPORT_RATE_UNHAPPY)

@@ -113,11 +113,14 @@ def day_label(day: date, period: str | None = None) -> str:
 
 def parse_phone(text: str) -> str | None:
     """A mainland mobile number, typed or spoken (一三八…, 幺, spaces, dashes, +86); else None."""
-    mapped = "".join(str(CN_DIGITS[c]) if c in CN_DIGITS else c for c in text)
-    compact = _SEPARATORS.sub("", mapped)
-    compact = re.sub(r"^(?:0086|86)(?=1\d{10}$)", "", compact)
-    found = re.search(r"(?<!\d)1[3-9]\d{9}(?!\d)", compact)
-    return found.group() if found else None
+    typed = unicodedata.normalize("NFKC", text)  # full-width digits too
+    spoken = "".join(str(CN_DIGITS[c]) if c in CN_DIGITS else c for c in typed)
+    for candidate in (typed, spoken):  # typed digits first: 张三13812345678 is no 12-digit number
+        compact = re.sub(r"^(?:0086|86)(?=1\d{10}$)", "", _SEPARATORS.sub("", candidate))
+        found = re.search(r"(?<!\d)1[3-9]\d{9}(?!\d)", compact)
+        if found:
+            return found.group()
+    return None
 
 
 def parse_name(text: str, not_names: Collection[str] = (), not_in_names: Collection[str] = ()) -> str | None:

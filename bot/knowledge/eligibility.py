@@ -15,9 +15,10 @@ where the 户口 is, and the verdict says the community files the application (�
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from .chinese import (
@@ -28,6 +29,7 @@ from .chinese import (
     NUMBER_RE,
     YEAR_RE,
     YM_RE,
+    looks_like_question,
     safe_date,
     subtract_months,
     years_between,
@@ -46,6 +48,9 @@ _OPS = {
     "!=": lambda a, b: a != b,
 }
 _FOLD = Normalizer()  # width/case folding only, for replies
+_CLAUSE = re.compile(r"[\s,，。.!！、;；~～…]+")
+_PARTICLES = "啊吧呀嘛噻哦哈了的嗯"
+_NEGATIONS = ("不", "没", "没有", "未", "莫")
 
 
 @dataclass(frozen=True)
@@ -219,19 +224,25 @@ class Rules:
 
     @staticmethod
     def _mentioned(fact: Fact, text: str) -> object | None:
-        """The value whose phrase occurs earliest (longest first at the same place)."""
+        """The value whose phrase occurs earliest (longest first at the same place); a yes/no
+        phrase right after 不/没 ("没在这边住") says the opposite."""
         best: tuple[int, int] | None = None
         found: object | None = None
         for value, phrases in fact.mentions.items():
             for phrase in phrases:
                 pos = text.find(phrase)
                 if pos >= 0 and (best is None or (pos, -len(phrase)) < best):
-                    best, found = (pos, -len(phrase)), value
+                    negated = isinstance(value, bool) and text[:pos].endswith(_NEGATIONS)
+                    best, found = (pos, -len(phrase)), (not value if negated else value)
         return found
 
     # -- one reply --------------------------------------------------------------------------
     def parse_answer(self, rule_id: str, fact: str, text: str, today: date) -> object | None:
-        """The value of ``fact`` in a reply; None when the reply is not understood."""
+        """The value of ``fact`` in a reply; None when the reply does not answer that question.
+
+        A question or a remark ("中心在哪里", "那里有没有人照顾吃药") is no answer, whatever
+        yes-like characters it holds; a yes/no counts only as a whole answer ("能", "不是的")
+        or a phrase of the fact ("住在社区"; "没在这边住" is its negation)."""
         rule = self._rule(rule_id)
         f = rule.fact(fact)
         reply = _prepare(text)
@@ -242,14 +253,17 @@ class Rules:
         if f.kind == "yesno":
             if compact in ("1", "2"):
                 return compact == "1"
+            whole = self._yes_no(compact)
+            if whole is not None or looks_like_question(text):
+                return whole
             mentioned = self._mentioned(f, normalized)
-            if mentioned is not None:
-                return mentioned
-            return self._yes_no(compact)
+            return mentioned if mentioned is not None else self._yes_no(compact, clauses=True)
         # choice
         if compact.isdigit():
             n = int(compact)
             return f.choices[n - 1].key if 1 <= n <= len(f.choices) else None
+        if looks_like_question(text):
+            return None
         mentioned = self._mentioned(f, normalized)
         if mentioned is not None:
             return mentioned
@@ -262,17 +276,13 @@ class Rules:
                     best, found = (pos, -len(word)), choice.key
         return found
 
-    def _yes_no(self, compact: str) -> bool | None:
-        if not compact:
-            return None
-        best: tuple[int, int] | None = None
-        found: bool | None = None
-        for words, value in ((self._no, False), (self._yes, True)):
-            for w in words:
-                pos = compact.find(w)
-                if pos >= 0 and (best is None or (pos, -len(w)) < best):
-                    best, found = (pos, -len(w)), value
-        return found
+    def _yes_no(self, compact: str, clauses: bool = False) -> bool | None:
+        """A whole reply that is a yes or no word ("能", "不是的"); with ``clauses``, also a clause of it
+        ("能，自己走得动") when every such clause agrees. A word inside a sentence never counts."""
+        parts = [p for p in _CLAUSE.split(compact) if p] if clauses else [_CLAUSE.sub("", compact)]
+        found = {value for part in parts for words, value in ((self._no, False), (self._yes, True))
+                 if part in words or part.rstrip(_PARTICLES) in words}
+        return found.pop() if len(found) == 1 else None
 
     def _parse_time(
         self, rule: Rule, fact: Fact, text: str, today: date, *, free_text: bool
@@ -386,7 +396,26 @@ class Rules:
     def _verdict(
         self, rule: Rule, case: Case, facts: Mapping[str, object], today: date
     ) -> Verdict:
-        return Verdict(case.eligible, render(rule, case, self._placeholders(rule, today)))
+        values = self._placeholders(rule, today)
+        values["ready"] = self._ready(rule, case, facts, today)
+        return Verdict(case.eligible, render(rule, case, values))
+
+    @staticmethod
+    def _ready(rule: Rule, case: Case, facts: Mapping[str, object], today: date) -> str:
+        """When a child too young today is old enough ("2027年9月"): the first year whose counting day
+        (8月31日) finds the age a "birth < 3" verdict asks for; the month after that day."""
+        for c in case.conditions:
+            fact = rule.fact(c.fact)
+            born = facts.get(c.fact)
+            if fact.age_on is None or c.op != "<" or not isinstance(born, date):
+                continue
+            month, day = fact.age_on
+            year = max(today.year, born.year + int(c.value))
+            while years_between(born, safe_date(year, month, day)) < c.value:
+                year += 1
+            start = safe_date(year, month, day) + timedelta(days=1)
+            return f"{start.year}年{start.month}月"
+        return ""
 
     @staticmethod
     def _placeholders(rule: Rule, today: date) -> dict[str, str]:

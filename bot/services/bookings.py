@@ -67,9 +67,12 @@ def active(session: Session, user_id: int, today: date) -> list[Booking]:
     ).order_by(Booking.day, Booking.period)))
 
 
-def already_booked(session: Session, user_id: int, service_id: str, today: date) -> Booking | None:
-    """Asked before the form goes on, so a resident is not walked through a booking that will be refused."""
-    return next((b for b in active(session, user_id, today) if b.service_id == service_id), None)
+def already_booked(session: Session, user_id: int, service_id: str, today: date,
+                   participant: str | None = None) -> Booking | None:
+    """Asked before the form goes on, so a resident is not walked through a booking that will be refused
+    (one errand once per person: a resident may book the same errand for themself and for their mother)."""
+    return next((b for b in active(session, user_id, today)
+                 if b.service_id == service_id and b.participant == participant), None)
 
 
 def own(session: Session, user_id: int, number: str) -> Booking:
@@ -83,16 +86,16 @@ def own(session: Session, user_id: int, number: str) -> Booking:
 
 
 def book(session: Session, *, user: User, item: ServiceItem, rules: BookingRules, day: date, period: str,
-         name: str, phone: str, now: datetime, tz: tzinfo) -> tuple[Booking, bool]:
+         name: str, phone: str, now: datetime, tz: tzinfo, participant: str | None = None) -> tuple[Booking, bool]:
     """A numbered booking on a free seat and its reminder (False when it is too late for one).
 
     Raises AlreadyBooked for a second booking of the same errand, SlotTaken when the half-day is full.
     """
     local_today = now.astimezone(tz).date()
-    if (booked := already_booked(session, user.id, item.id, local_today)) is not None:
+    if (booked := already_booked(session, user.id, item.id, local_today, participant)) is not None:
         raise AlreadyBooked(booked)
     booking = Booking(user_id=user.id, service_id=item.id, name=name, phone=phone, status=BookingStatus.BOOKED,
-                      created_at=now)
+                      participant=participant, created_at=now)
     _place(session, booking, rules, day, period, now.astimezone(tz))
     reminded = _schedule_reminder(session, booking, user, item, rules, now, tz)
     log.info("booking %s %s %s for %s %s", booking.number, day, period, mask_name(name), mask_phone(phone))

@@ -63,11 +63,12 @@ def waiting_position(session: Session, enrollment: Enrollment) -> int:
         Enrollment.status == EnrollmentStatus.WAITING, Enrollment.id <= enrollment.id))
 
 
-def existing(session: Session, user_id: int, klass: ClassInfo) -> Enrollment | None:
-    """The resident's place or waiting line in this term of the class."""
+def existing(session: Session, user_id: int, klass: ClassInfo, participant: str | None = None) -> Enrollment | None:
+    """The place or waiting line in this term of the class of the resident, or of whom they signed up."""
     klass = current(session, klass)
     return session.scalars(select(Enrollment).where(
         Enrollment.user_id == user_id, Enrollment.class_id == klass.id, Enrollment.term == klass.term,
+        Enrollment.participant.is_(None) if participant is None else Enrollment.participant == participant,
         Enrollment.status.in_(ACTIVE))).first()
 
 
@@ -90,13 +91,13 @@ def roster(session: Session, klass: ClassInfo) -> tuple[list[Enrollment], list[E
 
 
 def sign_up(session: Session, *, user: User, klass: ClassInfo, name: str, phone: str, age: int | None,
-            now: datetime) -> Enrollment:
+            now: datetime, participant: str | None = None) -> Enrollment:
     """A free seat, or the end of the waiting list when the class is full. Raises AlreadyEnrolled."""
     klass = current(session, klass)
-    if (found := existing(session, user.id, klass)) is not None:
+    if (found := existing(session, user.id, klass, participant)) is not None:
         raise AlreadyEnrolled(found)
     enrollment = Enrollment(user_id=user.id, class_id=klass.id, term=klass.term, name=name, phone=phone, age=age,
-                            status=EnrollmentStatus.ENROLLED, created_at=now)
+                            participant=participant, status=EnrollmentStatus.ENROLLED, created_at=now)
 
     def attempt() -> bool:
         taken = set(session.scalars(select(Enrollment.seat).where(

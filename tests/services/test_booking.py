@@ -153,8 +153,8 @@ def test_two_residents_never_take_the_same_last_place(make_app, backend, wechat)
 
 def test_lookups_and_deleting_data_work_in_the_middle_of_a_form(app, resident):
     converse(resident, [("我想办居住证", "请选预约时间"), ("1", "姓名")])
-    for not_a_name in ("好的", "不知道", "明天上午"):
-        assert "请告诉我您的姓名" in resident.says(not_a_name)
+    for not_a_name in ("好的", "不知道", "明天上午"):  # 明天上午 is a new time, not a name
+        assert "请问您的姓名" in resident.says(not_a_name)
     aside = resident.says("我的预约")
     assert "没有" in aside and "姓名" in aside.split("——")[-1]
     converse(resident, [("张三", "手机"), ("删除我的信息", "不用删除")])
