@@ -1,6 +1,7 @@
 """`community-bot faq`: whether staff's edits in faq/ are valid, what residents asked unanswered, accuracy."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
@@ -48,7 +49,8 @@ def gaps(limit: int) -> None:
              help="Developers: score labelled questions (FILE: YAML list of {q, expect}) through the real webhook.")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--show-misses", is_flag=True)
-def evaluate_file(file: Path, show_misses: bool) -> None:
+@click.option("--json", "as_json", is_flag=True, help="One JSON line (for the console's before/after check).")
+def evaluate_file(file: Path, show_misses: bool, as_json: bool) -> None:
     from bot.cli.faq_eval import evaluate, load_questions
 
     try:
@@ -56,9 +58,27 @@ def evaluate_file(file: Path, show_misses: bool) -> None:
     except (OSError, ValueError) as error:
         raise CommandError(f"faq eval: cannot read {file}: {error}", code=2) from None
     report = evaluate(questions)
+    if as_json:
+        click.echo(json.dumps({"top1": report.top1, "rejection": report.rejection}))
+        return
     click.echo("\n".join(report.lines()))
     if show_misses:
         click.echo("\nmisses:\n" + "\n".join(report.misses))
+
+
+@faq.command(help="把后台改过的问答写回 faq/qa/*.yaml（新条目写进 faq/qa/console.yaml），以便随代码提交。")
+def export() -> None:
+    from bot.services import knowledge
+
+    assistant = community()
+    with assistant.db.transaction() as session:
+        edits = knowledge.newest_edits(session)
+    if not edits:
+        click.echo("后台没有改过问答，文件就是最新的。")
+        return
+    written = knowledge.export(Path(assistant.settings.FAQ_DIR), edits)
+    click.echo(f"已写入 {len(edits)} 条：{'、'.join(written) or '（文件里已经是这样）'}。"
+               "请检查后随代码提交；部署后文件和后台一致。")
 
 
 COMMANDS = (faq,)
