@@ -49,6 +49,7 @@ class Settings(BaseSettings):
     MESSAGE_LOG_DAYS: int = 30
     HANDOFF_QUIET_MINUTES: int = 60
     HANDOFF_ESCALATE_MINUTES: int = 15
+    FAQ_DEV_SET: str = str(PROJECT_ROOT / "tests" / "data" / "faq_dev.yaml")  # scored before and after a console edit
 
     @property
     def production(self) -> bool:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from bot.console import accounts, audit_log, auth, dashboard, inbox  # noqa: F401  (their views register on bp)
+from bot.console import accounts, audit_log, auth, dashboard, gaps, inbox, knowledge  # noqa: F401  (their views register on bp)  # noqa: F401
 from bot.console.web import SESSION_LIFETIME, bp, csrf, login_manager
 
 

@@ -21,6 +21,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "phone.reveal": OFFICE,
     "accounts": frozenset({Role.ADMIN}),
     "audit": frozenset({Role.ADMIN}),
+    "knowledge": OFFICE,
+    "knowledge.edit": OFFICE,
 }
 View = TypeVar("View", bound=Callable[..., Any])
 

@@ -72,6 +72,7 @@ def now_local() -> Any:
 
 MENU = (("console.dashboard", "工作台", "dashboard"), ("console.inbox_list", "人工", "inbox"),
         ("console.account_list", "账号", "accounts"),
+        ("console.knowledge_list", "问答", "knowledge"), ("console.gap_list", "没答上", "knowledge"),
         ("console.audit_list", "操作记录", "audit"), ("console.profile", "我的", "profile"))
 
 

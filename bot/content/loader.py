@@ -22,8 +22,8 @@ from bot.knowledge.matcher import Settings
 from bot.knowledge.model import MAX_ANSWER_CHARS, Entry
 from bot.knowledge.normalize import Lexicon, build_replacements
 
-__all__ = ["COMMAND_GROUPS", "EntryEdit", "answer_issue", "apply_edits", "entry_problem", "knowledge_files", "load_entries",
-           "load_knowledge", "load_lexicon"]
+__all__ = ["COMMAND_GROUPS", "EntryEdit", "answer_issue", "apply_edits", "entry_problem", "knowledge_files",
+           "load_entries", "load_knowledge", "load_lexicon"]
 
 log = logging.getLogger(__name__)
 _LIST_MARKER = re.compile(r"^\s*- ", re.MULTILINE)

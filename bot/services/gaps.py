@@ -20,7 +20,6 @@ from bot.knowledge.chinese import command_word, looks_like_question, parse_name,
 from bot.knowledge.model import Entry
 from bot.models import FaqGap, GapStatus
 from bot.services import knowledge
-from bot.services.errors import NotAllowed
 
 _LINK = re.compile(r"https?://|www\.|\.(com|cn|net|org)\b", re.IGNORECASE)
 _ID_NUMBER = re.compile(r"(?<![0-9])[1-9]\d{5}(?:19|20)\d{2}\d{7}[\dXx](?![0-9])")
@@ -102,8 +101,7 @@ def add_as_phrasing(session: Session, gap: FaqGap, entry: Entry, who: str, now: 
     mark(session, gap, GapStatus.PHRASING, who, now, entry.id)
 
 
-def mark(session: Session, gap: FaqGap, status: GapStatus, who: str, now: datetime, entry_id: str | None = None) -> None:
-    if status not in HANDLED:
-        raise NotAllowed("没有这种处理方式。")
+def mark(session: Session, gap: FaqGap, status: GapStatus, who: str, now: datetime,
+         entry_id: str | None = None) -> None:
     gap.status, gap.entry_id, gap.handled_by, gap.handled_at = status, entry_id, who[:64], now
     session.flush()

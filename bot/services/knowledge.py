@@ -14,7 +14,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from pathlib import Path
 
@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from bot.content.files import read
 from bot.content.loader import EntryEdit, answer_issue, knowledge_files, load_entries
 from bot.db import Database
+from bot.knowledge import Knowledge
 from bot.knowledge.model import MAX_ANSWER_CHARS, Entry
 from bot.models import FaqEdit
 from bot.services.errors import NotAllowed, NotFound
@@ -264,3 +265,61 @@ def score(faq_dir: Path, dev_set: Path, edits: Sequence[EntryEdit]) -> Score:
 def shipped_entries(faq_dir: Path) -> dict[str, Entry]:
     """The entries as faq/qa ships them, without the console's edits."""
     return {entry.id: entry for entry in load_entries(faq_dir)}
+
+
+# --- 试一试: what the assistant would answer, and why ------------------------------------------
+
+OUTCOMES = {"answer": "直接回答", "clarify": "问居民是哪一个", "unknown": "答不上（转人工、记为没答上的问题）"}
+# The matcher's reasons by name; a channel added to it later is shown by its own name.
+CHANNELS = {"score": "总分", "surface": "字面相似", "coverage": "内容词覆盖", "vocab": "全部词覆盖",
+            "reverse": "问法被问到的比例", "exact": "和某个问法一模一样", "aspect": "问的方面相符",
+            "base": "方面调整前"}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    entry: Entry
+    score: float
+    channels: list[tuple[str, str]]  # (label, value) for every reason the matcher gives
+    shared: list[str]  # the question's words found in the entry's phrasings or answer
+
+
+@dataclass(frozen=True)
+class Trial:
+    outcome: str  # answer | clarify | unknown, as a resident would get it
+    outcome_label: str
+    answered: tuple[Entry, ...]
+    read_as: str  # the question after normalisation (dialect, typos, synonyms)
+    content_words: list[str]
+    generic_words: list[str]
+    candidates: list[Candidate]
+
+
+def try_question(knowledge_base: Knowledge, text: str, limit: int = 5) -> Trial:
+    """What the matcher does with ``text``: its verdict and the top entries with their reasons."""
+    match = knowledge_base.match(text)
+    analysis, ranked = knowledge_base.explain(text, limit)
+    candidates = []
+    for entry, reason in ranked:
+        known = "".join(knowledge_base.normalize(t) for t in (*entry.questions, entry.answer))
+        channels = [(CHANNELS.get(f.name, f.name), _shown(getattr(reason, f.name)))
+                    for f in fields(reason) if f.name not in ("entry", "score") and _worth_showing(reason, f.name)]
+        shared = [t for t, generic in zip(analysis.tokens, analysis.generic_mask, strict=True)
+                  if not generic and t in known]
+        candidates.append(Candidate(entry, round(reason.score, 1), channels, list(dict.fromkeys(shared))))
+    return Trial(match.outcome, OUTCOMES.get(match.outcome, match.outcome), match.candidates, match.normalized,
+                 [t for t, g in zip(analysis.tokens, analysis.generic_mask, strict=True) if not g],
+                 [t for t, g in zip(analysis.tokens, analysis.generic_mask, strict=True) if g], candidates)
+
+
+def _worth_showing(reason: object, name: str) -> bool:
+    value = getattr(reason, name)
+    return isinstance(value, int | float) and not (name == "base" and value < 0)
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float) and value <= 1.0:
+        return f"{value:.0%}"
+    return f"{value:.1f}" if isinstance(value, float) else str(value)
