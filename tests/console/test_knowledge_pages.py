@@ -158,7 +158,8 @@ def test_a_gap_started_as_a_new_entry_is_marked_so(app, staff_of, wechat):
         gap = session.scalars(select(FaqGap)).one()
     page = clerk.get(f"/console/knowledge/new?question=社区有没有快递柜&gap={gap.id}").get_data(as_text=True)
     assert "社区有没有快递柜" in page
-    new = {"id": "center.lockers", "questions": "社区有没有快递柜", "answer": "服务中心门口有快递柜。", "gap": str(gap.id)}
+    new = {"id": "center.lockers", "questions": "社区有没有快递柜", "answer": "服务中心门口有快递柜。",
+           "gap": str(gap.id)}
     clerk.post("/console/knowledge/new", new, "/console/knowledge/new")
     assert resident.says("社区有没有快递柜") == "服务中心门口有快递柜。"
     assert "center.lockers" in clerk.get("/console/gaps?status=new_entry").get_data(as_text=True)
