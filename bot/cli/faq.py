@@ -6,10 +6,9 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import select
 
 from bot.cli.common import CommandError, community, settings
-from bot.models import FaqGap
+from bot.models import GapStatus
 
 faq = AppGroup("faq", help="faq/ 里的数据：检查文件、没答上的问题、准确率评测。")
 
@@ -32,17 +31,23 @@ def check() -> None:
 faq.add_command(check, "reload")  # running servers reload by themselves: `reload` only checks, as it always did
 
 
-@faq.command(help="居民问了、小助手没答上的问题，问得多的在前。")
+@faq.command(help="居民问了、小助手没答上的问题，问得多的在前（次数、第一次和最近一次、例句）。")
 @click.option("--limit", default=30, show_default=True, help="最多列几条")
-def gaps(limit: int) -> None:
-    with community().db.transaction() as session:
-        most_asked = select(FaqGap).order_by(FaqGap.count.desc(), FaqGap.last_at.desc()).limit(limit)
-        found = session.scalars(most_asked).all()
+@click.option("--all", "everything", is_flag=True, help="也列出已处理的")
+def gaps(limit: int, everything: bool) -> None:
+    from bot.services import gaps as gap_review
+
+    assistant = community()
+    tz = assistant.settings.tz
+    with assistant.db.transaction() as session:
+        found = session.scalars(gap_review.listed("" if everything else GapStatus.OPEN).limit(limit)).all()
         if not found:
             click.echo("还没有答不上的问题。")
         for gap in found:
             kind = "不确定" if gap.outcome == "clarify" else "答不上"
-            click.echo(f"{gap.count:>4}  {kind}  {gap.example}")
+            when = f"{gap.first_at.astimezone(tz):%m-%d}～{gap.last_at.astimezone(tz):%m-%d}"
+            handled = gap_review.HANDLED.get(gap.status, gap.status)
+            click.echo(f"{gap.count:>4}  {when}  {kind}  {handled}  {gap.example}")
 
 
 @faq.command("eval", with_appcontext=False,

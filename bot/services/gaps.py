@@ -54,7 +54,7 @@ def is_noise(text: str, after_form: bool = False) -> bool:
     # An answer to a question the assistant no longer asks: a name, a phone or an ID number.
     snapshot = current.bound()
     commands = snapshot.knowledge.lexicon.commands if snapshot is not None else {}
-    return bool(parse_phone(text) or _ID_NUMBER.search(text) or
+    return bool(_LONG_NUMBER.search(text) or parse_phone(text) or
                 parse_name(text, commands.get("not_a_name", ()), commands.get("not_in_names", ())))
 
 
