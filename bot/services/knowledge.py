@@ -17,9 +17,10 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import yaml
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -43,36 +44,61 @@ ISSUES = {
 
 
 class DatabaseEdits:
-    """The library's source of console edits (bot.content.library.EditSource), read from the database."""
+    """The library's source of console edits (bot.content.library.EditSource), read from the database.
+
+    It reads on a connection of its own without taking SQLite's write lock (BEGIN IMMEDIATE), so a
+    check made while the same thread holds a write transaction (a console page, a command) never waits
+    for itself."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._failures = (SQLAlchemyError, db.engine.dialect.loaded_dbapi.Error)  # raw reads raise the driver's
 
     def stamp(self) -> Hashable | None:
         """Rows are only ever added: their count and newest id change with every save, whatever the commit order."""
         try:
-            with self.db.transaction() as session:
-                count, newest = session.execute(select(func.count(FaqEdit.id), func.max(FaqEdit.id))).one()
-        except SQLAlchemyError as error:
+            ((count, newest),) = self._read(select(func.count(FaqEdit.id), func.max(FaqEdit.id)))
+        except self._failures as error:
             log.warning("cannot read faq edits now: %s", type(error).__name__)
             return None
         return count, newest
 
     def edits(self) -> tuple[EntryEdit, ...]:
         try:
-            with self.db.transaction() as session:
-                return newest_edits(session)
-        except SQLAlchemyError as error:  # an empty or older database: the files alone, until it answers
+            return _edits(self._read(_NEWEST))
+        except self._failures as error:  # an empty or older database: faq/ alone, until it answers
             log.warning("faq edits not loaded, answering from faq/ alone: %s", type(error).__name__)
             return ()
+
+    def _read(self, statement: Select[Any]) -> list[tuple[Any, ...]]:
+        connection = self.db.engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            cursor.execute(str(statement.compile(dialect=self.db.engine.dialect)))
+            return [tuple(row) for row in cursor.fetchall()]
+        finally:
+            connection.close()
+
+
+_NEWEST = (select(FaqEdit.id, FaqEdit.entry_id, FaqEdit.questions, FaqEdit.answer, FaqEdit.retired)
+           .where(FaqEdit.id.in_(select(func.max(FaqEdit.id)).group_by(FaqEdit.entry_id)))
+           .order_by(FaqEdit.entry_id))
 
 
 def newest_edits(session: Session) -> tuple[EntryEdit, ...]:
     """The newest version of every entry saved in the console, except those set back to the file's."""
-    newest = select(func.max(FaqEdit.id)).group_by(FaqEdit.entry_id)
-    rows = session.scalars(select(FaqEdit).where(FaqEdit.id.in_(newest)).order_by(FaqEdit.entry_id)).all()
-    return tuple(EntryEdit(row.entry_id, tuple(row.questions), row.answer or "", row.retired, row.id)
-                 for row in rows if row.questions is not None)
+    return _edits(session.execute(_NEWEST).all())
+
+
+def _edits(rows: Sequence[Sequence[Any]]) -> tuple[EntryEdit, ...]:
+    """Rows of ``_NEWEST`` as the loader takes them (a raw read gives JSON as text and booleans as 0/1)."""
+    out = []
+    for version, entry_id, questions, answer, retired in rows:
+        if isinstance(questions, str):
+            questions = json.loads(questions)
+        if questions is not None:
+            out.append(EntryEdit(entry_id, tuple(questions), answer or "", bool(retired), version))
+    return tuple(out)
 
 
 def history(session: Session, entry_id: str) -> list[FaqEdit]:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
+from tests.console import test_console_browser as console_browser
 from tests.console.conftest import add_account
-from tests.console.test_console_browser import PHONE, open_page, say, sign_in  # noqa: F401  (open_page: fixture)
+from tests.console.test_console_browser import PHONE, say, sign_in
+
+open_page = console_browser.open_page  # the same fixture: a page in its own browser context
 
 QUESTION = "跳坝坝舞的地方在哪"
 RESIDENT = "王婆婆（70岁，文笔村）"

@@ -40,10 +40,17 @@ def test_an_edit_in_one_app_is_answered_by_another_sharing_the_database(make_app
 
 
 def test_the_stamp_changes_with_every_save_and_is_none_without_a_database(app):
-    edits = knowledge.DatabaseEdits(app.extensions["community"].db)
+    db = app.extensions["community"].db
+    edits = knowledge.DatabaseEdits(db)
     first = edits.stamp()
     edit_hours(app)
     assert edits.stamp() != first
+    with db.transaction() as session:  # a worker checking while it holds a write transaction does not wait on itself
+        session.add(FaqEdit(entry_id="x", questions=["问"], answer="答", retired=False, at=utcnow(), who="陈主任"))
+        session.flush()
+        started = time.monotonic()
+        assert edits.stamp() is not None and len(edits.edits()) == 1
+        assert time.monotonic() - started < 5
     unreachable = knowledge.DatabaseEdits(Database("postgresql+psycopg://nobody@127.0.0.1:9/none"))
     assert unreachable.stamp() is None and unreachable.edits() == ()
 
