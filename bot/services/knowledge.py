@@ -300,6 +300,7 @@ OUTCOMES = {"answer": "直接回答", "clarify": "问居民是哪一个", "unkno
 CHANNELS = {"score": "总分", "surface": "字面相似", "coverage": "内容词覆盖", "vocab": "全部词覆盖",
             "reverse": "问法被问到的比例", "exact": "和某个问法一模一样", "aspect": "问的方面相符",
             "base": "方面调整前"}
+SHARES = {"coverage", "vocab", "reverse", "aspect"}  # 0..1, shown as percentages; the others are 0..100 scores
 
 
 @dataclass(frozen=True)
@@ -328,7 +329,7 @@ def try_question(knowledge_base: Knowledge, text: str, limit: int = 5) -> Trial:
     candidates = []
     for entry, reason in ranked:
         known = "".join(knowledge_base.normalize(t) for t in (*entry.questions, entry.answer))
-        channels = [(CHANNELS.get(f.name, f.name), _shown(getattr(reason, f.name)))
+        channels = [(CHANNELS.get(f.name, f.name), _shown(f.name, getattr(reason, f.name)))
                     for f in fields(reason) if f.name not in ("entry", "score") and _worth_showing(reason, f.name)]
         shared = [t for t, generic in zip(analysis.tokens, analysis.generic_mask, strict=True)
                   if not generic and t in known]
@@ -343,9 +344,9 @@ def _worth_showing(reason: object, name: str) -> bool:
     return isinstance(value, int | float) and not (name == "base" and value < 0)
 
 
-def _shown(value: object) -> str:
+def _shown(name: str, value: object) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
-    if isinstance(value, float) and value <= 1.0:
+    if name in SHARES and isinstance(value, float):
         return f"{value:.0%}"
     return f"{value:.1f}" if isinstance(value, float) else str(value)
