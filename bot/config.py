@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     HANDOFF_QUIET_MINUTES: int = 60
     HANDOFF_ESCALATE_MINUTES: int = 15
     FAQ_DEV_SET: str = str(PROJECT_ROOT / "tests" / "data" / "faq_dev.yaml")  # scored before and after a console edit
+    FAQ_DEV_SET_SECONDS: int = 20  # both scorings run at once, inside gunicorn's 30-second request timeout
 
     @property
     def production(self) -> bool:

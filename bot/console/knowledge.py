@@ -19,12 +19,13 @@ from bot.console.exports import xlsx_response
 from bot.console.permissions import requires
 from bot.console.web import bp, client_ip, database
 from bot.content.loader import EntryEdit
+from bot.content.store import signature
 from bot.knowledge.model import MAX_ANSWER_CHARS, Entry
 from bot.models import FaqGap, GapStatus, StaffAccount, utcnow
 from bot.services import audit, gaps, knowledge
 from bot.services.errors import NotAllowed, NotFound
 
-_SCORES: dict[tuple[EntryEdit, ...], knowledge.Score] = {}  # the dev set's result per set of edits
+_SCORES: dict[tuple[Any, ...], knowledge.Score] = {}  # the dev set's result per files, dev set and edits
 _SCORES_LOCK = threading.Lock()
 
 
@@ -113,9 +114,13 @@ def _save(entry_id: str, before: Entry | None) -> Any:
     gap_id = request.form.get("gap", "")
     if reason := knowledge.problem(draft.questions, draft.answer):
         return _refused(draft, reason, new=before is None)
-    scores = _dev_scores(EntryEdit(entry_id, draft.questions, draft.answer, False, 0))
-    if scores is not None and scores[1].worse_than(scores[0]) and not request.form.get("confirm"):
-        return _entry_page(draft, new=before is None, gap=gap_id, scores=scores, confirm=True)
+    try:
+        scores, unscored = _dev_scores(EntryEdit(entry_id, draft.questions, draft.answer, False, 0)), False
+    except knowledge.ScoreUnavailable:
+        scores, unscored = None, True
+    worse = scores is not None and scores[1].worse_than(scores[0])
+    if (worse or unscored) and not request.form.get("confirm"):
+        return _entry_page(draft, new=before is None, gap=gap_id, scores=scores, confirm=True, unscored=unscored)
     try:
         with database().transaction() as db:
             who = _me(db)
@@ -145,16 +150,19 @@ def _dev_scores(edit: EntryEdit) -> tuple[knowledge.Score, knowledge.Score] | No
     after = tuple(sorted((*[e for e in now if e.id != edit.id], edit), key=lambda e: e.id))
     faq_dir = Path(settings.FAQ_DIR)
     with ThreadPoolExecutor(2) as pool:
-        before_score, after_score = pool.map(lambda edits: _score(faq_dir, dev_set, edits), (now, after))
+        before_score, after_score = pool.map(
+            lambda edits: _score(faq_dir, dev_set, edits, settings.FAQ_DEV_SET_SECONDS), (now, after))
     return before_score, after_score
 
 
-def _score(faq_dir: Path, dev_set: Path, edits: tuple[EntryEdit, ...]) -> knowledge.Score:
-    key = tuple(EntryEdit(e.id, e.questions, e.answer, e.retired, 0) for e in edits)
+def _score(faq_dir: Path, dev_set: Path, edits: tuple[EntryEdit, ...], seconds: int) -> knowledge.Score:
+    dev_stat = dev_set.stat()
+    key = (signature(faq_dir), str(dev_set), dev_stat.st_mtime_ns, dev_stat.st_size,
+           tuple(EntryEdit(e.id, e.questions, e.answer, e.retired, 0) for e in edits))
     with _SCORES_LOCK:
         known = _SCORES.get(key)
     if known is None:
-        known = knowledge.score(faq_dir, dev_set, edits)
+        known = knowledge.score(faq_dir, dev_set, edits, seconds)
         with _SCORES_LOCK:
             _SCORES[key] = known
     return known
@@ -233,7 +241,8 @@ def _rows(db: Session, search: str) -> list[dict[str, Any]]:
 
 
 def _entry_page(entry: Entry, *, new: bool = False, gap: str = "", error: str = "",
-                scores: tuple[knowledge.Score, knowledge.Score] | None = None, confirm: bool = False) -> Any:
+                scores: tuple[knowledge.Score, knowledge.Score] | None = None, confirm: bool = False,
+                unscored: bool = False) -> Any:
     settings = current_app.extensions["community"].settings
     with database().transaction() as db:
         versions = knowledge.history(db, entry.id) if entry.id and not new else []
@@ -241,7 +250,7 @@ def _entry_page(entry: Entry, *, new: bool = False, gap: str = "", error: str = 
     shipped = knowledge.shipped_entries(Path(settings.FAQ_DIR)).get(entry.id) if entry.id else None
     return render_template("console/knowledge_entry.html", entry=entry, new=new, gap=gap, error=error,
                            versions=versions, retired=retired, shipped=shipped, scores=scores, confirm=confirm,
-                           rates=_rates(scores), max_chars=MAX_ANSWER_CHARS,
+                           unscored=unscored, rates=_rates(scores), max_chars=MAX_ANSWER_CHARS,
                            overlaid=bool(versions) and versions[0].questions is not None)
 
 

@@ -30,7 +30,7 @@ from bot.db import Database
 from bot.knowledge import Knowledge
 from bot.knowledge.model import MAX_ANSWER_CHARS, Entry
 from bot.models import FaqEdit
-from bot.services.errors import NotAllowed, NotFound
+from bot.services.errors import NotAllowed, NotFound, ServiceError
 
 log = logging.getLogger(__name__)
 NEW_ENTRIES_FILE = "console.yaml"  # where exported entries that no file had yet are written
@@ -272,7 +272,11 @@ class Score:
         return self.top1 < other.top1 - 1e-9 or self.rejection < other.rejection - 1e-9
 
 
-def score(faq_dir: Path, dev_set: Path, edits: Sequence[EntryEdit]) -> Score:
+class ScoreUnavailable(ServiceError):
+    """The dev set could not be scored in time (a busy server) or failed to run."""
+
+
+def score(faq_dir: Path, dev_set: Path, edits: Sequence[EntryEdit], timeout: float) -> Score:
     """The dev set against faq/ with ``edits`` over it, through `community-bot faq eval` in its own process
     (its own throw-away database, never the residents' one)."""
     with tempfile.TemporaryDirectory() as folder:
@@ -280,10 +284,13 @@ def score(faq_dir: Path, dev_set: Path, edits: Sequence[EntryEdit]) -> Score:
         shutil.copytree(faq_dir, copy)
         export(copy, edits)
         environment = {**os.environ, "FAQ_DIR": str(copy), "APP_ENV": "testing"}
-        done = subprocess.run([sys.executable, "-m", "bot.cli", "faq", "eval", str(dev_set), "--json"],
-                              capture_output=True, text=True, env=environment, timeout=300, check=False)
+        try:
+            done = subprocess.run([sys.executable, "-m", "bot.cli", "faq", "eval", str(dev_set), "--json"],
+                                  capture_output=True, text=True, env=environment, timeout=timeout, check=False)
+        except subprocess.TimeoutExpired:
+            raise ScoreUnavailable(f"faq eval took longer than {timeout:.0f} s") from None
     if done.returncode != 0:
-        raise RuntimeError(f"faq eval failed: {done.stderr.strip()[-300:]}")
+        raise ScoreUnavailable(f"faq eval failed: {done.stderr.strip()[-300:]}")
     result = json.loads(done.stdout.strip().splitlines()[-1])
     return Score(result["top1"], result["rejection"])
 
