@@ -242,8 +242,8 @@ def export(faq_dir: Path, edits: Sequence[EntryEdit]) -> list[str]:
             if edit is None:
                 continue
             end = ends[i]
-            while end > starts[i] + 1 and not lines[end - 1].strip():
-                end -= 1  # the blank lines between entries stay
+            while end > starts[i] + 1 and (not lines[end - 1].strip() or lines[end - 1].startswith("#")):
+                end -= 1  # the blank lines and section comments before the next entry stay
             lines[starts[i]:end] = [] if edit.retired else [entry_yaml(edit)]
             changed = True
         if changed:

@@ -114,6 +114,9 @@ def test_export_writes_the_edits_into_the_yaml_that_ships(app, faq_copy):
         center = app.extensions["community"].library.current().knowledge.entries["center.lunch"]
         knowledge.retire(session, center, "陈主任", utcnow())
         edits = knowledge.newest_edits(session)
+    places = faq_copy / "qa" / "places.yaml"
+    places.write_text(places.read_text(encoding="utf-8").replace("- id: daycare.meals", "# 吃饭\n- id: daycare.meals"),
+                      encoding="utf-8")
     written = knowledge.export(faq_copy, edits)
     assert written == ["places.yaml", "console.yaml"]
     entries = {e.id: e for e in load_entries(faq_copy)}
@@ -122,7 +125,8 @@ def test_export_writes_the_edits_into_the_yaml_that_ships(app, faq_copy):
     assert "center.lunch" not in entries
     shipped = {e.id: e for e in load_entries(FAQ)}
     assert entries["center.hours"] == shipped["center.hours"]  # untouched, same file and line
-    assert (faq_copy / "qa" / "places.yaml").read_text(encoding="utf-8").startswith("# 场所")
+    text = places.read_text(encoding="utf-8")
+    assert text.startswith("# 场所") and f"{NEW_HOURS}\n\n# 吃饭\n- id: daycare.meals" in text
 
 
 def test_faq_export_command_writes_into_faq_dir(make_app, faq_copy):
