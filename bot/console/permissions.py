@@ -33,6 +33,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "desk": OFFICE,
     "desk.edit": OFFICE,
     "desk.settings": OFFICE,
+    "knowledge": OFFICE,
+    "knowledge.edit": OFFICE,
 }
 View = TypeVar("View", bound=Callable[..., Any])
 

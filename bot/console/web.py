@@ -77,6 +77,7 @@ MENU = (("console.dashboard", "工作台", "dashboard"), ("console.inbox_list", 
         ("console.resident_list", "居民", "residents"),
         ("console.statistics_page", "统计", "statistics"), ("console.privacy_desk", "个人信息", "privacy"),
         ("console.account_list", "账号", "accounts"),
+        ("console.knowledge_list", "问答", "knowledge"), ("console.gap_list", "没答上", "knowledge"),
         ("console.audit_list", "操作记录", "audit"), ("console.profile", "我的", "profile"))
 
 

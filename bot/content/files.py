@@ -57,6 +57,20 @@ class Document:
         """``faq/x.yaml:12``, for messages that name the thing themselves (entry 'a.b' …)."""
         return f"{self.shown}:{self.line(loc)}"
 
+    def source(self, loc: Sequence[str | int]) -> str:
+        """The value at ``loc`` as written in the file (its lines unfolded), or "" when there is none."""
+        node = self.node
+        for part in loc:
+            if isinstance(node, yaml.MappingNode):
+                node = next((value for key, value in node.value if key.value == part), None)
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+                node = node.value[part]
+            else:
+                return ""
+        if not isinstance(node, yaml.ScalarNode) or node.start_mark.buffer is None:
+            return ""
+        return node.start_mark.buffer[node.start_mark.index:node.end_mark.index]
+
     def error(self, loc: Sequence[str | int], message: str) -> ContentError:
         where = f" {dotted(loc)}:" if loc else ""
         return ContentError(f"{self.at(loc)}:{where} {message}")

@@ -7,7 +7,10 @@ by the models; the rules that span entries or read the answer text are checked h
 
 from __future__ import annotations
 
+import logging
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,10 +22,24 @@ from bot.knowledge.matcher import FACT_KINDS, Settings
 from bot.knowledge.model import MAX_ANSWER_CHARS, Entry
 from bot.knowledge.normalize import Lexicon, build_replacements
 
-__all__ = ["COMMAND_GROUPS", "knowledge_files", "load_entries", "load_knowledge", "load_lexicon"]
+__all__ = ["COMMAND_GROUPS", "EntryEdit", "answer_issue", "apply_edits", "entry_problem", "knowledge_files",
+           "load_entries", "load_knowledge", "load_lexicon"]
 
+log = logging.getLogger(__name__)
 _LIST_MARKER = re.compile(r"^\s*- ", re.MULTILINE)
-_PLACEHOLDER = re.compile(r"\{[^{}\n]*\}")
+# Text a writer meant to fill in later: {phone}, XXX, TODO, 待补充 / 待填写 …
+_PLACEHOLDER = re.compile(r"\{[^{}\n]*\}|[Xx]{3,}|TODO|TBD|待补充|待填写?|待完善|此处填写")
+
+
+@dataclass(frozen=True)
+class EntryEdit:
+    """An entry as saved in the console (bot.services.knowledge), laid over faq/qa by id."""
+
+    id: str
+    questions: tuple[str, ...]
+    answer: str
+    retired: bool
+    version: int  # the number of the saved version, shown as the entry's source
 
 
 def _stripped(value: Any) -> Any:
@@ -100,17 +117,60 @@ def knowledge_files(faq_dir: Path) -> list[Path]:
     return sorted((faq_dir / "qa").glob("*.yaml")) + sorted((faq_dir / "qa").glob("*.yml"))
 
 
-def answer_problem(entry_id: str, answer: str) -> str | None:
-    """Why an answer cannot be sent as written, or None: residents get it exactly as in the file."""
+def answer_issue(answer: str, written: str = "") -> tuple[str, str] | None:
+    """What keeps an answer from being sent as written — ("empty" | "list_marker" | "placeholder" |
+    "too_long", the text at fault) — or None. ``written`` is the value as typed in a file, where YAML
+    has not folded its lines yet."""
     if not answer:
-        return f"entry '{entry_id}' has no answer"
-    if _LIST_MARKER.search(answer):
-        return f"answer of '{entry_id}' has a line starting with '- ' (a YAML list marker: reword it)"
+        return "empty", ""
+    if marker := _LIST_MARKER.search(answer) or _LIST_MARKER.search(written):
+        return "list_marker", marker.group().strip()
     if placeholder := _PLACEHOLDER.search(answer):
-        return f"answer of '{entry_id}' contains {placeholder.group()} (it is sent as written: no placeholders)"
+        return "placeholder", placeholder.group()
     if len(answer) > MAX_ANSWER_CHARS:
-        return f"answer of '{entry_id}' is {len(answer)} characters (at most {MAX_ANSWER_CHARS})"
+        return "too_long", str(len(answer))
     return None
+
+
+def answer_problem(entry_id: str, answer: str, written: str = "") -> str | None:
+    """Why an answer cannot be sent as written, or None: residents get it exactly as in the file."""
+    issue = answer_issue(answer, written)
+    if issue is None:
+        return None
+    kind, found = issue
+    return {
+        "empty": f"entry '{entry_id}' has no answer",
+        "list_marker": f"answer of '{entry_id}' has a line starting with '- ' (a YAML list marker: reword it)",
+        "placeholder": f"answer of '{entry_id}' contains {found} (it is sent as written: no placeholders)",
+        "too_long": f"answer of '{entry_id}' is {found} characters (at most {MAX_ANSWER_CHARS})",
+    }[kind]
+
+
+def entry_problem(entry_id: str, questions: Sequence[str], answer: str) -> str | None:
+    """Why an entry typed in the console cannot be saved, or None: the rules of a file, and the same words."""
+    if not entry_id.strip():
+        return "entry has no id"
+    if not questions or not all(q.strip() for q in questions):
+        return f"entry '{entry_id}' has no questions" if not questions else f"entry '{entry_id}' has an empty question"
+    return answer_problem(entry_id, answer)
+
+
+def apply_edits(entries: list[Entry], edits: Sequence[EntryEdit]) -> list[Entry]:
+    """The shipped entries with the console's versions laid over them: replaced, retired or added by id.
+
+    An edit the rules now refuse (they may have grown stricter since it was saved) is left out, so
+    the shipped entry keeps answering; it is logged for staff to fix in the console."""
+    by_id = {entry.id: entry for entry in entries}
+    for edit in edits:
+        if edit.retired:
+            by_id.pop(edit.id, None)
+            continue
+        if problem := entry_problem(edit.id, edit.questions, edit.answer):
+            log.warning("console version %s of an FAQ entry is not used: %s", edit.version, problem)
+            continue
+        by_id[edit.id] = Entry(id=edit.id, questions=edit.questions, answer=edit.answer,
+                               source=f"console:v{edit.version}")
+    return list(by_id.values())
 
 
 def load_entries(faq_dir: Path) -> list[Entry]:
@@ -137,7 +197,8 @@ def load_entries(faq_dir: Path) -> list[Entry]:
 
 
 def _entry(document: Document, i: int, item: _Entry) -> Entry:
-    if problem := answer_problem(item.id, item.answer):
+    # YAML folds a plain value's lines into one: a stray "- " line is only visible in the file itself.
+    if problem := answer_problem(item.id, item.answer, document.source((i, "answer"))):
         raise ContentError(f"{document.at((i, 'answer'))}: {problem}")
     if not item.questions:
         raise ContentError(f"{document.at((i,))}: entry '{item.id}' has no questions")
@@ -186,9 +247,9 @@ def load_lexicon(faq_dir: Path) -> Lexicon:
     )
 
 
-def load_knowledge(faq_dir: Path, settings: Settings | None = None) -> Knowledge:
-    """Read and validate ``faq_dir``; raises ContentError naming ``file:line``."""
+def load_knowledge(faq_dir: Path, settings: Settings | None = None, edits: Sequence[EntryEdit] = ()) -> Knowledge:
+    """Read and validate ``faq_dir``, with the console's ``edits`` over it; raises ContentError naming ``file:line``."""
     faq_dir = Path(faq_dir)
     if not (faq_dir / "qa").is_dir():
         raise ContentError(f"{faq_dir}/qa: folder not found")
-    return Knowledge(load_entries(faq_dir), load_lexicon(faq_dir), settings)
+    return Knowledge(apply_edits(load_entries(faq_dir), edits), load_lexicon(faq_dir), settings)

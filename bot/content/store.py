@@ -1,14 +1,15 @@
 """Holds what was loaded from faq/ and swaps in a new load when staff edit a file there.
 
 An edit that does not load keeps the previous version in service (the assistant keeps
-answering) and is reported through ``last_error``.
+answering) and is reported through ``last_error``. What else the value is made of (the
+console's edits in the database) is watched through a cheap ``stamp`` checked with the files.
 """
 from __future__ import annotations
 
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Generic, TypeVar
 
@@ -40,13 +41,16 @@ def signature(folder: Path) -> Signature:
 class ReloadingStore(Generic[T]):
     """Thread-safe; `current()` is cheap and looks at the files at most every `check_interval` s."""
 
-    def __init__(self, folder: Path, load: Callable[[Path], T], *, check_interval: float = 1.0) -> None:
+    def __init__(self, folder: Path, load: Callable[[Path], T], *, check_interval: float = 1.0,
+                 stamp: Callable[[], Hashable | None] = lambda: None) -> None:
         self.faq_dir = Path(folder)
         self.check_interval = check_interval
         self._load = load
+        self._stamp = stamp  # None: cannot tell now (database unreachable), so nothing to reload for
         self._lock = threading.Lock()
         self._last_error: str | None = None
         self._sig = signature(self.faq_dir)
+        self._stamped = stamp()
         self._value = load(self.faq_dir)  # raises: there is no previous version to fall back on
         self._checked = time.monotonic()
 
@@ -56,21 +60,21 @@ class ReloadingStore(Generic[T]):
             with self._lock:
                 if now - self._checked >= self.check_interval:
                     self._checked = now
-                    sig = signature(self.faq_dir)
-                    if sig != self._sig:
-                        self._reload_locked(sig)
+                    sig, stamped = signature(self.faq_dir), self._stamp()
+                    if sig != self._sig or (stamped is not None and stamped != self._stamped):
+                        self._reload_locked(sig, stamped)
         return self._value
 
     def reload(self) -> str | None:
         """Reload now; the error text, or None when the new version is in service."""
         with self._lock:
             self._checked = time.monotonic()
-            return self._reload_locked(signature(self.faq_dir))
+            return self._reload_locked(signature(self.faq_dir), self._stamp())
 
-    def _reload_locked(self, sig: Signature) -> str | None:
-        # The signature is taken before reading, so an edit made during the load is seen
-        # by the next check rather than lost.
-        self._sig = sig
+    def _reload_locked(self, sig: Signature, stamped: Hashable | None) -> str | None:
+        # The signature and stamp are taken before reading, so an edit made during the load is
+        # seen by the next check rather than lost.
+        self._sig, self._stamped = sig, stamped
         try:
             value = self._load(self.faq_dir)
         except ContentError as exc:

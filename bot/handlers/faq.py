@@ -56,7 +56,7 @@ def answer(ctx: Context, text: str) -> Reply | None:
         count_gap(ctx.session, match.normalized, text, "unregistered", ctx.now)
         return Reply.say(texts.NOT_REGISTERED, "unknown")
     if match.outcome == "clarify":
-        count_gap(ctx.session, match.normalized, text, "clarify", ctx.now)
+        count_gap(ctx.session, match.normalized, text, "clarify", ctx.now, after_form=bool(ctx.notices))
         options = [(entry.questions[0], entry.id) for entry in match.candidates]
         return Reply.offering(join(texts.CLARIFY, offer(options, key="faq"), texts.CLARIFY_FOOTER), "clarify")
     return None
@@ -82,6 +82,7 @@ def answer_entry(ctx: Context, entry_id: str) -> Reply:
 
 
 def fallback(ctx: Context, text: str) -> Reply:
-    count_gap(ctx.session, ctx.knowledge.normalize(text) or text, text, "unknown", ctx.now)
+    count_gap(ctx.session, ctx.knowledge.normalize(text) or text, text, "unknown", ctx.now,
+              after_form=bool(ctx.notices))  # a notice: a form closed just now, this answers it
     return Reply.say(texts.NOT_FOUND, "unknown")
 

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from .matcher import Index, Settings
+from .matcher import Analysis, Candidate, Index, Settings
 from .model import Entry, Match
 from .normalize import Lexicon, Normalizer
 from .phonetic import codes
@@ -67,6 +67,12 @@ class Knowledge:
         """Best entries with their scores, for staff tooling and tuning."""
         _, scored = self._index.score_all(text)
         return [(self._index.entries[ei], round(sc, 1)) for sc, ei in scored[:limit]]
+
+    def explain(self, text: str, limit: int = 5) -> tuple[Analysis, list[tuple[Entry, Candidate]]]:
+        """The matcher's reasons for its best entries (how the question was read, each channel's score),
+        for the console's 试一试."""
+        a, ranked = self._index.rank(text)
+        return a, [(self._index.entries[c.entry], c) for c in ranked[:limit]]
 
 
 def _sound_words(
