@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import fcntl
+import functools
 import os
 import sqlite3
 import threading
@@ -47,8 +48,7 @@ class Database:
         self.engine = _make_engine(self.url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._writers = _writer_queue(self.url)
-        forked = weakref.WeakMethod(self._after_fork)
-        os.register_at_fork(after_in_child=lambda: (method := forked()) and method())
+        os.register_at_fork(after_in_child=functools.partial(_after_fork, weakref.ref(self)))
 
     @property
     def is_sqlite(self) -> bool:
@@ -88,10 +88,16 @@ class Database:
         self.engine.dispose()
         self._writers.close()
 
-    def _after_fork(self) -> None:
+    def after_fork(self) -> None:
         """A forked worker (gunicorn --preload) must not use its parent's connections: it opens its own."""
         self.engine.dispose(close=False)
         self._writers.after_fork()
+
+
+def _after_fork(database: weakref.ref[Database]) -> None:
+    alive = database()
+    if alive is not None:
+        alive.after_fork()
 
 
 def _make_engine(url: str) -> Engine:
@@ -146,11 +152,12 @@ class _WriterQueue:
     def __init__(self, path: Path) -> None:
         self._path = path
         self._file: BinaryIO | None = None
-        self.after_fork()
+        self._threads, self._turns = threading.Lock(), threading.local()
 
     def after_fork(self) -> None:
         """A forked child shares its parent's open file, and so its flock: it opens its own."""
-        self._threads, self._turns, self._file = threading.Lock(), threading.local(), None
+        self.close()
+        self._threads, self._turns = threading.Lock(), threading.local()
 
     def __enter__(self) -> None:
         depth = getattr(self._turns, "depth", 0)
