@@ -5,7 +5,7 @@ import json
 import logging
 import time
 import traceback
-from dataclasses import asdict, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -244,7 +244,7 @@ class Assistant:
             text = "\n\n".join([*ctx.notices, reply.text])
             first, conversation.more = paginate(text, texts.MORE_HINT)
             reply = Reply.say(first, reply.source or _form_source(conversation))
-        connection.execute(SAVE_CONVERSATION[connection.dialect.name], _columns(conversation))
+        connection.execute(SAVE_CONVERSATION[connection.dialect.name], asdict(conversation))
         _log_exchange(ctx, connection, message, reply)
         return reply
 
@@ -259,17 +259,25 @@ class Assistant:
             session.execute(delete(SeenRequest).where(SeenRequest.created_at < now - SEEN_KEEP))
 
 
-def _conversation(user_id: int, state: Any, now: datetime) -> Conversation:
-    """The resident's conversation as a plain object (never in the ORM session): the handlers change it,
-    and it is written back with one statement at the end."""
+@dataclass
+class ConversationState:
+    """The resident's conversations row as plain data (the handlers read and change its attributes as
+    they would the ORM object's); written back with one statement at the end."""
+
+    user_id: int
+    form: str | None = None
+    step: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    choices: list[Any] = field(default_factory=list)
+    more: str | None = None
+    updated_at: datetime | None = None
+
+
+def _conversation(user_id: int, state: Any, now: datetime) -> ConversationState:
     if state.user_id is None:
-        return Conversation(user_id=user_id, form=None, step=None, data={}, choices=[], more=None, updated_at=now)
-    return Conversation(user_id=user_id, form=state.form, step=state.step, data=state.data or {},
-                        choices=state.choices or [], more=state.more, updated_at=state.updated_at)
-
-
-def _columns(conversation: Conversation) -> dict[str, Any]:
-    return {column.name: getattr(conversation, column.key) for column in CONVERSATIONS.c}
+        return ConversationState(user_id, updated_at=now)
+    return ConversationState(user_id, state.form, state.step, state.data or {}, state.choices or [], state.more,
+                             state.updated_at)
 
 
 def _log_exchange(ctx: Context, connection: Connection, message: Message, reply: Reply) -> None:
@@ -305,7 +313,7 @@ def load_user(session: Session, connection: Connection, openid: str, now: dateti
     return user
 
 
-def _form_source(conversation: Conversation) -> str:
+def _form_source(conversation: ConversationState) -> str:
     """A reply that leaves a form open came from that form."""
     return f"form:{conversation.form}" if conversation.form else ""
 
