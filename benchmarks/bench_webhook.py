@@ -3,7 +3,7 @@
 Each message is a FAQ question from a new resident, in safe (AES) mode. Requests are signed and their
 WSGI environments built beforehand, so what is timed is the server alone: the WSGI call, from the raw
 request to the encrypted reply. Bare and whole path alternate, round by round; the first round of each
-is warm-up. Usage: .venv/bin/python benchmarks/bench_webhook.py [--messages 500] [--rounds 6] [--database URL]
+is warm-up. Usage: .venv/bin/python benchmarks/bench_webhook.py [--messages 500] [--rounds 6] [--database postgresql+psycopg://…]
 """
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from reliability import drop_schema, new_schema
 from traffic import SETTINGS, bare_app, new_residents
 from werkzeug.test import EnvironBuilder
 
@@ -55,12 +56,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--messages", type=int, default=500, help="per side and round")
     parser.add_argument("--rounds", type=int, default=6)
-    parser.add_argument("--database", help="DATABASE_URL (default: a fresh SQLite file)")
+    parser.add_argument("--database", help="a PostgreSQL server URL (a schema is made and dropped); default SQLite")
     args = parser.parse_args()
     side = WeChatSide(SETTINGS["WECHAT_TOKEN"], SETTINGS["WECHAT_ENCODING_AES_KEY"], SETTINGS["WECHAT_APP_ID"])
     with tempfile.TemporaryDirectory() as folder:
-        ours = create_app({"APP_ENV": "testing", **SETTINGS, "INSTANCE_DIR": folder,
-                           "DATABASE_URL": args.database or f"sqlite:///{folder}/bench.db"})
+        schema, url = new_schema(args.database) if args.database else ("", f"sqlite:///{folder}/bench.db")
+        ours = create_app({"APP_ENV": "testing", **SETTINGS, "INSTANCE_DIR": folder, "DATABASE_URL": url})
         logging.getLogger().setLevel(logging.WARNING)
         bare = bare_app()
         medians: dict[str, list[float]] = {"bare": [], "ours": []}
@@ -75,6 +76,9 @@ def main() -> None:
                     everything[name] += timings
                     cpu[name] += cpu_times
         backend = ours.extensions["community"].db.engine.dialect.name
+        ours.extensions["community"].db.dispose()
+        if schema:
+            drop_schema(args.database, schema)
     print(f"{args.messages} FAQ questions from new residents per side and round, {args.rounds} rounds, "
           f"safe mode, database {backend}")
     for name in ("bare", "ours"):

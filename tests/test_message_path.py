@@ -1,0 +1,39 @@
+"""The per-message path does its language work once, and outside the database's write lock."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from bot.db import Database
+from bot.knowledge.matcher import Index
+from bot.knowledge.normalize import Normalizer
+from bot.wechat.simulate import WeChatSide
+from tests.conftest import AES_KEY, TOKEN, Resident
+
+
+def test_a_question_is_normalised_and_matched_once_before_the_transaction(make_app, monkeypatch):
+    """Safe mode, as in production: one transaction per message (plaintext adds its replay guard's)."""
+    app = make_app(WECHAT_ENCODING_AES_KEY=AES_KEY)
+    resident = Resident(app.test_client(), WeChatSide(TOKEN, AES_KEY, "wx-dev-app"), "o-once")
+    resident.says("菜单")  # the resident exists; what follows is an ordinary question
+    steps: list[str] = []
+    normalize, match, transaction = Normalizer.__call__, Index.match, Database.transaction
+
+    def counted_normalize(self, text):
+        steps.append("normalize")
+        return normalize(self, text)
+
+    def counted_match(self, text):
+        steps.append("match")
+        return match(self, text)
+
+    @contextmanager
+    def counted_transaction(self):
+        steps.append("transaction")
+        with transaction(self) as session:
+            yield session
+
+    monkeypatch.setattr(Normalizer, "__call__", counted_normalize)
+    monkeypatch.setattr(Index, "match", counted_match)
+    monkeypatch.setattr(Database, "transaction", counted_transaction)
+    assert "21" in resident.says("日间照料中心晚上几点关门")
+    assert steps == ["match", "normalize", "transaction"]
