@@ -3,11 +3,14 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
+import pytest
+from sqlalchemy import create_engine, text
+
 from bot.db import Database
 from bot.knowledge.matcher import Index
 from bot.knowledge.normalize import Normalizer
 from bot.wechat.simulate import WeChatSide
-from tests.conftest import AES_KEY, TOKEN, Resident
+from tests.conftest import AES_KEY, BACKENDS, PG_SERVER, TOKEN, Resident
 
 
 def test_a_question_is_normalised_and_matched_once_before_the_transaction(make_app, monkeypatch):
@@ -37,3 +40,21 @@ def test_a_question_is_normalised_and_matched_once_before_the_transaction(make_a
     monkeypatch.setattr(Database, "transaction", counted_transaction)
     assert "21" in resident.says("日间照料中心晚上几点关门")
     assert steps == ["match", "normalize", "transaction"]
+
+
+@pytest.mark.skipif("postgresql" not in BACKENDS, reason="PostgreSQL not reachable")
+@pytest.mark.parametrize("aes_key", ["", AES_KEY], ids=["plaintext", "safe"])
+def test_after_the_database_dropped_its_connections_the_next_message_is_still_answered(make_app, aes_key):
+    """No pre-ping per message: a pooled connection the server closed (a restart) is noticed by the
+    message itself (or plaintext mode's replay guard), which runs again on a new connection."""
+    app = make_app("postgresql", WECHAT_ENCODING_AES_KEY=aes_key)
+    resident = Resident(app.test_client(), WeChatSide(TOKEN, aes_key, "wx-dev-app"), "o-restart")
+    assert "回复1" in resident.says("菜单")
+    db = app.extensions["community"].db
+    with db.engine.connect() as connection:  # the pooled connection the next message will get
+        pid = connection.execute(text("SELECT pg_backend_pid()")).scalar()
+    other = create_engine(PG_SERVER)
+    with other.connect() as connection:
+        connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    other.dispose()
+    assert "21" in resident.says("日间照料中心晚上几点关门")

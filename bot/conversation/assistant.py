@@ -5,9 +5,10 @@ import json
 import logging
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -38,6 +39,7 @@ from bot.models import (
 from bot.services import handoffs
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 DEDUP_KEEP = timedelta(days=1)
 SEEN_KEEP = timedelta(minutes=15)
 PRUNE_EVERY_SECONDS = 60.0
@@ -159,20 +161,15 @@ class Assistant:
         return self._apologise(key, message, failure)
 
     def _run(self, key: str, message: Message, snapshot: Snapshot) -> Reply:
-        """One transaction; run again once when its pooled connection turned out dead (there is no
-        pre-ping per message), as nothing of it was committed."""
-        for last_try in (False, True):
-            try:
-                with self.db.transaction() as session:
-                    connection = session.connection()
-                    self._claim(connection, key, message.openid)
-                    reply = self._process(session, connection, message, snapshot)
-                    self._finish(connection, key, reply)
-                return reply
-            except DBAPIError as error:
-                if last_try or not error.connection_invalidated:
-                    raise
-        raise AssertionError("unreachable")
+        def transact() -> Reply:
+            with self.db.transaction() as session:
+                connection = session.connection()
+                self._claim(connection, key, message.openid)
+                reply = self._process(session, connection, message, snapshot)
+                self._finish(connection, key, reply)
+            return reply
+
+        return _again_if_disconnected(transact)
 
     def unavailable(self, message: Message, error: Exception) -> Reply:
         """The database failed before the message could be claimed: apologise without it."""
@@ -200,9 +197,12 @@ class Assistant:
 
     def first_time_seen(self, timestamp: str, nonce: str, body_sha256: str) -> bool:
         """False when this (timestamp, nonce) already came with a different body: a replay."""
-        try:
+        def record() -> None:
             with self.db.transaction() as session:
                 session.add(SeenRequest(timestamp=timestamp, nonce=nonce, body_sha256=body_sha256))
+
+        try:
+            _again_if_disconnected(record)
             return True
         except IntegrityError:
             with self.db.transaction() as session:
@@ -271,6 +271,17 @@ class ConversationState:
     choices: list[Any] = field(default_factory=list)
     more: str | None = None
     updated_at: datetime | None = None
+
+
+def _again_if_disconnected(work: Callable[[], T]) -> T:
+    """There is no pre-ping per message: a pooled connection the server dropped (a restart) fails the
+    first try, which committed nothing, so the work runs once more on a new connection."""
+    try:
+        return work()
+    except DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+    return work()
 
 
 def _conversation(user_id: int, state: Any, now: datetime) -> ConversationState:
