@@ -17,7 +17,7 @@ SETTINGS = {"WECHAT_TOKEN": TOKEN, "WECHAT_ENCODING_AES_KEY": AES_KEY, "WECHAT_A
 QUESTIONS = ["日间照料中心晚上几点关门", "办居住证要带啥子", "太极拳好久上课", "低保咋个申请",
              "幼儿园收几岁的娃儿", "图书室几点开门", "路灯坏了找哪个", "议事会好久开"]
 # A resident's visit: a first question (a new resident), more questions, then a problem report's
-# steps (category, place, grid, no photo) left before the summary is confirmed.
+# form steps, left (取消) before it is submitted.
 VISIT = [None, None, "上报问题", "1", "老街口的路灯不亮", "1", "跳过", "取消", None, None]
 
 

@@ -42,6 +42,21 @@ def test_a_question_is_normalised_and_matched_once_before_the_transaction(make_a
     assert steps == ["match", "normalize", "transaction"]
 
 
+def test_a_forms_answer_is_not_run_through_the_faq_matcher(resident, monkeypatch):
+    assert "哪一类" in resident.says("上报问题")
+    assert "在哪里" in resident.says("1")
+    matched: list[str] = []
+    match = Index.match
+
+    def counted_match(self, text):
+        matched.append(text)
+        return match(self, text)
+
+    monkeypatch.setattr(Index, "match", counted_match)
+    assert "什么情况" in resident.says("老街口")
+    assert matched == []
+
+
 @pytest.mark.skipif("postgresql" not in BACKENDS, reason="PostgreSQL not reachable")
 @pytest.mark.parametrize("aes_key", ["", AES_KEY], ids=["plaintext", "safe"])
 def test_after_the_database_dropped_its_connections_the_next_message_is_still_answered(make_app, aes_key):

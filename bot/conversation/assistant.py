@@ -23,6 +23,7 @@ from bot.conversation.context import Context
 from bot.conversation.message import Article, Message, Reply
 from bot.conversation.replies import paginate
 from bot.conversation.router import Dispatcher
+from bot.conversation.words import looks_like_question
 from bot.db import Database
 from bot.knowledge import Knowledge, Match
 from bot.knowledge.matcher import MAX_QUESTION_CHARS
@@ -101,23 +102,33 @@ SAVE_CONVERSATION = {"postgresql": _conversation_upserts(postgresql), "sqlite": 
 
 
 class PreparedKnowledge:
-    """The snapshot's knowledge with this message's FAQ match (and so its normalisation) done once,
-    before the transaction: the matcher's milliseconds are spent outside the write lock."""
+    """The snapshot's knowledge, remembering this message's FAQ match and normalisation so each runs once.
 
-    def __init__(self, knowledge: Knowledge, text: str) -> None:
+    A question is matched before the transaction, so the matcher's milliseconds are spent outside the
+    write lock; other texts (a digit, a command, a form's answer) are matched only if a route asks.
+    """
+
+    def __init__(self, knowledge: Knowledge, text: str, *, match_now: bool) -> None:
         self._knowledge = knowledge
         self._text = text
-        self._match: Match | None = knowledge.match(text) if text else None
+        self._normalized: str | None = None
+        self._match: Match | None = knowledge.match(text) if match_now else None
 
     def match(self, text: str) -> Match:
-        if self._match is not None and text == self._text:
-            return self._match
-        return self._knowledge.match(text)
+        if text != self._text:
+            return self._knowledge.match(text)
+        if self._match is None:
+            self._match = self._knowledge.match(text)
+        return self._match
 
     def normalize(self, text: str) -> str:
-        if self._match is not None and text == self._text and len(text) <= MAX_QUESTION_CHARS:
+        if text != self._text:
+            return self._knowledge.normalize(text)
+        if self._match is not None and len(text) <= MAX_QUESTION_CHARS:
             return self._match.normalized  # the matcher normalised exactly this text
-        return self._knowledge.normalize(text)
+        if self._normalized is None:
+            self._normalized = self._knowledge.normalize(text)
+        return self._normalized
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._knowledge, name)
@@ -141,7 +152,9 @@ class Assistant:
         """
         snapshot = self.library.current()  # one version of faq/ for the whole message
         if message.kind in ("text", "voice"):
-            snapshot = replace(snapshot, knowledge=PreparedKnowledge(snapshot.knowledge, message.text.strip()))
+            text = message.text.strip()
+            knowledge = PreparedKnowledge(snapshot.knowledge, text, match_now=looks_like_question(text))
+            snapshot = replace(snapshot, knowledge=knowledge)
         with current.using(snapshot):
             return self._handle(message, snapshot)
 
