@@ -4,7 +4,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench lint clean
+.PHONY: run test bench bench-load lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -26,6 +26,9 @@ bench: $(STAMP)
 	$(VENV)/bin/community-bot faq eval tests/data/faq_dev.yaml
 	$(VENV)/bin/community-bot faq eval tests/data/faq_holdout.yaml
 	$(PY) benchmarks/bench_announce.py
+
+bench-load: $(STAMP)  # needs wrk (apt-get install wrk); DATABASE=postgresql+psycopg://… for PostgreSQL
+	$(PY) benchmarks/load.py $(if $(DATABASE),--database $(DATABASE))
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check bot tests benchmarks

@@ -1,11 +1,17 @@
 """Engine, sessions and schema upgrades; one transaction per unit of work, never a commit per handler."""
 from __future__ import annotations
 
+import fcntl
+import functools
+import os
 import sqlite3
+import threading
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
@@ -17,6 +23,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# WeChat waits 5 s for an answer and then retries: a message waiting longer on a row lock answers nobody.
+LOCK_WAIT_SECONDS = 5
 
 
 def alembic_config(connection: Connection | None = None) -> AlembicConfig:
@@ -39,6 +47,8 @@ class Database:
         self.url = normalize_url(url)
         self.engine = _make_engine(self.url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._writers = _writer_queue(self.url)
+        os.register_at_fork(after_in_child=functools.partial(_after_fork, weakref.ref(self)))
 
     @property
     def is_sqlite(self) -> bool:
@@ -47,14 +57,15 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """Commit on success, roll back on any error: a unit of work is all or nothing."""
-        with self.sessions() as session, session.begin():
+        with self._writers, self.sessions() as session, session.begin():
             yield session
 
     def upgrade(self) -> None:
         """Bring the schema to the newest migration (creates every table on an empty database)."""
         with self.engine.begin() as connection:
             if connection.dialect.name == "postgresql":
-                # Several workers start at once; one migrates, the others wait and find it done.
+                # Several workers start at once; one migrates, the others wait (however long) and find it done.
+                connection.execute(text("SET LOCAL lock_timeout = 0"))
                 connection.execute(text("SELECT pg_advisory_xact_lock(4242)"))
             command.upgrade(alembic_config(connection), "head")
 
@@ -75,13 +86,29 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        self._writers.close()
+
+    def after_fork(self) -> None:
+        """A forked worker (gunicorn --preload) must not use its parent's connections: it opens its own."""
+        self.engine.dispose(close=False)
+        self._writers.after_fork()
+
+
+def _after_fork(database: weakref.ref[Database]) -> None:
+    alive = database()
+    if alive is not None:
+        alive.after_fork()
 
 
 def _make_engine(url: str) -> Engine:
     """hide_parameters: a failed statement's error must not print a resident's name or phone."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, hide_parameters=True)
+        # No pre-ping: a round trip per message; a connection found dead is retried by the caller.
+        # lock_timeout is set once per connection, in the startup packet (no round trip at all).
+        options = f"{parsed.query.get('options', '')} -c lock_timeout={LOCK_WAIT_SECONDS}s".strip()
+        return create_engine(url, pool_size=10, max_overflow=10, hide_parameters=True,
+                             connect_args={"options": options})  # the URL's own options (search_path) kept
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"timeout": 15, "check_same_thread": False}, hide_parameters=True)
@@ -114,3 +141,67 @@ def _use_wal(cursor: sqlite3.Cursor) -> None:
         except sqlite3.OperationalError:
             time.sleep(0.05)
     raise sqlite3.OperationalError("could not switch the SQLite database to WAL mode")
+
+
+class _WriterQueue:
+    """SQLite has one writer. Its busy handler sleeps 1, 2, 5 … 100 ms between tries, so under load a
+    waiting worker keeps missing the lock while another takes it again at once (a tail of hundreds of ms).
+    Here threads queue on a lock and processes on flock(2): each waiter wakes the moment the writer
+    before it commits. The busy handler stays as the fallback for writers outside this queue."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._file: BinaryIO | None = None
+        self._threads, self._turns = threading.Lock(), threading.local()
+
+    def after_fork(self) -> None:
+        """A forked child shares its parent's open file, and so its flock: it opens its own."""
+        self.close()
+        self._threads, self._turns = threading.Lock(), threading.local()
+
+    def __enter__(self) -> None:
+        depth = getattr(self._turns, "depth", 0)
+        if depth == 0:
+            self._threads.acquire()
+            try:
+                if self._file is None:
+                    self._file = open(self._path, "ab")  # held for the process's life
+                fcntl.flock(self._file, fcntl.LOCK_EX)
+            except BaseException:
+                self._threads.release()
+                raise
+        self._turns.depth = depth + 1
+
+    def __exit__(self, *_exc: object) -> None:
+        self._turns.depth -= 1
+        if self._turns.depth == 0:
+            fcntl.flock(self._file, fcntl.LOCK_UN)  # type: ignore[arg-type]
+            self._threads.release()
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+
+class _NoQueue:
+    """PostgreSQL (and an in-memory SQLite) lock rows, not the database: nothing to queue for."""
+
+    def after_fork(self) -> None:
+        return None
+
+    def close(self) -> None:
+        return None
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *_exc: object) -> None:
+        return None
+
+
+def _writer_queue(url: str) -> _WriterQueue | _NoQueue:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return _NoQueue()
+    return _WriterQueue(Path(parsed.database + "-writers"))

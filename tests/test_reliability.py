@@ -11,7 +11,6 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.orm import sessionmaker
 
 from bot.content import texts
-from bot.conversation import assistant as assistant_module
 from bot.models import Booking, FaqGap, ProcessedMessage, User
 from bot.wechat.protocol import signature_of
 from bot.wechat.simulate import WeChatSide
@@ -63,8 +62,7 @@ def test_a_conflict_that_is_not_the_dedup_key_gets_the_apology_and_a_log_line(mo
 
 
 @pytest.mark.skipif("postgresql" not in BACKENDS, reason="PostgreSQL not reachable")
-def test_a_new_message_that_waits_for_its_residents_lock_is_still_answered(make_app, wechat, monkeypatch):
-    monkeypatch.setattr(assistant_module, "RETRY_WAIT_SECONDS", 1)
+def test_a_new_message_that_waits_for_its_residents_lock_is_still_answered(make_app, wechat):
     app = make_app("postgresql")
     resident = Resident(app.test_client(), wechat, "o-busy")
     resident.says("菜单")

@@ -5,15 +5,15 @@ import json
 import logging
 import time
 import traceback
-from dataclasses import asdict
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
 
-from sqlalchemy import delete, select, text
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
-from sqlalchemy.orm import Session, joinedload
-from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from bot.config import Settings
 from bot.content import current, texts
@@ -23,12 +23,24 @@ from bot.conversation.context import Context
 from bot.conversation.message import Article, Message, Reply
 from bot.conversation.replies import paginate
 from bot.conversation.router import Dispatcher
+from bot.conversation.words import looks_like_question
 from bot.db import Database
-from bot.models import Conversation, ProcessedMessage, SeenRequest, User, utcnow
+from bot.knowledge import Knowledge, Match
+from bot.knowledge.matcher import MAX_QUESTION_CHARS
+from bot.models import (
+    Conversation,
+    HandoffRequest,
+    HandoffStatus,
+    MessageLog,
+    ProcessedMessage,
+    SeenRequest,
+    User,
+    utcnow,
+)
 from bot.services import handoffs
 
 log = logging.getLogger(__name__)
-RETRY_WAIT_SECONDS = 4
+T = TypeVar("T")
 DEDUP_KEEP = timedelta(days=1)
 SEEN_KEEP = timedelta(minutes=15)
 PRUNE_EVERY_SECONDS = 60.0
@@ -44,6 +56,82 @@ def dedup_key(message: Message) -> str:
 
 class Duplicate(Exception):
     """The dedup key is already stored: this delivery is WeChat's retry of a message we have."""
+
+
+# The message path's statements, built once: Core, so no ORM unit of work runs per message.
+USERS, CONVERSATIONS, CASES = User.__table__, Conversation.__table__, HandoffRequest.__table__
+CLAIM = insert(ProcessedMessage.__table__)
+FINISH = (update(ProcessedMessage.__table__).where(ProcessedMessage.key == bindparam("claimed"))
+          .values(reply=bindparam("reply"), finished_at=bindparam("finished_at")))
+STATE = (select(CONVERSATIONS, select(CASES.c.id).where(CASES.c.user_id == USERS.c.id,
+                                                       CASES.c.status == HandoffStatus.OPEN)
+                .limit(1).scalar_subquery().label("open_case"))
+         .select_from(USERS.outerjoin(CONVERSATIONS)).where(USERS.c.id == bindparam("user_id")))
+LOG = insert(MessageLog.__table__)
+# Receipts and silent events are no contact from the resident: they change neither field.
+NOT_CONTACT = ("unsubscribe", "templatesendjobfinish", "masssendjobfinish", "location", "view")
+
+
+def _upserts(dialect: Any) -> dict[bool, Any]:
+    """The resident's row locked (one message of theirs at a time) and returned, created on first
+    contact, in one statement; True: the message counts as contact (subscribed, last message now)."""
+    statements = {}
+    for contact in (True, False):
+        values = dict(openid=bindparam("openid"), subscribed=True, created_at=bindparam("now"))
+        if contact:
+            values["last_message_at"] = bindparam("now")
+        upsert = dialect.insert(USERS).values(values)
+        changes = ({"subscribed": True, "last_message_at": upsert.excluded.last_message_at} if contact
+                   else {"openid": upsert.excluded.openid})  # no change, but the row is locked all the same
+        statements[contact] = upsert.on_conflict_do_update(index_elements=[USERS.c.openid], set_=changes) \
+            .returning(*USERS.c)
+    return statements
+
+
+UPSERT_USER = {"postgresql": _upserts(postgresql), "sqlite": _upserts(sqlite)}
+
+
+def _conversation_upserts(dialect: Any) -> Any:
+    upsert = dialect.insert(CONVERSATIONS)
+    return upsert.on_conflict_do_update(
+        index_elements=[CONVERSATIONS.c.user_id],
+        set_={column.name: upsert.excluded[column.name] for column in CONVERSATIONS.c if column.name != "user_id"})
+
+
+SAVE_CONVERSATION = {"postgresql": _conversation_upserts(postgresql), "sqlite": _conversation_upserts(sqlite)}
+
+
+class PreparedKnowledge:
+    """The snapshot's knowledge, remembering this message's FAQ match and normalisation so each runs once.
+
+    A question is matched before the transaction, so the matcher's milliseconds are spent outside the
+    write lock; other texts (a digit, a command, a form's answer) are matched only if a route asks.
+    """
+
+    def __init__(self, knowledge: Knowledge, text: str, *, match_now: bool) -> None:
+        self._knowledge = knowledge
+        self._text = text
+        self._normalized: str | None = None
+        self._match: Match | None = knowledge.match(text) if match_now else None
+
+    def match(self, text: str) -> Match:
+        if text != self._text:
+            return self._knowledge.match(text)
+        if self._match is None:
+            self._match = self._knowledge.match(text)
+        return self._match
+
+    def normalize(self, text: str) -> str:
+        if text != self._text:
+            return self._knowledge.normalize(text)
+        if self._match is not None and len(text) <= MAX_QUESTION_CHARS:
+            return self._match.normalized  # the matcher normalised exactly this text
+        if self._normalized is None:
+            self._normalized = self._knowledge.normalize(text)
+        return self._normalized
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._knowledge, name)
 
 
 class Assistant:
@@ -63,6 +151,10 @@ class Assistant:
         Anything else that fails is logged once and the resident gets the apology.
         """
         snapshot = self.library.current()  # one version of faq/ for the whole message
+        if message.kind in ("text", "voice"):
+            text = message.text.strip()
+            knowledge = PreparedKnowledge(snapshot.knowledge, text, match_now=looks_like_question(text))
+            snapshot = replace(snapshot, knowledge=knowledge)
         with current.using(snapshot):
             return self._handle(message, snapshot)
 
@@ -70,11 +162,7 @@ class Assistant:
         key = dedup_key(message)
         try:
             self._prune()
-            with self.db.transaction() as session:
-                claimed = self._claim(session, key, message.openid)
-                reply = self._process(session, message, snapshot)
-                self._finish(claimed, reply)
-            return reply
+            return self._run(key, message, snapshot)
         except Duplicate:
             return self._first_reply(key)
         except OperationalError as error:
@@ -84,6 +172,17 @@ class Assistant:
         except Exception as error:  # noqa: BLE001 — any bug still gets the apology; _apologise logs it
             failure = error
         return self._apologise(key, message, failure)
+
+    def _run(self, key: str, message: Message, snapshot: Snapshot) -> Reply:
+        def transact() -> Reply:
+            with self.db.transaction() as session:
+                connection = session.connection()
+                self._claim(connection, key, message.openid)
+                reply = self._process(session, connection, message, snapshot)
+                self._finish(connection, key, reply)
+            return reply
+
+        return _again_if_disconnected(transact)
 
     def unavailable(self, message: Message, error: Exception) -> Reply:
         """The database failed before the message could be claimed: apologise without it."""
@@ -95,7 +194,9 @@ class Assistant:
         reply = Reply.say(texts.APOLOGY)
         try:
             with self.db.transaction() as session:
-                self._finish(self._claim(session, key, message.openid), reply)
+                connection = session.connection()
+                self._claim(connection, key, message.openid)
+                self._finish(connection, key, reply)
         except Duplicate:
             return self._first_reply(key)
         except SQLAlchemyError:
@@ -109,50 +210,42 @@ class Assistant:
 
     def first_time_seen(self, timestamp: str, nonce: str, body_sha256: str) -> bool:
         """False when this (timestamp, nonce) already came with a different body: a replay."""
-        try:
+        def record() -> None:
             with self.db.transaction() as session:
                 session.add(SeenRequest(timestamp=timestamp, nonce=nonce, body_sha256=body_sha256))
+
+        try:
+            _again_if_disconnected(record)
             return True
         except IntegrityError:
             with self.db.transaction() as session:
                 seen = session.get(SeenRequest, (timestamp, nonce))
                 return seen is not None and seen.body_sha256 == body_sha256
 
-    def _claim(self, session: Session, key: str, openid: str) -> ProcessedMessage:
-        """The key is written first: a concurrent retry waits on it, at most RETRY_WAIT_SECONDS."""
-        postgres = session.get_bind().dialect.name == "postgresql"
-        if postgres:
-            session.execute(text(f"SET LOCAL lock_timeout = '{RETRY_WAIT_SECONDS}s'"))
-        row = ProcessedMessage(key=key, openid=openid)
-        session.add(row)
+    @staticmethod
+    def _claim(connection: Connection, key: str, openid: str) -> None:
+        """The key is written first: a concurrent retry waits on it (PostgreSQL: at most the
+        connection's lock_timeout; SQLite: one writer at a time anyway)."""
         try:
-            session.flush()
+            connection.execute(CLAIM, {"key": key, "openid": openid, "created_at": utcnow()})
         except IntegrityError:
             raise Duplicate(key) from None
-        if postgres:
-            session.execute(text("SET LOCAL lock_timeout = DEFAULT"))  # the rest of the work may wait
-        return row
 
     @staticmethod
-    def _finish(row: ProcessedMessage, reply: Reply) -> None:
-        row.reply, row.finished_at = encode_reply(reply), utcnow()
+    def _finish(connection: Connection, key: str, reply: Reply) -> None:
+        connection.execute(FINISH, {"claimed": key, "reply": encode_reply(reply), "finished_at": utcnow()})
 
     def _first_reply(self, key: str) -> Reply:
         with self.db.transaction() as session:
             row = session.get(ProcessedMessage, key)
             return decode_reply(row.reply) if row is not None and row.reply else Reply.nothing()
 
-    def _process(self, session: Session, message: Message, snapshot: Snapshot) -> Reply:
+    def _process(self, session: Session, connection: Connection, message: Message, snapshot: Snapshot) -> Reply:
         now = utcnow()
-        user = load_user(session, message.openid, now)
-        if message.event not in ("unsubscribe", "templatesendjobfinish", "masssendjobfinish", "location", "view"):
-            user.subscribed = True
-            user.last_message_at = now
-        conversation = user.conversation
-        if conversation is None:
-            conversation = Conversation(user=user, data={}, choices=[], updated_at=now)
-            session.add(conversation)
-        case, notices = handoffs.open_case_of(session, user.id), []
+        user = load_user(session, connection, message.openid, now, contact=message.event not in NOT_CONTACT)
+        state = connection.execute(STATE, {"user_id": user.id}).one()
+        conversation = _conversation(user.id, state, now)
+        case, notices = (session.get(HandoffRequest, state.open_case) if state.open_case else None), []
         if case is not None and handoffs.is_quiet(case, now, timedelta(minutes=self.settings.HANDOFF_QUIET_MINUTES)):
             handoffs.close(session, case, now, texts.INBOX_CLOSED_BY_CLOCK)
             case, notices = None, [texts.HANDOFF_ENDED_QUIET]
@@ -160,12 +253,12 @@ class Assistant:
                       notices=notices, case=case)
         reply = self.router.dispatch(ctx, message)
         conversation.updated_at = now
-        flag_modified(conversation, "data")  # handlers change the JSON in place
         if reply.kind == "text":
             text = "\n\n".join([*ctx.notices, reply.text])
             first, conversation.more = paginate(text, texts.MORE_HINT)
             reply = Reply.say(first, reply.source or _form_source(conversation))
-        _log_exchange(ctx, message, reply)
+        connection.execute(SAVE_CONVERSATION[connection.dialect.name], asdict(conversation))
+        _log_exchange(ctx, connection, message, reply)
         return reply
 
     def _prune(self) -> None:
@@ -179,13 +272,50 @@ class Assistant:
             session.execute(delete(SeenRequest).where(SeenRequest.created_at < now - SEEN_KEEP))
 
 
-def _log_exchange(ctx: Context, message: Message, reply: Reply) -> None:
+@dataclass
+class ConversationState:
+    """The resident's conversations row as plain data (the handlers read and change its attributes as
+    they would the ORM object's); written back with one statement at the end."""
+
+    user_id: int
+    form: str | None = None
+    step: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    choices: list[Any] = field(default_factory=list)
+    more: str | None = None
+    updated_at: datetime | None = None
+
+
+def _again_if_disconnected(work: Callable[[], T]) -> T:
+    """There is no pre-ping per message: a pooled connection the server dropped (a restart) fails the
+    first try, which committed nothing, so the work runs once more on a new connection."""
+    try:
+        return work()
+    except DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+    return work()
+
+
+def _conversation(user_id: int, state: Any, now: datetime) -> ConversationState:
+    if state.user_id is None:
+        return ConversationState(user_id, updated_at=now)
+    return ConversationState(user_id, state.form, state.step, state.data or {}, state.choices or [], state.more,
+                             state.updated_at)
+
+
+def _log_exchange(ctx: Context, connection: Connection, message: Message, reply: Reply) -> None:
     """What the resident said and was told, so staff taking a 人工 case see the conversation."""
     said = _what_was_said(message)
-    if said:
-        handoffs.log(ctx.session, ctx.user.id, "in", said, ctx.now, case=ctx.case)
+    case_id = ctx.case.id if ctx.case else None
+    rows = [dict(direction="in", text=said, source="")] if said else []
     if reply.kind == "text":
-        handoffs.log(ctx.session, ctx.user.id, "out", reply.text, ctx.now, source=reply.source, case=ctx.case)
+        rows.append(dict(direction="out", text=reply.text, source=reply.source[:64]))
+    if rows:
+        connection.execute(LOG, [dict(row, user_id=ctx.user.id, at=ctx.now, case_id=case_id, staff_name=None)
+                                 for row in rows])
+        if ctx.case is not None:
+            ctx.case.last_activity_at = ctx.now  # as handoffs.log does: a case the resident talks in is alive
 
 
 def _what_was_said(message: Message) -> str:
@@ -198,20 +328,16 @@ def _what_was_said(message: Message) -> str:
     return ""
 
 
-def load_user(session: Session, openid: str, now: datetime) -> User:
-    """Lock the resident's row (one message of theirs at a time), creating it on first contact."""
-    locked = (select(User).where(User.openid == openid).options(joinedload(User.conversation))
-              .with_for_update(of=User))
-    user = session.scalars(locked).unique().one_or_none()
-    if user is not None:
-        return user
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    session.execute(insert(User).values(openid=openid, subscribed=True, created_at=now)
-                    .on_conflict_do_nothing(index_elements=["openid"]))  # two first messages may race
-    return session.scalars(locked).unique().one()
+def load_user(session: Session, connection: Connection, openid: str, now: datetime, *, contact: bool) -> User:
+    """The resident's row, locked and up to date, as an ORM object the handlers may change."""
+    row = connection.execute(UPSERT_USER[connection.dialect.name][contact], {"openid": openid, "now": now}).one()
+    user = User(**row._mapping)
+    make_transient_to_detached(user)  # as if loaded: only what a handler changes is written
+    session.add(user)
+    return user
 
 
-def _form_source(conversation: Conversation) -> str:
+def _form_source(conversation: ConversationState) -> str:
     """A reply that leaves a form open came from that form."""
     return f"form:{conversation.form}" if conversation.form else ""
 

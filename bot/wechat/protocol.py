@@ -4,12 +4,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 from datetime import UTC, datetime
-from typing import Any
 from xml.etree.ElementTree import ParseError
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
-from wechatpy import parse_message
 from wechatpy.replies import ArticlesReply, EmptyReply, TextReply, TransferCustomerServiceReply
 
 from bot.conversation.message import Message, Reply
@@ -63,15 +61,14 @@ def parse_xml(body: bytes | str) -> dict[str, str]:
     return fields
 
 
-def to_message(xml_text: str) -> Message:
-    fields = parse_xml(xml_text)
+def to_message(fields: dict[str, str]) -> Message:
+    """The message of the already parsed XML (what wechatpy's parse_message reads, without a second parse)."""
     if not fields.get("FromUserName") or not fields.get("MsgType"):
         raise Rejected(400, "message without FromUserName or MsgType")
     for name, limit in MAX_FIELD_CHARS.items():
         if len(fields.get(name, "")) > limit:
             raise Rejected(400, f"{name} longer than {limit} characters")
-    parsed = parse_message(xml_text)  # wechatpy: subscribe with qrscene_X → subscribe_scan, key X
-    data: dict[str, Any] = parsed._data
+    data = {name: value.strip() for name, value in fields.items()}  # as xmltodict reads the text
     kind = data["MsgType"].lower()
     try:
         created = datetime.fromtimestamp(int(data.get("CreateTime") or 0), UTC)
@@ -81,7 +78,11 @@ def to_message(xml_text: str) -> Message:
     if kind == "event":
         event = (data.get("Event") or "").lower()
         key = data.get("EventKey") or ""
-        if event == "scan" and key.startswith("qrscene_"):
+        if event == "subscribe" and key.startswith(("scanbarcode|", "scanimage|")):
+            event = "subscribe_scan_product"
+        elif event == "subscribe" and key.startswith("qrscene_"):
+            event, key = "subscribe_scan", key[len("qrscene_"):]
+        elif event == "scan" and key.startswith("qrscene_"):
             key = key[len("qrscene_"):]
         if event in ("subscribe", "subscribe_scan", "scan") and len(key.removeprefix("qrscene_")) > MAX_SCENE_CHARS:
             raise Rejected(400, f"QR scene longer than {MAX_SCENE_CHARS} characters")

@@ -1,6 +1,7 @@
 """GET/POST /wechat exactly as WeChat calls it; nothing here knows what a handler does."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import time
@@ -25,7 +26,13 @@ def _settings() -> Any:
 
 def _crypto() -> WeChatCrypto:
     s = _settings()
-    return WeChatCrypto(s.WECHAT_TOKEN, s.WECHAT_ENCODING_AES_KEY, s.WECHAT_APP_ID)
+    return _crypto_for(s.WECHAT_TOKEN, s.WECHAT_ENCODING_AES_KEY, s.WECHAT_APP_ID)
+
+
+@functools.cache
+def _crypto_for(token: str, aes_key: str, app_id: str) -> WeChatCrypto:
+    """One per process and account: decoding the key is not redone per message."""
+    return WeChatCrypto(token, aes_key, app_id)
 
 
 @bp.get("/wechat")
@@ -87,8 +94,9 @@ def _receive() -> Response:
             raise Rejected(403, f"cannot decrypt: {type(error).__name__}") from None
     else:
         xml_text = body.decode("utf-8", errors="replace")
-    message = to_message(xml_text)
-    account = parse_xml(xml_text).get("ToUserName", "")
+    fields = parse_xml(xml_text)
+    message = to_message(fields)
+    account = fields.get("ToUserName", "")
     if encrypted:
         reply = assistant.handle(message)
     else:

@@ -1,0 +1,75 @@
+"""The per-message path does its language work once, and outside the database's write lock."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from bot.db import Database
+from bot.knowledge.matcher import Index
+from bot.knowledge.normalize import Normalizer
+from bot.wechat.simulate import WeChatSide
+from tests.conftest import AES_KEY, BACKENDS, PG_SERVER, TOKEN, Resident
+
+
+def test_a_question_is_normalised_and_matched_once_before_the_transaction(make_app, monkeypatch):
+    """Safe mode, as in production: one transaction per message (plaintext adds its replay guard's)."""
+    app = make_app(WECHAT_ENCODING_AES_KEY=AES_KEY)
+    resident = Resident(app.test_client(), WeChatSide(TOKEN, AES_KEY, "wx-dev-app"), "o-once")
+    resident.says("菜单")  # the resident exists; what follows is an ordinary question
+    steps: list[str] = []
+    normalize, match, transaction = Normalizer.__call__, Index.match, Database.transaction
+
+    def counted_normalize(self, text):
+        steps.append("normalize")
+        return normalize(self, text)
+
+    def counted_match(self, text):
+        steps.append("match")
+        return match(self, text)
+
+    @contextmanager
+    def counted_transaction(self):
+        steps.append("transaction")
+        with transaction(self) as session:
+            yield session
+
+    monkeypatch.setattr(Normalizer, "__call__", counted_normalize)
+    monkeypatch.setattr(Index, "match", counted_match)
+    monkeypatch.setattr(Database, "transaction", counted_transaction)
+    assert "21" in resident.says("日间照料中心晚上几点关门")
+    assert steps == ["match", "normalize", "transaction"]
+
+
+def test_a_forms_answer_is_not_run_through_the_faq_matcher(resident, monkeypatch):
+    assert "哪一类" in resident.says("上报问题")
+    assert "在哪里" in resident.says("1")
+    matched: list[str] = []
+    match = Index.match
+
+    def counted_match(self, text):
+        matched.append(text)
+        return match(self, text)
+
+    monkeypatch.setattr(Index, "match", counted_match)
+    assert "什么情况" in resident.says("老街口")
+    assert matched == []
+
+
+@pytest.mark.skipif("postgresql" not in BACKENDS, reason="PostgreSQL not reachable")
+@pytest.mark.parametrize("aes_key", ["", AES_KEY], ids=["plaintext", "safe"])
+def test_after_the_database_dropped_its_connections_the_next_message_is_still_answered(make_app, aes_key):
+    """No pre-ping per message: a pooled connection the server closed (a restart) is noticed by the
+    message itself (or plaintext mode's replay guard), which runs again on a new connection."""
+    app = make_app("postgresql", WECHAT_ENCODING_AES_KEY=aes_key)
+    resident = Resident(app.test_client(), WeChatSide(TOKEN, aes_key, "wx-dev-app"), "o-restart")
+    assert "回复1" in resident.says("菜单")
+    db = app.extensions["community"].db
+    with db.engine.connect() as connection:  # the pooled connection the next message will get
+        pid = connection.execute(text("SELECT pg_backend_pid()")).scalar()
+    other = create_engine(PG_SERVER)
+    with other.connect() as connection:
+        connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    other.dispose()
+    assert "21" in resident.says("日间照料中心晚上几点关门")
