@@ -62,6 +62,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -232,6 +233,24 @@ def _bigrams(s: str) -> list[str]:
     return [s[i : i + 2] for i in range(len(s) - 1)]
 
 
+class LastNormalized:
+    """The normalizer, remembering its last text: one message's clauses and ranking ask for it more than once."""
+
+    def __init__(self, normalizer: Normalizer) -> None:
+        self._normalizer = normalizer
+        self._last: tuple[str, str] = ("", normalizer(""))
+
+    def __call__(self, text: str) -> str:
+        last = self._last  # one read: another thread may replace it, never half of it
+        if last[0] != text:
+            last = (text, self._normalizer(text))
+            self._last = last
+        return last[1]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._normalizer, name)
+
+
 class Index:
     def __init__(
         self,
@@ -242,7 +261,7 @@ class Index:
         settings: Settings | None = None,
     ) -> None:
         self.settings = settings or Settings()
-        self.normalize = normalizer
+        self.normalize = LastNormalized(normalizer)
         self.entries = list(entries)
         self.vectors: PhrasingVectors | None = None  # see ``use_vectors``
         self.segmenter = segmenter
