@@ -20,8 +20,11 @@ from bot.content.services import Services
 from bot.knowledge.chinese import mask_name, mask_phone
 from bot.models import (
     Announcement,
+    Attendance,
     Booking,
     BookingStatus,
+    Case,
+    CaseStatus,
     DailyActivity,
     Enrollment,
     EnrollmentStatus,
@@ -270,6 +273,58 @@ def classes(session: Session, period: Period, services: Services) -> Area:
     )
 
 
+def cases(session: Session, period: Period, services: Services) -> Area:
+    """代办 cases taken in at the window in the period: by item, finished, and ready by their promised day."""
+    rows = session.scalars(select(Case).where(Case.created_at >= period.start, Case.created_at < period.end)
+                           .order_by(Case.created_at)).all()
+    ready = {case.id: _first_ready(case, period) for case in rows}
+    promised = [case for case in rows if case.due_on is not None and ready[case.id] is not None]
+    on_time = [case for case in promised if ready[case.id] <= case.due_on]
+    by_item = Counter(_item_name(services, case.service_id) for case in rows)
+    return Area(
+        key="cases", title="代办办件",
+        figures=[("收件", f"{len(rows)}件"), ("已办好", f"{sum(d is not None for d in ready.values())}件"),
+                 ("已办结", f"{sum(case.status == CaseStatus.DONE for case in rows)}件"),
+                 ("退回补材料", f"{sum(case.status == CaseStatus.RETURNED for case in rows)}件"),
+                 ("按承诺时限办好", _percent(len(on_time), len(promised)))],
+        headers=("办件号", "事项", "收件时间", "状态", "承诺日期", "办好日期", "按时"),
+        rows=[(case.number, _item_name(services, case.service_id), period.local(case.created_at), case.status,
+               case.due_on, ready[case.id], "" if case not in promised else "是" if case in on_time else "否")
+              for case in rows],
+        weekly=Counter(period.week_of(case.created_at) for case in rows),
+        bars=[("各事项收件", by_item.most_common())],
+        share=("按承诺时限办好", len(on_time), len(promised)),
+    )
+
+
+def _first_ready(case: Case, period: Period) -> date | None:
+    """The local day the case first became 可领取 (or 已办结 without that step), if it has."""
+    done = [event.at for event in case.events if event.status in (CaseStatus.READY, CaseStatus.DONE)]
+    return period.local(min(done)).date() if done else None
+
+
+def attendance(session: Session, period: Period, services: Services) -> Area:
+    """Class sessions in the period that staff marked, and who came."""
+    rows = session.execute(select(Attendance, Enrollment.name)
+                           .join(Enrollment, Enrollment.id == Attendance.enrollment_id)
+                           .where(Attendance.day >= period.first, Attendance.day <= period.last)
+                           .order_by(Attendance.day, Attendance.class_id)).all()
+    names = {c.id: c.name for c in services.classes}
+    came = [row for row, _ in rows if row.present]
+    return Area(
+        key="attendance", title="课程出勤",
+        figures=[("点过名的课", f"{len({(row.class_id, row.day) for row, _ in rows})}次"),
+                 ("到课", f"{len(came)}人次"), ("缺课", f"{len(rows) - len(came)}人次"),
+                 ("出勤率", _percent(len(came), len(rows)))],
+        headers=("日期", "课程", "学员", "到了"),
+        rows=[(row.day, names.get(row.class_id, row.class_id), mask_name(name) if name else "",
+               "是" if row.present else "否") for row, name in rows],
+        weekly=Counter(row.day - timedelta(days=row.day.weekday()) for row in came),
+        bars=[("各课程到课", Counter(names.get(row.class_id, row.class_id) for row in came).most_common())],
+        share=("出勤率", len(came), len(rows)),
+    )
+
+
 def messages_sent(session: Session, period: Period, services: Services) -> Area:
     """Reminders and announcements queued in the period, and how many reached the resident."""
     rows = session.scalars(select(Outbox).where(Outbox.created_at >= period.start, Outbox.created_at < period.end)
@@ -294,7 +349,7 @@ def messages_sent(session: Session, period: Period, services: Services) -> Area:
 
 
 AREAS: tuple[Callable[[Session, Period, Services], Area], ...] = (
-    conversations, handoff_cases, bookings, reports, classes, messages_sent)
+    conversations, handoff_cases, bookings, cases, reports, classes, attendance, messages_sent)
 
 
 def report(session: Session, period: Period, services: Services) -> list[Area]:

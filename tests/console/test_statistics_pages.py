@@ -38,7 +38,8 @@ def test_the_workbook_has_a_sheet_per_area_with_the_rows_behind_each_number(app,
     month_of(app)
     response = staff_of("staff").get("/console/statistics.xlsx?month=2026-11")
     book = load_workbook(io.BytesIO(response.data))
-    assert book.sheetnames == ["汇总", "咨询", "转人工", "预约代办", "上报问题", "课程报名", "提醒和通知"]
+    assert book.sheetnames == ["汇总", "咨询", "转人工", "预约代办", "代办办件", "上报问题", "课程报名", "课程出勤",
+                               "提醒和通知"]
     summary = {(area, item): value for area, item, value in book["汇总"].iter_rows(min_row=2, values_only=True)}
     assert summary[("上报问题", "收到上报（社情民意）")] == "3件"
     reports = list(book["上报问题"].iter_rows(min_row=2, values_only=True))

@@ -93,3 +93,41 @@ def test_a_range_of_days_counts_only_those_days(make_app):
     assert first_week.label == "2026-11-01 至 2026-11-07"
     assert figures(area)["居民发来消息"] == "3条"
     assert NOVEMBER.label == "2026年11月" and NOVEMBER.weeks()[0] == date(2026, 10, 26)
+
+
+def test_cases_count_by_item_and_ready_by_the_promised_day_and_attendance_by_session(make_app, backend):
+    from bot.models import Attendance, Case, CaseEvent, Enrollment
+    from tests.month import at
+
+    app = make_app(backend)
+    with app.extensions["community"].db.transaction() as session:
+        # 3 cases taken in during November: one ready a day early, one ready two days late, one still open;
+        # one from October is outside the month.
+        for number, due, ready, created in (("BJ-1", date(2026, 11, 10), at(9, 15), at(2, 10)),
+                                            ("BJ-2", date(2026, 11, 12), at(14, 9), at(3, 10)),
+                                            ("BJ-3", date(2026, 12, 20), None, at(20, 10)),
+                                            ("BJ-0", date(2026, 10, 30), at(29, 9, month=10), at(20, 9, month=10))):
+            case = Case(number=number, service_id="pension_certify", name="王大爷", phone="13800000000",
+                        status="可领取" if ready else "材料已收", received_on=created.date(), due_on=due,
+                        created_at=created)
+            case.events = [CaseEvent(status="材料已收", at=created)] + (
+                [CaseEvent(status="可领取", at=ready)] if ready else [])
+            session.add(case)
+        # Taiji on 11-03: 2 of 3 came; on 11-10: 1 of 3.
+        seats = [Enrollment(class_id="taiji", term="2026-11-02", name=n, status="enrolled", created_at=at(1, 9))
+                 for n in ("王大爷", "李孃孃", "赵叔")]
+        session.add_all(seats)
+        session.flush()
+        session.add_all([Attendance(enrollment_id=seat.id, class_id="taiji", day=day, present=came)
+                         for day, pattern in ((date(2026, 11, 3), (1, 1, 0)), (date(2026, 11, 10), (0, 1, 0)))
+                         for seat, came in zip(seats, map(bool, pattern), strict=True)])
+    with app.extensions["community"].db.transaction() as session:
+        areas = {area.key: area for area in statistics.report(
+            session, NOVEMBER, app.extensions["community"].library.current().services)}
+    cases = figures(areas["cases"])
+    assert (cases["收件"], cases["已办好"], cases["按承诺时限办好"]) == ("3件", "2件", "50%")
+    assert [row[-1] for row in areas["cases"].rows] == ["是", "否", ""]
+    assert areas["cases"].share == ("按承诺时限办好", 1, 2)
+    seen = figures(areas["attendance"])
+    assert (seen["点过名的课"], seen["到课"], seen["缺课"], seen["出勤率"]) == ("2次", "3人次", "3人次", "50%")
+    assert all("王大爷" not in str(row) for row in areas["attendance"].rows)  # names masked in the 台账
