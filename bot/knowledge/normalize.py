@@ -74,6 +74,9 @@ def _expand_range(m: re.Match[str]) -> str:
 _FUNCTION_CHARS = frozenset("不没的了是在有也都就和跟吗呢吧啊嘛哦么个这那我你他她它们去来到给")
 
 _CN_RUN_RE = re.compile("[零〇一二两三四五六七八九十百千万]+")
+_CLOCK_WORDS = tuple((re.compile(pattern), replacement) for pattern, replacement in (
+    (r"(\d)点钟", r"\1点"), (r"(\d)点半", r"\g<1>点30"), (r"(\d)点(\d{1,2})分", r"\1点\2"),
+    (r"(\d)点0+(?!\d)", r"\1点")))  # 八点钟, 八点半, 8点30分, 8点00 → one spelling
 # A lone numeral is only a number when a measure word follows or a counting word precedes;
 # elsewhere (一起, 一样, 一站式, 万一) it is part of a word and stays.
 # Only measures of times, dates, ages, money and places: 一天 一个 一次 stay words, which is
@@ -100,10 +103,9 @@ def convert_numerals(text: str) -> str:
         return run if value is None else str(value)
 
     text = _CN_RUN_RE.sub(repl, text)
-    text = re.sub(r"(\d)点钟", r"\1点", text)
-    text = re.sub(r"(\d)点半", r"\g<1>点30", text)
-    text = re.sub(r"(\d)点(\d{1,2})分", r"\1点\2", text)
-    text = re.sub(r"(\d)点0+(?!\d)", r"\1点", text)
+    if "点" in text:
+        for pattern, replacement in _CLOCK_WORDS:
+            text = pattern.sub(replacement, text)
     return text
 
 
