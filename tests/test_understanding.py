@@ -128,7 +128,7 @@ def test_another_class_named_while_signing_up_replaces_the_first(person):
 def test_another_errand_named_while_picking_a_time_replaces_the_first(person):
     converse(person, [("我想办居住证", "请选预约时间")])
     converse(person, [("哦不对，我要办社保认证", ["事项改成：养老保险待遇资格认证", "当场办结", "请选预约时间"]),
-                      ("1", "姓名"), ("张三 13812345678", ["事项：养老保险待遇资格认证", "电话：13812345678"])])
+                      ("1", "姓名"), ("张三 13812345678", ["事项：养老保险待遇资格认证", "电话：138****5678"])])
     converse(person, [("改到下周二下午", ["时间改成：12月1日 周二 下午", "请核对"]), ("1", "预约成功")])
     [booking] = rows(person, Booking)
     assert (booking.service_id, booking.period) == ("pension_certify", "pm")
@@ -180,7 +180,7 @@ def test_a_photo_mid_form_gets_a_short_word_and_the_question_again(resident):
     ("姓名张德明 号码138-1234-5678", "张德明", "13812345678"),
 ])
 def test_name_and_phone_in_one_message_fill_both(person, said, name, phone):
-    converse(person, [("我想办居住证", "时间"), ("1", "姓名"), (said, [f"姓名：{name}", f"电话：{phone}"]),
+    converse(person, [("我想办居住证", "时间"), ("1", "姓名"), (said, [f"姓名：{name}", f"电话：{phone[:3]}****{phone[-4:]}"]),
                       ("1", "预约成功")])
     [booking] = rows(person, Booking)
     assert (booking.name, booking.phone) == (name, phone)
@@ -361,7 +361,7 @@ def test_the_same_errand_for_oneself_and_for_a_parent_are_two_bookings(person):
 
 def test_a_parent_signs_a_child_up_and_both_places_are_listed(person):
     converse(person, [("给我孙子报个秧歌", ["秧歌班", "请问孙子的姓名"]), ("刘小宝", "手机"),
-                      ("13812345678", "孙子今年多大年纪"), ("八岁", ["为谁办：孙子", "年纪：8岁"]), ("1", "报名成功")])
+                      ("13812345678", "孙子今年多大年纪"), ("八岁", ["为谁办：孙子", "姓名：刘小宝"]), ("1", "报名成功")])
     converse(person, [("报名秧歌", "请问您的姓名"), ("刘桂芳", "手机"), ("13812345678", "年纪"), ("60", "核对"),
                       ("1", "报名成功")])
     assert {(row.participant, row.name, row.age) for row in rows(person, Enrollment)} == {
