@@ -70,6 +70,7 @@ class Slot:
         return self.prompt(ctx, values) if callable(self.prompt) else self.prompt
 
     def summarised(self, values: Values) -> bool:
+        """Given, and worth a line (and a 改…) in the short summary."""
         if self.name not in values:
             return False
         return self.in_summary(values[self.name]) if callable(self.in_summary) else self.in_summary
