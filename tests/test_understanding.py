@@ -13,7 +13,7 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from bot.models import Booking, Conversation, Enrollment, FaqGap, Ticket
+from bot.models import Booking, Conversation, Enrollment, FaqGap, Reminder, Ticket
 from tests.conftest import Resident, command, converse
 
 FRIDAY = datetime(2026, 11, 27, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -128,7 +128,7 @@ def test_another_class_named_while_signing_up_replaces_the_first(person):
 def test_another_errand_named_while_picking_a_time_replaces_the_first(person):
     converse(person, [("我想办居住证", "请选预约时间")])
     converse(person, [("哦不对，我要办社保认证", ["事项改成：养老保险待遇资格认证", "当场办结", "请选预约时间"]),
-                      ("1", "姓名"), ("张三 13812345678", ["事项：养老保险待遇资格认证", "电话：13812345678"])])
+                      ("1", "姓名"), ("张三 13812345678", ["事项：养老保险待遇资格认证", "电话：138****5678"])])
     converse(person, [("改到下周二下午", ["时间改成：12月1日 周二 下午", "请核对"]), ("1", "预约成功")])
     [booking] = rows(person, Booking)
     assert (booking.service_id, booking.period) == ("pension_certify", "pm")
@@ -180,7 +180,8 @@ def test_a_photo_mid_form_gets_a_short_word_and_the_question_again(resident):
     ("姓名张德明 号码138-1234-5678", "张德明", "13812345678"),
 ])
 def test_name_and_phone_in_one_message_fill_both(person, said, name, phone):
-    converse(person, [("我想办居住证", "时间"), ("1", "姓名"), (said, [f"姓名：{name}", f"电话：{phone}"]),
+    masked = f"{phone[:3]}****{phone[-4:]}"
+    converse(person, [("我想办居住证", "时间"), ("1", "姓名"), (said, [f"姓名：{name}", f"电话：{masked}"]),
                       ("1", "预约成功")])
     [booking] = rows(person, Booking)
     assert (booking.name, booking.phone) == (name, phone)
@@ -240,6 +241,51 @@ def test_an_unexpected_reply_at_the_summary_gets_one_line_and_the_choices(reside
     converse(resident, [("我想办居住证", "时间"), ("1", "姓名"), ("张三", "手机"), ("13812345678", "请核对")])
     reply = resident.says("嗯嗯那个")
     assert "请回复数字选择" in reply and "回复1：确认提交" in reply and "请核对" not in reply
+
+
+def summary_lines(reply: str) -> list[str]:
+    """The fields of a summary as the resident reads them: the lines between the heading and the choices."""
+    return [line for line in reply.splitlines() if "：" in line and not line.startswith(("请核对", "回复"))]
+
+
+@pytest.mark.parametrize(("first", "item"), [("我想办居住证", "居住证"), ("帮我约个时间办医保", "医保"),
+                                             ("预约低保", "低保")])
+def test_the_booking_summary_lists_the_errand_the_time_and_whom_to_call_with_the_phone_masked(
+        person, first, item):
+    converse(person, [(first, "请选预约时间"), ("1", "姓名"), ("张三", "手机")])
+    reply = person.says("13812345678")
+    [errand, when, name, phone] = summary_lines(reply)
+    assert item in errand and when == "时间：11月30日 周一 上午"
+    assert (name, phone) == ("姓名：张三", "电话：138****5678") and "13812345678" not in reply
+    converse(person, [("1", "预约成功")])
+    assert rows(person, Booking)[0].phone == "13812345678"  # masked on screen, stored whole
+
+
+def test_a_family_booking_summary_also_says_whom_it_is_for(resident):
+    converse(resident, [("帮我妈约个高龄津贴", "时间"), ("1", "姓名"), ("张秀英", "有事联系您")])
+    assert summary_lines(resident.says("13812345678")) == [
+        "事项：高龄津贴申请", "时间：11月30日 周一 上午", "为谁办：母亲", "姓名：张秀英", "电话：138****5678"]
+
+
+@pytest.mark.parametrize(("age", "stored"), [("七十二", 72), ("跳过", None)])
+def test_the_class_summary_leaves_out_the_optional_age_but_keeps_it(person, age, stored):
+    converse(person, [("报名秧歌", "姓名"), ("王秀英", "手机"), ("139 0000 1111", "年纪")])
+    reply = person.says(age)
+    assert summary_lines(reply) == ["班：秧歌班", "姓名：王秀英", "电话：139****1111"]
+    assert "改年纪" not in reply and "回复1：确认提交" in reply
+    converse(person, [("1", "报名成功")])
+    assert rows(person, Enrollment)[0].age == stored
+
+
+def test_the_report_summary_says_what_and_where_and_a_photo_only_when_one_came(person):
+    converse(person, [("安置小区垃圾没人收", "在哪里"), ("3栋后面", "照片")])
+    reply = person.says("跳过")
+    assert summary_lines(reply) == ["类别：环境卫生", "地点：3栋后面", "情况：安置小区垃圾没人收"]
+    assert "片区" not in reply and "照片" not in reply
+    assert summary_lines(person.sends_image())[-1] == "照片：已收到"
+    converse(person, [("1", "第5网格网格员")])
+    [ticket] = rows(person, Ticket)
+    assert ticket.grid == "第5网格" and ticket.media_id
 
 
 # --- §4 context ---------------------------------------------------------------------------
@@ -311,6 +357,22 @@ def test_a_question_about_what_happens_at_a_place_does_not_start_the_admission_c
     assert "想具体看看您家的情况" not in reply and "多少岁" not in reply and "出生" not in reply
 
 
+@pytest.mark.parametrize("lacking", ["照料中心能洗澡吗", "老人在照料中心能过夜吗", "日间照料中心可以理发不",
+                                     "娃儿在幼儿园能午睡不", "照料中心有没有洗澡的地方", "老人可以在照料中心打麻将吗"])
+def test_something_to_do_at_a_place_that_the_data_lacks_is_an_honest_dont_know_kept_for_staff(person, lacking):
+    reply = person.says(lacking)
+    assert "没有登记" in reply and "人工" in reply
+    assert "60周岁" not in reply and "多少岁" not in reply and "满3周岁" not in reply
+    assert [gap.example for gap in rows(person, FaqGap)] == [lacking]
+
+
+@pytest.mark.parametrize(("asked", "answered"), [("家属能去照料中心看望吗", "随时都可以来看望"),
+                                                 ("照料中心平时有没有下象棋的", "下棋打牌"),
+                                                 ("照料中心几点开门", "21:00")])
+def test_what_the_data_does_say_about_a_place_is_still_answered(resident, asked, answered):
+    assert answered in resident.says(asked)
+
+
 # --- §6 the kindergarten ------------------------------------------------------------------
 
 
@@ -361,7 +423,8 @@ def test_the_same_errand_for_oneself_and_for_a_parent_are_two_bookings(person):
 
 def test_a_parent_signs_a_child_up_and_both_places_are_listed(person):
     converse(person, [("给我孙子报个秧歌", ["秧歌班", "请问孙子的姓名"]), ("刘小宝", "手机"),
-                      ("13812345678", "孙子今年多大年纪"), ("八岁", ["为谁办：孙子", "年纪：8岁"]), ("1", "报名成功")])
+                      ("13812345678", "孙子今年多大年纪"), ("八岁", ["为谁办：孙子", "姓名：刘小宝"]),
+                      ("1", "报名成功")])
     converse(person, [("报名秧歌", "请问您的姓名"), ("刘桂芳", "手机"), ("13812345678", "年纪"), ("60", "核对"),
                       ("1", "报名成功")])
     assert {(row.participant, row.name, row.age) for row in rows(person, Enrollment)} == {
@@ -371,6 +434,24 @@ def test_a_parent_signs_a_child_up_and_both_places_are_listed(person):
     converse(person, [("取消报名", "回复1：秧歌班（为孙子）"), ("1", "确认退出这个班"),
                       ("1", "已退出秧歌班（为孙子）")])
     assert "秧歌班：已报名" in person.says("我的报名")
+
+
+@pytest.mark.parametrize(("first", "who", "item"), [("帮我妈约个高龄津贴", "母亲", "高龄津贴申请"),
+                                                   ("给我爸预约残疾证", "父亲", "残疾"),
+                                                   ("帮我老伴约个时间办医保", "老伴", "医保")])
+def test_the_reminder_of_a_family_booking_says_whom_it_is_for_and_goes_to_the_contact(person, first, who, item):
+    converse(person, [(first, "时间"), ("1", "姓名"), ("张秀英", "手机"), ("13812345678", "核对"),
+                      ("1", "预约成功")])
+    [reminder] = rows(person, Reminder)
+    assert reminder.openid == person.openid
+    assert f"给{who}办{item}" in reminder.text and reminder.text.startswith("提醒：您预约了明天")
+
+
+def test_the_reminder_of_ones_own_booking_names_no_one_else(person):
+    converse(person, [("我想办居住证", "时间"), ("1", "姓名"), ("张三", "手机"), ("13812345678", "核对"),
+                      ("1", "预约成功")])
+    [reminder] = rows(person, Reminder)
+    assert "办居住证" in reminder.text and "给" not in reminder.text.split("办居住证")[0]
 
 
 def test_who_it_is_for_can_be_said_later_in_the_form(resident):

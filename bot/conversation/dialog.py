@@ -58,6 +58,9 @@ class Slot:
     ask_if: Callable[[Context, Values], bool] | None = None
     accepts: str | None = None  # "image" or "location": an attachment can fill this slot
     show: Callable[[Any], str] = str  # how the value reads in the summary
+    # Whether the resident must check this value in the short summary (a value, or a test of it: a photo
+    # only when one came); an optional 年纪 or a 片区 found from the place is left out, and not offered as 改….
+    in_summary: bool | Callable[[Any], bool] = True
     free_text: bool = False  # any words are an answer here (an announcement): no command may jump out
     # Finds this slot's value named anywhere in a later reply ("还是报秧歌吧" while asked the phone):
     # a change of mind, which replaces the value given before.
@@ -65,6 +68,12 @@ class Slot:
 
     def prompt_text(self, ctx: Context, values: Values) -> str:
         return self.prompt(ctx, values) if callable(self.prompt) else self.prompt
+
+    def summarised(self, values: Values) -> bool:
+        """Given, and worth a line (and a 改…) in the short summary."""
+        if self.name not in values:
+            return False
+        return self.in_summary(values[self.name]) if callable(self.in_summary) else self.in_summary
 
 
 @dataclass(frozen=True)
@@ -318,7 +327,7 @@ def _ask(ctx: Context, form: Form, step: str, with_choices: bool) -> Offer:
     if step == CONFIRM:
         lines = [texts.FORM_CONFIRM_HEADER.format(title=form.title())]
         for slot in form.slots:
-            if slot.name in values:
+            if slot.summarised(values):
                 lines.append(f"{slot.label()}：{slot.show(values[slot.name])}")
         footer = "" if form.undo else texts.FORM_CONFIRM_FOOTER
         return join("\n".join(lines), _confirm_choices(form, values), footer)
@@ -356,7 +365,7 @@ def _confirm_choices(form: Form, values: Values) -> Offer:
     if form.undo:
         options.append((form.undo.keep(), KEEP))
     options += [(texts.FORM_EDIT.format(label=slot.label()), EDIT_PREFIX + slot.name)
-                for slot in form.slots if slot.name in values]
+                for slot in form.slots if slot.summarised(values)]
     return offer(options)
 
 

@@ -94,7 +94,7 @@ router.form(Form(
              lambda ctx, values: (texts.CLASS_ASK_PARTICIPANT_AGE.format(who=values["participant"])
                                   if values.get("participant") else texts.CLASS_ASK_AGE) + texts.SKIP_WORDS_HINT,
              _parse_age,
-             show=lambda age: f"{age}岁" if age else "没填"),
+             in_summary=False),
     ),
     submit=_submit,
 ))

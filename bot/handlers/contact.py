@@ -82,7 +82,7 @@ CONTACT_SLOTS = (
     Slot("name", lambda: texts.LABEL_NAME, _name_prompt, _parse_name, choices=_reuse_choice, show_choices=True),
     Slot("phone", lambda: texts.LABEL_PHONE,
          lambda ctx, values: texts.ASK_CONTACT_PHONE if values.get("participant") else texts.ASK_PHONE, _parse_phone,
-         spot=lambda ctx, text: parse_phone(text)),
+         show=mask_phone, spot=lambda ctx, text: parse_phone(text)),
 )
 
 

@@ -1024,10 +1024,24 @@ class Index:
         is asked (几点开门, 去哪里) nor those many entries mention (工作日, 我母亲)."""
         return frozenset(n for n in self.names(norm) if n in self._thing_names)
 
+    def _asks_unknown_of_a_place(self, clause: str) -> bool:
+        """照料中心能洗澡吗: a question naming a place whose last word, what is asked of it, no entry knows."""
+        if not (self._asks(clause) and self.things(self._rewrite(self.normalize(clause)))):
+            return False
+        a = self.analyze(clause)
+        words = [code for code, generic in zip(a.token_codes, a.generic_mask, strict=True) if not generic]
+        if not words:
+            return False
+        units = _bigrams(words[-1]) if len(words[-1]) >= 2 else [words[-1]]
+        return all(u not in self.unit_idf for u in units)
+
     def _honest(self, text: str, a: Analysis, m: Match) -> Match:
         """A question for a fact no entry gives (低保 amount, a person's phone, the 超市's
-        hours) is "not registered", never a neighbouring entry's answer."""
+        hours) is "not registered", never a neighbouring entry's answer; so is something to do
+        at a place that no entry mentions (照料中心能洗澡吗: not the admission rules)."""
         kinds, people = self.facts_asked(text)
+        if not kinds and any(self._asks_unknown_of_a_place(clause) for clause in self.clauses(text)):
+            return Match("unregistered", (), m.score, m.normalized)
         if not kinds:
             return m
         if m.outcome == "unknown":

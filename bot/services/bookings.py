@@ -155,7 +155,8 @@ def _schedule_reminder(session: Session, booking: Booking, user: User, item: Ser
         return False
     text = texts.BOOKING_REMINDER.format(
         slot=day_label(booking.day, booking.period), hours=hours(rules, booking.period), place=rules.place,
-        item=item.name, number=booking.number, documents=item.documents_text)
+        item=item.name, number=booking.number, documents=item.documents_text,
+        for_whom=texts.BOOKING_REMINDER_FOR.format(who=booking.participant) if booking.participant else "")
     reminder = outbox.schedule_reminder(session, key=keys.booking_reminder(booking.number), openid=user.openid,
                                         fire_at=fire_at, text=text)
     reminder.status = ReminderStatus.PENDING  # moving back to a slot cancelled earlier revives that reminder

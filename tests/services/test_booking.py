@@ -15,7 +15,7 @@ def book_until_summary(resident: Resident, first: str = "我想办居住证") ->
         (first, ["身份证、租房合同或房产证明、1寸照片", "回复1：11月30日 周一 上午（剩8个）"]),
         ("1", ["回复“删除我的信息”", "请问您的姓名"]),
         ("张三", "手机号"),
-        ("一三八 1234-5678", ["请核对预约", "事项：居住证", "时间：11月30日 周一 上午", "电话：13812345678",
+        ("一三八 1234-5678", ["请核对预约", "事项：居住证", "时间：11月30日 周一 上午", "电话：138****5678",
                              "回复1：确认提交", "回复2：改事项"]),
     ])
 
@@ -132,7 +132,7 @@ def test_second_booking_reuses_the_stored_contact_without_the_notice_again(resid
     converse(resident, [("预约办医保", "请选预约时间")])
     answer = resident.says("2")
     assert "删除我的信息" not in answer and "回复1：用上次的：张*（138****5678）" in answer
-    converse(resident, [("1", ["姓名：张三", "电话：13812345678"]), ("1", "DB20261127-002")])
+    converse(resident, [("1", ["姓名：张三", "电话：138****5678"]), ("1", "DB20261127-002")])
 
 
 def test_two_residents_never_take_the_same_last_place(make_app, backend, wechat):
