@@ -17,7 +17,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check bot tests benchmarks
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2  # both cores: each test has its own database, folder and ports
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_webhook.py
