@@ -106,7 +106,10 @@ def main() -> None:
 
             pages = {"dashboard": "/console/", "inbox": "/console/inbox", "case": case_url.removeprefix(url),
                      "accounts": "/console/accounts", "outbox": "/dev/outbox",
-                     "statistics": "/console/statistics", "privacy": "/console/privacy?q=138****5678"}
+                     "statistics": "/console/statistics", "privacy": "/console/privacy?q=138****5678",
+                     "reports": "/console/reports", "desk": "/console/desk", "cases": "/console/cases",
+                     "classes": "/console/classes", "announcements": "/console/announcements",
+                     "knowledge": "/console/knowledge", "gaps": "/console/gaps"}
             for width, size in WIDTHS.items():
                 desk.set_viewport_size(size)
                 for name, path in pages.items():
