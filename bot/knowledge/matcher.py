@@ -56,7 +56,6 @@ rounded, not squeezed.
 
 from __future__ import annotations
 
-import heapq
 import math
 import re
 from collections import Counter, defaultdict
@@ -66,6 +65,7 @@ from typing import Any
 
 import numpy as np
 from rapidfuzz import fuzz
+from rapidfuzz.process import cdist
 
 from .model import Entry, Match
 from .normalize import Lexicon, Normalizer
@@ -81,6 +81,8 @@ MIN_UNKNOWN_WEIGHT = 0.5  # a word of the question this telling (a thing) can ma
 MAX_TOLD = 3  # situations of a long message scored each with its question (see ``focus``)
 MAX_THING_ENTRIES = 12  # a name more entries mention than this (工作日) singles nothing out
 MAX_QUESTION_CHARS = 500  # a pasted essay is not a question; keeps the worst case ~3 ms
+MAX_CACHED = 100_000  # tokens (and runs of them) whose codes and weights are remembered
+MAX_RECENT = 256  # texts (a message, its clauses and parts) whose normalisation is remembered
 
 
 @dataclass(frozen=True)
@@ -234,18 +236,22 @@ def _bigrams(s: str) -> list[str]:
 
 
 class LastNormalized:
-    """The normalizer, remembering its last text: one message's clauses and ranking ask for it more than once."""
+    """The normalizer, remembering its recent texts: one message's clauses and ranking ask for
+    each of them several times (focus, parts, honesty)."""
 
     def __init__(self, normalizer: Normalizer) -> None:
         self._normalizer = normalizer
-        self._last: tuple[str, str] = ("", normalizer(""))
+        self._recent: dict[str, str] = {}
 
     def __call__(self, text: str) -> str:
-        last = self._last  # one read: another thread may replace it, never half of it
-        if last[0] != text:
-            last = (text, self._normalizer(text))
-            self._last = last
-        return last[1]
+        recent = self._recent
+        out = recent.get(text)
+        if out is None:
+            out = self._normalizer(text)
+            if len(recent) >= MAX_RECENT:
+                recent.clear()  # bounded; a dict's get, set and clear are each atomic
+            recent[text] = out
+        return out
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._normalizer, name)
@@ -270,6 +276,8 @@ class Index:
         }
         self.generic.discard("")
         self._generic_cache: dict[str, bool] = {}
+        self._token_cache: dict[str, tuple[str, bool]] = {}  # token → (sound code, generic)
+        self._run_cache: dict[str, tuple[list[str], float, bool, bool]] = {}  # see _content_words
         phrases = sorted((g for g in self.generic if len(g) >= 2), key=lambda g: (-len(g), g))
         self._generic_re = re.compile("|".join(map(re.escape, phrases))) if phrases else None
         self._concept_re, self._concepts = self._concept_table(lexicon, normalizer)
@@ -281,6 +289,9 @@ class Index:
                 forms.update(f for f in (plain, self._rewrite(plain), normalizer.fold(cue)) if f)
             if forms:
                 self._aspect_cues.append((aspect, tuple(sorted(forms))))
+        # One search per aspect: does any of its cues occur anywhere in a text.
+        self._aspect_res = [(aspect, re.compile("|".join(map(re.escape, cues))))
+                            for aspect, cues in self._aspect_cues]
         names = {self._rewrite(normalizer(w)) for w in lexicon.domain_words}
         names |= {self._rewrite(normalizer(w)) for w in lexicon.concepts}
         names = {n for n in names if len(n) >= 2 and not self._generic_word(n)}
@@ -449,10 +460,44 @@ class Index:
                     for u in units:
                         if len(u) == 2:
                             postings[u].append(first[ei])
-        self.postings = dict(postings)
+        # Arrays, so that counting a question's bigrams over them is one ``bincount``.
+        self.postings = {g: np.array(pids, dtype=np.int32) for g, pids in postings.items()}
         # A bigram in more phrasings than this says little and costs a lot: skipped when
         # looking for candidates (unless nothing else is left).
         self._skip_df = max(200, len(self.p_codes) // 10)
+        self._index_arrays()
+
+    def _index_arrays(self) -> None:
+        """What scoring reads for all candidates at once: token → (phrasings having it, its
+        weight in each), and the unit × entry credits of ``coverage`` (1 for a unit of the
+        entry's phrasings, less for one of its answer or family), row by row."""
+        tok_pids: dict[str, list[int]] = defaultdict(list)
+        tok_weights: dict[str, list[float]] = defaultdict(list)
+        for pid, weights in enumerate(self.p_tokens):
+            for t, w in weights.items():
+                tok_pids[t].append(pid)
+                tok_weights[t].append(w)
+        self._token_postings = {
+            t: (np.array(pids, dtype=np.int64), np.array(tok_weights[t])) for t, pids in tok_pids.items()
+        }
+        self._p_weight = np.array(self.p_weight)
+        s = self.settings
+        cells: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for ei, (in_q, in_a, in_f) in enumerate(
+            zip(self.entry_q_units, self.entry_a_units, self.entry_family, strict=True)
+        ):
+            for u in in_q:
+                cells[u].append((ei, 1.0))
+            for u in in_a - in_q:
+                cells[u].append((ei, s.answer_vocab_credit))
+            for u in in_f - in_q - in_a:
+                cells[u].append((ei, s.family_vocab_credit))
+        self._unit_row = {u: r for r, u in enumerate(cells)}
+        lengths = [len(row) for row in cells.values()]
+        self._unit_indptr = np.zeros(len(lengths) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=self._unit_indptr[1:])
+        self._unit_entry = np.array([ei for row in cells.values() for ei, _ in row], dtype=np.int64)
+        self._unit_credit = np.array([c for row in cells.values() for _, c in row], dtype=np.float64)
 
     # -- analysis ---------------------------------------------------------------------------
     @staticmethod
@@ -501,16 +546,18 @@ class Index:
 
     def _aspects(self, *texts: str) -> frozenset[str]:
         return frozenset(
-            aspect for aspect, cues in self._aspect_cues
-            if any(cue in t for t in texts for cue in cues)
+            aspect for aspect, cue_re in self._aspect_res
+            if any(cue_re.search(t) for t in texts)
         )
 
     def analyze(self, text: str) -> Analysis:
         plain = self.normalize(text)
         norm = self._rewrite(plain)
         tokens = _join_numbered(self.segmenter.cut(norm))
-        token_codes = [codes(t) for t in tokens]
-        generic = [self._is_generic(t) for t in tokens]
+        cache = self._token_cache
+        known = [cache.get(t) or self._token(t) for t in tokens]
+        token_codes = [k[0] for k in known]
+        generic = [k[1] for k in known]
         if self._generic_re is not None and not all(generic):
             # Generic phrases jieba cut apart (周|几) count too: a token inside one is generic.
             covered = [False] * len(norm)
@@ -531,6 +578,13 @@ class Index:
             aspects = frozenset()
         return Analysis(norm, "".join(token_codes), tokens, token_codes, generic, plain, aspects)
 
+    def _token(self, token: str) -> tuple[str, bool]:
+        """A token's sound code and whether it is generic, remembered per token."""
+        known = (codes(token), self._is_generic(token))
+        if len(self._token_cache) < MAX_CACHED:
+            self._token_cache[token] = known
+        return known
+
     def _is_generic(self, token: str) -> bool:
         """A generic word, a number, or a compound of generic words (几点关门 = 几点 + 关门)."""
         known = self._generic_cache.get(token)
@@ -538,7 +592,7 @@ class Index:
             known = (
                 token.isdigit() or bool(_ORDINAL_RE.match(token)) or self._splits_into_generic(token)
             )
-            if len(self._generic_cache) < 100_000:
+            if len(self._generic_cache) < MAX_CACHED:
                 self._generic_cache[token] = known
         return known
 
@@ -575,17 +629,30 @@ class Index:
         if chars:
             runs.append((chars, char_weight))
         words: Words = []
-        idf = self.unit_idf
-        unseen = self.unit_idf_unseen
+        cache = self._run_cache
         for run, pos_weight in runs:
-            units = _bigrams(run) if len(run) >= 2 else [run]
-            w = sum(idf.get(u, unseen) for u in units) / len(units)
-            if any(u in self._off_topic_units for u in units):
+            units, w, off, unknown = cache.get(run) or self._run(run)
+            if off:
                 w *= 2
-            elif all(u not in idf for u in units):
+            elif unknown:
                 w *= unseen_factor  # a word no entry knows: a new way of saying, or off topic
             words.append((units, w * pos_weight))
         return words
+
+    def _run(self, run: str) -> tuple[list[str], float, bool, bool]:
+        """A run's units, their mean IDF, whether one is off topic, whether no entry knows any."""
+        idf = self.unit_idf
+        unseen = self.unit_idf_unseen
+        units = _bigrams(run) if len(run) >= 2 else [run]
+        known = (
+            units,
+            sum(idf.get(u, unseen) for u in units) / len(units),
+            any(u in self._off_topic_units for u in units),
+            all(u not in idf for u in units),
+        )
+        if len(self._run_cache) < MAX_CACHED:
+            self._run_cache[run] = known
+        return known
 
     @staticmethod
     def _vocab_units(a: Analysis) -> set[str]:
@@ -655,6 +722,29 @@ class Index:
                 covered += s.family_vocab_credit * w
         return covered / total
 
+    def _coverages(self, per_unit: dict[str, float], total: float) -> np.ndarray:
+        """``coverage`` (without ``strict``) of every entry at once: the question's units' rows
+        of the unit × entry credits, summed per entry."""
+        if total <= 0:
+            return np.ones(len(self.entries))
+        row_of = self._unit_row
+        rows: list[int] = []
+        weights: list[float] = []
+        for u, w in per_unit.items():
+            r = row_of.get(u)
+            if r is not None:
+                rows.append(r)
+                weights.append(w)
+        if not rows:
+            return np.zeros(len(self.entries))
+        at = np.array(rows)
+        starts, ends = self._unit_indptr[at], self._unit_indptr[at + 1]
+        lengths = ends - starts
+        # positions of all the rows' cells, one flat array
+        flat = np.arange(lengths.sum()) + np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+        cells = self._unit_credit[flat] * np.repeat(np.array(weights), lengths)
+        return np.bincount(self._unit_entry[flat], weights=cells, minlength=len(self.entries)) / total
+
     def reverse_coverage(self, pid: int, q_units: set[str]) -> float:
         """Share of phrasing ``pid``'s content that the question mentions (0..1)."""
         per_unit, total = self.p_units[pid]
@@ -665,18 +755,26 @@ class Index:
     # -- matching ---------------------------------------------------------------------------
     def _candidates(self, qcodes: str, k: int = 0) -> list[int]:
         k = k or self.settings.candidates
-        if len(self.p_codes) <= k:
-            return list(range(len(self.p_codes)))
+        n = len(self.p_codes)
+        if n <= k:
+            return list(range(n))
         grams = set(_bigrams(qcodes)) or {qcodes}
-        lists = [self.postings.get(g, ()) for g in grams]
-        informative = [lst for lst in lists if 0 < len(lst) <= self._skip_df]
+        postings = self.postings
+        lists = [postings[g] for g in grams if g in postings]
+        informative = [lst for lst in lists if len(lst) <= self._skip_df]
         if not informative:  # only very common bigrams: use the rarest few
-            informative = sorted((lst for lst in lists if lst), key=len)[:3]
-        counts: Counter[int] = Counter()
-        for lst in informative:
-            counts.update(lst)
-        # Ties broken by phrasing number, so the same question always gets the same list.
-        return [pid for pid, _ in heapq.nsmallest(k, counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+            informative = sorted(lists, key=len)[:3]
+        if not informative:
+            return []
+        counts = np.bincount(np.concatenate(informative), minlength=n)
+        found = np.flatnonzero(counts)
+        # Most shared bigrams first, ties broken by phrasing number, so the same question
+        # always gets the same list: one integer key per phrasing.
+        key = (counts.max() - counts[found]) * n + found
+        if len(found) > k:
+            top = np.argpartition(key, k)[:k]
+            found, key = found[top], key[top]
+        return found[np.argsort(key)].tolist()
 
     # -- long messages ---------------------------------------------------------------------
     def clauses(self, text: str) -> list[str]:
@@ -797,20 +895,24 @@ class Index:
         w_sum = s.w_char + s.w_sound + s.w_words
         qn, qc = a.normalized, a.codes
         best: dict[int, tuple[float, int]] = {}  # entry → (surface, phrasing)
-        p_entry, p_tokens, p_weight = self.p_entry, self.p_tokens, self.p_weight
-        p_norm, p_codes = self.p_norm, self.p_codes
-        q_keys = q_weights.keys()
-        ratio = fuzz.ratio
-        for pid in self._candidates(qc, candidates):
+        p_entry, p_norm, p_codes = self.p_entry, self.p_norm, self.p_codes
+        pids = self._candidates(qc, candidates)
+        # All candidates at once: both similarities in one call each (the same numbers as
+        # ``fuzz.ratio``), the shared words' weights through the token postings.
+        chars = cdist([qn], [p_norm[pid] for pid in pids], scorer=fuzz.ratio, dtype=np.float64)[0]
+        sounds = cdist([qc], [p_codes[pid] for pid in pids], scorer=fuzz.ratio, dtype=np.float64)[0]
+        shared = np.zeros(len(p_entry))
+        postings = self._token_postings
+        for t, w in q_weights.items():
+            found = postings.get(t)
+            if found is not None:
+                shared[found[0]] += found[1] + w
+        cand = np.array(pids, dtype=np.int64)
+        denom = q_weight + self._p_weight[cand]
+        words = np.divide(100.0 * shared[cand], denom, out=np.zeros(len(pids)), where=denom != 0)
+        surfaces = (s.w_char * chars + s.w_sound * sounds + s.w_words * words) / w_sum
+        for pid, surface in zip(pids, surfaces.tolist(), strict=True):
             ei = p_entry[pid]
-            p_weights = p_tokens[pid]
-            overlap = sum(q_weights[t] + p_weights[t] for t in q_keys & p_weights.keys())
-            denom = q_weight + p_weight[pid]
-            surface = (
-                s.w_char * ratio(qn, p_norm[pid])
-                + s.w_sound * ratio(qc, p_codes[pid])
-                + s.w_words * (100.0 * overlap / denom if denom else 0.0)
-            ) / w_sum
             if surface > best.get(ei, (-1.0, 0))[0]:
                 best[ei] = (surface, pid)
         exact = {self.exact.get(qn), self.exact_codes.get(qc)}
@@ -830,18 +932,29 @@ class Index:
         aspect_w = [(x, self.aspect_idf.get(x, 0.0)) for x in a.aspects]
         aspect_total = sum(w for _, w in aspect_w)
         strict = self.obtained(a)
-        for ei, (surface, pid) in best.items():
-            cov = self.coverage(content, content_total, ei, strict)
-            vocab = self.coverage(everything, everything_total, ei, strict)
-            reverse = self.reverse_coverage(pid, q_units)
+        if strict:  # (a document asked to be issued is rare: entry by entry, see ``coverage``)
+            covs = [self.coverage(content, content_total, ei, strict) for ei in best]
+            vocabs = [self.coverage(everything, everything_total, ei, strict) for ei in best]
+        else:
+            at = np.fromiter(best, dtype=np.int64, count=len(best))
+            covs = self._coverages(content, content_total)[at].tolist()
+            vocabs = self._coverages(everything, everything_total)[at].tolist()
+        gate_full, gate_power, w_surface, w_vocab = s.gate_full, s.gate_power, s.w_surface, s.w_vocab
+        substitution_penalty = s.substitution_penalty
+        p_units, entry_topics = self.p_units, self.entry_topics
+        for (ei, (surface, pid)), cov, vocab in zip(best.items(), covs, vocabs, strict=True):
+            per_unit, p_total = p_units[pid]  # reverse coverage, see ``reverse_coverage``
+            reverse = (
+                sum(per_unit[u] for u in q_units.intersection(per_unit)) / p_total if p_total > 0 else 1.0
+            )
             if ei in exact:
                 score = 100.0
             else:
-                gate = min(1.0, cov / s.gate_full) ** s.gate_power if s.gate_full > 0 else 1.0
-                raw = (s.w_surface * surface + s.w_vocab * 100.0 * vocab) / w_total
+                gate = min(1.0, cov / gate_full) ** gate_power if gate_full > 0 else 1.0
+                raw = (w_surface * surface + w_vocab * 100.0 * vocab) / w_total
                 substitution = (1.0 - cov) * (1.0 - reverse)
-                score = raw * gate * (1.0 - s.substitution_penalty * substitution)
-                own = self.entry_topics[ei]
+                score = raw * gate * (1.0 - substitution_penalty * substitution)
+                own = entry_topics[ei]
                 if own and topic_penalty:
                     missing = len(own - q_topics) / len(own)
                     score *= 1.0 - s.topic_penalty * missing
