@@ -82,7 +82,7 @@ MAX_TOLD = 3  # situations of a long message scored each with its question (see 
 MAX_THING_ENTRIES = 12  # a name more entries mention than this (工作日) singles nothing out
 MAX_QUESTION_CHARS = 500  # a pasted essay is not a question; keeps the worst case ~3 ms
 MAX_CACHED = 100_000  # tokens (and runs of them) whose codes and weights are remembered
-MAX_RECENT = 256  # texts (a message, its clauses and parts) whose normalisation is remembered
+MAX_RECENT = 64  # texts (a message, its clauses and parts) whose analysis is remembered
 
 
 @dataclass(frozen=True)
@@ -253,6 +253,9 @@ class LastNormalized:
             recent[text] = out
         return out
 
+    def forget(self) -> None:
+        self._recent.clear()
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self._normalizer, name)
 
@@ -277,6 +280,7 @@ class Index:
         self.generic.discard("")
         self._generic_cache: dict[str, bool] = {}
         self._token_cache: dict[str, tuple[str, bool]] = {}  # token → (sound code, generic)
+        self._analyses: dict[str, Analysis] = {}  # see ``analyze``
         self._run_cache: dict[str, tuple[list[str], float, bool, bool]] = {}  # see _content_words
         phrases = sorted((g for g in self.generic if len(g) >= 2), key=lambda g: (-len(g), g))
         self._generic_re = re.compile("|".join(map(re.escape, phrases))) if phrases else None
@@ -551,6 +555,23 @@ class Index:
         )
 
     def analyze(self, text: str) -> Analysis:
+        """How the matcher reads a text; one message's ranking, focus and honesty checks ask
+        for the same texts (the message, its clauses) more than once."""
+        recent = self._analyses
+        a = recent.get(text)
+        if a is None:
+            a = self._analyze(text)
+            if len(recent) >= MAX_RECENT:
+                recent.clear()
+            recent[text] = a
+        return a
+
+    def forget_recent(self) -> None:
+        """Drop the texts remembered for the current message (benchmarks: every question new)."""
+        self._analyses.clear()
+        self.normalize.forget()
+
+    def _analyze(self, text: str) -> Analysis:
         plain = self.normalize(text)
         norm = self._rewrite(plain)
         tokens = _join_numbered(self.segmenter.cut(norm))
@@ -722,28 +743,36 @@ class Index:
                 covered += s.family_vocab_credit * w
         return covered / total
 
-    def _coverages(self, per_unit: dict[str, float], total: float) -> np.ndarray:
-        """``coverage`` (without ``strict``) of every entry at once: the question's units' rows
-        of the unit × entry credits, summed per entry."""
-        if total <= 0:
-            return np.ones(len(self.entries))
+    def _coverages(self, *weighted: tuple[dict[str, float], float]) -> list[np.ndarray]:
+        """``coverage`` (without ``strict``) of every entry at once, for each (units' weights,
+        total): the units' rows of the unit × entry credits, weighted and summed per entry."""
+        n = len(self.entries)
         row_of = self._unit_row
-        rows: list[int] = []
-        weights: list[float] = []
-        for u, w in per_unit.items():
-            r = row_of.get(u)
-            if r is not None:
-                rows.append(r)
-                weights.append(w)
-        if not rows:
-            return np.zeros(len(self.entries))
-        at = np.array(rows)
-        starts, ends = self._unit_indptr[at], self._unit_indptr[at + 1]
-        lengths = ends - starts
+        rows: dict[int, int] = {}  # row → position among the rows read
+        for per_unit, _ in weighted:
+            for u in per_unit:
+                r = row_of.get(u)
+                if r is not None:
+                    rows.setdefault(r, len(rows))
+        at = np.fromiter(rows, dtype=np.int64, count=len(rows))
+        starts = self._unit_indptr[at]
+        lengths = self._unit_indptr[at + 1] - starts
         # positions of all the rows' cells, one flat array
         flat = np.arange(lengths.sum()) + np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
-        cells = self._unit_credit[flat] * np.repeat(np.array(weights), lengths)
-        return np.bincount(self._unit_entry[flat], weights=cells, minlength=len(self.entries)) / total
+        entry, credit = self._unit_entry[flat], self._unit_credit[flat]
+        out: list[np.ndarray] = []
+        for per_unit, total in weighted:
+            if total <= 0:
+                out.append(np.ones(n))
+                continue
+            w = np.zeros(len(rows))
+            for u, weight in per_unit.items():
+                r = row_of.get(u)
+                if r is not None:
+                    w[rows[r]] = weight
+            cells = credit * np.repeat(w, lengths)
+            out.append(np.bincount(entry, weights=cells, minlength=n) / total)
+        return out
 
     def reverse_coverage(self, pid: int, q_units: set[str]) -> float:
         """Share of phrasing ``pid``'s content that the question mentions (0..1)."""
@@ -937,8 +966,8 @@ class Index:
             vocabs = [self.coverage(everything, everything_total, ei, strict) for ei in best]
         else:
             at = np.fromiter(best, dtype=np.int64, count=len(best))
-            covs = self._coverages(content, content_total)[at].tolist()
-            vocabs = self._coverages(everything, everything_total)[at].tolist()
+            covs, vocabs = (c[at].tolist() for c in self._coverages(
+                (content, content_total), (everything, everything_total)))
         gate_full, gate_power, w_surface, w_vocab = s.gate_full, s.gate_power, s.w_surface, s.w_vocab
         substitution_penalty = s.substitution_penalty
         p_units, entry_topics = self.p_units, self.entry_topics
