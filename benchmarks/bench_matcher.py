@@ -9,10 +9,17 @@ Two indexes are measured:
   nouns in the shapes residents use (…在哪里, …几点开门, …要带什么材料), queried with noisy
   variants (fillers, dialect, homophone typos) of their phrasings.
 
-Latency is per ``Knowledge.match`` call with the whole-question pinyin cache cleared between
-rounds, so every question is new to the matcher (token-level caches stay warm, as they do in
-a running server). jieba's dictionary load is reported separately from index build time.
-Not a test: it prints numbers and exits 0.
+Long messages (``tests/knowledge/data/rambling.yaml``) are also measured padded at the front
+with a story: to 300 characters with clauses of the same set that do not ask (they name other
+places and services: the hard case), and the on-topic ones past 300, 500 and 1,000 characters
+with clauses that neither ask nor name anything of the community's, so that the expected
+answer stays the right one. For those the report says how many are still answered (an answer
+or a choice) and answered right (the expected entry), next to the same messages unpadded.
+
+Latency is per ``Knowledge.match`` call with the whole-question pinyin cache and the texts the
+matcher remembers for one message cleared between rounds, so every question is new to the
+matcher (token-level caches stay warm, as they do in a running server). jieba's dictionary
+load is reported separately from index build time. Not a test: it prints numbers and exits 0.
 """
 
 from __future__ import annotations
@@ -82,6 +89,7 @@ def timed_matches(
     wall, cpu = [], []
     for _ in range(rounds):
         codes.cache_clear()
+        knowledge._index.forget_recent()
         for q in questions:
             start, start_cpu = time.perf_counter(), time.thread_time()
             knowledge.match(q)
@@ -132,6 +140,35 @@ def synthetic_entries(n: int, k: int, rng: random.Random) -> list[Entry]:
     return entries
 
 
+def story_clauses(knowledge: Knowledge, messages: list[str], naming: bool = False) -> list[str]:
+    """Clauses of the messages that do not ask, and (unless ``naming``) name nothing of the
+    community's."""
+    index = knowledge._index
+    return sorted({
+        c for m in messages for c in index.clauses(m)
+        if not index._asks(c) and (naming or not index.topics(index._rewrite(index.normalize(c))))
+    })
+
+
+def padded(message: str, length: int, story: list[str], rng: random.Random) -> str:
+    """The message after story clauses, at least ``length`` characters in all."""
+    told: list[str] = []
+    while len(" ".join([*told, message])) < length:
+        told.append(rng.choice(story))
+    return " ".join([*told, message])
+
+
+def answered(knowledge: Knowledge, items: list[dict]) -> tuple[int, int]:
+    """(answered or offered as a choice, answered with an expected entry)."""
+    some = right = 0
+    for item in items:
+        m = knowledge.match(item["q"])
+        expect = item["expect"] if isinstance(item["expect"], list) else [item["expect"]]
+        some += m.outcome in ("answer", "clarify")
+        right += m.outcome == "answer" and m.candidates[0].id in expect
+    return some, right
+
+
 def report(name: str, timings: tuple[list[float], list[float]]) -> None:
     print(f"  match  {len(timings[0])} calls on {name}")
     for label, times in zip(("wall", "cpu "), timings, strict=True):
@@ -175,8 +212,24 @@ def main() -> int:
     report(source, timed_matches(knowledge, questions, args.rounds))
     if args.rambling.exists():
         # Long messages: scored whole and on their focus parts (several rankings each).
-        long = [item["q"] for item in yaml.safe_load(args.rambling.read_text("utf-8"))]
+        items = yaml.safe_load(args.rambling.read_text("utf-8"))
+        long = [item["q"] for item in items]
         report(f"{len(long)} long messages", timed_matches(knowledge, long, args.rounds))
+        story = story_clauses(knowledge, long)
+        voice = [padded(q, 300, story_clauses(knowledge, long, naming=True), rng) for q in long]
+        report(f"{len(voice)} long messages padded to ~300 characters (a story naming things first)",
+               timed_matches(knowledge, voice, args.rounds))
+        on_topic = [item for item in items if item["expect"]]
+        some, right = answered(knowledge, on_topic)
+        print(f"  story first: of {len(on_topic)} on-topic long messages, unpadded {some} answered "
+              f"({right} right)")
+        for length in (300, 500, 1000):
+            told = [{**item, "q": padded(item["q"], length + 1, story, rng)} for item in on_topic]
+            some, right = answered(knowledge, told)
+            print(f"    padded past {length} characters: {some} answered ({right} right)")
+            if length > 300:
+                report(f"{len(told)} story-first messages past {length} characters",
+                       timed_matches(knowledge, [item["q"] for item in told], args.rounds))
 
     if args.synthetic:
         print(f"\nsynthetic FAQ: {args.synthetic} entries x {args.phrasings} phrasings")

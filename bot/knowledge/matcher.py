@@ -80,7 +80,9 @@ MAX_FAMILY = 40  # entries sharing an id prefix (kindergarten.*) count as a fami
 MIN_UNKNOWN_WEIGHT = 0.5  # a word of the question this telling (a thing) can make it unknown
 MAX_TOLD = 3  # situations of a long message scored each with its question (see ``focus``)
 MAX_THING_ENTRIES = 12  # a name more entries mention than this (工作日) singles nothing out
-MAX_QUESTION_CHARS = 500  # a pasted essay is not a question; keeps the worst case ~3 ms
+# A longer message is scored on its question clause(s) and the clauses nearest them that name
+# one of the community's things, this many characters in all (see ``bounded``).
+MAX_QUESTION_CHARS = 120
 MAX_CACHED = 100_000  # tokens (and runs of them) whose codes and weights are remembered
 MAX_RECENT = 64  # texts (a message, its clauses and parts) whose analysis is remembered
 
@@ -887,7 +889,7 @@ class Index:
 
         A long message is also scored on its focus (see ``focus``); each entry keeps the
         better of the two scores."""
-        text = text[:MAX_QUESTION_CHARS]
+        text = self.bounded(text)
         parts = self.focus(text)
         s = self.settings
         # A message with parts is long: its parts find the candidates the whole would.
@@ -910,6 +912,45 @@ class Index:
                     )
         out = sorted(best.values(), key=lambda c: (-c.score, c.entry))
         return a, out
+
+    def bounded(self, text: str) -> str:
+        """The message, or when it is longer than ``MAX_QUESTION_CHARS`` (a story told before
+        the question), its question clause(s) and the clauses nearest them that name one of the
+        community's things, in their order: the question is never cut off, and the cost of a
+        long message grows with its length only through finding its clauses."""
+        if len(text) <= MAX_QUESTION_CHARS:
+            return text
+        clauses = self.clauses(text)
+        keep: set[int] = set()
+        room = MAX_QUESTION_CHARS
+
+        def take(i: int) -> bool:
+            nonlocal room
+            need = len(clauses[i]) + (1 if keep else 0)
+            if need > room:
+                return False
+            keep.add(i)
+            room -= need
+            return True
+
+        asked = [i for i, clause in enumerate(clauses) if self._asks(clause)]
+        for i in reversed(asked):  # the last questions first
+            if not take(i):
+                break
+        # Then what the story names, nearest before the (last) question first.
+        last = asked[-1] if asked else len(clauses) - 1
+        for i in [*range(last, -1, -1), *range(last + 1, len(clauses))]:
+            if room < 3:
+                break
+            if i not in keep and self.topics(self._rewrite(self.normalize(clauses[i]))):
+                take(i)
+        if not keep:  # nothing asked, nothing named: the end of the message
+            for i in range(len(clauses) - 1, -1, -1):
+                if not take(i):
+                    break
+        if not keep:  # one clause longer than the room
+            return clauses[-1][-MAX_QUESTION_CHARS:] if clauses else text[-MAX_QUESTION_CHARS:]
+        return " ".join(clauses[i] for i in sorted(keep))
 
     def _rank(
         self, text: str, unseen_factor: float | None = None, candidates: int = 0
@@ -1037,7 +1078,7 @@ class Index:
         model call; its question clauses alone did worse); None while the channel is not ready."""
         if self.vectors is None or self.vectors.matrix is None:
             return None
-        text = text[:MAX_QUESTION_CHARS]
+        text = self.bounded(text)
         sims = self.vectors.similarities([text])
         if sims is None:
             return None
@@ -1064,7 +1105,7 @@ class Index:
     def match(self, text: str) -> Match:
         """The answer, a choice, or don't-know; a question in two parts gets both answers
         (or the one known and the other named as needing a person)."""
-        text = text[:MAX_QUESTION_CHARS]
+        text = self.bounded(text)
         whole = self._match_one(text)
         parts = self.parts(text)
         if not parts:
