@@ -934,16 +934,20 @@ class Index:
             return True
 
         asked = [i for i, clause in enumerate(clauses) if self._asks(clause)]
-        for i in reversed(asked):  # the last questions first
-            if not take(i):
-                break
-        # Then what the story names, nearest before the (last) question first.
+        for i in reversed(asked[-2:]):  # the last question(s), as ``parts`` reads them
+            take(i)
+        # Then what the story names, nearest before the last question first; then the
+        # questions before.
         last = asked[-1] if asked else len(clauses) - 1
         for i in [*range(last, -1, -1), *range(last + 1, len(clauses))]:
             if room < 3:
                 break
             if i not in keep and self.topics(self._rewrite(self.normalize(clauses[i]))):
                 take(i)
+        for i in reversed(asked[:-2]):
+            if room < 3:
+                break
+            take(i)
         if not keep:  # nothing asked, nothing named: the end of the message
             for i in range(len(clauses) - 1, -1, -1):
                 if not take(i):

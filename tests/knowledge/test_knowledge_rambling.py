@@ -65,6 +65,18 @@ def test_the_story_around_the_question_does_not_drown_it(
     assert m.candidates[0].id == "report.streetlight"
 
 
+def test_a_story_of_minutes_before_the_question_does_not_cut_it_off(rambling: Knowledge) -> None:
+    # Dictated for a minute or two before asking: the question at the end is still read.
+    story = " ".join(["我们家是前几年搬过来的", "平时就我和老伴在屋头", "儿女都在外头打工",
+                      "逢年过节才回来一趟"] * 15)
+    assert len(story) > 500
+    m = rambling.match(f"{story} {STORY}")
+    assert m.outcome == "answer"
+    assert m.candidates[0].id == "report.streetlight"
+    # … and a story that never asks anything is still nobody's question.
+    assert rambling.match(story).outcome == "unknown"
+
+
 def test_a_short_question_is_matched_as_before(rambling: Knowledge, plain: Knowledge) -> None:
     for q in ("路灯不亮了找哪个", "日间照料中心几点开门", "银行几点开门"):
         assert rambling.ranked(q) == plain.ranked(q)
