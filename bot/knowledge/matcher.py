@@ -295,9 +295,15 @@ class Index:
                 forms.update(f for f in (plain, self._rewrite(plain), normalizer.fold(cue)) if f)
             if forms:
                 self._aspect_cues.append((aspect, tuple(sorted(forms))))
-        # One search per aspect: does any of its cues occur anywhere in a text.
-        self._aspect_res = [(aspect, re.compile("|".join(map(re.escape, cues))))
-                            for aspect, cues in self._aspect_cues]
+        # One pass over a text for all aspects: the cues by their first character.
+        cue_aspects: dict[str, set[str]] = defaultdict(set)
+        for aspect, cues in self._aspect_cues:
+            for cue in cues:
+                cue_aspects[cue].add(aspect)
+        self._cues_at: dict[str, list[tuple[str, frozenset[str]]]] = defaultdict(list)
+        for cue, aspects in sorted(cue_aspects.items()):
+            self._cues_at[cue[0]].append((cue, frozenset(aspects)))
+        self._cues_at = dict(self._cues_at)
         names = {self._rewrite(normalizer(w)) for w in lexicon.domain_words}
         names |= {self._rewrite(normalizer(w)) for w in lexicon.concepts}
         names = {n for n in names if len(n) >= 2 and not self._generic_word(n)}
@@ -367,6 +373,7 @@ class Index:
         self.entry_people: list[frozenset[str]] = []  # the people (网格员, 书记) its text mentions
         self.entry_index = {e.id: ei for ei, e in enumerate(self.entries)}
         phrasing_names: list[frozenset[str]] = []
+        answer_names: list[frozenset[str]] = []
         tok_df: Counter[str] = Counter()
         aspect_df: Counter[str] = Counter()
         unit_df: Counter[str] = Counter()
@@ -401,14 +408,16 @@ class Index:
             top = max(aspect_count.values(), default=0)
             self.entry_aspects.append({k: v / top for k, v in aspect_count.items()})
             aspect_df.update(aspect_count.keys())
-            a_units = self._vocab_units(self.analyze(entry.answer)) - q_units
+            answer = self.analyze(entry.answer)
+            a_units = self._vocab_units(answer) - q_units
             self.entry_q_units.append(frozenset(q_units))
             self.entry_subject_units.append(frozenset(subject_units))
             self.entry_addressed.append(addressed)
             asked_names = frozenset().union(
                 *(self.names(self._rewrite(self.normalize(q))) for q in entry.questions))
             phrasing_names.append(asked_names)
-            self.entry_names.append(asked_names | self.names(self.analyze(entry.answer).normalized))
+            answer_names.append(self.names(answer.normalized))
+            self.entry_names.append(asked_names | answer_names[-1])
             self.entry_people.append(frozenset(
                 p for p in self._person_words
                 if p in entry.answer or any(p in q for q in entry.questions)
@@ -443,8 +452,7 @@ class Index:
 
         # Things are what answers and topics name (超市, 卫生站), not a resident's 我母亲.
         name_df = Counter(n for names in phrasing_names for n in names)
-        answered = frozenset().union(*self.entry_topics, *(
-            self.names(self.analyze(e.answer).normalized) for e in self.entries))
+        answered = frozenset().union(*self.entry_topics, *answer_names)
         cues = [c for _, forms in self._aspect_cues for c in forms]
         self._thing_names = frozenset(
             n for n, df in name_df.items()
@@ -551,10 +559,14 @@ class Index:
         return frozenset(self._name_re.findall(norm)) if self._name_re is not None else frozenset()
 
     def _aspects(self, *texts: str) -> frozenset[str]:
-        return frozenset(
-            aspect for aspect, cue_re in self._aspect_res
-            if any(cue_re.search(t) for t in texts)
-        )
+        cues_at = self._cues_at
+        found: set[str] = set()
+        for t in texts:
+            for i, ch in enumerate(t):
+                for cue, aspects in cues_at.get(ch, ()):
+                    if t.startswith(cue, i):
+                        found |= aspects
+        return frozenset(found)
 
     def analyze(self, text: str) -> Analysis:
         """How the matcher reads a text; one message's ranking, focus and honesty checks ask

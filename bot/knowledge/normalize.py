@@ -129,6 +129,14 @@ class Normalizer:
         )
         self._sound_words = dict(sound_words or {})
         self._sound_lengths = sorted({len(k) for k in self._sound_words}, reverse=True)
+        # The lengths of the words whose codes start with each shortest-word-long prefix, so
+        # that a position no word starts at costs one lookup.
+        starts: dict[str, set[int]] = {}
+        if self._sound_lengths:
+            shortest = self._sound_lengths[-1]
+            for k in self._sound_words:
+                starts.setdefault(k[:shortest], set()).add(len(k))
+        self._sound_starts = {p: tuple(sorted(ls, reverse=True)) for p, ls in starts.items()}
 
     def fold(self, text: str) -> str:
         """Width/case folding and punctuation removal only (no lexicon)."""
@@ -156,8 +164,10 @@ class Normalizer:
         code = codes(text)
         out: list[str] = []
         i, n = 0, len(text)
+        shortest = self._sound_lengths[-1]
+        starts = self._sound_starts
         while i < n:
-            for length in self._sound_lengths:
+            for length in starts.get(code[i : i + shortest], ()):
                 if i + length <= n:
                     word = self._sound_words.get(code[i : i + length])
                     if word is not None and (

@@ -93,19 +93,35 @@ def syllables(text: str) -> list[str]:
     return out
 
 
+_phrase_code: dict[str, str] = {}  # a phrase of the phrase dictionary → its codes
+_MAX_PHRASE_CODES = 200_000
+
+
+def _phrase(text: str, phrase: list[list[str]]) -> str:
+    code = _phrase_code.get(text)
+    if code is None:
+        code = "".join(_code_for(fold_syllable(_plain(p[0]))) for p in phrase)
+        if len(_phrase_code) < _MAX_PHRASE_CODES:
+            _phrase_code[text] = code
+    return code
+
+
 @lru_cache(maxsize=65536)
 def codes(text: str) -> str:
     """Sound-alike code string of ``text`` (normalised: CJK, a–z, 0–9)."""
     out: list[str] = []
     i, n = 0, len(text)
+    phrases, chars = PHRASES_DICT, _char_code
     while i < n:
         for length in range(min(_MAX_PHRASE, n - i), 1, -1):
-            phrase = PHRASES_DICT.get(text[i : i + length])
+            frag = text[i : i + length]
+            phrase = phrases.get(frag)
             if phrase is not None and len(phrase) == length:
-                out.extend(_code_for(fold_syllable(_plain(p[0]))) for p in phrase)
+                out.append(_phrase(frag, phrase))
                 i += length
                 break
         else:
-            out.append(_char(text[i]))
+            ch = text[i]
+            out.append(chars.get(ch) or _char(ch))
             i += 1
     return "".join(out)

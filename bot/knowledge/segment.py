@@ -14,6 +14,7 @@ import re
 import threading
 import time
 from collections.abc import Iterable
+from math import log
 
 import jieba
 
@@ -69,6 +70,63 @@ def _load_word_weights() -> dict[str, float]:
     return _word_weight
 
 
+# jieba cuts a text in blocks of these characters (its ``re_han_default``); a normalised text
+# (CJK, a–z, 0–9) is one block unless it has a rarer ideograph (then jieba itself cuts it).
+_ONE_BLOCK_RE = re.compile("[\u4E00-\u9FD5a-zA-Z0-9+#&._%\\-]+")
+_ASCII_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+_word_cost: dict[str, float] = {}  # word → log(frequency) − log(total), as jieba computes it
+MAX_WORD_COSTS = 300_000
+
+
+def _cut_block(text: str) -> list[str]:
+    """jieba's ``cut(text, HMM=False)`` of one block, the same words: its DAG and best route
+    in one backward pass, without the generators, and each word's log-frequency remembered."""
+    tok = _base_tokenizer()
+    freq = tok.FREQ
+    cost = _word_cost
+    logtotal = log(tok.total)
+    n = len(text)
+    best = [0.0] * (n + 1)
+    end = [0] * (n + 1)
+    for start in range(n - 1, -1, -1):
+        top = None
+        last = start
+        i = start
+        frag = text[start]
+        while i < n and frag in freq:
+            if freq[frag]:
+                c = cost.get(frag)
+                if c is None:
+                    c = log(freq[frag]) - logtotal
+                    if len(cost) < MAX_WORD_COSTS:
+                        cost[frag] = c
+                v = c + best[i + 1]
+                if top is None or v >= top:  # ties: the longer word, as jieba's max((v, i))
+                    top, last = v, i
+            i += 1
+            frag = text[start : i + 1]
+        if top is None:  # no dictionary word starts here: the character alone
+            top = log(freq.get(text[start]) or 1) - logtotal + best[start + 1]
+        best[start], end[start] = top, last
+    words: list[str] = []
+    run = ""  # single latin letters and digits are joined, as jieba does
+    x = 0
+    while x < n:
+        y = end[x] + 1
+        word = text[x:y]
+        if len(word) == 1 and word in _ASCII_ALNUM:
+            run += word
+        else:
+            if run:
+                words.append(run)
+                run = ""
+            words.append(word)
+        x = y
+    if run:
+        words.append(run)
+    return words
+
+
 def jieba_load_seconds() -> float | None:
     """How long jieba's dictionary took to load in this process (None: not loaded yet)."""
     return _load_seconds
@@ -89,6 +147,8 @@ class Segmenter:
         return self._weights.get(word, 1.0)
 
     def _cut_plain(self, text: str) -> list[str]:
+        if _ONE_BLOCK_RE.fullmatch(text):
+            return _cut_block(text)
         return [t for t in self._jieba.lcut(text, HMM=False) if t]
 
     def cut(self, text: str) -> list[str]:
