@@ -38,8 +38,12 @@ class Knowledge:
         domain = {base(w) for w in lexicon.domain_words} - {""}
         domain |= {base(w) for w in lexicon.concepts} - {""}  # concept names stay whole words
         segmenter = Segmenter(domain)
-        self._normalizer = Normalizer(lexicon, _sound_words(entries, lexicon, base, segmenter))
-        self._index = Index(entries, lexicon, self._normalizer, segmenter, settings)
+        segmenter.remember()  # each phrasing is cut for the sound-alike words and for the index
+        try:
+            self._normalizer = Normalizer(lexicon, _sound_words(entries, lexicon, base, segmenter))
+            self._index = Index(entries, lexicon, self._normalizer, segmenter, settings)
+        finally:
+            segmenter.remember(False)
         self.entries: Mapping[str, Entry] = MappingProxyType({e.id: e for e in entries})
 
     def match(self, text: str) -> Match:

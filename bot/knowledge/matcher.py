@@ -398,9 +398,10 @@ class Index:
                 p_analyses.append(a)
                 self.exact.setdefault(a.normalized, ei)
                 self.exact_codes.setdefault(a.codes, ei)
-                q_units |= self._vocab_units(a)
+                units = self._vocab_units(a)
+                q_units |= units
                 if "documents" not in a.aspects:
-                    subject_units |= self._vocab_units(a)
+                    subject_units |= units
                 addressed = addressed or bool(_ADDRESSED_RE.match(a.plain))
                 q_toks |= set(a.token_codes)
             share = self.settings.topic_share * n_phrasings

@@ -139,6 +139,12 @@ class Segmenter:
         self._domain = frozenset(words)
         self._jieba = _base_tokenizer()
         self._weights = _load_word_weights()
+        self._memo: dict[str, list[str]] | None = None  # see ``remember``
+
+    def remember(self, on: bool = True) -> None:
+        """Remember every text's words while on (building an index cuts each phrasing twice:
+        for the sound-alike words, then for the index); off drops them."""
+        self._memo = {} if on else None
 
     def topic_weight(self, word: str) -> float:
         """How much ``word`` tells what a question is about (0..1), by part of speech."""
@@ -152,6 +158,15 @@ class Segmenter:
         return [t for t in self._jieba.lcut(text, HMM=False) if t]
 
     def cut(self, text: str) -> list[str]:
+        memo = self._memo
+        if memo is None:
+            return self._cut(text)
+        words = memo.get(text)
+        if words is None:
+            words = memo[text] = self._cut(text)
+        return list(words)
+
+    def _cut(self, text: str) -> list[str]:
         if not text:
             return []
         if self._domain_re is None:
