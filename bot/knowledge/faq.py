@@ -38,12 +38,17 @@ class Knowledge:
         domain = {base(w) for w in lexicon.domain_words} - {""}
         domain |= {base(w) for w in lexicon.concepts} - {""}  # concept names stay whole words
         segmenter = Segmenter(domain)
-        segmenter.remember()  # each phrasing is cut for the sound-alike words and for the index
+        # Each phrasing is normalised and cut for the sound-alike words, then for the index.
+        memo: dict[str, str] = {}
+        segmenter.remember()
+        base.remember(memo)
+        self._normalizer = Normalizer(lexicon, _sound_words(entries, lexicon, base, segmenter))
+        self._normalizer.remember(memo)
         try:
-            self._normalizer = Normalizer(lexicon, _sound_words(entries, lexicon, base, segmenter))
             self._index = Index(entries, lexicon, self._normalizer, segmenter, settings)
         finally:
             segmenter.remember(False)
+            self._normalizer.remember(None)
         self.entries: Mapping[str, Entry] = MappingProxyType({e.id: e for e in entries})
 
     def match(self, text: str) -> Match:

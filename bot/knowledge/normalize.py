@@ -128,6 +128,7 @@ class Normalizer:
             re.compile("(?:" + "|".join(map(re.escape, finals)) + ")+$") if finals else None
         )
         self._sound_words = dict(sound_words or {})
+        self._memo: dict[str, str] | None = None  # see ``remember``
         self._sound_lengths = sorted({len(k) for k in self._sound_words}, reverse=True)
         # The lengths of the words whose codes start with each shortest-word-long prefix, so
         # that a position no word starts at costs one lookup.
@@ -183,12 +184,27 @@ class Normalizer:
                 i += 1
         return "".join(out)
 
+    def remember(self, memo: dict[str, str] | None) -> None:
+        """Share ``memo`` (None: stop) with the other normalisers of the same lexicon while an
+        index is built: each phrasing is normalised with and without the sound-alike words, and
+        what follows the correction is the same when it corrected nothing."""
+        self._memo = memo
+
     def __call__(self, text: str) -> str:
         text = self.fold(text)
         # Sound-alikes first, so that an alias that is part of a longer name (太极 → 太极拳)
         # does not turn a typo of the longer name (太极全) into 太极拳全.
         if self._sound_words:
             text = self._correct_sounds(text)
+        memo = self._memo
+        if memo is None:
+            return self._finish(text)
+        out = memo.get(text)
+        if out is None:
+            out = memo[text] = self._finish(text)
+        return out
+
+    def _finish(self, text: str) -> str:
         # Twice, so that a dialect word feeding an alias (啥子地方 → 什么地方 → 哪里) lands.
         text = self._replace(self._replace(text))
         text = convert_numerals(text)
