@@ -82,7 +82,7 @@ MAX_TOLD = 3  # situations of a long message scored each with its question (see 
 MAX_THING_ENTRIES = 12  # a name more entries mention than this (工作日) singles nothing out
 # A longer message is scored on its question clause(s) and the clauses nearest them that name
 # one of the community's things, this many characters in all (see ``bounded``).
-MAX_QUESTION_CHARS = 120
+MAX_QUESTION_CHARS = 80
 MAX_CACHED = 100_000  # tokens (and runs of them) whose codes and weights are remembered
 MAX_RECENT = 64  # texts (a message, its clauses and parts) whose analysis is remembered
 
