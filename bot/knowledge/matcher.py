@@ -1015,7 +1015,6 @@ class Index:
             self._content_words(a, generic_factor=s.vocab_generic_weight, unseen_factor=unseen)
         )
         w_total = s.w_surface + s.w_vocab
-        out: list[Candidate] = []
         # A question that names nothing (几点开门) is offered the places instead: no penalty.
         topic_penalty = s.topic_penalty if a.has_content else 0.0
         aspect_w = [(x, self.aspect_idf.get(x, 0.0)) for x in a.aspects]
@@ -1028,38 +1027,38 @@ class Index:
             at = np.fromiter(best, dtype=np.int64, count=len(best))
             covs, vocabs = (c[at].tolist() for c in self._coverages(
                 (content, content_total), (everything, everything_total)))
-        gate_full, gate_power, w_surface, w_vocab = s.gate_full, s.gate_power, s.w_surface, s.w_vocab
-        substitution_penalty = s.substitution_penalty
-        p_units, entry_topics = self.p_units, self.entry_topics
-        for (ei, (surface, pid)), cov, vocab in zip(best.items(), covs, vocabs, strict=True):
-            per_unit, p_total = p_units[pid]  # reverse coverage, see ``reverse_coverage``
-            reverse = (
-                sum(per_unit[u] for u in q_units.intersection(per_unit)) / p_total if p_total > 0 else 1.0
-            )
-            if ei in exact:
-                score = 100.0
-            else:
-                gate = min(1.0, cov / gate_full) ** gate_power if gate_full > 0 else 1.0
-                raw = (w_surface * surface + w_vocab * 100.0 * vocab) / w_total
-                substitution = (1.0 - cov) * (1.0 - reverse)
-                score = raw * gate * (1.0 - substitution_penalty * substitution)
-                own = entry_topics[ei]
-                if own and topic_penalty:
-                    missing = len(own - q_topics) / len(own)
-                    score *= 1.0 - s.topic_penalty * missing
-            agree, base = 1.0, -1.0
-            if aspect_total > 0:
-                profile = self.entry_aspects[ei]
-                agree = (
-                    sum(w * profile.get(x, 0.0) for x, w in aspect_w) / aspect_total
-                    if profile else 0.5
-                )
-                if ei not in exact:
-                    # An entry asked about what the question asks gains, one never asked
-                    # about it loses; ``base`` keeps the score without it (see ``match``).
-                    base = score
-                    score = min(100.0, score * (1.0 + s.aspect_penalty * (agree - s.aspect_neutral)))
-            out.append(Candidate(ei, score, surface, cov, vocab, reverse, ei in exact, agree, base))
+        # Every entry at once (the same arithmetic, element by element).
+        entries = list(best)
+        surfaces = [surface for surface, _ in best.values()]
+        p_units = self.p_units
+        reverses: list[float] = []  # see ``reverse_coverage``
+        for _, pid in best.values():
+            per_unit, p_total = p_units[pid]
+            reverses.append(
+                sum(per_unit[u] for u in q_units.intersection(per_unit)) / p_total if p_total > 0 else 1.0)
+        gate_full, gate_power = s.gate_full, s.gate_power
+        gate = np.array([min(1.0, c / gate_full) ** gate_power for c in covs]) if gate_full > 0 else 1.0
+        cov_a, reverse_a = np.array(covs), np.array(reverses)
+        raw = (s.w_surface * np.array(surfaces) + s.w_vocab * 100.0 * np.array(vocabs)) / w_total
+        scores = raw * gate * (1.0 - s.substitution_penalty * ((1.0 - cov_a) * (1.0 - reverse_a)))
+        if topic_penalty:
+            own_topics = [self.entry_topics[ei] for ei in entries]
+            scores *= np.array([1.0 - s.topic_penalty * (len(own - q_topics) / len(own)) if own else 1.0
+                                for own in own_topics])
+        is_exact = [ei in exact for ei in entries]
+        scores[np.array(is_exact, dtype=bool)] = 100.0
+        agrees, bases = [1.0] * len(entries), [-1.0] * len(entries)
+        if aspect_total > 0:
+            profiles = [self.entry_aspects[ei] for ei in entries]
+            agrees = [sum(w * profile.get(x, 0.0) for x, w in aspect_w) / aspect_total if profile else 0.5
+                      for profile in profiles]
+            # An entry asked about what the question asks gains, one never asked about it
+            # loses; ``base`` keeps the score without it (see ``match``).
+            adjusted = np.minimum(100.0, scores * (1.0 + s.aspect_penalty * (np.array(agrees) - s.aspect_neutral)))
+            bases = [-1.0 if x else b for x, b in zip(is_exact, scores.tolist(), strict=True)]
+            scores = np.where(is_exact, scores, adjusted)
+        out = [Candidate(*fields) for fields in zip(
+            entries, scores.tolist(), surfaces, covs, vocabs, reverses, is_exact, agrees, bases, strict=True)]
         out.sort(key=lambda c: (-c.score, c.entry))
         return a, out
 
