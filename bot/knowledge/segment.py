@@ -21,7 +21,7 @@ import jieba
 __all__ = ["Segmenter", "jieba_load_seconds"]
 
 _tokenizer: jieba.Tokenizer | None = None
-_tokenizer_lock = threading.Lock()
+_tokenizer_lock = threading.RLock()  # re-entered: the word tags load the tokenizer
 _load_seconds: float | None = None
 
 
