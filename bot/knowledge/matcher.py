@@ -131,6 +131,7 @@ class Settings:
     w_semantic: float = 0.6  # fused = (1 − w) × lexical + w × semantic
     fused_threshold: float = 45.0  # best fused score needed to answer (or offer choices)
     fused_margin: float = 2.0  # lead over the next entry needed to answer outright
+    agree_reverse: float = 0.3  # the model answers a lexical don't-know only with this much agreement
 
 
 @dataclass
@@ -227,6 +228,9 @@ _EACH_RE = re.compile(r"^(.{2,12}?)(?:和|跟|与|还有)(.{2,12}?)(?:各|分别
 
 # Clause boundaries of a long message: whitespace (voice input's pauses) and punctuation.
 _CLAUSE_SPLIT_RE = re.compile(r"[\s,.;:!?，。；：！？、…~～]+")
+
+# 坏了好久了, 好多了: a question word telling how long or how much, not asking it.
+_TOLD_RE = re.compile("(?:好久|多久|好多)了")
 
 
 def _bigrams(s: str) -> list[str]:
@@ -698,6 +702,7 @@ class Index:
 
     def _asks(self, clause: str) -> bool:
         """Whether a clause is (part of) the question: a cue word, or a cue at its end."""
+        clause = _TOLD_RE.sub("", clause)
         return any(c in clause for c in self._question_cues) or clause.endswith(
             self._question_finals
         )
@@ -740,6 +745,16 @@ class Index:
             out.append(question)
         return out[: MAX_TOLD + 2]
 
+    def _asked_aspects(self, text: str) -> frozenset[str] | None:
+        """What a message that tells before it asks wants to know (hours, documents …): the
+        aspects of its question clauses, not of the story (材料交了 … 办到哪一步了 asks no
+        documents). None for a message that is all question or all story."""
+        clauses = self.clauses(text)
+        asked = [c for c in clauses if self._asks(c)]
+        if not asked or len(asked) == len(clauses):
+            return None
+        return self.analyze(" ".join(asked)).aspects
+
     def _unknown_asked(self, asked: list[str]) -> bool:
         """Whether the question clauses name a thing no entry knows (…附近哪个药店开门): then
         the question is about that, whatever community things the story mentions."""
@@ -763,15 +778,16 @@ class Index:
         text = text[:MAX_QUESTION_CHARS]
         parts = self.focus(text)
         s = self.settings
+        aspects = self._asked_aspects(text)
         # A message with parts is long: its parts find the candidates the whole would.
-        a, ranked = self._rank(text, candidates=s.focus_candidates if parts else 0)
+        a, ranked = self._rank(text, candidates=s.focus_candidates if parts else 0, aspects=aspects)
         if not parts or not ranked:
             return a, ranked
         best = {c.entry: c for c in ranked}
         named = self.topics(a.normalized)
         penalty = s.focus_topic_penalty
         for part in parts:
-            pa, scored = self._rank(part, s.focus_unseen_factor, s.focus_candidates)
+            pa, scored = self._rank(part, s.focus_unseen_factor, s.focus_candidates, aspects)
             missing = len(named - self.topics(pa.normalized)) / len(named) if named else 0.0
             f = 1.0 - penalty * missing
             for c in scored:
@@ -785,10 +801,13 @@ class Index:
         return a, out
 
     def _rank(
-        self, text: str, unseen_factor: float | None = None, candidates: int = 0
+        self, text: str, unseen_factor: float | None = None, candidates: int = 0,
+        aspects: frozenset[str] | None = None,
     ) -> tuple[Analysis, list[Candidate]]:
         s = self.settings
         a = self.analyze(text)
+        if aspects is not None:  # what the question clause asks, not the story (see ``rank``)
+            a = replace(a, aspects=aspects)
         if not a.normalized:
             return a, []
         q_weights = self._token_weights(a)
@@ -875,6 +894,17 @@ class Index:
         a, ranked = self.rank(text)
         return a, [(c.score, c.entry) for c in ranked]
 
+    def label_aspects(self) -> None:
+        """Entries labelled in faq/qa with what they answer (``aspect: fee``) have that aspect fully;
+        what their phrasings ask besides counts half, so siblings (kindergarten.hours / .fee /
+        .documents) are told apart by the label. Unlabelled entries keep the learnt profile."""
+        known = {aspect for aspect, _ in self._aspect_cues}
+        for ei, entry in enumerate(self.entries):
+            labels = [x for x in entry.aspects if x in known]
+            if labels:
+                learnt = {x: 0.5 * v for x, v in self.entry_aspects[ei].items()}
+                self.entry_aspects[ei] = learnt | dict.fromkeys(labels, 1.0)
+
     # -- semantic channel ------------------------------------------------------------------
     @property
     def phrasings(self) -> list[str]:
@@ -914,8 +944,8 @@ class Index:
         if lexical.outcome == "answer" and (ranked[0].exact or lexical.score >= s.semantic_skip):
             return True
         confidence = max(c.confidence for c in ranked[:5])
-        if confidence < s.semantic_floor or self.chit_chat(a):
-            return True
+        if confidence < s.semantic_floor or self.chit_chat(a) or not a.has_content:
+            return True  # 几点开门, 今天星期几: the lexical channel offers the places
         clauses = self.clauses(a.plain)
         return self._unknown_asked([c for c in clauses if self._asks(c)] or clauses)
 
@@ -976,21 +1006,44 @@ class Index:
         if semantic is None:
             return lexical
         s = self.settings
-        lex = {c.entry: c.confidence for c in ranked}
-        fused = sorted(
-            (((1.0 - s.w_semantic) * lex.get(ei, 0.0) + s.w_semantic * semantic.get(ei, 0.0), ei)
-             for ei in lex.keys() | semantic.keys()),
-            key=lambda t: (-t[0], t[1]),
-        )
+        lex = {c.entry: c for c in ranked}
+        # Whether the message is known at all is the fused confidence (aspect aside); which of
+        # an entry's siblings answers is then the fused score times the aspect agreement.
+        known = {ei: (1.0 - s.w_semantic) * (lex[ei].confidence if ei in lex else 0.0)
+                 + s.w_semantic * semantic.get(ei, 0.0)
+                 for ei in lex.keys() | semantic.keys()}
+        fused = sorted(((score * self._aspect_factor(lex.get(ei)), ei) for ei, score in known.items()),
+                       key=lambda t: (-t[0], t[1]))
+        confident = max(known.values())
         top, best = fused[0]
         second = fused[1][0] if len(fused) > 1 else 0.0
-        shown = round(top, 1)
-        if top < s.fused_threshold:
-            return Match("unknown", (), shown, a.plain)
+        shown = round(confident, 1)
+        if confident < s.fused_threshold:
+            # The model helps choose and rescue, it does not veto: a lexical answer stays.
+            return lexical if lexical.outcome == "answer" else Match("unknown", (), shown, a.plain)
+        if lexical.outcome == "unknown" and not self._agrees(a, ranked, best):
+            return lexical  # the model's pick is not what the message talks about (小学 ≠ 幼儿园)
         if top - second >= s.fused_margin:
             return Match("answer", (self.entries[best],), shown, a.plain)
         close = [ei for score, ei in fused[:3] if top - score <= s.clarify_window]
         return Match("clarify", tuple(self.entries[ei] for ei in close), shown, a.plain)
+
+    def _aspect_factor(self, c: Candidate | None) -> float:
+        """What the aspect (hours, fee …) does to a lexical score, for the fused one."""
+        if c is None or c.base < 0:
+            return 1.0
+        return 1.0 + self.settings.aspect_penalty * (c.aspect - self.settings.aspect_neutral)
+
+    def _agrees(self, a: Analysis, ranked: list[Candidate], ei: int) -> bool:
+        """Lexical topic agreement, needed before the model may answer what the lexical channel
+        did not know: the message names what the entry is about, if the entry is about one of the
+        community's things (小学几点放学 names no 幼儿园), and its best phrasing's content is partly
+        in the message (结婚证怎么办 shares none of 生育登记's, only a word of its answer)."""
+        own = self.entry_topics[ei]
+        if own and not own & self.topics(a.normalized):
+            return False
+        c = next((c for c in ranked if c.entry == ei), None)
+        return c is None or c.reverse >= self.settings.agree_reverse
 
     # -- honesty ------------------------------------------------------------------------------
     def facts_asked(self, text: str) -> tuple[frozenset[str], frozenset[str]]:
