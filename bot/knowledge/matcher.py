@@ -935,7 +935,7 @@ class Index:
         scaled = np.clip((best - s.sem_low) / (s.sem_high - s.sem_low), 0.0, 1.0) * 100.0
         return {ei: float(v) for ei, v in enumerate(scaled) if v > 0.0}
 
-    def skips_semantic(self, a: Analysis, ranked: list[Candidate], lexical: Match) -> bool:
+    def skips_semantic(self, text: str, a: Analysis, ranked: list[Candidate], lexical: Match) -> bool:
         """Whether the lexical channel alone decides: a confident answer, a question far from
         everything, or one that names a thing no entry knows (银行, 驾照)."""
         s = self.settings
@@ -946,7 +946,7 @@ class Index:
         confidence = max(c.confidence for c in ranked[:5])
         if confidence < s.semantic_floor or self.chit_chat(a) or not a.has_content:
             return True  # 几点开门, 今天星期几: the lexical channel offers the places
-        clauses = self.clauses(a.plain)
+        clauses = self.clauses(text)  # the message as sent: normalising drops its pauses
         return self._unknown_asked([c for c in clauses if self._asks(c)] or clauses)
 
     def match(self, text: str) -> Match:
@@ -1000,7 +1000,7 @@ class Index:
     def _fused(self, text: str, a: Analysis, ranked: list[Candidate]) -> Match:
         """The lexical decision, or when it is not sure, the lexical and semantic scores fused."""
         lexical = self._decide(a, ranked)
-        if self.skips_semantic(a, ranked, lexical):
+        if self.skips_semantic(text, a, ranked, lexical):
             return lexical
         semantic = self.semantic_scores(text)
         if semantic is None:
@@ -1019,8 +1019,8 @@ class Index:
         second = fused[1][0] if len(fused) > 1 else 0.0
         shown = round(confident, 1)
         if confident < s.fused_threshold:
-            # The model helps choose and rescue, it does not veto: a lexical answer stays.
-            return lexical if lexical.outcome == "answer" else Match("unknown", (), shown, a.plain)
+            # The model helps choose and rescue, it does not veto: a lexical answer or choice stays.
+            return lexical if lexical.outcome != "unknown" else Match("unknown", (), shown, a.plain)
         if lexical.outcome == "unknown" and not self._agrees(a, ranked, best):
             return lexical  # the model's pick is not what the message talks about (小学 ≠ 幼儿园)
         if top - second >= s.fused_margin:
