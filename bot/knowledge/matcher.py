@@ -748,12 +748,13 @@ class Index:
     def _asked_aspects(self, text: str) -> frozenset[str] | None:
         """What a message that tells before it asks wants to know (hours, documents …): the
         aspects of its question clauses, not of the story (材料交了 … 办到哪一步了 asks no
-        documents). None for a message that is all question or all story."""
+        documents). None for a message that is all question or all story, or whose question
+        clause asks no aspect of its own (晚上七八点还让进不: the story's 下班了 tells it)."""
         clauses = self.clauses(text)
         asked = [c for c in clauses if self._asks(c)]
         if not asked or len(asked) == len(clauses):
             return None
-        return self.analyze(" ".join(asked)).aspects
+        return self.analyze(" ".join(asked)).aspects or None
 
     def _unknown_asked(self, asked: list[str]) -> bool:
         """Whether the question clauses name a thing no entry knows (…附近哪个药店开门): then
