@@ -958,7 +958,8 @@ class Index:
         parts = self.parts(text)
         if not parts:
             return whole
-        first, second = (self._match_one(part) for part in parts)
+        # The parts are short questions of their own: lexical, so the model runs once a message.
+        first, second = (self._match_one(part, semantic=False) for part in parts)
         if first.outcome == "answer" and second.outcome == "answer":
             if first.candidates[0] == second.candidates[0]:
                 return first if whole.outcome != "answer" else whole
@@ -994,8 +995,10 @@ class Index:
             second = "".join(sorted(named)) + second
         return first, second
 
-    def _match_one(self, text: str) -> Match:
+    def _match_one(self, text: str, semantic: bool = True) -> Match:
         a, ranked = self.rank(text)
+        if not semantic:
+            return self._honest(text, a, self._decide(a, ranked))
         return self._honest(text, a, self._fused(text, a, ranked))
 
     def _fused(self, text: str, a: Analysis, ranked: list[Candidate]) -> Match:
