@@ -221,9 +221,9 @@ _Dumper.add_representer(str, _text)
 
 
 def entry_yaml(edit: EntryEdit, aspect: Any = None) -> str:
-    item = {"id": edit.id, "questions": list(edit.questions), "answer": edit.answer}
-    if aspect:
-        item["aspect"] = aspect  # the file's label stays: the console does not edit it
+    # The file's aspect label (hours, fee …) stays: the console does not edit it.
+    item = {"id": edit.id, **({"aspect": aspect} if aspect else {}),
+            "questions": list(edit.questions), "answer": edit.answer}
     return yaml.dump([item], Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10**6)
 
 
