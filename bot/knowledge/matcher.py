@@ -997,9 +997,27 @@ class Index:
 
     def _match_one(self, text: str, semantic: bool = True) -> Match:
         a, ranked = self.rank(text)
+        ranked = self._named_first(a, ranked)
         if not semantic:
             return self._honest(text, a, self._decide(a, ranked))
         return self._honest(text, a, self._fused(text, a, ranked))
+
+    def _named_first(self, a: Analysis, ranked: list[Candidate]) -> list[Candidate]:
+        """An entry about no thing in particular (what to bring to the 代办 desk in general)
+        gives way to a close one about the thing the question names (低保要准备哪些东西: the
+        低保 application): it loses the topic penalty a named entry would for naming the wrong thing."""
+        q_topics = self.topics(a.normalized)
+        topics = self.entry_topics
+        named = [c for c in ranked[:3] if topics[c.entry] & q_topics] if q_topics and a.aspects else []
+        if not named:
+            return ranked
+        # … when that one answers the aspect asked as well (一期多久 is no question of 太极拳's 名额)
+        agree = max(c.aspect for c in named)
+        f = 1.0 - self.settings.topic_penalty
+        out = [c if topics[c.entry] or c.exact or c.aspect > agree + 0.25
+               else replace(c, score=c.score * f, base=c.base * f if c.base >= 0 else c.base)
+               for c in ranked]
+        return sorted(out, key=lambda c: (-c.score, c.entry))
 
     def _fused(self, text: str, a: Analysis, ranked: list[Candidate]) -> Match:
         """The lexical decision, or when it is not sure, the lexical and semantic scores fused."""

@@ -98,3 +98,10 @@ def test_a_console_edit_keeps_the_label_of_the_entry_it_replaces(pool: Path) -> 
     edited = {e.id: e for e in apply_edits(entries, [edit])}
     assert edited["pool.price"].answer == "游泳池每次12元。"
     assert edited["pool.price"].aspects == ("fee",)
+
+
+def test_the_entry_about_the_named_service_comes_before_the_desks_general_one(real: Knowledge) -> None:
+    # What to bring for 高龄津贴 is the 高龄津贴 entry's, not the 代办 desk's list in general…
+    assert real.match("办高龄津贴要准备哪些东西").candidates[0].id == "gaoling.apply"
+    # … but a general entry that answers what is asked (how long a term lasts) stays first.
+    assert [e.id for e in real.match("太极拳一期要学几个星期").candidates] == ["classes.term"]
