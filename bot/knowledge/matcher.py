@@ -81,6 +81,7 @@ MIN_UNKNOWN_WEIGHT = 0.5  # a word of the question this telling (a thing) can ma
 MAX_TOLD = 3  # situations of a long message scored each with its question (see ``focus``)
 MAX_THING_ENTRIES = 12  # a name more entries mention than this (工作日) singles nothing out
 MAX_QUESTION_CHARS = 500  # a pasted essay is not a question; keeps the worst case ~3 ms
+MODEL_CHARS = 48  # the model reads a long message's last clauses up to this: its cost grows with length
 
 
 @dataclass(frozen=True)
@@ -926,8 +927,7 @@ class Index:
         model call; its question clauses alone did worse); None while the channel is not ready."""
         if self.vectors is None or self.vectors.matrix is None:
             return None
-        text = text[:MAX_QUESTION_CHARS]
-        sims = self.vectors.similarities([text])
+        sims = self.vectors.similarities([self._model_text(text[:MAX_QUESTION_CHARS])])
         if sims is None:
             return None
         best = np.full(len(self.entries), -1.0, dtype=np.float32)
@@ -935,6 +935,21 @@ class Index:
         s = self.settings
         scaled = np.clip((best - s.sem_low) / (s.sem_high - s.sem_low), 0.0, 1.0) * 100.0
         return {ei: float(v) for ei, v in enumerate(scaled) if v > 0.0}
+
+    def _model_text(self, text: str) -> str:
+        """What the model reads of a message: all of a short one; of a long voice message its last
+        clauses up to ``MODEL_CHARS`` (the question comes last; 8 ms for 6 characters, 48 ms for
+        64), never less than its last clause, cut at twice the limit."""
+        if len(text) <= MODEL_CHARS:
+            return text
+        kept: list[str] = []
+        size = 0
+        for clause in reversed(self.clauses(text)):
+            if kept and size + len(clause) > MODEL_CHARS:
+                break
+            kept.append(clause)
+            size += len(clause) + 1
+        return " ".join(reversed(kept))[-2 * MODEL_CHARS :]
 
     def skips_semantic(self, text: str, a: Analysis, ranked: list[Candidate], lexical: Match) -> bool:
         """Whether the lexical channel alone decides: a confident answer, a question far from
