@@ -40,6 +40,7 @@ class Knowledge:
         segmenter = Segmenter(domain)
         self._normalizer = Normalizer(lexicon, _sound_words(entries, lexicon, base, segmenter))
         self._index = Index(entries, lexicon, self._normalizer, segmenter, settings)
+        self._index.label_aspects()
         self.entries: Mapping[str, Entry] = MappingProxyType({e.id: e for e in entries})
 
     def match(self, text: str) -> Match:
