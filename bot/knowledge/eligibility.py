@@ -441,6 +441,7 @@ class Rules:
 def birth_range(text: str, today: date) -> tuple[date, date] | None:
     """2022年5月, 22年5月, 2022.5.12 (full-width digits too): the earliest and latest birth days the words
     allow; None when they name no month of a past year."""
+    text = _prepare(text)  # 二〇二三年五月 as 2023年5月
     m = YM_RE.search(text) or DOTTED_RE.search(text)
     if not m:
         return None
