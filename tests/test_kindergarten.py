@@ -119,7 +119,8 @@ def test_facts_the_check_learnt_or_the_parent_said_first_are_not_asked_again(par
     converse(other, [("我要给孩子预登记幼儿园，2023年3月生的，住在安置小区", "孩子叫什么名字"), ("刘星", "姓名")])
 
 
-@pytest.mark.parametrize("born", ["2023年5月", "23年5月", "２０２３年５月", "二〇二三年五月", "2023.5.12", "2023-05-12"])
+@pytest.mark.parametrize("born", ["2023年5月", "23年5月", "２０２３年５月", "二〇二三年五月", "2023.5.12",
+                                  "2023-05-12"])
 def test_a_birth_date_is_understood_as_parents_type_it(resident, born):
     converse(resident, [("预登记", "孩子叫什么名字"), ("王小宝", "出生"), (born, "住在羊木社区吗"), ("1", "姓名"),
                         ("李红 139 0000 1234", "出生：2023年5月")])

@@ -116,7 +116,8 @@ def test_the_waiting_list_exports_to_excel_with_phones_masked(app, staff_of):
     rows = list(load_workbook(io.BytesIO(response.data))["预登记"].iter_rows(values_only=True))
     assert rows[0][:3] == ("入园秋季", "顺序", "孩子")
     assert [(r[0], r[1], r[2], r[6]) for r in rows[1:]] == [
-        ("2026年", 1, "张小花", "138****5678"), ("2027年", 1, "王小宝", "139****1234"), ("2027年", 2, "刘星", "137****9999")]
+        ("2026年", 1, "张小花", "138****5678"), ("2027年", 1, "王小宝", "139****1234"),
+        ("2027年", 2, "刘星", "137****9999")]
     assert audited(app, "export")[0].target == "kindergarten"
 
 
