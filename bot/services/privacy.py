@@ -97,9 +97,6 @@ def held_about(session: Session, user: User) -> list[Sheet]:
         ("报名", ("课程", "期", "姓名", "电话", "年龄", "状态", "报名时间"),
          [(e.class_id, e.term, e.name or "", e.phone or "", e.age, e.status, e.created_at)
           for e in _owned(session, Enrollment, user)]),
-        ("幼儿园预登记", ("孩子", "出生", "入园秋季", "家长", "电话", "状态", "登记时间"),
-         [(r.child or "", r.birth, r.start_year, r.name or "", r.phone or "", kindergarten.STATUS_TEXT[r.status],
-           r.created_at) for r in _owned(session, PreRegistration, user)]),
         ("代办", ("办件号", "事项", "姓名", "电话", "状态", "收材料日期", "承诺办结日期", "还缺的材料"),
          [(c.number, c.service_id, c.name or "", c.phone or "", c.status, c.received_on, c.due_on, c.missing)
           for c in _owned(session, Case, user)]),
@@ -121,6 +118,9 @@ def held_about(session: Session, user: User) -> list[Sheet]:
         ("提醒", ("时间", "内容", "状态"),
          [(r.fire_at, r.text, r.status) for r in session.scalars(
              select(Reminder).where(Reminder.openid == user.openid).order_by(Reminder.fire_at))]),
+        ("幼儿园预登记", ("孩子", "出生", "入园秋季", "家长", "电话", "状态", "登记时间"),
+         [(r.child or "", r.birth, r.start_year, r.name or "", r.phone or "", kindergarten.STATUS_TEXT[r.status],
+           r.created_at) for r in _owned(session, PreRegistration, user)]),
     ]
 
 
