@@ -5,6 +5,7 @@ Transcripts on a fixed Monday; where a line on the list is stored, on both datab
 """
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
@@ -12,12 +13,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from click.testing import CliRunner
 from sqlalchemy import select
 
+from bot.cli import cli
+from bot.config import PROJECT_ROOT
 from bot.models import PreRegistration, PreRegistrationStatus, StaffAccount, Subscription, utcnow
 from bot.services import accounts, kindergarten
 from tests.conftest import Resident, converse
 
+FAQ = PROJECT_ROOT / "faq"
 MONDAY = datetime(2026, 11, 30, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
@@ -152,3 +157,13 @@ def test_my_list_shows_the_line_and_cancelling_it_says_what_each_choice_does(par
     assert [line.status for line in lines(parent)] == [PreRegistrationStatus.CANCELLED, PreRegistrationStatus.QUEUED]
     assert "张小花：2027年秋季入园，排队中，第1位" in behind.says("我的预登记")  # moved up
     assert "没有幼儿园预登记" in parent.says("我的预登记")
+
+
+def test_a_broken_kindergarten_file_gives_an_honest_dont_know_and_the_faq_check_names_it(make_app, wechat, tmp_path):
+    faq = tmp_path / "faq"
+    shutil.copytree(FAQ, faq)
+    (faq / "kindergarten.yaml").write_text("places: [{year: 2026, left: 很多}]\n", encoding="utf-8")
+    resident = Resident(make_app(FAQ_DIR=str(faq)).test_client(), wechat, "o-parent-1")
+    assert "工作人员还没有登记" in resident.says("幼儿园还有没有学位")
+    checked = CliRunner().invoke(cli, ["faq", "check"], env={"FAQ_DIR": str(faq)})
+    assert checked.exit_code != 0 and "kindergarten.yaml" in checked.output

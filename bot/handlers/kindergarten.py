@@ -121,7 +121,7 @@ def _submit(ctx: Context, values: Values) -> str:
         return texts.KINDER_ALREADY.format(child=error.row.child, autumn=error.row.start_year,
                                            position=kindergarten.position(ctx.session, error.row))
     remember_contact(ctx, values)
-    topic = ctx.calendar.topic_by_id(kindergarten.data(_faq_dir(ctx)).reminder_topic)
+    topic = ctx.calendar.topic_by_id(kindergarten.reminder_topic(_faq_dir(ctx)) or "")
     if topic is not None:
         subscriptions.subscribe(ctx.session, ctx.user, topic, ctx.now)  # False: already subscribed, same reminder
     documents = ctx.knowledge.entries.get(DOCUMENTS_ENTRY)

@@ -11,7 +11,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.content import texts
-from bot.content.files import Count, Day, Model, MonthDay, Text, read
+from bot.content.files import ContentError, Count, Day, Model, MonthDay, Text, read
 from bot.knowledge.chinese import mask_name
 from bot.models import KindergartenPlaces, PreRegistration, PreRegistrationStatus, StaffAccount, User
 from bot.services import audit, keys, outbox
@@ -57,6 +57,15 @@ class AlreadyRegistered(NotAllowed):
         self.row = row
 
 
+def reminder_topic(faq_dir: Path) -> str | None:
+    """The reminder a pre-registered parent is subscribed to; None when the file cannot be read."""
+    try:
+        return data(faq_dir).reminder_topic
+    except ContentError as error:
+        log.error("kindergarten reminder topic not read: %s", error)
+        return None
+
+
 def data(faq_dir: Path) -> _KindergartenFile:
     """faq/kindergarten.yaml, read when asked (staff may change it while the assistant runs)."""
     return read(Path(faq_dir) / DATA_FILE, Path(faq_dir)).parse(_KindergartenFile)
@@ -78,8 +87,13 @@ def places(session: Session, faq_dir: Path, year: int) -> Places | None:
 
 
 def places_text(session: Session, faq_dir: Path, today: date) -> str:
-    """今年还剩N个学位（11月28日更新）, or that none are left and the waiting list is open."""
-    found = places(session, faq_dir, school_year(faq_dir, today))
+    """今年还剩N个学位（11月28日更新）, or that none are left and the waiting list is open; a broken
+    faq/kindergarten.yaml gives the honest don't-know (and `community-bot faq check` says what is wrong)."""
+    try:
+        found = places(session, faq_dir, school_year(faq_dir, today))
+    except ContentError as error:
+        log.error("kindergarten places not read: %s", error)
+        found = None
     if found is None:
         return texts.KINDER_PLACES_UNKNOWN
     values = {"year": found.year, "left": found.left, "month": found.counted_on.month, "day": found.counted_on.day}
