@@ -5,7 +5,6 @@ Transcripts on a fixed Monday; where a line on the list is stored, on both datab
 """
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
@@ -13,16 +12,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from click.testing import CliRunner
 from sqlalchemy import select
 
-from bot.cli import cli
-from bot.config import PROJECT_ROOT
+from bot.content.files import ContentError
 from bot.models import PreRegistration, PreRegistrationStatus, StaffAccount, Subscription, utcnow
 from bot.services import accounts, kindergarten
 from tests.conftest import Resident, converse
 
-FAQ = PROJECT_ROOT / "faq"
 MONDAY = datetime(2026, 11, 30, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
@@ -159,11 +155,9 @@ def test_my_list_shows_the_line_and_cancelling_it_says_what_each_choice_does(par
     assert "没有幼儿园预登记" in parent.says("我的预登记")
 
 
-def test_a_broken_kindergarten_file_gives_an_honest_dont_know_and_the_faq_check_names_it(make_app, wechat, tmp_path):
-    faq = tmp_path / "faq"
-    shutil.copytree(FAQ, faq)
-    (faq / "kindergarten.yaml").write_text("places: [{year: 2026, left: 很多}]\n", encoding="utf-8")
-    resident = Resident(make_app(FAQ_DIR=str(faq)).test_client(), wechat, "o-parent-1")
-    assert "工作人员还没有登记" in resident.says("幼儿园还有没有学位")
-    checked = CliRunner().invoke(cli, ["faq", "check"], env={"FAQ_DIR": str(faq)})
-    assert checked.exit_code != 0 and "kindergarten.yaml" in checked.output
+def test_a_broken_kindergarten_file_gives_an_honest_dont_know_and_says_where_it_is_wrong(app, tmp_path):
+    (tmp_path / "kindergarten.yaml").write_text("places: [{year: 2026, left: 很多}]\n", encoding="utf-8")
+    with app.extensions["community"].db.transaction() as session:
+        assert "工作人员还没有登记" in kindergarten.places_text(session, tmp_path, MONDAY.date())
+    with pytest.raises(ContentError, match=r"kindergarten\.yaml:1: places\[0\]\.left"):
+        kindergarten.data(tmp_path)  # what `community-bot faq check` prints
