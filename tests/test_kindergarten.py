@@ -87,6 +87,7 @@ def test_the_size_of_the_kindergarten_and_a_question_about_age_or_hukou_are_not_
     assert "共180个学位" in resident.says("幼儿园有多少个学位")
     assert "还剩" not in (answer := resident.says("外地户口的孩子幼儿园收不收")) and "户口在哪里都可以" in answer
     assert "还剩" not in resident.says("娃儿才两岁半幼儿园收不收")
+    assert "幼儿园" not in resident.says("太极拳班还有没有名额")
 
 
 # --- the pre-registration -----------------------------------------------------------------------
