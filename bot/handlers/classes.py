@@ -8,6 +8,7 @@ from bot.conversation.context import Context
 from bot.conversation.dialog import Form, Invalid, Slot, Undo, Values
 from bot.conversation.message import Reply
 from bot.conversation.routes import Router
+from bot.handlers import kindergarten
 from bot.handlers.common import pick_slot, start_pick
 from bot.handlers.contact import CONTACT_SLOTS, for_whom, is_skip, named_participant, remember_contact
 from bot.knowledge.chinese import parse_age
@@ -139,10 +140,12 @@ def _options(ctx: Context) -> list[tuple[str, str]]:
 
 @router.intent("my_classes", lookup=True)
 def my_classes(ctx: Context, text: str = "") -> Reply:
-    rows = _mine(ctx)
-    if not rows:
+    rows, kinder = _mine(ctx), kindergarten.my_lines(ctx)  # a child's kindergarten pre-registration is 报名 too
+    if not rows and not kinder:
         return Reply.say(texts.CLASS_NONE)
-    return Reply.say("\n".join([texts.CLASS_LIST, *(_describe(ctx, r) for r in rows), texts.CLASS_LIST_FOOTER]))
+    classes = [texts.CLASS_LIST, *(_describe(ctx, r) for r in rows), texts.CLASS_LIST_FOOTER] if rows else []
+    kinder = [texts.KINDER_LIST, *kinder, texts.KINDER_LIST_FOOTER] if kinder else []
+    return Reply.say("\n".join(classes + kinder))
 
 
 def _submit_withdraw(ctx: Context, values: Values) -> str:

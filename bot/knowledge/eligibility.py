@@ -36,7 +36,8 @@ from .chinese import (
 )
 from .normalize import Normalizer, convert_numerals
 
-__all__ = ["FACT_KINDS", "Case", "Choice", "Condition", "Fact", "Question", "Rule", "Rules", "Verdict", "render"]
+__all__ = ["FACT_KINDS", "Case", "Choice", "Condition", "Fact", "Question", "Rule", "Rules", "Verdict", "birth_range",
+           "old_enough_from", "render"]
 
 FACT_KINDS = ("age", "birthdate", "yesno", "choice")
 _OPS = {
@@ -288,16 +289,7 @@ class Rules:
         self, rule: Rule, fact: Fact, text: str, today: date, *, free_text: bool
     ) -> object | None:
         """An age (int, 周岁) or a birth date; ranges that cannot decide a condition → None."""
-        born_lo: date | None = None  # earliest and latest possible birth dates
-        born_hi: date | None = None
-        m = YM_RE.search(text) or DOTTED_RE.search(text)
-        if m:
-            year, month = _full_year(m.group(1)), int(m.group(2))
-            if 1 <= month <= 12 and year <= today.year:
-                if m.group(3):
-                    born_lo = born_hi = safe_date(year, month, int(m.group(3)))
-                else:
-                    born_lo, born_hi = date(year, month, 1), safe_date(year, month, 31)
+        born_lo, born_hi = birth_range(text, today) or (None, None)  # earliest and latest possible birth dates
         if born_lo is None:
             m = AGE_RE.search(text) or (AGE_LOOSE_RE.search(text) if fact.kind == "age" else None)
             if m:
@@ -402,20 +394,35 @@ class Rules:
 
     @staticmethod
     def _ready(rule: Rule, case: Case, facts: Mapping[str, object], today: date) -> str:
-        """When a child too young today is old enough ("2027年9月"): the first year whose counting day
-        (8月31日) finds the age a "birth < 3" verdict asks for; the month after that day."""
+        """When a child too young today is old enough ("2027年9月"), for a "birth < 3" verdict."""
         for c in case.conditions:
             fact = rule.fact(c.fact)
             born = facts.get(c.fact)
             if fact.age_on is None or c.op != "<" or not isinstance(born, date):
                 continue
-            month, day = fact.age_on
-            year = max(today.year, born.year + int(c.value))
-            while years_between(born, safe_date(year, month, day)) < c.value:
-                year += 1
-            start = safe_date(year, month, day) + timedelta(days=1)
+            start = old_enough_from(fact, int(c.value), born, today)
             return f"{start.year}年{start.month}月"
         return ""
+
+    def start_date(self, rule_id: str, fact_name: str, born: date, today: date) -> date | None:
+        """The day a child born on ``born`` may start (2027-09-01), by the same counting as the verdicts:
+        the youngest age a "fact < N" verdict turns away; None when a "fact >= M" verdict already does."""
+        rule = self._rule(rule_id)
+        fact = rule.fact(fact_name)
+        conditions = [c for case in rule.cases for c in case.conditions if c.fact == fact_name]
+        youngest = max((int(c.value) for c in conditions if c.op == "<"), default=0)
+        oldest = min((int(c.value) for c in conditions if c.op == ">="), default=None)
+        if fact.age_on is None:
+            return None
+        start = old_enough_from(fact, youngest, born, today)
+        if oldest is not None and years_between(born, start - timedelta(days=1)) >= oldest:
+            return None
+        return start
+
+    def question(self, rule_id: str, fact_name: str) -> Question:
+        """A fact's question as the check asks it (its words and numbered choices)."""
+        fact = self._rule(rule_id).fact(fact_name)
+        return Question(fact.name, fact.prompt, self._choices(fact))
 
     @staticmethod
     def _placeholders(rule: Rule, today: date) -> dict[str, str]:
@@ -429,6 +436,32 @@ class Rules:
             open_now = (m1, d1) <= (today.month, today.day) <= (m2, d2)
             values["window"] = rule.window_open if open_now else rule.window_closed
         return values
+
+
+def birth_range(text: str, today: date) -> tuple[date, date] | None:
+    """2022年5月, 22年5月, 2022.5.12 (full-width digits too): the earliest and latest birth days the words
+    allow; None when they name no month of a past year."""
+    text = _prepare(text)  # 二〇二三年五月 as 2023年5月
+    m = YM_RE.search(text) or DOTTED_RE.search(text)
+    if not m:
+        return None
+    year, month = _full_year(m.group(1)), int(m.group(2))
+    if not 1 <= month <= 12 or year > today.year:
+        return None
+    if m.group(3):
+        born = safe_date(year, month, int(m.group(3)))
+        return born, born
+    return date(year, month, 1), safe_date(year, month, 31)
+
+
+def old_enough_from(fact: Fact, age: int, born: date, today: date) -> date:
+    """The day after the first counting day (8月31日), from this year on, that finds the child ``age`` or older:
+    the autumn they may start. Both the verdict's "2027年9月可以入园" and the waiting list use it."""
+    month, day = fact.age_on or (today.month, today.day)
+    year = max(today.year, born.year + age)
+    while years_between(born, safe_date(year, month, day)) < age:
+        year += 1
+    return safe_date(year, month, day) + timedelta(days=1)
 
 
 def render(rule: Rule, case: Case, values: Mapping[str, str]) -> str:
