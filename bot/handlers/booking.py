@@ -13,7 +13,14 @@ from bot.conversation.message import Reply
 from bot.conversation.routes import Router
 from bot.conversation.words import looks_like_question
 from bot.handlers.common import pick_slot, start_pick
-from bot.handlers.contact import CONTACT_SLOTS, for_whom, named_participant, remember_contact
+from bot.handlers.contact import (
+    CONTACT_SLOTS,
+    for_whom,
+    named_participant,
+    participant,
+    participant_slot,
+    remember_contact,
+)
 from bot.knowledge.chinese import day_label, parse_day, parse_period
 from bot.models import Booking
 from bot.services import bookings
@@ -87,7 +94,7 @@ def _parse_item(ctx: Context, text: str, values: Values) -> str:
     item = None if looks_like_question(text) else ctx.services.find_item(text)
     if item is None:
         raise Invalid(texts.BOOKING_ITEM_UNKNOWN)
-    if (booked := _already_booked(ctx, item.id, values.get("participant"))) is not None:
+    if (booked := _already_booked(ctx, item.id, participant(values))) is not None:
         raise Invalid(texts.BOOKING_ALREADY.format(booking=_describe(ctx, booked)))
     return item.name
 
@@ -121,7 +128,7 @@ def _submit(ctx: Context, values: Values) -> str:
         booking, reminded = bookings.book(
             ctx.session, user=ctx.user, item=item, rules=ctx.services.booking, day=day, period=period,
             name=values["name"], phone=values["phone"], now=ctx.now, tz=ctx.settings.tz,
-            participant=values.get("participant"))
+            participant=participant(values))
     except SlotTaken:
         raise dialog.Retry("slot", texts.BOOKING_SLOT_JUST_TAKEN) from None
     except bookings.AlreadyBooked as error:
@@ -141,6 +148,8 @@ router.form(Form(
              lambda ctx, values: texts.BOOKING_ASK_ITEM, _parse_item, show_choices=True,
              choices=lambda ctx, values: [(i.name, i.name) for i in ctx.services.items], spot=_named_item),
         TIME_SLOT,
+        participant_slot(lambda ctx, values: ctx.services.item(values["item"]).for_whom if "item" in values else (),
+                         lambda: texts.BOOKING_ASK_FOR_WHOM),
         *CONTACT_SLOTS,
     ),
     submit=_submit,
@@ -153,12 +162,12 @@ def start(ctx: Context, text: str) -> Reply | None:
     item = ctx.services.find_item(text)
     if item is None and parse_day(text, ctx.local_now.date()) is None and _GENERIC.sub("", text):
         return None
-    participant = named_participant(ctx, text)  # 帮我妈约个高龄津贴
-    if item is not None and (booked := _already_booked(ctx, item.id, participant)) is not None:
+    named = named_participant(ctx, text)  # 帮我妈约个高龄津贴
+    if item is not None and (booked := _already_booked(ctx, item.id, named)) is not None:
         return Reply.say(texts.BOOKING_ALREADY.format(booking=_describe(ctx, booked)))
     values: Values = {"item": item.name} if item else {}
-    if participant:
-        values["participant"] = participant
+    if named:
+        values["participant"] = named
     intro, pending = "", {}
     if item is not None and parse_day(text, ctx.local_now.date()) is not None:  # 下周一上午办居住证
         try:

@@ -224,8 +224,8 @@ class Rules:
                  for found in self._cue_re.finditer(clause)]
         if not asked:
             return True
-        return any(self._joins_after(after) if (after := self._skip(clause[end:])) else self._joins_before(clause[:start])
-                   for clause, start, end in asked)
+        return any(self._joins_after(after) if (after := self._skip(clause[end:]))
+                   else self._joins_before(clause[:start]) for clause, start, end in asked)
 
     def _skip(self, text: str) -> str:
         """The words with the leading people (我妈, 外地的娃), ages and particles left out."""
