@@ -56,9 +56,9 @@ def test_what_a_place_offers_is_answered_from_the_faq_without_the_admission_chec
     assert not any(started in reply for started in CHECK_STARTED), reply
 
 
-LACKING = ["幼儿园能带午饭不", "老人在照料中心能洗澡吗", "照料中心能打麻将吗", "幼儿园可以穿拖鞋吗", "照料中心能寄存东西不",
-           "幼儿园能不能带玩具", "照料中心可以唱歌不", "幼儿园能带手机吗", "照料中心可以抽烟不", "照料中心能不能喝酒",
-           "幼儿园可以带零食不", "日间照料中心可以打扑克吗"]
+LACKING = ["幼儿园能带午饭不", "老人在照料中心能洗澡吗", "照料中心能打麻将吗", "幼儿园可以穿拖鞋吗",
+           "照料中心能寄存东西不", "幼儿园能不能带玩具", "照料中心可以唱歌不", "幼儿园能带手机吗", "照料中心可以抽烟不",
+           "照料中心能不能喝酒", "幼儿园可以带零食不", "日间照料中心可以打扑克吗"]
 
 
 def test_what_a_place_may_offer_that_the_data_lacks_is_an_honest_dont_know_for_staff(person):

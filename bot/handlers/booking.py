@@ -94,9 +94,19 @@ def _parse_item(ctx: Context, text: str, values: Values) -> str:
     item = None if looks_like_question(text) else ctx.services.find_item(text)
     if item is None:
         raise Invalid(texts.BOOKING_ITEM_UNKNOWN)
-    if (booked := _already_booked(ctx, item.id, participant(values))) is not None:
-        raise Invalid(texts.BOOKING_ALREADY.format(booking=_describe(ctx, booked)))
+    if not _asks_for_whom(item, values):
+        _not_booked_yet(ctx, values | {"item": item.name}, participant(values))
     return item.name
+
+
+def _asks_for_whom(item: ServiceItem, values: Values) -> bool:
+    """Whom it is for is still to be asked: the booking already made is known only then."""
+    return bool(item.for_whom) and "participant" not in values
+
+
+def _not_booked_yet(ctx: Context, values: Values, who: str | None) -> None:
+    if (booked := _already_booked(ctx, _item(ctx, values).id, who)) is not None:
+        raise Invalid(texts.BOOKING_ALREADY.format(booking=_describe(ctx, booked)))
 
 
 def _already_booked(ctx: Context, service_id: str, participant: str | None) -> Booking | None:
@@ -149,7 +159,7 @@ router.form(Form(
              choices=lambda ctx, values: [(i.name, i.name) for i in ctx.services.items], spot=_named_item),
         TIME_SLOT,
         participant_slot(lambda ctx, values: ctx.services.item(values["item"]).for_whom if "item" in values else (),
-                         lambda: texts.BOOKING_ASK_FOR_WHOM),
+                         lambda: texts.BOOKING_ASK_FOR_WHOM, _not_booked_yet),
         *CONTACT_SLOTS,
     ),
     submit=_submit,
@@ -163,7 +173,7 @@ def start(ctx: Context, text: str) -> Reply | None:
     if item is None and parse_day(text, ctx.local_now.date()) is None and _GENERIC.sub("", text):
         return None
     named = named_participant(ctx, text)  # 帮我妈约个高龄津贴
-    if item is not None and (booked := _already_booked(ctx, item.id, named)) is not None:
+    if item is not None and not (item.for_whom and not named) and (booked := _already_booked(ctx, item.id, named)):
         return Reply.say(texts.BOOKING_ALREADY.format(booking=_describe(ctx, booked)))
     values: Values = {"item": item.name} if item else {}
     if named:

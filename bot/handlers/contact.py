@@ -54,12 +54,18 @@ def _relative_in(ctx: Context, text: str) -> str | None:
     return found[0][2] if found and found[0][0] <= 3 else None
 
 
-def participant_slot(for_whom: Callable[[Context, Values], tuple[str, ...]], prompt: Callable[[], str]) -> Slot:
+def participant_slot(for_whom: Callable[[Context, Values], tuple[str, ...]], prompt: Callable[[], str],
+                     check: Callable[[Context, Values, str | None], None] = lambda ctx, values, who: None) -> Slot:
     """给谁办: asked only for what families often do for someone else (``for_whom`` lists the usual family
     members, empty for the rest); named in the opening words (帮我妈约…) or later (是给我妈办的) it is never asked.
-    The resident stays the contact."""
-    return Slot("participant", lambda: texts.LABEL_PARTICIPANT,
-                lambda ctx, values: prompt(), _parse_participant,
+    The resident stays the contact. ``check`` may refuse the answer (already booked for that person)."""
+
+    def parse(ctx: Context, text: str, values: Values) -> str | Updates:
+        answer = _parse_participant(ctx, text, values)
+        check(ctx, values, (answer["participant"] if isinstance(answer, Updates) else answer) or None)
+        return answer
+
+    return Slot("participant", lambda: texts.LABEL_PARTICIPANT, lambda ctx, values: prompt(), parse,
                 choices=lambda ctx, values: [(SELF, SELF), *((who, who) for who in for_whom(ctx, values))],
                 show_choices=True, ask_if=lambda ctx, values: bool(for_whom(ctx, values)),
                 spot=named_participant, in_summary=bool)
