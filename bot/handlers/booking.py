@@ -12,7 +12,7 @@ from bot.conversation.dialog import Form, Incomplete, Invalid, Slot, Undo, Value
 from bot.conversation.message import Reply
 from bot.conversation.routes import Router
 from bot.conversation.words import looks_like_question
-from bot.handlers.common import pick_slot, start_pick
+from bot.handlers.common import named, pick_slot, start_pick
 from bot.handlers.contact import (
     CONTACT_SLOTS,
     for_whom,
@@ -91,7 +91,7 @@ def _time_prompt(ctx: Context, values: Values) -> str:
 
 
 def _parse_item(ctx: Context, text: str, values: Values) -> str:
-    item = None if looks_like_question(text) else ctx.services.find_item(text)
+    item = None if looks_like_question(text) else _find_item(ctx, text)
     if item is None:
         raise Invalid(texts.BOOKING_ITEM_UNKNOWN)
     if not _asks_for_whom(item, values):
@@ -113,8 +113,13 @@ def _already_booked(ctx: Context, service_id: str, participant: str | None) -> B
     return bookings.already_booked(ctx.session, ctx.user.id, service_id, ctx.local_now.date(), participant)
 
 
+def _find_item(ctx: Context, text: str) -> ServiceItem | None:
+    """居住证 in 我想办居住证; 医保 in 我要办医保，不是居住证."""
+    return named(text, ctx.services.items, lambda item: (item.name, *item.aliases))
+
+
 def _named_item(ctx: Context, text: str) -> str | None:
-    item = ctx.services.find_item(text)
+    item = _find_item(ctx, text)
     return item.name if item else None
 
 
@@ -169,7 +174,7 @@ router.form(Form(
 @router.intent("booking", form="booking")
 def start(ctx: Context, text: str) -> Reply | None:
     """None when the errand named is not one the centre does (办身份证): the FAQ says so."""
-    item = ctx.services.find_item(text)
+    item = _find_item(ctx, text)
     if item is None and parse_day(text, ctx.local_now.date()) is None and _GENERIC.sub("", text):
         return None
     named = named_participant(ctx, text)  # 帮我妈约个高龄津贴

@@ -8,7 +8,7 @@ from bot.conversation.context import Context
 from bot.conversation.dialog import Form, Invalid, Refused, Slot, Undo, Updates, Values
 from bot.conversation.message import Reply
 from bot.conversation.routes import Router
-from bot.handlers.common import pick_slot, start_pick
+from bot.handlers.common import named, pick_slot, start_pick
 from bot.handlers.contact import (
     CONTACT_SLOTS,
     for_whom,
@@ -40,15 +40,20 @@ def _existing(ctx: Context, klass: ClassInfo, who: str | None) -> Enrollment | N
     return enrollments.existing(ctx.session, ctx.user.id, klass, who)
 
 
+def _find_class(ctx: Context, text: str) -> ClassInfo | None:
+    """秧歌 in 报名秧歌; 秧歌 in 不报太极了，报秧歌."""
+    return named(text, ctx.services.classes, lambda klass: (klass.name, *klass.aliases))
+
+
 def _parse_class(ctx: Context, text: str, values: Values) -> str:
-    klass = ctx.services.klass(text) or ctx.services.find_class(text)
+    klass = ctx.services.klass(text) or _find_class(ctx, text)
     if klass is None:
         raise Invalid(texts.CLASS_UNKNOWN)
     return klass.name
 
 
 def _named_class(ctx: Context, text: str) -> str | None:
-    klass = ctx.services.find_class(text)
+    klass = _find_class(ctx, text)
     return klass.name if klass else None
 
 
@@ -144,7 +149,7 @@ router.form(Form(
 
 @router.intent("enroll", form="enroll")
 def start(ctx: Context, text: str) -> Reply:
-    klass = ctx.services.find_class(text)
+    klass = _find_class(ctx, text)
     named = named_participant(ctx, text)  # 给我孙子报秧歌: the child takes part, the resident is the contact
     values: Values = {"participant": named} if named else {}
     if klass is None:

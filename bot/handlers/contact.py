@@ -20,6 +20,7 @@ PHONE_PART = re.compile(r"(?:电话|手机号?码?|号码|联系方式)?\s*[:：
 SELF = "我自己"
 # 我自己 / 本人 / 是我自己报, alone or before the name (我自己，张三); not the 我 of 我姓王.
 SELF_WORD = re.compile(r"^(就是|是)?(给|帮|为)?(我自己|我本人|本人|自己|我)(的|办|报|去)?[。.！!]*(?=$|[\s，,：:；;])")
+HANZI_GAP = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 SKIP_WORDS = ("跳过", "没有", "没得", "不用", "不想说", "不说", "不告诉", "无", "不要")
 
 
@@ -103,7 +104,7 @@ def _parse_name(ctx: Context, text: str, values: Values) -> str | Updates:
         raise Invalid(texts.ASK_FULL_NAME.format(surname=surname.group(1)))
     phone = parse_phone(text)
     words = PHONE_PART.sub(" ", unicodedata.normalize("NFKC", text)) if phone else text
-    name = parse_name(words, NOT_A_NAME, NOT_IN_NAMES)
+    name = parse_name(HANZI_GAP.sub("", words.strip()), NOT_A_NAME, NOT_IN_NAMES)  # 张 小 红: typed apart
     if name is None:
         raise Invalid(texts.ASK_NAME_AGAIN)
     return Updates(name=name, phone=phone) if phone else name  # 刘桂芳13900001234 fills both

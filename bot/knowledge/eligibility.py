@@ -51,6 +51,7 @@ _FOLD = Normalizer()  # width/case folding only, for replies
 _CLAUSE = re.compile(r"[\s,，。.!！、;；~～…]+")
 _PARTICLES = "啊吧呀嘛噻哦哈了的嗯"
 _NEGATIONS = ("不", "没", "没有", "未", "莫")
+_ADVERBS = re.compile("就|都|也|还|一直|本来|现在|目前")
 _FILLER = _PARTICLES + "吗呢不没也都还再让给帮把能"  # around a can-word: 能不能让我妈去, 可以吗
 
 
@@ -180,6 +181,10 @@ class Rules:
         self._joins = tuple(sorted(joins, key=len, reverse=True))
         self._skipped = tuple(sorted(skipped, key=len, reverse=True))
         self._topics = tuple(sorted({t for r in rules for t in r.topics}, key=len, reverse=True))
+        # 我妈六十五，能自理…: a bare age right after the person it is of (not 我家3栋, 我妈65块)
+        people = "|".join(re.escape(w) for w in self._skipped if len(w) > 1 or w in "我他她")
+        self._person_age = re.compile(f"(?:{people})(\\d{{2,3}})()(?![\\d.年月日号点块元斤个层栋楼分岁多米])"
+                                      if people else "$^")
         self._cue_re = re.compile("|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True)) or "$^")
 
     def fact_names(self, rule_id: str) -> tuple[str, ...]:
@@ -279,15 +284,18 @@ class Rules:
     def _mentioned(fact: Fact, text: str) -> object | None:
         """The value whose phrase occurs earliest (longest first at the same place); a yes/no
         phrase right after 不/没 ("没在这边住") says the opposite."""
-        best: tuple[int, int] | None = None
-        found: object | None = None
-        for value, phrases in fact.mentions.items():
-            for phrase in phrases:
-                pos = text.find(phrase)
-                if pos >= 0 and (best is None or (pos, -len(phrase)) < best):
-                    negated = isinstance(value, bool) and text[:pos].endswith(_NEGATIONS)
-                    best, found = (pos, -len(phrase)), (not value if negated else value)
-        return found
+        for said in (text, _ADVERBS.sub("", text)):  # 户口就在朝天区 says 户口在朝天区
+            best: tuple[int, int] | None = None
+            found: object | None = None
+            for value, phrases in fact.mentions.items():
+                for phrase in phrases:
+                    pos = said.find(phrase)
+                    if pos >= 0 and (best is None or (pos, -len(phrase)) < best):
+                        negated = isinstance(value, bool) and said[:pos].endswith(_NEGATIONS)
+                        best, found = (pos, -len(phrase)), (not value if negated else value)
+            if found is not None:
+                return found
+        return None
 
     # -- one reply --------------------------------------------------------------------------
     def parse_answer(self, rule_id: str, fact: str, text: str, today: date) -> object | None:
@@ -352,7 +360,8 @@ class Rules:
                 else:
                     born_lo, born_hi = date(year, month, 1), safe_date(year, month, 31)
         if born_lo is None:
-            m = AGE_RE.search(text) or (AGE_LOOSE_RE.search(text) if fact.kind == "age" else None)
+            m = AGE_RE.search(text) or (AGE_LOOSE_RE.search(text) or self._person_age.search(text)
+                                        if fact.kind == "age" else None)
             if m:
                 years = int(m.group(1))
                 extra = 6 if m.group(2) == "半" else 0
