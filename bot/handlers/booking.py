@@ -190,8 +190,8 @@ def start(ctx: Context, text: str) -> Reply | None:
             intro = _documents(item)  # the time question that shows them is skipped
         except Incomplete as incomplete:
             pending = incomplete.keep  # 下周一 without 上午/下午: the time question takes the half-day
-        except Invalid:
-            pass  # the time question explains what is wrong with that day
+        except Invalid as invalid:
+            intro = str(invalid)  # 明天 is a Saturday: said, then the time question
     return dialog.start(ctx, "booking", values, intro=intro, pending=pending)
 
 
