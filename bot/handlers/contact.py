@@ -1,4 +1,4 @@
-"""The name/phone questions several forms share, with the one-line consent notice."""
+"""The questions several forms share: whom it is for, the name and the phone, with the one-line consent notice."""
 from __future__ import annotations
 
 import re
@@ -66,7 +66,7 @@ def participant_slot(for_whom: Callable[[Context, Values], tuple[str, ...]], pro
         check(ctx, values, (answer["participant"] if isinstance(answer, Updates) else answer) or None)
         return answer
 
-    return Slot("participant", lambda: texts.LABEL_PARTICIPANT, lambda ctx, values: prompt(), parse,
+    return Slot("participant", lambda: texts.LABEL_PARTICIPANT, lambda ctx, values: _with_notice(ctx, prompt()), parse,
                 choices=lambda ctx, values: [(SELF, SELF), *((who, who) for who in for_whom(ctx, values))],
                 show_choices=True, ask_if=lambda ctx, values: bool(for_whom(ctx, values)),
                 spot=named_participant, in_summary=bool)
@@ -77,14 +77,20 @@ def participant(values: Values) -> str | None:
     return values.get("participant") or None
 
 
-def _name_prompt(ctx: Context, values: Values) -> str:
+def _with_notice(ctx: Context, ask: str) -> str:
     """The notice goes with the first question that asks for personal data, and only until consent."""
-    who = values.get("participant")
-    ask = texts.ASK_PARTICIPANT_NAME.format(who=who) if who else texts.ASK_NAME
     if ctx.user.consent_at:
         return ask
     notice = texts.CONSENT_NOTICE.format(link=ctx.settings.PUBLIC_URL.rstrip("/") + PRIVACY_NOTICE_PATH)
     return f"{notice}\n{ask}"
+
+
+def _name_prompt(ctx: Context, values: Values) -> str:
+    who = values.get("participant")
+    ask = texts.ASK_PARTICIPANT_NAME.format(who=who) if who else texts.ASK_NAME
+    if "participant" in ctx.conversation.data.get("asked", ()):
+        return ask  # the notice came with 给谁办, which may already bring the name
+    return _with_notice(ctx, ask)
 
 
 def _reuse_choice(ctx: Context, values: Values) -> list[tuple[str, str]]:
