@@ -177,12 +177,13 @@ def start(ctx: Context, text: str) -> Reply | None:
     item = _find_item(ctx, text)
     if item is None and parse_day(text, ctx.local_now.date()) is None and _GENERIC.sub("", text):
         return None
-    named = named_participant(ctx, text)  # 帮我妈约个高龄津贴
-    if item is not None and not (item.for_whom and not named) and (booked := _already_booked(ctx, item.id, named)):
+    who = named_participant(ctx, text)  # 帮我妈约个高龄津贴
+    # For an item often done for others, whom it is for is asked first: only then is a booking a repeat.
+    if item is not None and not (item.for_whom and not who) and (booked := _already_booked(ctx, item.id, who)):
         return Reply.say(texts.BOOKING_ALREADY.format(booking=_describe(ctx, booked)))
     values: Values = {"item": item.name} if item else {}
-    if named:
-        values["participant"] = named
+    if who:
+        values["participant"] = who
     intro, pending = "", {}
     if item is not None and parse_day(text, ctx.local_now.date()) is not None:  # 下周一上午办居住证
         try:

@@ -150,11 +150,11 @@ router.form(Form(
 @router.intent("enroll", form="enroll")
 def start(ctx: Context, text: str) -> Reply:
     klass = _find_class(ctx, text)
-    named = named_participant(ctx, text)  # 给我孙子报秧歌: the child takes part, the resident is the contact
-    values: Values = {"participant": named} if named else {}
+    who = named_participant(ctx, text)  # 给我孙子报秧歌: the child takes part, the resident is the contact
+    values: Values = {"participant": who} if who else {}
     if klass is None:
         return dialog.start(ctx, "enroll", values)
-    if (existing := _existing(ctx, klass, named)) is not None:
+    if (existing := _existing(ctx, klass, who)) is not None:
         return Reply.say(texts.CLASS_ALREADY.format(klass=klass.name, status=STATUS_TEXT[existing.status]))
     intro = texts.CLASS_INTRO.format(klass=klass.name, schedule=klass.schedule, place=klass.place)
     return dialog.start(ctx, "enroll", {**values, "klass": klass.name}, intro=intro)
