@@ -135,11 +135,12 @@ def _make_engine(url: str) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
-    @event.listens_for(engine, "begin")
-    def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
-        # Take the write lock up front: two messages of one resident queue instead of racing.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    def _begin_immediate(dbapi_connection) -> None:  # type: ignore[no-untyped-def]
+        # Take the write lock up front: two messages of one resident queue instead of racing. As the
+        # dialect's own BEGIN, so SQLAlchemy wraps its errors, without an execution of its own per message.
+        dbapi_connection.execute("BEGIN IMMEDIATE")
 
+    engine.dialect.do_begin = _begin_immediate  # type: ignore[method-assign]  # this engine's dialect only
     return engine
 
 
