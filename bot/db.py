@@ -255,8 +255,10 @@ class DriverStatement:
     converted by the same type processors SQLAlchemy uses; run it inside `batch`, which turns the
     driver's errors into SQLAlchemy's."""
 
-    def __init__(self, statement: Executable, *, keys: Sequence[str] | None = None) -> None:
-        self.statement, self.keys = statement, keys
+    def __init__(self, statement: Executable, *, keys: Sequence[str] | None = None, many: bool = False) -> None:
+        """keys: the columns an INSERT without values sets; many: run with several rows at once (an
+        INSERT then returns no ids it was not asked for)."""
+        self.statement, self.keys, self.many = statement, keys, many
         self._compiled: dict[str, _Compiled] = {}
 
     def compiled(self, dialect: Dialect) -> _Compiled:
@@ -266,7 +268,7 @@ class DriverStatement:
         return found
 
     def _compile(self, dialect: Dialect) -> _Compiled:
-        compiled = self.statement.compile(dialect=dialect, column_keys=self.keys)
+        compiled = self.statement.compile(dialect=dialect, column_keys=self.keys, for_executemany=self.many)
         binds = {name: bind for name, bind in compiled.binds.items()}
         columns = getattr(self.statement, "exported_columns", ())
         return _Compiled(
@@ -318,8 +320,8 @@ def batch(connection: Connection, *, begin: bool = False, commit: bool = False) 
             if begin:
                 driver.execute("BEGIN")  # type: ignore[union-attr]
             yield
-            if commit:
-                driver.commit()  # type: ignore[union-attr]
+            if commit:  # as a statement: the pipeline's end is its only sync (commit() would add one)
+                driver.execute("COMMIT")  # type: ignore[union-attr]
     except connection.dialect.loaded_dbapi.Error as error:
         dead = connection.dialect.is_disconnect(error, connection.connection.dbapi_connection, None)
         if dead:

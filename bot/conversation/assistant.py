@@ -74,7 +74,7 @@ STATE = DriverStatement(
            .limit(1).scalar_subquery().label("open_case"))
     .select_from(USERS.outerjoin(CONVERSATIONS)).where(USERS.c.openid == bindparam("openid")))
 LOG = DriverStatement(insert(MessageLog.__table__),
-                      keys=("user_id", "at", "direction", "text", "source", "case_id", "staff_name"))
+                      keys=("user_id", "at", "direction", "text", "source", "case_id", "staff_name"), many=True)
 # Receipts and silent events are no contact from the resident: they change neither field.
 NOT_CONTACT = ("unsubscribe", "templatesendjobfinish", "masssendjobfinish", "location", "view")
 
