@@ -359,7 +359,10 @@ def _form_source(conversation: ConversationState) -> str:
 
 
 def encode_reply(reply: Reply) -> str:
-    return json.dumps(asdict(reply), ensure_ascii=False)
+    """As json.dumps(asdict(reply)) wrote it, without asdict's deep copy of every field."""
+    article = asdict(reply.article) if reply.article is not None else None
+    return json.dumps({"kind": reply.kind, "text": reply.text, "article": article, "source": reply.source,
+                       "choices": reply.choices}, ensure_ascii=False)
 
 
 def decode_reply(raw: str) -> Reply:
