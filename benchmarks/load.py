@@ -8,6 +8,8 @@ interleaved so that each resident's messages arrive in order. Rounds alternate b
 Then: unshared memory (PSS) of our workers, and how soon a server whose workers were all killed
 answers a message again.
 Usage: .venv/bin/python benchmarks/load.py [--seconds 10] [--rounds 2] [--connections 8] [--database URL]
+       [--workers 2] [--threads 1] [--access-log]   (the last: gunicorn writes an access line per request, as
+       deploy/community-web.service does, to a file)
 """
 from __future__ import annotations
 
@@ -65,17 +67,21 @@ end
 """
 
 
-def start(name: str, app: str, port: int, env: dict[str, str], folder: Path) -> subprocess.Popen[bytes]:
+def start(name: str, app: str, port: int, env: dict[str, str], folder: Path,
+          args: argparse.Namespace) -> subprocess.Popen[bytes]:
+    extra = ["--threads", str(args.threads)] if args.threads > 1 else []
+    if args.access_log:
+        extra += ["--access-logfile", str(folder / f"{name}-access.log")]
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--preload", "-w", "2", "-b", f"127.0.0.1:{port}", "--timeout", "30",
-         "--log-level", "warning", "--pythonpath", str(ROOT / "benchmarks"), app],
+        [sys.executable, "-m", "gunicorn", "--preload", "-w", str(args.workers), "-b", f"127.0.0.1:{port}",
+         "--timeout", "30", "--log-level", "warning", *extra, "--pythonpath", str(ROOT / "benchmarks"), app],
         cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL,
         stderr=open(folder / f"{name}-gunicorn.log", "wb"))  # the child holds it
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise SystemExit(f"{name}: gunicorn exited; see {folder / f'{name}-gunicorn.log'}")
-        if len(workers_of(process.pid)) == 2 and answers(port, None):
+        if len(workers_of(process.pid)) == args.workers and answers(port, None):
             return process
         time.sleep(0.2)
     process.kill()
@@ -134,6 +140,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="per server")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--database", help="a PostgreSQL server URL (a schema is made and dropped); default SQLite")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1, help="more than 1: gunicorn's gthread worker")
+    parser.add_argument("--access-log", action="store_true")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install wrk")
@@ -146,7 +155,7 @@ def main() -> None:
     try:
         for name, app in (("bare", "traffic:bare_app()"), ("ours", "wsgi:app")):
             port = free_port()
-            servers[name] = (start(name, app, port, env, folder), port)
+            servers[name] = (start(name, app, port, env, folder, args), port)
         # Enough distinct messages that no round runs out (a repeat would be a cheap dedup hit).
         residents = max(100, 2000 * args.seconds // len(VISIT))
         results: dict[str, list[dict]] = {"bare": [], "ours": []}
@@ -169,8 +178,10 @@ def main() -> None:
 
 def report(args: argparse.Namespace, results: dict[str, list[dict]], pss: list[float], restarts: list[float]) -> None:
     database = "PostgreSQL" if args.database else "SQLite"
-    print(f"gunicorn --preload, 2 sync workers, wrk {args.connections} connections, {args.seconds} s rounds, "
-          f"{database}; mix: {len(VISIT)} messages per resident (1 new, 4 FAQ, 5 form steps)")
+    kind = f"{args.threads} threads each" if args.threads > 1 else "sync"
+    print(f"gunicorn --preload, {args.workers} workers ({kind}){', access log' if args.access_log else ''}, "
+          f"wrk {args.connections} connections, {args.seconds} s rounds, {database}; "
+          f"mix: {len(VISIT)} messages per resident (1 new, 4 FAQ, 5 form steps)")
     for name in ("bare", "ours"):
         rounds = results[name]
         rates = " ".join(f"{r['requests'] / r['seconds']:.0f}" for r in rounds)

@@ -90,6 +90,8 @@ def main() -> None:
             say(chat, "王婆婆（70岁，文笔村）", "高龄津贴怎么领")
             say(chat, "王婆婆（70岁，文笔村）", "人工")
             say(chat, "王婆婆（70岁，文笔村）", "我今年八十了，户口在文笔村")
+            for text in ("我想给娃儿报名幼儿园", "李小军", "2024年8月", "1", "李师傅 13900001234", "1"):
+                say(chat, "李师傅（流动人口家长）", text)  # a line on the kindergarten's waiting list
 
             desk = browser.new_page(viewport=WIDTHS["1280"])
             desk.goto(f"{url}/console/login")
@@ -109,7 +111,8 @@ def main() -> None:
                      "statistics": "/console/statistics", "privacy": "/console/privacy?q=138****5678",
                      "reports": "/console/reports", "desk": "/console/desk", "cases": "/console/cases",
                      "classes": "/console/classes", "announcements": "/console/announcements",
-                     "knowledge": "/console/knowledge", "gaps": "/console/gaps"}
+                     "knowledge": "/console/knowledge", "gaps": "/console/gaps",
+                     "kindergarten": "/console/kindergarten"}
             for width, size in WIDTHS.items():
                 desk.set_viewport_size(size)
                 for name, path in pages.items():

@@ -8,19 +8,21 @@ import sqlite3
 import threading
 import time
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql import Executable
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # WeChat waits 5 s for an answer and then retries: a message waiting longer on a row lock answers nobody.
@@ -59,6 +61,16 @@ class Database:
         """Commit on success, roll back on any error: a unit of work is all or nothing."""
         with self._writers, self.sessions() as session, session.begin():
             yield session
+
+    @staticmethod
+    def deferred_begin(session: Session) -> Connection:
+        """The session's connection for the message path. On PostgreSQL the driver is told not to send
+        its own BEGIN (a round trip of its own): the path's first batch sends it with its statements
+        (see `batch`); the session's commit or rollback still ends the transaction, and the pool
+        restores the driver's setting when the connection goes back."""
+        if session.get_bind().dialect.name != "postgresql":
+            return session.connection()
+        return session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
     def upgrade(self) -> None:
         """Bring the schema to the newest migration (creates every table on an empty database)."""
@@ -123,11 +135,12 @@ def _make_engine(url: str) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
-    @event.listens_for(engine, "begin")
-    def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
-        # Take the write lock up front: two messages of one resident queue instead of racing.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    def _begin_immediate(dbapi_connection) -> None:  # type: ignore[no-untyped-def]
+        # Take the write lock up front: two messages of one resident queue instead of racing. As the
+        # dialect's own BEGIN, so SQLAlchemy wraps its errors, without an execution of its own per message.
+        dbapi_connection.execute("BEGIN IMMEDIATE")
 
+    engine.dialect.do_begin = _begin_immediate  # type: ignore[method-assign]  # this engine's dialect only
     return engine
 
 
@@ -205,3 +218,113 @@ def _writer_queue(url: str) -> _WriterQueue | _NoQueue:
     if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
         return _NoQueue()
     return _WriterQueue(Path(parsed.database + "-writers"))
+
+
+# --- the message path's statements, on the driver's own cursor ----------------------------------
+
+Processor = Callable[[Any], Any] | None
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    positional: tuple[str, ...] | None  # the parameters' order (SQLite's ?), or None: by name
+    defaults: Mapping[str, Any]  # values written into the statement (a status compared with)
+    binds: Mapping[str, Processor]
+    columns: tuple[tuple[str, Processor], ...]
+
+    def parameters(self, given: Mapping[str, Any]) -> Sequence[Any] | dict[str, Any]:
+        values = {**self.defaults, **given}
+        for name, process in self.binds.items():
+            if process is not None:
+                values[name] = process(values[name])
+        if self.positional is None:
+            return values
+        return [values[name] for name in self.positional]
+
+    def rows(self, cursor: Any) -> list[dict[str, Any]]:
+        return [{name: (value if process is None else process(value))
+                 for (name, process), value in zip(self.columns, row, strict=True)} for row in cursor.fetchall()]
+
+
+class DriverStatement:
+    """A Core statement compiled once per dialect and run on the driver's cursor.
+
+    The message path runs the same few statements for every message, and SQLAlchemy's work per
+    execution (cache key, execution context, result object) costs more than SQLite's own. Values are
+    converted by the same type processors SQLAlchemy uses; run it inside `batch`, which turns the
+    driver's errors into SQLAlchemy's."""
+
+    def __init__(self, statement: Executable, *, keys: Sequence[str] | None = None, many: bool = False) -> None:
+        """keys: the columns an INSERT without values sets; many: run with several rows at once (an
+        INSERT then returns no ids it was not asked for)."""
+        self.statement, self.keys, self.many = statement, keys, many
+        self._compiled: dict[str, _Compiled] = {}
+
+    def compiled(self, dialect: Dialect) -> _Compiled:
+        found = self._compiled.get(dialect.name)
+        if found is None:
+            found = self._compiled[dialect.name] = self._compile(dialect)
+        return found
+
+    def _compile(self, dialect: Dialect) -> _Compiled:
+        compiled = self.statement.compile(dialect=dialect, column_keys=self.keys, for_executemany=self.many)
+        binds = {name: bind for name, bind in compiled.binds.items()}
+        columns = getattr(self.statement, "exported_columns", ())
+        return _Compiled(
+            sql=compiled.string,
+            positional=tuple(compiled.positiontup) if compiled.positional else None,
+            defaults={name: bind.effective_value for name, bind in binds.items() if not bind.required},
+            binds={name: bind.type.dialect_impl(dialect).bind_processor(dialect) for name, bind in binds.items()},
+            columns=tuple((column.key, column.type.dialect_impl(dialect).result_processor(dialect, None))
+                          for column in columns))
+
+    def run(self, connection: Connection, parameters: Mapping[str, Any]) -> Pending:
+        compiled = self.compiled(connection.dialect)
+        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cursor.execute(compiled.sql, compiled.parameters(parameters))
+        return Pending(compiled, cursor)
+
+    def run_many(self, connection: Connection, rows: Iterable[Mapping[str, Any]]) -> None:
+        compiled = self.compiled(connection.dialect)
+        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cursor.executemany(compiled.sql, [compiled.parameters(row) for row in rows])
+
+
+@dataclass
+class Pending:
+    """A statement's rows, read once its batch has been sent (in a PostgreSQL pipeline, after the batch)."""
+
+    compiled: _Compiled
+    cursor: Any
+
+    def one(self) -> dict[str, Any]:
+        rows = self.compiled.rows(self.cursor)
+        if len(rows) != 1:
+            raise LookupError(f"{len(rows)} rows where one was expected: {self.compiled.sql[:60]}")
+        return rows[0]
+
+
+@contextmanager
+def batch(connection: Connection, *, begin: bool = False, commit: bool = False) -> Iterator[None]:
+    """Statements that need no answer between them. On PostgreSQL they go in one round trip (psycopg's
+    pipeline), with the BEGIN of a `deferred_begin` connection in front and its COMMIT behind when
+    asked; SQLite runs them as they come (SQLAlchemy's events begin, its commit commits). Errors are
+    SQLAlchemy's, and a connection found dead is invalidated, as if SQLAlchemy had run them."""
+    driver = connection.connection.driver_connection
+    try:
+        if connection.dialect.name != "postgresql":
+            yield
+            return
+        with driver.pipeline():  # type: ignore[union-attr]
+            if begin:
+                driver.execute("BEGIN")  # type: ignore[union-attr]
+            yield
+            if commit:  # as a statement: the pipeline's end is its only sync (commit() would add one)
+                driver.execute("COMMIT")  # type: ignore[union-attr]
+    except connection.dialect.loaded_dbapi.Error as error:
+        dead = connection.dialect.is_disconnect(error, connection.connection.dbapi_connection, None)
+        if dead:
+            connection.invalidate(error)
+        raise DBAPIError.instance(None, None, error, connection.dialect.loaded_dbapi.Error, hide_parameters=True,
+                                  connection_invalidated=dead, dialect=connection.dialect) from error

@@ -82,6 +82,13 @@ class EnrollmentStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+class PreRegistrationStatus(StrEnum):
+    QUEUED = "queued"  # 排队中
+    NOTIFIED = "notified"  # 已通知: staff told the parent to come and register
+    ENTERED = "entered"  # 已入园
+    CANCELLED = "cancelled"  # 已取消
+
+
 class TicketStatus(StrEnum):
     """Residents and staff read these words, so the stored values are Chinese."""
 
@@ -617,3 +624,36 @@ class FaqEdit(Base):
     at: Mapped[datetime] = mapped_column(default=utcnow)
     who: Mapped[str] = mapped_column(String(64))
     change: Mapped[str] = mapped_column(Text, default="")  # what changed, in staff's words
+
+
+# --- the kindergarten: places left, pre-registrations -------------------------------------
+
+
+class KindergartenPlaces(Base):
+    """Places left in one school year as staff last counted them; faq/kindergarten.yaml seeds a year without a row."""
+
+    __tablename__ = "kindergarten_places"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)  # the autumn the school year starts
+    places: Mapped[int] = mapped_column(Integer)
+    counted_on: Mapped[date] = mapped_column(Date)  # the day residents are told it was updated
+    updated_by: Mapped[str] = mapped_column(String(64), default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PreRegistration(Base):
+    """A child on the kindergarten's waiting list, queued by id within the autumn they can start."""
+
+    __tablename__ = "kindergarten_registrations"
+    __table_args__ = (Index("ix_kindergarten_registrations_queue", "start_year", "status", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)  # the contact (parent)
+    child: Mapped[str | None] = mapped_column(String(64))
+    birth: Mapped[date | None] = mapped_column(Date)
+    start_year: Mapped[int] = mapped_column(Integer)  # 2027: can start in September 2027
+    name: Mapped[str | None] = mapped_column(String(64))  # the parent
+    phone: Mapped[str | None] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -415,8 +415,8 @@ def test_a_booking_for_a_family_member_keeps_participant_and_contact_apart(perso
 def test_the_same_errand_for_oneself_and_for_a_parent_are_two_bookings(person):
     converse(person, [("帮我妈约个高龄津贴", "时间"), ("1", "姓名"), ("张秀英", "手机"), ("13812345678", "核对"),
                       ("1", "预约成功")])
-    converse(person, [("我想办高龄津贴", "时间"), ("2", "姓名"), ("李明", "手机"), ("13912345678", "核对"),
-                      ("1", "预约成功")])
+    converse(person, [("我想办高龄津贴", "时间"), ("2", "给谁办"), ("我自己", "姓名"), ("李明", "手机"),
+                      ("13912345678", "核对"), ("1", "预约成功")])
     listed = person.says("我的预约")
     assert "高龄津贴申请（为母亲）" in listed and listed.count("高龄津贴申请") == 2
 

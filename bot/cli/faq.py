@@ -18,11 +18,13 @@ def check() -> None:
     from bot.content.files import ContentError
     from bot.content.library import load_snapshot
     from bot.conversation.router import FEATURES, Dispatcher
+    from bot.services import kindergarten
 
     faq_dir = Path(settings().FAQ_DIR)
     try:
         snapshot = load_snapshot(faq_dir)
         Dispatcher(FEATURES).check(faq_dir)
+        kindergarten.data(faq_dir)  # read when asked, outside the snapshot: checked here too
     except ContentError as error:
         raise CommandError(f"faq 有错：{error}\n改好之前，运行中的小助手继续用原来的版本。") from None
     click.echo(f"faq 没有问题：{faq_dir} 共 {len(snapshot.knowledge.entries)} 条问答。运行中的小助手一秒内自动用上。")

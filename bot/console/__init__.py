@@ -13,6 +13,7 @@ from bot.console import (  # noqa: F401  (their views register on bp)
     desk,
     gaps,
     inbox,
+    kindergarten,
     knowledge,
     privacy,
     reports,

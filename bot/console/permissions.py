@@ -35,6 +35,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "desk.settings": OFFICE,
     "knowledge": OFFICE,
     "knowledge.edit": OFFICE,
+    "kindergarten": OFFICE,  # names of children and parents: office staff, as for the class rosters
+    "kindergarten.edit": OFFICE,
 }
 View = TypeVar("View", bound=Callable[..., Any])
 

@@ -84,6 +84,8 @@ class _RulesFile(Model):
     rules: tuple[_Rule, ...] = Field(min_length=1)
     cues: Words = ()
     not_if: Words = ()
+    joins: Words = ()
+    skipped: Words = ()
     yes_words: Words = ()
     no_words: Words = ()
 
@@ -215,4 +217,6 @@ def load_rules(path: Path, normalize: Normalizer | None = None) -> Rules:
     return Rules(
         rules, cues, not_if, tuple(_FOLD.fold(x) for x in data.yes_words),
         tuple(_FOLD.fold(x) for x in data.no_words), normalize,
+        tuple(w for w in (normalize(x) for x in data.joins) if w),
+        tuple(w for w in (normalize(x) for x in data.skipped) if w),
     )

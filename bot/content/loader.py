@@ -54,10 +54,15 @@ Answer = Annotated[str, BeforeValidator(_stripped)]
 Groups = Annotated[dict[str, Words], BeforeValidator(_no_mapping)]
 
 
+def _one_or_many(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
 class _Entry(Model):
     id: Annotated[Text, BeforeValidator(_stripped)]
     questions: Words = ()
     answer: Answer = ""
+    aspect: Annotated[Words, BeforeValidator(_one_or_many)] = ()  # hours, fee … (lexicon ``aspects:``)
 
 
 class _QaFile(RootModel[tuple[_Entry, ...]]):
@@ -168,8 +173,9 @@ def apply_edits(entries: list[Entry], edits: Sequence[EntryEdit]) -> list[Entry]
         if problem := entry_problem(edit.id, edit.questions, edit.answer):
             log.warning("console version %s of an FAQ entry is not used: %s", edit.version, problem)
             continue
+        shipped = by_id.get(edit.id)
         by_id[edit.id] = Entry(id=edit.id, questions=edit.questions, answer=edit.answer,
-                               source=f"console:v{edit.version}")
+                               source=f"console:v{edit.version}", aspects=shipped.aspects if shipped else ())
     return list(by_id.values())
 
 
@@ -202,7 +208,8 @@ def _entry(document: Document, i: int, item: _Entry) -> Entry:
         raise ContentError(f"{document.at((i, 'answer'))}: {problem}")
     if not item.questions:
         raise ContentError(f"{document.at((i,))}: entry '{item.id}' has no questions")
-    return Entry(id=item.id, questions=item.questions, answer=item.answer, source=document.at((i,)))
+    return Entry(id=item.id, questions=item.questions, answer=item.answer, source=document.at((i,)),
+                 aspects=tuple(a.strip() for a in item.aspect if a.strip()))
 
 
 def load_lexicon(faq_dir: Path) -> Lexicon:

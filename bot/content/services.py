@@ -22,6 +22,7 @@ class ServiceItem(Model):
     documents: Words = Field(min_length=1)
     time_limit: Text
     paperless: str = ""
+    for_whom: Words = ()  # 常替家里人办 (母亲, 父亲, 老伴): the booking asks whom it is for
 
     @property
     def documents_text(self) -> str:
@@ -108,6 +109,22 @@ class ClassInfo(Model):
     capacity: Count
     weeks: Count
     term_start: Day
+    for_whom: Words = ()  # 常替家里人报 (孩子, 孙子): the sign-up asks whom it is for
+    min_age: Count | None = None  # the age limit, of whoever takes part (not the resident signing up)
+    max_age: Count | None = None
+
+    @model_validator(mode="after")
+    def _ages_ordered(self) -> ClassInfo:
+        if self.min_age is not None and self.max_age is not None and self.min_age > self.max_age:
+            raise ValueError("min_age must not be above max_age")
+        return self
+
+    @property
+    def has_age_limit(self) -> bool:
+        return self.min_age is not None or self.max_age is not None
+
+    def admits(self, age: int) -> bool:
+        return (self.min_age is None or age >= self.min_age) and (self.max_age is None or age <= self.max_age)
 
     @property
     def term(self) -> str:

@@ -5,7 +5,8 @@ import json
 import logging
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
@@ -24,7 +25,7 @@ from bot.conversation.message import Article, Message, Reply
 from bot.conversation.replies import paginate
 from bot.conversation.router import Dispatcher
 from bot.conversation.words import looks_like_question
-from bot.db import Database
+from bot.db import Database, DriverStatement, batch
 from bot.knowledge import Knowledge, Match
 from bot.knowledge.matcher import MAX_QUESTION_CHARS
 from bot.models import (
@@ -58,16 +59,22 @@ class Duplicate(Exception):
     """The dedup key is already stored: this delivery is WeChat's retry of a message we have."""
 
 
-# The message path's statements, built once: Core, so no ORM unit of work runs per message.
+# The message path's statements, built and compiled once, run on the driver's cursor (no ORM unit of
+# work, no SQLAlchemy execution per statement). They need no answer from one another, so on PostgreSQL
+# the opening three travel in one round trip with the BEGIN, and the closing three with the COMMIT.
 USERS, CONVERSATIONS, CASES = User.__table__, Conversation.__table__, HandoffRequest.__table__
-CLAIM = insert(ProcessedMessage.__table__)
-FINISH = (update(ProcessedMessage.__table__).where(ProcessedMessage.key == bindparam("claimed"))
-          .values(reply=bindparam("reply"), finished_at=bindparam("finished_at")))
-STATE = (select(CONVERSATIONS, select(CASES.c.id).where(CASES.c.user_id == USERS.c.id,
-                                                       CASES.c.status == HandoffStatus.OPEN)
-                .limit(1).scalar_subquery().label("open_case"))
-         .select_from(USERS.outerjoin(CONVERSATIONS)).where(USERS.c.id == bindparam("user_id")))
-LOG = insert(MessageLog.__table__)
+CLAIM = DriverStatement(insert(ProcessedMessage.__table__), keys=("key", "openid", "created_at"))
+FINISH = DriverStatement(update(ProcessedMessage.__table__).where(ProcessedMessage.key == bindparam("claimed"))
+                         .values(reply=bindparam("reply"), finished_at=bindparam("finished_at")))
+# Read by openid, not by the id the upsert returns, so it can follow the upsert without waiting for it; as
+# a statement of its own it reads what the resident's previous message (whose row lock the upsert
+# waited for) committed.
+STATE = DriverStatement(
+    select(CONVERSATIONS, select(CASES.c.id).where(CASES.c.user_id == USERS.c.id, CASES.c.status == HandoffStatus.OPEN)
+           .limit(1).scalar_subquery().label("open_case"))
+    .select_from(USERS.outerjoin(CONVERSATIONS)).where(USERS.c.openid == bindparam("openid")))
+LOG = DriverStatement(insert(MessageLog.__table__),
+                      keys=("user_id", "at", "direction", "text", "source", "case_id", "staff_name"), many=True)
 # Receipts and silent events are no contact from the resident: they change neither field.
 NOT_CONTACT = ("unsubscribe", "templatesendjobfinish", "masssendjobfinish", "location", "view")
 
@@ -83,19 +90,20 @@ def _upserts(dialect: Any) -> dict[bool, Any]:
         upsert = dialect.insert(USERS).values(values)
         changes = ({"subscribed": True, "last_message_at": upsert.excluded.last_message_at} if contact
                    else {"openid": upsert.excluded.openid})  # no change, but the row is locked all the same
-        statements[contact] = upsert.on_conflict_do_update(index_elements=[USERS.c.openid], set_=changes) \
-            .returning(*USERS.c)
+        statements[contact] = DriverStatement(upsert.on_conflict_do_update(
+            index_elements=[USERS.c.openid], set_=changes).returning(*USERS.c))
     return statements
 
 
 UPSERT_USER = {"postgresql": _upserts(postgresql), "sqlite": _upserts(sqlite)}
 
 
-def _conversation_upserts(dialect: Any) -> Any:
+def _conversation_upserts(dialect: Any) -> DriverStatement:
     upsert = dialect.insert(CONVERSATIONS)
-    return upsert.on_conflict_do_update(
+    return DriverStatement(upsert.on_conflict_do_update(
         index_elements=[CONVERSATIONS.c.user_id],
-        set_={column.name: upsert.excluded[column.name] for column in CONVERSATIONS.c if column.name != "user_id"})
+        set_={column.name: upsert.excluded[column.name] for column in CONVERSATIONS.c if column.name != "user_id"}),
+        keys=tuple(CONVERSATIONS.c.keys()))
 
 
 SAVE_CONVERSATION = {"postgresql": _conversation_upserts(postgresql), "sqlite": _conversation_upserts(sqlite)}
@@ -176,10 +184,21 @@ class Assistant:
     def _run(self, key: str, message: Message, snapshot: Snapshot) -> Reply:
         def transact() -> Reply:
             with self.db.transaction() as session:
-                connection = session.connection()
-                self._claim(connection, key, message.openid)
-                reply = self._process(session, connection, message, snapshot)
-                self._finish(connection, key, reply)
+                connection = Database.deferred_begin(session)
+                now = utcnow()
+                with _claiming(key), batch(connection, begin=True):
+                    CLAIM.run(connection, {"key": key, "openid": message.openid, "created_at": now})
+                    user = UPSERT_USER[connection.dialect.name][message.event not in NOT_CONTACT].run(
+                        connection, {"openid": message.openid, "now": now})
+                    state = STATE.run(connection, {"openid": message.openid})
+                user_row, state_row = user.one(), state.one()
+                reply, conversation, log_rows = self._process(session, message, snapshot, now, user_row, state_row)
+                session.flush()  # a handler's own changes, before the transaction's last batch
+                with batch(connection, commit=True):
+                    SAVE_CONVERSATION[connection.dialect.name].run(connection, vars(conversation))
+                    if log_rows:
+                        LOG.run_many(connection, log_rows)
+                    _finish(connection, key, reply)
             return reply
 
         return _again_if_disconnected(transact)
@@ -194,9 +213,10 @@ class Assistant:
         reply = Reply.say(texts.APOLOGY)
         try:
             with self.db.transaction() as session:
-                connection = session.connection()
-                self._claim(connection, key, message.openid)
-                self._finish(connection, key, reply)
+                connection = Database.deferred_begin(session)
+                with _claiming(key), batch(connection, begin=True, commit=True):
+                    CLAIM.run(connection, {"key": key, "openid": message.openid, "created_at": utcnow()})
+                    _finish(connection, key, reply)
         except Duplicate:
             return self._first_reply(key)
         except SQLAlchemyError:
@@ -222,30 +242,17 @@ class Assistant:
                 seen = session.get(SeenRequest, (timestamp, nonce))
                 return seen is not None and seen.body_sha256 == body_sha256
 
-    @staticmethod
-    def _claim(connection: Connection, key: str, openid: str) -> None:
-        """The key is written first: a concurrent retry waits on it (PostgreSQL: at most the
-        connection's lock_timeout; SQLite: one writer at a time anyway)."""
-        try:
-            connection.execute(CLAIM, {"key": key, "openid": openid, "created_at": utcnow()})
-        except IntegrityError:
-            raise Duplicate(key) from None
-
-    @staticmethod
-    def _finish(connection: Connection, key: str, reply: Reply) -> None:
-        connection.execute(FINISH, {"claimed": key, "reply": encode_reply(reply), "finished_at": utcnow()})
-
     def _first_reply(self, key: str) -> Reply:
         with self.db.transaction() as session:
             row = session.get(ProcessedMessage, key)
             return decode_reply(row.reply) if row is not None and row.reply else Reply.nothing()
 
-    def _process(self, session: Session, connection: Connection, message: Message, snapshot: Snapshot) -> Reply:
-        now = utcnow()
-        user = load_user(session, connection, message.openid, now, contact=message.event not in NOT_CONTACT)
-        state = connection.execute(STATE, {"user_id": user.id}).one()
+    def _process(self, session: Session, message: Message, snapshot: Snapshot, now: datetime,
+                 user_row: dict[str, Any], state: dict[str, Any]) -> tuple[Reply, ConversationState, list[dict]]:
+        """The reply, the conversation to write back and the log rows (written in the closing batch)."""
+        user = attach_user(session, user_row)
         conversation = _conversation(user.id, state, now)
-        case, notices = (session.get(HandoffRequest, state.open_case) if state.open_case else None), []
+        case, notices = (session.get(HandoffRequest, state["open_case"]) if state["open_case"] else None), []
         if case is not None and handoffs.is_quiet(case, now, timedelta(minutes=self.settings.HANDOFF_QUIET_MINUTES)):
             handoffs.close(session, case, now, texts.INBOX_CLOSED_BY_CLOCK)
             case, notices = None, [texts.HANDOFF_ENDED_QUIET]
@@ -257,9 +264,7 @@ class Assistant:
             text = "\n\n".join([*ctx.notices, reply.text])
             first, conversation.more = paginate(text, texts.MORE_HINT)
             reply = Reply.say(first, reply.source or _form_source(conversation))
-        connection.execute(SAVE_CONVERSATION[connection.dialect.name], asdict(conversation))
-        _log_exchange(ctx, connection, message, reply)
-        return reply
+        return reply, conversation, _log_exchange(ctx, message, reply)
 
     def _prune(self) -> None:
         """Old dedup keys and replay stamps go once a minute; both outlive WeChat's retry window."""
@@ -297,25 +302,37 @@ def _again_if_disconnected(work: Callable[[], T]) -> T:
     return work()
 
 
-def _conversation(user_id: int, state: Any, now: datetime) -> ConversationState:
-    if state.user_id is None:
+def _conversation(user_id: int, state: dict[str, Any], now: datetime) -> ConversationState:
+    if state["user_id"] is None:
         return ConversationState(user_id, updated_at=now)
-    return ConversationState(user_id, state.form, state.step, state.data or {}, state.choices or [], state.more,
-                             state.updated_at)
+    return ConversationState(user_id, state["form"], state["step"], state["data"] or {}, state["choices"] or [],
+                             state["more"], state["updated_at"])
 
 
-def _log_exchange(ctx: Context, connection: Connection, message: Message, reply: Reply) -> None:
+@contextmanager
+def _claiming(key: str) -> Iterator[None]:
+    """The key is written first: a concurrent retry waits on it (PostgreSQL: at most the connection's
+    lock_timeout; SQLite: one writer at a time anyway). The batch's other statements cannot conflict."""
+    try:
+        yield
+    except IntegrityError:
+        raise Duplicate(key) from None
+
+
+def _finish(connection: Connection, key: str, reply: Reply) -> None:
+    FINISH.run(connection, {"claimed": key, "reply": encode_reply(reply), "finished_at": utcnow()})
+
+
+def _log_exchange(ctx: Context, message: Message, reply: Reply) -> list[dict[str, Any]]:
     """What the resident said and was told, so staff taking a 人工 case see the conversation."""
     said = _what_was_said(message)
     case_id = ctx.case.id if ctx.case else None
     rows = [dict(direction="in", text=said, source="")] if said else []
     if reply.kind == "text":
         rows.append(dict(direction="out", text=reply.text, source=reply.source[:64]))
-    if rows:
-        connection.execute(LOG, [dict(row, user_id=ctx.user.id, at=ctx.now, case_id=case_id, staff_name=None)
-                                 for row in rows])
-        if ctx.case is not None:
-            ctx.case.last_activity_at = ctx.now  # as handoffs.log does: a case the resident talks in is alive
+    if rows and ctx.case is not None:
+        ctx.case.last_activity_at = ctx.now  # as handoffs.log does: a case the resident talks in is alive
+    return [dict(row, user_id=ctx.user.id, at=ctx.now, case_id=case_id, staff_name=None) for row in rows]
 
 
 def _what_was_said(message: Message) -> str:
@@ -328,10 +345,9 @@ def _what_was_said(message: Message) -> str:
     return ""
 
 
-def load_user(session: Session, connection: Connection, openid: str, now: datetime, *, contact: bool) -> User:
-    """The resident's row, locked and up to date, as an ORM object the handlers may change."""
-    row = connection.execute(UPSERT_USER[connection.dialect.name][contact], {"openid": openid, "now": now}).one()
-    user = User(**row._mapping)
+def attach_user(session: Session, row: dict[str, Any]) -> User:
+    """The resident's row (locked and up to date) as an ORM object the handlers may change."""
+    user = User(**row)
     make_transient_to_detached(user)  # as if loaded: only what a handler changes is written
     session.add(user)
     return user
@@ -343,7 +359,10 @@ def _form_source(conversation: ConversationState) -> str:
 
 
 def encode_reply(reply: Reply) -> str:
-    return json.dumps(asdict(reply), ensure_ascii=False)
+    """As json.dumps(asdict(reply)) wrote it, without asdict's deep copy of every field."""
+    article = asdict(reply.article) if reply.article is not None else None
+    return json.dumps({"kind": reply.kind, "text": reply.text, "article": article, "source": reply.source,
+                       "choices": reply.choices}, ensure_ascii=False)
 
 
 def decode_reply(raw: str) -> Reply:

@@ -35,6 +35,11 @@ class Incomplete(Invalid):
         self.keep = keep or {}
 
 
+class Refused(Invalid):
+    """An answer that rules the form out (too young for the class): the form ends, the message says why and
+    where to go instead."""
+
+
 class Updates(dict[str, Any]):
     """Returned by a parser that fills more than its own slot (用上次的: name and phone), own slot included."""
 
@@ -223,6 +228,9 @@ def _handle(ctx: Context, form: Form, step: str, text: str) -> Reply:
     except Incomplete as incomplete:
         data["pending"] = incomplete.keep
         return Reply.say(str(incomplete))
+    except Refused as refused:
+        close(ctx)
+        return Reply.say(str(refused))
     except Invalid as invalid:
         return Reply.offering(_on_invalid(ctx, form, slot, text, str(invalid)))
     _fill(ctx, slot, result)

@@ -34,6 +34,7 @@ from bot.handlers import (
     eligibility,
     faq,
     handoff,
+    kindergarten,
     menu,
     privacy,
     report,
@@ -49,6 +50,7 @@ FEATURES: tuple[Router, ...] = (
     menu.router, eligibility.router, privacy.router, booking.router, report.router, classes.router,
     staff.router, subscription.router,
     cases.router,
+    kindergarten.router,
 )
 
 

@@ -56,11 +56,17 @@ class WordSet(Set[str]):
         if unknown := set(groups) - set(COMMAND_GROUPS):  # the lexicon model requires what is read here
             raise ValueError(f"command groups not in the lexicon model: {sorted(unknown)}")
         self.groups = groups
+        self._cached: tuple[object, frozenset[str]] = (None, frozenset())
 
     def _words(self) -> frozenset[str]:
+        """Made once per version of the lexicon (a message asks a dozen times); a new version makes them anew."""
         snapshot = current.bound()
         commands = snapshot.knowledge.lexicon.commands if snapshot is not None else _default()
-        return frozenset().union(*(commands.get(group, ()) for group in self.groups))
+        source, words = self._cached
+        if source is not commands:
+            words = frozenset().union(*(commands.get(group, ()) for group in self.groups))
+            self._cached = (commands, words)  # one tuple: a thread reads both from the same version
+        return words
 
     @classmethod
     def _from_iterable(cls, words: Iterable[str]) -> frozenset[str]:

@@ -12,8 +12,15 @@ from bot.conversation.dialog import Form, Incomplete, Invalid, Slot, Undo, Value
 from bot.conversation.message import Reply
 from bot.conversation.routes import Router
 from bot.conversation.words import looks_like_question
-from bot.handlers.common import pick_slot, start_pick
-from bot.handlers.contact import CONTACT_SLOTS, for_whom, named_participant, remember_contact
+from bot.handlers.common import named, pick_slot, start_pick
+from bot.handlers.contact import (
+    CONTACT_SLOTS,
+    for_whom,
+    named_participant,
+    participant,
+    participant_slot,
+    remember_contact,
+)
 from bot.knowledge.chinese import day_label, parse_day, parse_period
 from bot.models import Booking
 from bot.services import bookings
@@ -84,20 +91,35 @@ def _time_prompt(ctx: Context, values: Values) -> str:
 
 
 def _parse_item(ctx: Context, text: str, values: Values) -> str:
-    item = None if looks_like_question(text) else ctx.services.find_item(text)
+    item = None if looks_like_question(text) else _find_item(ctx, text)
     if item is None:
         raise Invalid(texts.BOOKING_ITEM_UNKNOWN)
-    if (booked := _already_booked(ctx, item.id, values.get("participant"))) is not None:
-        raise Invalid(texts.BOOKING_ALREADY.format(booking=_describe(ctx, booked)))
+    if not _asks_for_whom(item, values):
+        _not_booked_yet(ctx, values | {"item": item.name}, participant(values))
     return item.name
+
+
+def _asks_for_whom(item: ServiceItem, values: Values) -> bool:
+    """Whom it is for is still to be asked: the booking already made is known only then."""
+    return bool(item.for_whom) and "participant" not in values
+
+
+def _not_booked_yet(ctx: Context, values: Values, who: str | None) -> None:
+    if (booked := _already_booked(ctx, _item(ctx, values).id, who)) is not None:
+        raise Invalid(texts.BOOKING_ALREADY.format(booking=_describe(ctx, booked)))
 
 
 def _already_booked(ctx: Context, service_id: str, participant: str | None) -> Booking | None:
     return bookings.already_booked(ctx.session, ctx.user.id, service_id, ctx.local_now.date(), participant)
 
 
+def _find_item(ctx: Context, text: str) -> ServiceItem | None:
+    """居住证 in 我想办居住证; 医保 in 我要办医保，不是居住证."""
+    return named(text, ctx.services.items, lambda item: (item.name, *item.aliases))
+
+
 def _named_item(ctx: Context, text: str) -> str | None:
-    item = ctx.services.find_item(text)
+    item = _find_item(ctx, text)
     return item.name if item else None
 
 
@@ -121,7 +143,7 @@ def _submit(ctx: Context, values: Values) -> str:
         booking, reminded = bookings.book(
             ctx.session, user=ctx.user, item=item, rules=ctx.services.booking, day=day, period=period,
             name=values["name"], phone=values["phone"], now=ctx.now, tz=ctx.settings.tz,
-            participant=values.get("participant"))
+            participant=participant(values))
     except SlotTaken:
         raise dialog.Retry("slot", texts.BOOKING_SLOT_JUST_TAKEN) from None
     except bookings.AlreadyBooked as error:
@@ -141,6 +163,8 @@ router.form(Form(
              lambda ctx, values: texts.BOOKING_ASK_ITEM, _parse_item, show_choices=True,
              choices=lambda ctx, values: [(i.name, i.name) for i in ctx.services.items], spot=_named_item),
         TIME_SLOT,
+        participant_slot(lambda ctx, values: ctx.services.item(values["item"]).for_whom if "item" in values else (),
+                         lambda: texts.BOOKING_ASK_FOR_WHOM, _not_booked_yet),
         *CONTACT_SLOTS,
     ),
     submit=_submit,
@@ -150,15 +174,16 @@ router.form(Form(
 @router.intent("booking", form="booking")
 def start(ctx: Context, text: str) -> Reply | None:
     """None when the errand named is not one the centre does (办身份证): the FAQ says so."""
-    item = ctx.services.find_item(text)
+    item = _find_item(ctx, text)
     if item is None and parse_day(text, ctx.local_now.date()) is None and _GENERIC.sub("", text):
         return None
-    participant = named_participant(ctx, text)  # 帮我妈约个高龄津贴
-    if item is not None and (booked := _already_booked(ctx, item.id, participant)) is not None:
+    who = named_participant(ctx, text)  # 帮我妈约个高龄津贴
+    # For an item often done for others, whom it is for is asked first: only then is a booking a repeat.
+    if item is not None and not (item.for_whom and not who) and (booked := _already_booked(ctx, item.id, who)):
         return Reply.say(texts.BOOKING_ALREADY.format(booking=_describe(ctx, booked)))
     values: Values = {"item": item.name} if item else {}
-    if participant:
-        values["participant"] = participant
+    if who:
+        values["participant"] = who
     intro, pending = "", {}
     if item is not None and parse_day(text, ctx.local_now.date()) is not None:  # 下周一上午办居住证
         try:
@@ -166,8 +191,8 @@ def start(ctx: Context, text: str) -> Reply | None:
             intro = _documents(item)  # the time question that shows them is skipped
         except Incomplete as incomplete:
             pending = incomplete.keep  # 下周一 without 上午/下午: the time question takes the half-day
-        except Invalid:
-            pass  # the time question explains what is wrong with that day
+        except Invalid as invalid:
+            intro = str(invalid)  # 明天 is a Saturday: said, then the time question
     return dialog.start(ctx, "booking", values, intro=intro, pending=pending)
 
 

@@ -1,8 +1,10 @@
 """Shared by the features: picking one of the resident's own records; a time soon, as residents read it."""
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import TypeVar
 
 from bot.content import texts
 from bot.conversation import dialog
@@ -11,6 +13,19 @@ from bot.conversation.dialog import Invalid, Slot, Values
 from bot.conversation.message import Reply
 
 Options = Callable[[Context], list[tuple[str, str]]]
+T = TypeVar("T")
+WAVED_AWAY = re.compile(r"(?<!要)(不是|不办|不要|不报|不学|不约|别)$")  # 不是居住证, 不报太极了 (not 要不办…)
+
+
+def named(text: str, things: Sequence[T], words: Callable[[T], Sequence[str]]) -> T | None:
+    """The thing a message names by its longest word, leaving out one waved away (我要办医保，不是居住证 /
+    不报太极了，报秧歌) and a word inside a longer one (养老保险 in 养老保险认证)."""
+    spots = [(found.start(), found.end(), thing) for thing in things for word in words(thing) if word
+             for found in re.finditer(re.escape(word), text)]
+    kept = [(start, end, thing) for start, end, thing in spots
+            if not WAVED_AWAY.search(text[max(0, start - 3):start])
+            and not any(s <= start and end <= e and (s, e) != (start, end) for s, e, _ in spots)]
+    return max(kept, key=lambda spot: spot[1] - spot[0])[2] if kept else None
 
 
 def pick_slot(name: str, label: Callable[[], str], prompt: Callable[[], str], unknown: Callable[[], str],

@@ -10,7 +10,7 @@ from bot.conversation.context import Context
 from bot.conversation.message import Offer, Reply, join, offer
 from bot.conversation.routes import Router
 from bot.conversation.words import BACK, HELP, looks_like_question, said
-from bot.handlers import faq
+from bot.handlers import faq, kindergarten
 from bot.knowledge import Question, Verdict
 from bot.services.gaps import count_gap
 
@@ -40,7 +40,7 @@ def check(ctx: Context, rule_id: str, facts: dict[str, Any] | None = None) -> Re
     rules = ctx.rules
     step = rules.next_step(rule_id, facts or {}, ctx.local_now.date())
     if isinstance(step, Verdict):
-        return Reply.say(step.text, f"eligibility:{rule_id}")
+        return _verdict(ctx, rule_id, facts or {}, step)
     dialog.begin(ctx, {"rule": rule_id, "facts": {k: _store(v) for k, v in (facts or {}).items()},
                        "asked": [], "fails": 0})
     # The rule in one sentence first; the questions then check this resident's own case.
@@ -78,7 +78,7 @@ class Check:
         following = _next_step(ctx)
         if isinstance(following, Verdict):
             dialog.close(ctx)
-            return Reply.say(following.text, f"eligibility:{data['rule']}")
+            return _verdict(ctx, data["rule"], _facts(data["facts"]), following)
         return Reply.say(_ask(ctx, following), f"eligibility:{data['rule']}")
 
     def question(self, ctx: Context, step: str) -> Offer:
@@ -90,6 +90,14 @@ class Check:
 
 
 router.form(Check())
+
+
+def _verdict(ctx: Context, rule_id: str, facts: dict[str, Any], verdict: Verdict) -> Reply:
+    """The verdict, with what can be done next in one digit (幼儿园: 预登记)."""
+    follow_up = kindergarten.offer_after_verdict(ctx, rule_id, facts, verdict)
+    if follow_up is not None:
+        return Reply.offering(follow_up, f"eligibility:{rule_id}")
+    return Reply.say(verdict.text, f"eligibility:{rule_id}")
 
 
 def _next_step(ctx: Context) -> Question | Verdict:
@@ -136,7 +144,7 @@ def _not_understood(ctx: Context, step: str, text: str) -> Reply:
             return check(ctx, rule_id, ctx.rules.extract(rule_id, normalized, ctx.local_now.date()))
         match = ctx.knowledge.match(faq.in_context(ctx, text))
         if match.outcome == "answer":
-            return Reply.offering(join(match.candidates[0].answer, "——", Offer(_prompt(ctx, step))))
+            return Reply.offering(join(faq.entry_answer(ctx, match.candidates[0]), "——", Offer(_prompt(ctx, step))))
         # A fact the data lacks (过夜, 洗澡): an honest don't-know, kept for staff, and the check goes on.
         count_gap(ctx.session, match.normalized, text, "unknown", ctx.now)
         return Reply.offering(join(texts.ELIGIBILITY_CANNOT_ANSWER, Offer(_prompt(ctx, step))))

@@ -5,8 +5,11 @@ from bot.content import texts
 from bot.conversation.context import Context
 from bot.conversation.message import Reply, join, offer
 from bot.conversation.words import TOPICS, command_word
+from bot.handlers import kindergarten
 from bot.knowledge import Match
+from bot.knowledge.model import Entry
 from bot.services.gaps import count_gap
+from bot.services.kindergarten import PLACES_ENTRY
 
 TOPIC_MINUTES = 10  # how long a place or service just asked about still frames short follow-ups
 FOLLOW_UP_LONGEST = 8  # 一个月多少钱, 晚上最晚几点接: longer messages say what they are about themselves
@@ -51,7 +54,7 @@ def _match(ctx: Context, text: str) -> Match:
 def answer(ctx: Context, text: str) -> Reply | None:
     match = _match(ctx, text)
     if match.outcome == "answer":
-        return Reply.say(_answer_text(match), "faq:" + "+".join(entry.id for entry in match.candidates))
+        return Reply.say(_answer_text(ctx, match), "faq:" + "+".join(entry.id for entry in match.candidates))
     if match.outcome == "unregistered":
         count_gap(ctx.session, match.normalized, text, "unregistered", ctx.now)
         return Reply.say(texts.NOT_REGISTERED, "unknown")
@@ -62,13 +65,18 @@ def answer(ctx: Context, text: str) -> Reply | None:
     return None
 
 
-def _answer_text(match: Match) -> str:
+def entry_answer(ctx: Context, entry: Entry) -> str:
+    """An entry's answer; the kindergarten's places left are the number staff keep, not words in faq/."""
+    return kindergarten.places_answer(ctx) if entry.id == PLACES_ENTRY else entry.answer
+
+
+def _answer_text(ctx: Context, match: Match) -> str:
     """One answer as it is; a question in two parts gets each answer under its own heading, and
     a part nobody has answered is named as one for a person."""
     if len(match.candidates) == 1:
-        body = match.candidates[0].answer
+        body = entry_answer(ctx, match.candidates[0])
     else:
-        body = "\n\n".join(texts.PART_ANSWER.format(question=entry.questions[0], answer=entry.answer)
+        body = "\n\n".join(texts.PART_ANSWER.format(question=entry.questions[0], answer=entry_answer(ctx, entry))
                            for entry in match.candidates)
     if match.unanswered:
         body = "\n\n".join((texts.PART_ANSWER.format(question=match.candidates[0].questions[0], answer=body),
@@ -78,7 +86,7 @@ def _answer_text(match: Match) -> str:
 
 def answer_entry(ctx: Context, entry_id: str) -> Reply:
     entry = ctx.knowledge.entries.get(entry_id)
-    return Reply.say(entry.answer, f"faq:{entry_id}") if entry else Reply.say(texts.NOT_FOUND, "unknown")
+    return Reply.say(entry_answer(ctx, entry), f"faq:{entry_id}") if entry else Reply.say(texts.NOT_FOUND, "unknown")
 
 
 def fallback(ctx: Context, text: str) -> Reply:

@@ -21,6 +21,7 @@ def _parse_forget(ctx: Context, text: str, values: Values) -> bool:
 
 def _forget(ctx: Context, values: Values) -> str:
     residents.forget(ctx.session, ctx.user, ctx.services)
+    ctx.conversation.data.pop("submitted", None)  # the last form's reply, kept in memory, may name a child
     return texts.FORGET_DONE
 
 

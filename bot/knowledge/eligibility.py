@@ -36,7 +36,8 @@ from .chinese import (
 )
 from .normalize import Normalizer, convert_numerals
 
-__all__ = ["FACT_KINDS", "Case", "Choice", "Condition", "Fact", "Question", "Rule", "Rules", "Verdict", "render"]
+__all__ = ["FACT_KINDS", "Case", "Choice", "Condition", "Fact", "Question", "Rule", "Rules", "Verdict", "birth_range",
+           "old_enough_from", "render"]
 
 FACT_KINDS = ("age", "birthdate", "yesno", "choice")
 _OPS = {
@@ -51,6 +52,8 @@ _FOLD = Normalizer()  # width/case folding only, for replies
 _CLAUSE = re.compile(r"[\s,，。.!！、;；~～…]+")
 _PARTICLES = "啊吧呀嘛噻哦哈了的嗯"
 _NEGATIONS = ("不", "没", "没有", "未", "莫")
+_ADVERBS = re.compile("就|都|也|还|一直|本来|现在|目前")
+_FILLER = _PARTICLES + "吗呢不没也都还再让给帮把能"  # around a can-word: 能不能让我妈去, 可以吗
 
 
 @dataclass(frozen=True)
@@ -164,6 +167,8 @@ class Rules:
         yes_words: tuple[str, ...],
         no_words: tuple[str, ...],
         normalize: Normalizer = _FOLD,
+        joins: tuple[str, ...] = (),
+        skipped: tuple[str, ...] = (),
     ) -> None:
         self._normalize = normalize
         self._rules = {r.id: r for r in rules}
@@ -174,6 +179,14 @@ class Rules:
         self._not_if = not_if
         self._yes = tuple(sorted(yes_words, key=len, reverse=True))
         self._no = tuple(sorted(no_words, key=len, reverse=True))
+        self._joins = tuple(sorted(joins, key=len, reverse=True))
+        self._skipped = tuple(sorted(skipped, key=len, reverse=True))
+        self._topics = tuple(sorted({t for r in rules for t in r.topics}, key=len, reverse=True))
+        # 我妈六十五，能自理…: a bare age right after the person it is of (not 我家3栋, 我妈65块)
+        people = "|".join(re.escape(w) for w in self._skipped if len(w) > 1 or w in "我他她")
+        self._person_age = re.compile(f"(?:{people})(\\d{{2,3}})()(?![\\d.年月日号点块元斤个层栋楼分岁多米])"
+                                      if people else "$^")
+        self._cue_re = re.compile("|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True)) or "$^")
 
     def fact_names(self, rule_id: str) -> tuple[str, ...]:
         """The facts a rule may ask about, in the order it asks them."""
@@ -196,6 +209,8 @@ class Rules:
             return None
         if not (any(c in text for c in self._cues) or AGE_RE.search(text) or YM_RE.search(text)):
             return None
+        if self._joins and not self._about_a_person(text):
+            return None  # 照料中心能吃饭吗 asks what the place offers: the FAQ answers it
         best: tuple[int, int, str] | None = None
         for rule in self._rules.values():
             for topic in rule.topics:
@@ -205,6 +220,50 @@ class Rules:
                     if best is None or key < best:
                         best = key
         return best[2] if best else None
+
+    def _about_a_person(self, text: str) -> bool:
+        """Does a "can" word ask whether someone may go, join or receive (我妈能去照料中心不, 娃儿能上幼儿园不,
+        我家能吃低保不), rather than what one can do there (照料中心能吃饭吗, 幼儿园能带午饭不)? Read from the
+        words right after the can-word (a joining verb or the place itself), or before it when it ends the
+        clause (我妈去照料中心行不行); an age or birth date alone (娃儿3岁半) also asks about a person."""
+        asked = [(clause, found.start(), found.end()) for clause in _CLAUSE.split(text)
+                 for found in self._cue_re.finditer(clause)]
+        if not asked:
+            return True
+        return any(self._joins_after(after) if (after := self._skip(clause[end:]))
+                   else self._joins_before(clause[:start]) for clause, start, end in asked)
+
+    def _skip(self, text: str) -> str:
+        """The words with the leading people (我妈, 外地的娃), ages and particles left out."""
+        while True:
+            rest = text.lstrip(_FILLER)
+            rest = re.sub(r"^\d+(岁半?|周岁|多岁)?", "", rest)
+            person = next((p for p in self._skipped if rest.startswith(p)), None)
+            rest = rest[len(person):] if person else rest
+            if rest == text:
+                return rest
+            text = rest
+
+    def _starts(self, text: str, words: tuple[str, ...]) -> str | None:
+        return next((w for w in words if text.startswith(w)), None)
+
+    def _joins_after(self, after: str) -> bool:
+        """去日间照料中心, 上幼儿园, 低保, 领: joining the place or service; 吃饭, 带午饭, 打牌: something to do."""
+        join = self._starts(after, self._joins)
+        if join is None:
+            topic = self._starts(after, self._topics)
+            return topic is not None and not self._skip(after[len(topic):])
+        rest = self._skip(after[len(join):])  # 能领, 能收外地娃: nothing else to do
+        topic = self._starts(rest, self._topics)
+        return not (self._skip(rest[len(topic):]) if topic else rest)  # 去照料中心看望, 吃饭: something to do
+
+    def _joins_before(self, before: str) -> bool:
+        """我妈去照料中心行不行 / 照料中心吃饭可以吗: the words after the last place named before the can-word."""
+        places = [(before.rfind(t), t) for t in self._topics if t in before]
+        if not places:
+            return True
+        at, topic = max(places, key=lambda found: (found[0], len(found[1])))
+        return not self._skip(before[at + len(topic):])
 
     # -- facts from free text ---------------------------------------------------------------
     def extract(self, rule_id: str, normalized_text: str, today: date) -> dict[str, object]:
@@ -226,15 +285,18 @@ class Rules:
     def _mentioned(fact: Fact, text: str) -> object | None:
         """The value whose phrase occurs earliest (longest first at the same place); a yes/no
         phrase right after 不/没 ("没在这边住") says the opposite."""
-        best: tuple[int, int] | None = None
-        found: object | None = None
-        for value, phrases in fact.mentions.items():
-            for phrase in phrases:
-                pos = text.find(phrase)
-                if pos >= 0 and (best is None or (pos, -len(phrase)) < best):
-                    negated = isinstance(value, bool) and text[:pos].endswith(_NEGATIONS)
-                    best, found = (pos, -len(phrase)), (not value if negated else value)
-        return found
+        for said in (text, _ADVERBS.sub("", text)):  # 户口就在朝天区 says 户口在朝天区
+            best: tuple[int, int] | None = None
+            found: object | None = None
+            for value, phrases in fact.mentions.items():
+                for phrase in phrases:
+                    pos = said.find(phrase)
+                    if pos >= 0 and (best is None or (pos, -len(phrase)) < best):
+                        negated = isinstance(value, bool) and said[:pos].endswith(_NEGATIONS)
+                        best, found = (pos, -len(phrase)), (not value if negated else value)
+            if found is not None:
+                return found
+        return None
 
     # -- one reply --------------------------------------------------------------------------
     def parse_answer(self, rule_id: str, fact: str, text: str, today: date) -> object | None:
@@ -288,18 +350,10 @@ class Rules:
         self, rule: Rule, fact: Fact, text: str, today: date, *, free_text: bool
     ) -> object | None:
         """An age (int, 周岁) or a birth date; ranges that cannot decide a condition → None."""
-        born_lo: date | None = None  # earliest and latest possible birth dates
-        born_hi: date | None = None
-        m = YM_RE.search(text) or DOTTED_RE.search(text)
-        if m:
-            year, month = _full_year(m.group(1)), int(m.group(2))
-            if 1 <= month <= 12 and year <= today.year:
-                if m.group(3):
-                    born_lo = born_hi = safe_date(year, month, int(m.group(3)))
-                else:
-                    born_lo, born_hi = date(year, month, 1), safe_date(year, month, 31)
+        born_lo, born_hi = birth_range(text, today) or (None, None)  # earliest and latest possible birth dates
         if born_lo is None:
-            m = AGE_RE.search(text) or (AGE_LOOSE_RE.search(text) if fact.kind == "age" else None)
+            m = AGE_RE.search(text) or (AGE_LOOSE_RE.search(text) or self._person_age.search(text)
+                                        if fact.kind == "age" else None)
             if m:
                 years = int(m.group(1))
                 extra = 6 if m.group(2) == "半" else 0
@@ -402,20 +456,35 @@ class Rules:
 
     @staticmethod
     def _ready(rule: Rule, case: Case, facts: Mapping[str, object], today: date) -> str:
-        """When a child too young today is old enough ("2027年9月"): the first year whose counting day
-        (8月31日) finds the age a "birth < 3" verdict asks for; the month after that day."""
+        """When a child too young today is old enough ("2027年9月"), for a "birth < 3" verdict."""
         for c in case.conditions:
             fact = rule.fact(c.fact)
             born = facts.get(c.fact)
             if fact.age_on is None or c.op != "<" or not isinstance(born, date):
                 continue
-            month, day = fact.age_on
-            year = max(today.year, born.year + int(c.value))
-            while years_between(born, safe_date(year, month, day)) < c.value:
-                year += 1
-            start = safe_date(year, month, day) + timedelta(days=1)
+            start = old_enough_from(fact, int(c.value), born, today)
             return f"{start.year}年{start.month}月"
         return ""
+
+    def start_date(self, rule_id: str, fact_name: str, born: date, today: date) -> date | None:
+        """The day a child born on ``born`` may start (2027-09-01), by the same counting as the verdicts:
+        the youngest age a "fact < N" verdict turns away; None when a "fact >= M" verdict already does."""
+        rule = self._rule(rule_id)
+        fact = rule.fact(fact_name)
+        conditions = [c for case in rule.cases for c in case.conditions if c.fact == fact_name]
+        youngest = max((int(c.value) for c in conditions if c.op == "<"), default=0)
+        oldest = min((int(c.value) for c in conditions if c.op == ">="), default=None)
+        if fact.age_on is None:
+            return None
+        start = old_enough_from(fact, youngest, born, today)
+        if oldest is not None and years_between(born, start - timedelta(days=1)) >= oldest:
+            return None
+        return start
+
+    def question(self, rule_id: str, fact_name: str) -> Question:
+        """A fact's question as the check asks it (its words and numbered choices)."""
+        fact = self._rule(rule_id).fact(fact_name)
+        return Question(fact.name, fact.prompt, self._choices(fact))
 
     @staticmethod
     def _placeholders(rule: Rule, today: date) -> dict[str, str]:
@@ -429,6 +498,32 @@ class Rules:
             open_now = (m1, d1) <= (today.month, today.day) <= (m2, d2)
             values["window"] = rule.window_open if open_now else rule.window_closed
         return values
+
+
+def birth_range(text: str, today: date) -> tuple[date, date] | None:
+    """2022年5月, 22年5月, 2022.5.12 (full-width digits too): the earliest and latest birth days the words
+    allow; None when they name no month of a past year."""
+    text = _prepare(text)  # 二〇二三年五月 as 2023年5月
+    m = YM_RE.search(text) or DOTTED_RE.search(text)
+    if not m:
+        return None
+    year, month = _full_year(m.group(1)), int(m.group(2))
+    if not 1 <= month <= 12 or year > today.year:
+        return None
+    if m.group(3):
+        born = safe_date(year, month, int(m.group(3)))
+        return born, born
+    return date(year, month, 1), safe_date(year, month, 31)
+
+
+def old_enough_from(fact: Fact, age: int, born: date, today: date) -> date:
+    """The day after the first counting day (8月31日), from this year on, that finds the child ``age`` or older:
+    the autumn they may start. Both the verdict's "2027年9月可以入园" and the waiting list use it."""
+    month, day = fact.age_on or (today.month, today.day)
+    year = max(today.year, born.year + age)
+    while years_between(born, safe_date(year, month, day)) < age:
+        year += 1
+    return safe_date(year, month, day) + timedelta(days=1)
 
 
 def render(rule: Rule, case: Case, values: Mapping[str, str]) -> str:

@@ -49,6 +49,7 @@ class Knowledge:
         finally:
             segmenter.remember(False)
             self._normalizer.remember(None)
+        self._index.label_aspects()
         self.entries: Mapping[str, Entry] = MappingProxyType({e.id: e for e in entries})
 
     def match(self, text: str) -> Match:

@@ -85,6 +85,7 @@ MAX_THING_ENTRIES = 12  # a name more entries mention than this (工作日) sing
 MAX_QUESTION_CHARS = 80
 MAX_CACHED = 100_000  # tokens (and runs of them) whose codes and weights are remembered
 MAX_RECENT = 64  # texts (a message, its clauses and parts) whose analysis is remembered
+MODEL_CHARS = 48  # the model reads a long message's last clauses up to this: its cost grows with length
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,7 @@ class Settings:
     w_semantic: float = 0.6  # fused = (1 − w) × lexical + w × semantic
     fused_threshold: float = 45.0  # best fused score needed to answer (or offer choices)
     fused_margin: float = 2.0  # lead over the next entry needed to answer outright
+    agree_reverse: float = 0.3  # the model answers a lexical don't-know only with this much agreement
 
 
 @dataclass
@@ -233,6 +235,9 @@ _EACH_RE = re.compile(r"^(.{2,12}?)(?:和|跟|与|还有)(.{2,12}?)(?:各|分别
 
 # Clause boundaries of a long message: whitespace (voice input's pauses) and punctuation.
 _CLAUSE_SPLIT_RE = re.compile(r"[\s,.;:!?，。；：！？、…~～]+")
+
+# 坏了好久了, 好多了: a question word telling how long or how much, not asking it.
+_TOLD_RE = re.compile("(?:好久|多久|好多)了")
 
 
 def _bigrams(s: str) -> list[str]:
@@ -842,6 +847,7 @@ class Index:
 
     def _asks(self, clause: str) -> bool:
         """Whether a clause is (part of) the question: a cue word, or a cue at its end."""
+        clause = _TOLD_RE.sub("", clause)
         return any(c in clause for c in self._question_cues) or clause.endswith(
             self._question_finals
         )
@@ -884,6 +890,17 @@ class Index:
             out.append(question)
         return out[: MAX_TOLD + 2]
 
+    def _asked_aspects(self, text: str) -> frozenset[str] | None:
+        """What a message that tells before it asks wants to know (hours, documents …): the
+        aspects of its question clauses, not of the story (材料交了 … 办到哪一步了 asks no
+        documents). None for a message that is all question or all story, or whose question
+        clause asks no aspect of its own (晚上七八点还让进不: the story's 下班了 tells it)."""
+        clauses = self.clauses(text)
+        asked = [c for c in clauses if self._asks(c)]
+        if not asked or len(asked) == len(clauses):
+            return None
+        return self.analyze(" ".join(asked)).aspects or None
+
     def _unknown_asked(self, asked: list[str]) -> bool:
         """Whether the question clauses name a thing no entry knows (…附近哪个药店开门): then
         the question is about that, whatever community things the story mentions."""
@@ -907,15 +924,16 @@ class Index:
         text = self.bounded(text)
         parts = self.focus(text)
         s = self.settings
+        aspects = self._asked_aspects(text)
         # A message with parts is long: its parts find the candidates the whole would.
-        a, ranked = self._rank(text, candidates=s.focus_candidates if parts else 0)
+        a, ranked = self._rank(text, candidates=s.focus_candidates if parts else 0, aspects=aspects)
         if not parts or not ranked:
             return a, ranked
         best = {c.entry: c for c in ranked}
         named = self.topics(a.normalized)
         penalty = s.focus_topic_penalty
         for part in parts:
-            pa, scored = self._rank(part, s.focus_unseen_factor, s.focus_candidates)
+            pa, scored = self._rank(part, s.focus_unseen_factor, s.focus_candidates, aspects)
             missing = len(named - self.topics(pa.normalized)) / len(named) if named else 0.0
             f = 1.0 - penalty * missing
             for c in scored:
@@ -972,10 +990,13 @@ class Index:
         return " ".join(clauses[i] for i in sorted(keep))
 
     def _rank(
-        self, text: str, unseen_factor: float | None = None, candidates: int = 0
+        self, text: str, unseen_factor: float | None = None, candidates: int = 0,
+        aspects: frozenset[str] | None = None,
     ) -> tuple[Analysis, list[Candidate]]:
         s = self.settings
         a = self.analyze(text)
+        if aspects is not None:  # what the question clause asks, not the story (see ``rank``)
+            a = replace(a, aspects=aspects)
         if not a.normalized:
             return a, []
         q_weights = self._token_weights(a)
@@ -1076,6 +1097,17 @@ class Index:
         a, ranked = self.rank(text)
         return a, [(c.score, c.entry) for c in ranked]
 
+    def label_aspects(self) -> None:
+        """Entries labelled in faq/qa with what they answer (``aspect: fee``) have that aspect fully;
+        what their phrasings ask besides counts half, so siblings (kindergarten.hours / .fee /
+        .documents) are told apart by the label. Unlabelled entries keep the learnt profile."""
+        known = {aspect for aspect, _ in self._aspect_cues}
+        for ei, entry in enumerate(self.entries):
+            labels = [x for x in entry.aspects if x in known]
+            if labels:
+                learnt = {x: 0.5 * v for x, v in self.entry_aspects[ei].items()}
+                self.entry_aspects[ei] = learnt | dict.fromkeys(labels, 1.0)
+
     # -- semantic channel ------------------------------------------------------------------
     @property
     def phrasings(self) -> list[str]:
@@ -1096,8 +1128,7 @@ class Index:
         model call; its question clauses alone did worse); None while the channel is not ready."""
         if self.vectors is None or self.vectors.matrix is None:
             return None
-        text = self.bounded(text)
-        sims = self.vectors.similarities([text])
+        sims = self.vectors.similarities([self._model_text(self.bounded(text))])
         if sims is None:
             return None
         best = np.full(len(self.entries), -1.0, dtype=np.float32)
@@ -1106,7 +1137,22 @@ class Index:
         scaled = np.clip((best - s.sem_low) / (s.sem_high - s.sem_low), 0.0, 1.0) * 100.0
         return {ei: float(v) for ei, v in enumerate(scaled) if v > 0.0}
 
-    def skips_semantic(self, a: Analysis, ranked: list[Candidate], lexical: Match) -> bool:
+    def _model_text(self, text: str) -> str:
+        """What the model reads of a message: all of a short one; of a long voice message its last
+        clauses up to ``MODEL_CHARS`` (the question comes last; 8 ms for 6 characters, 48 ms for
+        64), never less than its last clause, cut at twice the limit."""
+        if len(text) <= MODEL_CHARS:
+            return text
+        kept: list[str] = []
+        size = 0
+        for clause in reversed(self.clauses(text)):
+            if kept and size + len(clause) > MODEL_CHARS:
+                break
+            kept.append(clause)
+            size += len(clause) + 1
+        return " ".join(reversed(kept))[-2 * MODEL_CHARS :]
+
+    def skips_semantic(self, text: str, a: Analysis, ranked: list[Candidate], lexical: Match) -> bool:
         """Whether the lexical channel alone decides: a confident answer, a question far from
         everything, or one that names a thing no entry knows (银行, 驾照)."""
         s = self.settings
@@ -1115,9 +1161,9 @@ class Index:
         if lexical.outcome == "answer" and (ranked[0].exact or lexical.score >= s.semantic_skip):
             return True
         confidence = max(c.confidence for c in ranked[:5])
-        if confidence < s.semantic_floor or self.chit_chat(a):
-            return True
-        clauses = self.clauses(a.plain)
+        if confidence < s.semantic_floor or self.chit_chat(a) or not a.has_content:
+            return True  # 几点开门, 今天星期几: the lexical channel offers the places
+        clauses = self.clauses(text)  # the message as sent: normalising drops its pauses
         return self._unknown_asked([c for c in clauses if self._asks(c)] or clauses)
 
     def match(self, text: str) -> Match:
@@ -1128,7 +1174,8 @@ class Index:
         parts = self.parts(text)
         if not parts:
             return whole
-        first, second = (self._match_one(part) for part in parts)
+        # The parts are short questions of their own: lexical, so the model runs once a message.
+        first, second = (self._match_one(part, semantic=False) for part in parts)
         if first.outcome == "answer" and second.outcome == "answer":
             if first.candidates[0] == second.candidates[0]:
                 return first if whole.outcome != "answer" else whole
@@ -1164,34 +1211,77 @@ class Index:
             second = "".join(sorted(named)) + second
         return first, second
 
-    def _match_one(self, text: str) -> Match:
+    def _match_one(self, text: str, semantic: bool = True) -> Match:
         a, ranked = self.rank(text)
+        ranked = self._named_first(a, ranked)
+        if not semantic:
+            return self._honest(text, a, self._decide(a, ranked))
         return self._honest(text, a, self._fused(text, a, ranked))
+
+    def _named_first(self, a: Analysis, ranked: list[Candidate]) -> list[Candidate]:
+        """An entry about no thing in particular (what to bring to the 代办 desk in general)
+        gives way to a close one about the thing the question names (低保要准备哪些东西: the
+        低保 application): it loses the topic penalty a named entry would for naming the wrong thing."""
+        q_topics = self.topics(a.normalized)
+        topics = self.entry_topics
+        named = [c for c in ranked[:3] if topics[c.entry] & q_topics] if q_topics and a.aspects else []
+        if not named:
+            return ranked
+        # … when that one answers the aspect asked as well (一期多久 is no question of 太极拳's 名额)
+        agree = max(c.aspect for c in named)
+        f = 1.0 - self.settings.topic_penalty
+        out = [c if topics[c.entry] or c.exact or c.aspect > agree + 0.25
+               else replace(c, score=c.score * f, base=c.base * f if c.base >= 0 else c.base)
+               for c in ranked]
+        return sorted(out, key=lambda c: (-c.score, c.entry))
 
     def _fused(self, text: str, a: Analysis, ranked: list[Candidate]) -> Match:
         """The lexical decision, or when it is not sure, the lexical and semantic scores fused."""
         lexical = self._decide(a, ranked)
-        if self.skips_semantic(a, ranked, lexical):
+        if self.skips_semantic(text, a, ranked, lexical):
             return lexical
         semantic = self.semantic_scores(text)
         if semantic is None:
             return lexical
         s = self.settings
-        lex = {c.entry: c.confidence for c in ranked}
-        fused = sorted(
-            (((1.0 - s.w_semantic) * lex.get(ei, 0.0) + s.w_semantic * semantic.get(ei, 0.0), ei)
-             for ei in lex.keys() | semantic.keys()),
-            key=lambda t: (-t[0], t[1]),
-        )
+        lex = {c.entry: c for c in ranked}
+        # Whether the message is known at all is the fused confidence (aspect aside); which of
+        # an entry's siblings answers is then the fused score times the aspect agreement.
+        known = {ei: (1.0 - s.w_semantic) * (lex[ei].confidence if ei in lex else 0.0)
+                 + s.w_semantic * semantic.get(ei, 0.0)
+                 for ei in lex.keys() | semantic.keys()}
+        fused = sorted(((score * self._aspect_factor(lex.get(ei)), ei) for ei, score in known.items()),
+                       key=lambda t: (-t[0], t[1]))
+        confident = max(known.values())
         top, best = fused[0]
         second = fused[1][0] if len(fused) > 1 else 0.0
-        shown = round(top, 1)
-        if top < s.fused_threshold:
-            return Match("unknown", (), shown, a.plain)
+        shown = round(confident, 1)
+        if confident < s.fused_threshold:
+            # The model helps choose and rescue, it does not veto: a lexical answer or choice stays.
+            return lexical if lexical.outcome != "unknown" else Match("unknown", (), shown, a.plain)
+        if lexical.outcome == "unknown" and not self._agrees(a, ranked, best):
+            return lexical  # the model's pick is not what the message talks about (小学 ≠ 幼儿园)
         if top - second >= s.fused_margin:
             return Match("answer", (self.entries[best],), shown, a.plain)
         close = [ei for score, ei in fused[:3] if top - score <= s.clarify_window]
         return Match("clarify", tuple(self.entries[ei] for ei in close), shown, a.plain)
+
+    def _aspect_factor(self, c: Candidate | None) -> float:
+        """What the aspect (hours, fee …) does to a lexical score, for the fused one."""
+        if c is None or c.base < 0:
+            return 1.0
+        return 1.0 + self.settings.aspect_penalty * (c.aspect - self.settings.aspect_neutral)
+
+    def _agrees(self, a: Analysis, ranked: list[Candidate], ei: int) -> bool:
+        """Lexical topic agreement, needed before the model may answer what the lexical channel
+        did not know: the message names what the entry is about, if the entry is about one of the
+        community's things (小学几点放学 names no 幼儿园), and its best phrasing's content is partly
+        in the message (结婚证怎么办 shares none of 生育登记's, only a word of its answer)."""
+        own = self.entry_topics[ei]
+        if own and not own & self.topics(a.normalized):
+            return False
+        c = next((c for c in ranked if c.entry == ei), None)
+        return c is None or c.reverse >= self.settings.agree_reverse
 
     # -- honesty ------------------------------------------------------------------------------
     def facts_asked(self, text: str) -> tuple[frozenset[str], frozenset[str]]:

@@ -15,6 +15,9 @@ class Entry:
     questions: tuple[str, ...]
     answer: str
     source: str  # "faq/qa/places.yaml:12"
+    # what the entry answers about its topic (hours, fee, documents …; ``aspects:`` in the
+    # lexicon), as labelled in faq/qa; empty: learnt from its phrasings
+    aspects: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

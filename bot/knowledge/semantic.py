@@ -42,6 +42,7 @@ class E5Embedder:
 
         self._model = E5(num_threads=1)
         self._lock = threading.Lock()
+        self.embed(["社区服务中心几点开门"])  # warm up at start, not on a resident's first question
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         # e5 compares two questions best when both carry the "query:" prefix.

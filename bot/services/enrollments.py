@@ -157,7 +157,9 @@ def _promote_first(session: Session, services: Services, class_id: str, term: st
     klass = services.klass(first.class_id)
     if user is not None and klass is not None:
         klass = current(session, klass)
+        # 秧歌班（为孙子）: the message goes to the resident who signed the family member up
+        whose = texts.FOR_PARTICIPANT.format(who=first.participant) if first.participant else ""
         outbox.enqueue(session, openid=user.openid, key=keys.class_promoted(first.id),
-                       text=texts.CLASS_PROMOTED.format(klass=klass.name, details=klass.details))
+                       text=texts.CLASS_PROMOTED.format(klass=klass.name + whose, details=klass.details))
     log.info("class %s seat %s promoted from the waiting list: %s", class_id, seat, mask_name(first.name))
     return first

@@ -112,3 +112,8 @@ def case_status(number: str, event_id: int) -> str:
 def desk_capacity() -> str:
     """The places per half-day staff set in the console, over faq/services.yaml's."""
     return "desk:per_half_day"
+
+
+def kindergarten_notified(registration_id: int) -> str:
+    """The message telling a parent on the waiting list that their child can come and register."""
+    return f"kindergarten:{registration_id}:notified"

@@ -220,8 +220,10 @@ def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _text)
 
 
-def entry_yaml(edit: EntryEdit) -> str:
-    item = {"id": edit.id, "questions": list(edit.questions), "answer": edit.answer}
+def entry_yaml(edit: EntryEdit, aspect: Any = None) -> str:
+    # The file's aspect label (hours, fee …) stays: the console does not edit it.
+    item = {"id": edit.id, **({"aspect": aspect} if aspect else {}),
+            "questions": list(edit.questions), "answer": edit.answer}
     return yaml.dump([item], Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10**6)
 
 
@@ -244,7 +246,7 @@ def export(faq_dir: Path, edits: Sequence[EntryEdit]) -> list[str]:
             end = ends[i]
             while end > starts[i] + 1 and (not lines[end - 1].strip() or lines[end - 1].startswith("#")):
                 end -= 1  # the blank lines and section comments before the next entry stay
-            lines[starts[i]:end] = [] if edit.retired else [entry_yaml(edit)]
+            lines[starts[i]:end] = [] if edit.retired else [entry_yaml(edit, items[i].get("aspect"))]
             changed = True
         if changed:
             path.write_text("".join(lines), encoding="utf-8")

@@ -26,6 +26,7 @@ from bot.models import (
     MessageLog,
     Outbox,
     OutboxStatus,
+    PreRegistration,
     Reminder,
     Subscription,
     Ticket,
@@ -33,7 +34,7 @@ from bot.models import (
     TicketStatus,
     User,
 )
-from bot.services import audit, statistics
+from bot.services import audit, kindergarten, statistics
 
 ERASED = "***"
 FINISHED = (OutboxStatus.SENT, OutboxStatus.SHOWN, OutboxStatus.SKIPPED, OutboxStatus.FAILED)  # never sent again
@@ -61,7 +62,7 @@ def find(session: Session, query: str) -> list[Found]:
     masked = _MASKED_PHONE.match(query.replace(" ", ""))
     digits = re.sub(r"[\s-]", "", query)
     ids: set[int] = set()
-    for model in (User, Booking, Enrollment):
+    for model in (User, Booking, Enrollment, PreRegistration):
         owner = model.id if model is User else model.user_id
         if masked:
             condition = model.phone.like(f"{masked.group(1)}%{masked.group(2)}")
@@ -117,6 +118,9 @@ def held_about(session: Session, user: User) -> list[Sheet]:
         ("提醒", ("时间", "内容", "状态"),
          [(r.fire_at, r.text, r.status) for r in session.scalars(
              select(Reminder).where(Reminder.openid == user.openid).order_by(Reminder.fire_at))]),
+        ("幼儿园预登记", ("孩子", "出生", "入园秋季", "家长", "电话", "状态", "登记时间"),
+         [(r.child or "", r.birth, r.start_year, r.name or "", r.phone or "", kindergarten.STATUS_TEXT[r.status],
+           r.created_at) for r in _owned(session, PreRegistration, user)]),
     ]
 
 
@@ -125,6 +129,8 @@ def contact_values(session: Session, user: User) -> set[str]:
     pairs = [(user.name, user.phone)]
     for model in (Booking, Enrollment, Case):
         pairs += session.execute(select(model.name, model.phone).where(model.user_id == user.id)).all()
+    pairs += session.execute(select(PreRegistration.child, PreRegistration.phone)  # the child's name too
+                             .where(PreRegistration.user_id == user.id)).all()
     return {value for pair in pairs for value in pair if value and len(value) >= 2}
 
 
@@ -217,6 +223,7 @@ def purge_expired(session: Session, now: datetime, tz: tzinfo, keep: Retention, 
         Booking.day < today - keep.past_contacts, or_(Booking.name.is_not(None), Booking.phone.is_not(None)),
     ).values(name=None, phone=None)))
     purged["往期报名的联系方式"] = _past_terms(session, today - keep.past_contacts, services)
+    purged["幼儿园预登记（已入园或取消）"] = kindergarten.purge(session, now - keep.past_contacts)
     purged["办结上报的居民关联"] = _count(session.execute(update(Ticket).where(
         Ticket.status == TicketStatus.DONE, Ticket.user_id.is_not(None),
         select(TicketEvent.id).where(TicketEvent.ticket_id == Ticket.id, TicketEvent.status == TicketStatus.DONE,
@@ -259,6 +266,6 @@ def _owned(session: Session, model: Any, user: User) -> list[Any]:
 def _shown(session: Session, user: User, field: str, mask: Any) -> str:
     """The resident's own value, or the first one they gave on a form, masked."""
     given = [getattr(user, field)]
-    for model in (Booking, Enrollment):
+    for model in (Booking, Enrollment, PreRegistration):
         given += session.scalars(select(getattr(model, field)).where(model.user_id == user.id))
     return next((mask(value) for value in given if value), "")

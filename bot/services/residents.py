@@ -17,12 +17,14 @@ from bot.models import (
     EnrollmentStatus,
     HandoffRequest,
     MessageLog,
+    PreRegistration,
     ProcessedMessage,
     Ticket,
     User,
     UserTag,
+    utcnow,
 )
-from bot.services import bookings, enrollments, privacy
+from bot.services import bookings, enrollments, kindergarten, privacy
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +44,7 @@ def has_personal_data(session: Session, user: User) -> bool:
     """Whether 删除我的信息 would remove anything."""
     return bool(user.name or user.phone) or any(
         session.scalars(select(model.id).where(model.user_id == user.id).limit(1)).first()
-        for model in (Booking, Enrollment, Ticket, Case)
+        for model in (Booking, Enrollment, Ticket, Case, PreRegistration)
     )
 
 
@@ -58,6 +60,7 @@ def forget(session: Session, user: User, services: Services) -> None:
         if row.status in (EnrollmentStatus.ENROLLED, EnrollmentStatus.WAITING):
             enrollments.withdraw(session, services, row)
         row.name = row.phone = row.age = row.user_id = None
+    kindergarten.forget(session, user, utcnow())  # the child leaves the waiting list
     privacy.unlink_reports(session, user)
     for case in session.scalars(select(Case).where(Case.user_id == user.id)):
         case.name = case.phone = case.user_id = None  # the errand goes on; the desk sees its number and item

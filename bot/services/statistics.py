@@ -44,7 +44,7 @@ REACHED = (OutboxStatus.SENT, OutboxStatus.SHOWN)
 NOT_REACHED = (OutboxStatus.FAILED, OutboxStatus.SKIPPED, OutboxStatus.UNKNOWN)
 DIRECTIONS = {"in": "居民", "out": "小助手", "staff": "工作人员"}
 PURPOSES = {"reminder": "提醒", "announcement": "通知", "ticket": "上报进度", "handoff": "人工",
-            "class": "报名", "rain": "改场地", "booking": "预约"}
+            "class": "报名", "rain": "改场地", "booking": "预约", "kindergarten": "幼儿园"}
 COUNTED = {"messages": "消息", "visits": "人次", "answered": "回答", "clarified": "追问", "unknown": "答不上"}
 ENROLLMENT_WORDS = {EnrollmentStatus.ENROLLED: "已报名", EnrollmentStatus.WAITING: "候补",
                     EnrollmentStatus.CANCELLED: "已取消"}

@@ -7,7 +7,8 @@ import logging
 import time
 from typing import Any
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Flask, Request, Response, current_app, request
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from sqlalchemy.exc import SQLAlchemyError
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
@@ -18,6 +19,21 @@ from bot.wechat.protocol import MAX_BODY_BYTES, Rejected, parse_xml, render, to_
 log = logging.getLogger(__name__)
 bp = Blueprint("wechat", __name__)
 URL_CHECK = "url-check"  # stands for the body of a GET, which has none
+
+
+class NoSessionForWeChat(SecureCookieSessionInterface):
+    """WeChat's calls carry no cookie and sign in to nothing: no session is opened for them (Flask would
+    build a cookie signer per message); every other path keeps the console's signed cookie."""
+
+    def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
+        if request.path == "/wechat":
+            return None  # Flask then uses its null session, which it never saves
+        return super().open_session(app, request)
+
+
+@bp.record_once
+def _no_session_for_wechat(state: Any) -> None:
+    state.app.session_interface = NoSessionForWeChat()
 
 
 def _settings() -> Any:

@@ -113,3 +113,28 @@ def test_the_rambling_set_on_the_real_faq() -> None:
     # "not registered" (a fact asked that the FAQ lacks) hands over to a person too
     answered = [q for q in off if k.match(q).outcome not in ("unknown", "unregistered")]
     assert len(answered) <= 0.05 * len(off), answered
+
+
+@pytest.fixture(scope="module")
+def real() -> Knowledge:
+    return load_knowledge(REPO / "faq")
+
+
+def test_telling_how_long_something_has_lasted_is_not_a_second_question(real: Knowledge) -> None:
+    # 坏了好久了 tells; 哪个网格 asks: one question, one answer (not the streetlight as well).
+    message = "我们是文笔村三组的 屋门口的路灯坏了好久了 不晓得我们属于哪个网格"
+    assert real._index.parts(message) is None
+    match = real.match(message)
+    assert (match.outcome, [e.id for e in match.candidates]) == ("answer", ["grid.g4"])
+    assert real._index.parts("太极拳在哪里报名 要不要钱") is not None
+
+
+def test_what_the_question_clause_asks_decides_not_the_story(real: Knowledge) -> None:
+    # 材料 in the story is no question about documents: the clause asks how far it has got.
+    index = real._index
+    message = "我前几天把居住证的材料交到社区了 一直没消息 想问下办到哪一步了"
+    assert index._asked_aspects(message) == {"progress"}
+    assert [e.id for e in real.match(message).candidates] == ["proxy.progress"]
+    # A question clause that asks no aspect of its own leaves the whole message's.
+    assert index._asked_aspects("我下班了想去照料中心看下我妈 晚上七八点还让进不") is None
+    assert index._asked_aspects("照料中心几点开门") is None  # all question: nothing to drop

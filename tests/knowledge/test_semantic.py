@@ -83,6 +83,29 @@ def test_off_topic_questions_are_still_refused(semantic, question):
     assert semantic.match(question).outcome in ("unknown", "unregistered")
 
 
+@pytest.mark.parametrize("question", [
+    "现在星期几",  # names nothing: the lexical channel offers the places, the model adds nothing
+    "小学放学是几点", "小学几点接娃儿",  # nearest is the kindergarten's hours: 幼儿园 is not named
+    "离婚证咋个办", "护照在哪里办",  # a document that only appears among what to bring
+])
+def test_the_model_does_not_answer_what_the_message_does_not_talk_about(semantic, question):
+    assert semantic.match(question).outcome in ("unknown", "unregistered")
+
+
+def test_the_model_does_not_overrule_a_lexical_answer_into_a_dont_know(semantic, lexical):
+    message = "我今年七十三了 老伴走了 一个人在家 听说社区有个地方老人可以去耍 我能去不"
+    assert [e.id for e in lexical.match(message).candidates] == ["daycare.eligibility"]
+    assert [e.id for e in semantic.match(message).candidates] == ["daycare.eligibility"]
+
+
+def test_the_model_reads_a_message_once_even_in_two_parts(semantic, counting):
+    for message in ("我老家在外省 户口没迁过来 想办居住证 要带些啥 好久能拿到",
+                    "我爸住在照料中心 我想下班去看他 晚上几点关门 要交好多钱"):
+        before = counting.texts
+        assert semantic.match(message).outcome == "answer"
+        assert counting.texts - before <= 1
+
+
 def test_a_trap_stays_honest_with_the_model(semantic):
     assert semantic.match("低保一个月发好多钱").outcome == "unregistered"
 

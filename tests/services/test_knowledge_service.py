@@ -121,6 +121,7 @@ def test_export_writes_the_edits_into_the_yaml_that_ships(app, faq_copy):
     assert written == ["places.yaml", "console.yaml"]
     entries = {e.id: e for e in load_entries(faq_copy)}
     assert entries["daycare.hours"].answer == NEW_HOURS
+    assert entries["daycare.hours"].aspects == ("hours",)  # the file's label survives the export
     assert entries["center.parking"].answer == "东门有车位：\n1. 小车\n2. 电瓶车"
     assert "center.lunch" not in entries
     shipped = {e.id: e for e in load_entries(FAQ)}
