@@ -221,7 +221,7 @@ _FACT_IN_ANSWER = {
     "phone": re.compile(r"\d{3,4}-\d{7,8}|1\d{10}|\d{7,8}"),
     "hours": re.compile(r"\d{1,2}\s*[:：点]"),
     "name": re.compile(r"[\u4e00-\u9fff](?:书记|主任|老师|医生|园长|站长|会长)[，,。、：:（(]"),
-    "count": re.compile(r"\d+\s*(?:本|个|人|名|次|件|张|户|条|支|期|节)|不限"),
+    "count": re.compile(r"\d+\s*(?:本|个(?!工作日|月|星期|小时)|人|名|次|件|张|户|条|支|期|节)|不限"),
 }
 FACT_KINDS = tuple(_FACT_IN_ANSWER)
 
@@ -1146,15 +1146,24 @@ class Index:
         return frozenset(n for n in self.names(norm) if n in self._thing_names)
 
     def _asks_unknown_of_a_place(self, clause: str) -> bool:
-        """照料中心能洗澡吗: a question naming a place whose last word, what is asked of it, no entry knows."""
-        if not (self._asks(clause) and self.things(self._rewrite(self.normalize(clause)))):
+        """照料中心能洗澡吗, 幼儿园有没有校车接送: a question naming a place and, after it, what is
+        asked of it, a word no entry knows (its last word, or a thing: 校车)."""
+        things = self.things(self._rewrite(self.normalize(clause)))
+        if not (self._asks(clause) and things):
             return False
         a = self.analyze(clause)
-        words = [code for code, generic in zip(a.token_codes, a.generic_mask, strict=True) if not generic]
+        after = max((i for i, tok in enumerate(a.tokens) if tok in things), default=-1)
+        words = [(tok, code) for i, (tok, code, generic) in
+                 enumerate(zip(a.tokens, a.token_codes, a.generic_mask, strict=True))
+                 if i > after and not generic]
         if not words:
             return False
-        units = _bigrams(words[-1]) if len(words[-1]) >= 2 else [words[-1]]
-        return all(u not in self.unit_idf for u in units)
+
+        def unknown(code: str) -> bool:
+            return all(u not in self.unit_idf for u in (_bigrams(code) if len(code) >= 2 else [code]))
+
+        return unknown(words[-1][1]) or any(
+            unknown(code) for tok, code in words[:-1] if self.segmenter.topic_weight(tok) >= 1.0)
 
     def _answers_who_or_when(self, a: Analysis, m: Match) -> bool:
         """Whether the answer found is to who to turn to or when, as the question asks (找哪个,

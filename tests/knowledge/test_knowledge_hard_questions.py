@@ -38,6 +38,8 @@ def test_who_to_turn_to_about_a_place_in_trouble_is_answered_not_called_unregist
     "残疾证办下来要花钱不",  # a fee the data does not give, asked with 花钱
     "生了二胎社区补好多",  # an allowance amount, asked with 补好多
     "在图书室一回能借几本书",  # a count the borrowing rules do not give
+    "照料中心有几个床位",  # likewise the number of beds
+    "幼儿园有没有校车接送",  # 校车: a thing no entry knows, asked of the kindergarten
 ])
 def test_facts_the_data_lacks_get_not_registered_and_a_person(resident, question):
     answer = resident.says(question)
