@@ -215,12 +215,13 @@ _ADDRESSED_RE = re.compile(
 )
 
 # What an answer must contain to answer a question for a specific fact (``facts_asked:``):
-# an amount of money, a phone number, a clock time, a person's name, a count (几本).
+# an amount of money, a phone number, a clock time, a person's name, a count (几本), the day money is paid.
 _FACT_IN_ANSWER = {
     "money": re.compile(r"\d+(?:\.\d+)?\s*(?:元|块)|免费|不收|不要钱"),
     "phone": re.compile(r"\d{3,4}-\d{7,8}|1\d{10}|\d{7,8}"),
     "hours": re.compile(r"\d{1,2}\s*[:：点]"),
     "name": re.compile(r"[\u4e00-\u9fff](?:书记|主任|老师|医生|园长|站长|会长)[，,。、：:（(]"),
+    "date": re.compile(r"\d+\s*[号日]|每(?:个)?月\d|每年\d"),
     "count": re.compile(r"\d+\s*(?:本|个(?!工作日|月|星期|小时)|人|名|次|件|张|户|条|支|期|节)|不限"),
 }
 FACT_KINDS = tuple(_FACT_IN_ANSWER)
