@@ -237,8 +237,8 @@ _ASKS_WHO_OR_WHEN = frozenset(("contact", "when", "duration", "progress"))
 # Clause boundaries of a long message: whitespace (voice input's pauses) and punctuation.
 _CLAUSE_SPLIT_RE = re.compile(r"[\s,.;:!?，。；：！？、…~～]+")
 
-# 坏了好久了, 好多了: a question word telling how long or how much, not asking it.
-_TOLD_RE = re.compile("(?:好久|多久|好多)了")
+# 坏了好久了, 好多了, 打工好多年了: a question word telling how long or how much, not asking it.
+_TOLD_RE = re.compile("(?:好久|多久|好多|好几)(?:年|天|个月|个星期|回|次|遍)?了")
 
 
 def _bigrams(s: str) -> list[str]:
@@ -1029,9 +1029,16 @@ class Index:
         a, ranked = self.rank(text)
         general = self._general(a, ranked)
         ranked = self._named_first(ranked, general)
-        if not semantic:
-            return self._honest(text, a, self._decide(a, ranked))
-        return self._honest(text, a, self._fused(text, a, ranked, general))
+        m = self._decide(a, ranked) if not semantic else self._fused(text, a, ranked, general)
+        return self._honest(text, a, self._named_chosen(m, general))
+
+    def _named_chosen(self, m: Match, general: frozenset[int]) -> Match:
+        """A choice between general entries and the one entry about the thing named is that one
+        (残疾证要准备啥子材料: the 残疾人证 entry, not also the desk's general list)."""
+        if m.outcome != "clarify" or not general:
+            return m
+        named = [e for e in m.candidates if self.entry_index[e.id] not in general]
+        return replace(m, outcome="answer", candidates=tuple(named)) if len(named) == 1 else m
 
     def _general(self, a: Analysis, ranked: list[Candidate]) -> frozenset[int]:
         """Entries about no thing in particular (what to bring to the 代办 desk in general) that
