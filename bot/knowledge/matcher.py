@@ -985,6 +985,14 @@ class Index:
         if first.outcome == "answer" and second.outcome == "answer":
             if first.candidates[0] == second.candidates[0]:
                 return first if whole.outcome != "answer" else whole
+            # A part answered by an entry about something the message does not name (居住证 …
+            # 要多久办好: the 代办 desk's time limits) is the other part's entry's to answer.
+            named = self.things(self._rewrite(self.normalize(text)))
+            about = [m for m in (first, second) if not (
+                own := self.entry_topics[self.entry_index[m.candidates[0].id]] & self._thing_names)
+                or any(o in n or n in o for o in own for n in named)]  # 党代表 in 党代表工作室
+            if len(about) == 1:
+                return replace(about[0], normalized=whole.normalized)
             return Match("answer", first.candidates + second.candidates,
                          min(first.score, second.score), whole.normalized)
         known = [(m, other) for m, other in ((first, parts[1]), (second, parts[0]))

@@ -62,3 +62,25 @@ def test_a_long_message_asking_one_thing_in_two_clauses_gets_one_answer(real):
 def test_a_two_part_question_about_a_meal_time_gets_both_answers(resident):
     answer = resident.says("照料中心在哪里 晚饭几点开")
     assert "17:30" in answer and "文化广场" in answer
+
+
+@pytest.mark.parametrize(("question", "entries"), [
+    ("党代表工作室是做啥子的 一般哪天有人", ["partyrep.what", "partyrep.when"]),  # 党代表 in 党代表工作室
+    ("太极班在哪里练 一期收几个人", ["taiji.place", "taiji.capacity"]),  # 收几个人 asks too
+    ("残疾证要准备啥子 好久能办下来", ["disability.cert"]),  # one entry answers both parts
+    ("居住证要带哪些东西 多久能拿到", ["residence.permit"]),  # not also the desk's time limits
+])
+def test_each_part_of_a_two_part_question_is_answered_once(real, question, entries):
+    m = real.match(question)
+    assert (m.outcome, [e.id for e in m.candidates]) == ("answer", entries)
+
+
+def test_the_desk_s_general_list_gives_way_to_the_entry_about_the_document_named(real):
+    m = real.match("我住安置小区 家里有个残疾的女儿 想给她办个残疾证 要准备啥子材料")
+    assert (m.outcome, [e.id for e in m.candidates]) == ("answer", ["disability.cert"])
+
+
+def test_a_story_telling_how_long_it_has_been_asks_nothing(real):
+    # 打工好多年了 tells; the one question is 要带啥子, about the 失业登记 named before it.
+    m = real.match("我在外面打工好多年了 今年回来还没找到活路 听说可以去社区登记失业 要带啥子")
+    assert m.outcome == "answer" and m.candidates[0].id == "unemployment.register" and not m.unanswered
