@@ -221,23 +221,30 @@ _ADDRESSED_RE = re.compile(
 )
 
 # What an answer must contain to answer a question for a specific fact (``facts_asked:``):
-# an amount of money, a phone number, a clock time, a person's name.
+# an amount of money, a phone number, a clock time, a person's name, a count (几本), the day money is paid.
 _FACT_IN_ANSWER = {
     "money": re.compile(r"\d+(?:\.\d+)?\s*(?:元|块)|免费|不收|不要钱"),
     "phone": re.compile(r"\d{3,4}-\d{7,8}|1\d{10}|\d{7,8}"),
     "hours": re.compile(r"\d{1,2}\s*[:：点]"),
     "name": re.compile(r"[\u4e00-\u9fff](?:书记|主任|老师|医生|园长|站长|会长)[，,。、：:（(]"),
+    "date": re.compile(r"\d+\s*[号日]|每(?:个)?月\d|每年\d"),
+    "count": re.compile(r"\d+\s*(?:本|个(?!工作日|月|星期|小时)|人|名|次|件|张|户|条|支|期|节)|不限"),
 }
 FACT_KINDS = tuple(_FACT_IN_ANSWER)
 
 # "A和B各是星期几": one question about two things (see ``Index.parts``).
 _EACH_RE = re.compile(r"^(.{2,12}?)(?:和|跟|与|还有)(.{2,12}?)(?:各|分别|都)(.+)$")
 
+# Aspects that ask who to turn to or when, not whether something can be done at a place: a
+# question asking one of them that its answer's entry answers is not "something to do there
+# that no entry mentions" (路灯黑了好几天了找哪个: 黑 is the trouble, 找哪个 the question).
+_ASKS_WHO_OR_WHEN = frozenset(("contact", "when", "duration", "progress"))
+
 # Clause boundaries of a long message: whitespace (voice input's pauses) and punctuation.
 _CLAUSE_SPLIT_RE = re.compile(r"[\s,.;:!?，。；：！？、…~～]+")
 
-# 坏了好久了, 好多了: a question word telling how long or how much, not asking it.
-_TOLD_RE = re.compile("(?:好久|多久|好多)了")
+# 坏了好久了, 好多了, 打工好多年了: a question word telling how long or how much, not asking it.
+_TOLD_RE = re.compile("(?:好久|多久|好多|好几)(?:年|天|个月|个星期|回|次|遍)?了")
 
 
 def _bigrams(s: str) -> list[str]:
@@ -1179,6 +1186,14 @@ class Index:
         if first.outcome == "answer" and second.outcome == "answer":
             if first.candidates[0] == second.candidates[0]:
                 return first if whole.outcome != "answer" else whole
+            # A part answered by an entry about something the message does not name (居住证 …
+            # 要多久办好: the 代办 desk's time limits) is the other part's entry's to answer.
+            named = self.things(self._rewrite(self.normalize(text)))
+            about = [m for m in (first, second) if not (
+                own := self.entry_topics[self.entry_index[m.candidates[0].id]] & self._thing_names)
+                or any(o in n or n in o for o in own for n in named)]  # 党代表 in 党代表工作室
+            if len(about) == 1:
+                return replace(about[0], normalized=whole.normalized)
             return Match("answer", first.candidates + second.candidates,
                          min(first.score, second.score), whole.normalized)
         known = [(m, other) for m, other in ((first, parts[1]), (second, parts[0]))
@@ -1201,41 +1216,64 @@ class Index:
         if len(asked) < 2:
             return None
         # The last two questions asked, each with the clauses it follows; one naming nothing
-        # of the community's borrows the names of the whole message (太极拳 … 要不要钱).
+        # of the community's borrows the names of the clause nearest before it that names one
+        # (太极拳 … 要不要钱), not of the story further back (娃儿在成都打工 … 那个地方能不能去).
         i, j = asked[-2], asked[-1]
-        first, second = " ".join(clauses[: i + 1]), " ".join(clauses[i + 1 : j + 1])
-        named = self.names(self._rewrite(self.normalize(first)))
+        named = frozenset[str]()
+        for clause in reversed(clauses[: i + 1]):
+            named = self.names(self._rewrite(self.normalize(clause)))
+            if named:
+                break
         if not named:
             return None
+        borrowed = "".join(sorted(named))
+        first, second = " ".join(clauses[: i + 1]), " ".join(clauses[i + 1 : j + 1])
+        if not self.names(self._rewrite(self.normalize(clauses[i]))):
+            first = borrowed + clauses[i]  # 这种情况能不能去: the question, about what was named
         if not self.names(self._rewrite(self.normalize(second))):
-            second = "".join(sorted(named)) + second
+            second = borrowed + second
         return first, second
 
     def _match_one(self, text: str, semantic: bool = True) -> Match:
         a, ranked = self.rank(text)
-        ranked = self._named_first(a, ranked)
-        if not semantic:
-            return self._honest(text, a, self._decide(a, ranked))
-        return self._honest(text, a, self._fused(text, a, ranked))
+        general = self._general(a, ranked)
+        ranked = self._named_first(ranked, general)
+        m = self._decide(a, ranked) if not semantic else self._fused(text, a, ranked, general)
+        return self._honest(text, a, self._named_chosen(m, general))
 
-    def _named_first(self, a: Analysis, ranked: list[Candidate]) -> list[Candidate]:
-        """An entry about no thing in particular (what to bring to the 代办 desk in general)
-        gives way to a close one about the thing the question names (低保要准备哪些东西: the
-        低保 application): it loses the topic penalty a named entry would for naming the wrong thing."""
+    def _named_chosen(self, m: Match, general: frozenset[int]) -> Match:
+        """A choice between general entries and the one entry about the thing named is that one
+        (残疾证要准备啥子材料: the 残疾人证 entry, not also the desk's general list)."""
+        if m.outcome != "clarify" or not general:
+            return m
+        named = [e for e in m.candidates if self.entry_index[e.id] not in general]
+        return replace(m, outcome="answer", candidates=tuple(named)) if len(named) == 1 else m
+
+    def _general(self, a: Analysis, ranked: list[Candidate]) -> frozenset[int]:
+        """Entries about no thing in particular (what to bring to the 代办 desk in general) that
+        give way to a close one about the thing the question names (低保要准备哪些东西: the 低保
+        application) …"""
         q_topics = self.topics(a.normalized)
         topics = self.entry_topics
         named = [c for c in ranked[:3] if topics[c.entry] & q_topics] if q_topics and a.aspects else []
         if not named:
-            return ranked
+            return frozenset()
         # … when that one answers the aspect asked as well (一期多久 is no question of 太极拳's 名额)
         agree = max(c.aspect for c in named)
+        return frozenset(c.entry for c in ranked
+                         if not (topics[c.entry] or c.exact or c.aspect > agree + 0.25))
+
+    def _named_first(self, ranked: list[Candidate], general: frozenset[int]) -> list[Candidate]:
+        """The general entries lose the topic penalty a named entry would for naming the wrong thing."""
+        if not general:
+            return ranked
         f = 1.0 - self.settings.topic_penalty
-        out = [c if topics[c.entry] or c.exact or c.aspect > agree + 0.25
-               else replace(c, score=c.score * f, base=c.base * f if c.base >= 0 else c.base)
-               for c in ranked]
+        out = [replace(c, score=c.score * f, base=c.base * f if c.base >= 0 else c.base)
+               if c.entry in general else c for c in ranked]
         return sorted(out, key=lambda c: (-c.score, c.entry))
 
-    def _fused(self, text: str, a: Analysis, ranked: list[Candidate]) -> Match:
+    def _fused(self, text: str, a: Analysis, ranked: list[Candidate],
+               general: frozenset[int] = frozenset()) -> Match:
         """The lexical decision, or when it is not sure, the lexical and semantic scores fused."""
         lexical = self._decide(a, ranked)
         if self.skips_semantic(text, a, ranked, lexical):
@@ -1250,8 +1288,11 @@ class Index:
         known = {ei: (1.0 - s.w_semantic) * (lex[ei].confidence if ei in lex else 0.0)
                  + s.w_semantic * semantic.get(ei, 0.0)
                  for ei in lex.keys() | semantic.keys()}
-        fused = sorted(((score * self._aspect_factor(lex.get(ei)), ei) for ei, score in known.items()),
-                       key=lambda t: (-t[0], t[1]))
+        # The model reads a long message's last clauses: a general entry (what to bring in
+        # general) gives way to the named one there too (… 养老保险 … 认证要带什么证件).
+        f = 1.0 - s.topic_penalty
+        fused = sorted(((score * self._aspect_factor(lex.get(ei)) * (f if ei in general else 1.0), ei)
+                        for ei, score in known.items()), key=lambda t: (-t[0], t[1]))
         confident = max(known.values())
         top, best = fused[0]
         second = fused[1][0] if len(fused) > 1 else 0.0
@@ -1281,7 +1322,13 @@ class Index:
         if own and not own & self.topics(a.normalized):
             return False
         c = next((c for c in ranked if c.entry == ei), None)
-        return c is None or c.reverse >= self.settings.agree_reverse
+        # … and it answers what is asked (图书室借几本、要多久还: not the borrowing rules)
+        if c is None:
+            profile = self.entry_aspects[ei]
+            return not (a.aspects and profile) or any(profile.get(x, 0.0) > 0.0 for x in a.aspects)
+        if c.base >= 0 and c.aspect <= 0.0:
+            return False
+        return c.reverse >= self.settings.agree_reverse
 
     # -- honesty ------------------------------------------------------------------------------
     def facts_asked(self, text: str) -> tuple[frozenset[str], frozenset[str]]:
@@ -1316,22 +1363,40 @@ class Index:
         return frozenset(n for n in self.names(norm) if n in self._thing_names)
 
     def _asks_unknown_of_a_place(self, clause: str) -> bool:
-        """照料中心能洗澡吗: a question naming a place whose last word, what is asked of it, no entry knows."""
-        if not (self._asks(clause) and self.things(self._rewrite(self.normalize(clause)))):
+        """照料中心能洗澡吗, 幼儿园有没有校车接送: a question naming a place and, after it, what is
+        asked of it, a word no entry knows (its last word, or a thing: 校车)."""
+        things = self.things(self._rewrite(self.normalize(clause)))
+        if not (self._asks(clause) and things):
             return False
         a = self.analyze(clause)
-        words = [code for code, generic in zip(a.token_codes, a.generic_mask, strict=True) if not generic]
+        after = max((i for i, tok in enumerate(a.tokens) if tok in things), default=-1)
+        words = [(tok, code) for i, (tok, code, generic) in
+                 enumerate(zip(a.tokens, a.token_codes, a.generic_mask, strict=True))
+                 if i > after and not generic]
         if not words:
             return False
-        units = _bigrams(words[-1]) if len(words[-1]) >= 2 else [words[-1]]
-        return all(u not in self.unit_idf for u in units)
+
+        def unknown(code: str) -> bool:
+            return all(u not in self.unit_idf for u in (_bigrams(code) if len(code) >= 2 else [code]))
+
+        return unknown(words[-1][1]) or any(
+            unknown(code) for tok, code in words[:-1] if self.segmenter.topic_weight(tok) >= 1.0)
+
+    def _answers_who_or_when(self, a: Analysis, m: Match) -> bool:
+        """Whether the answer found is to who to turn to or when, as the question asks (找哪个,
+        什么时候): then its last word is the situation told, not something to do at the place."""
+        asked = a.aspects & _ASKS_WHO_OR_WHEN
+        return m.outcome == "answer" and bool(asked) and all(
+            any(self.entry_aspects[self.entry_index[e.id]].get(x, 0.0) >= 0.5 for x in asked)
+            for e in m.candidates)
 
     def _honest(self, text: str, a: Analysis, m: Match) -> Match:
         """A question for a fact no entry gives (低保 amount, a person's phone, the 超市's
         hours) is "not registered", never a neighbouring entry's answer; so is something to do
         at a place that no entry mentions (照料中心能洗澡吗: not the admission rules)."""
         kinds, people = self.facts_asked(text)
-        if not kinds and any(self._asks_unknown_of_a_place(clause) for clause in self.clauses(text)):
+        if (not kinds and not self._answers_who_or_when(a, m)
+                and any(self._asks_unknown_of_a_place(clause) for clause in self.clauses(text))):
             return Match("unregistered", (), m.score, m.normalized)
         if not kinds:
             return m
