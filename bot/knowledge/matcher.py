@@ -68,7 +68,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
 
 from .model import Entry, Match
-from .normalize import Lexicon, Normalizer
+from .normalize import Lexicon, LongestFirst, Normalizer
 from .phonetic import codes
 from .segment import Segmenter
 from .semantic import PhrasingVectors
@@ -293,7 +293,7 @@ class Index:
         self._run_cache: dict[str, tuple[list[str], float, bool, bool]] = {}  # see _content_words
         phrases = sorted((g for g in self.generic if len(g) >= 2), key=lambda g: (-len(g), g))
         self._generic_re = re.compile("|".join(map(re.escape, phrases))) if phrases else None
-        self._concept_re, self._concepts = self._concept_table(lexicon, normalizer)
+        self._concepts = self._concept_table(lexicon, normalizer)
         self._aspect_cues: list[tuple[str, tuple[str, ...]]] = []
         for aspect, cues in lexicon.aspects.items():
             forms: set[str] = set()
@@ -311,6 +311,7 @@ class Index:
         for cue, aspects in sorted(cue_aspects.items()):
             self._cues_at[cue[0]].append((cue, frozenset(aspects)))
         self._cues_at = dict(self._cues_at)
+        self._cue_starts = frozenset(self._cues_at)
         names = {self._rewrite(normalizer(w)) for w in lexicon.domain_words}
         names |= {self._rewrite(normalizer(w)) for w in lexicon.concepts}
         names = {n for n in names if len(n) >= 2 and not self._generic_word(n)}
@@ -392,10 +393,12 @@ class Index:
             aspect_count: Counter[str] = Counter()
             topic_count: Counter[str] = Counter()
             n_phrasings = 0
+            asked_names: frozenset[str] = frozenset()
             for question in entry.questions:
                 a = self.analyze(question)
                 if not a.normalized:
                     continue
+                asked_names |= self.names(a.normalized)
                 aspect_count.update(a.aspects)
                 topic_count.update(self.topics(a.normalized))
                 n_phrasings += 1
@@ -421,14 +424,12 @@ class Index:
             self.entry_q_units.append(frozenset(q_units))
             self.entry_subject_units.append(frozenset(subject_units))
             self.entry_addressed.append(addressed)
-            asked_names = frozenset().union(
-                *(self.names(self._rewrite(self.normalize(q))) for q in entry.questions))
             phrasing_names.append(asked_names)
             answer_names.append(self.names(answer.normalized))
             self.entry_names.append(asked_names | answer_names[-1])
+            asked = "\n".join(entry.questions)  # (a person word is one line)
             self.entry_people.append(frozenset(
-                p for p in self._person_words
-                if p in entry.answer or any(p in q for q in entry.questions)
+                p for p in self._person_words if p in entry.answer or p in asked
             ))
             self.entry_a_units.append(frozenset(a_units))
             unit_df.update(q_units | a_units)
@@ -525,14 +526,14 @@ class Index:
     @staticmethod
     def _concept_table(
         lexicon: Lexicon, normalizer: Normalizer
-    ) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    ) -> LongestFirst:
         """Concept words → their concept name, one longest-first pass like the lexicon's.
 
         The community's own names (domain words, place names) map to themselves first, so a
         concept word inside one (调解 in 人民调解委员会) is left alone."""
         table: dict[str, str] = {}
         if not lexicon.concepts:
-            return None, table
+            return LongestFirst(table)
         for word in lexicon.domain_words:
             form = normalizer(word)
             if len(form) >= 2:
@@ -544,14 +545,10 @@ class Index:
                 for form in (normalizer.fold(word), normalizer(word)):
                     if form and form != canon:
                         table[form] = canon
-        keys = sorted(table, key=lambda k: (-len(k), k))
-        return re.compile("|".join(map(re.escape, keys))), table
+        return LongestFirst(table)
 
     def _rewrite(self, norm: str) -> str:
-        if self._concept_re is None or not norm:
-            return norm
-        table = self._concepts
-        return self._concept_re.sub(lambda m: table[m.group(0)], norm)
+        return self._concepts.sub(norm) if norm else norm
 
     def _generic_word(self, word: str) -> bool:
         return word in self.generic
@@ -567,12 +564,14 @@ class Index:
         return frozenset(self._name_re.findall(norm)) if self._name_re is not None else frozenset()
 
     def _aspects(self, *texts: str) -> frozenset[str]:
+        """The aspects of every cue the texts contain (cues overlapping at a position all count):
+        only the cues starting with one of a text's characters are looked for."""
         cues_at = self._cues_at
         found: set[str] = set()
-        for t in texts:
-            for i, ch in enumerate(t):
-                for cue, aspects in cues_at.get(ch, ()):
-                    if t.startswith(cue, i):
+        for t in dict.fromkeys(texts):
+            for ch in self._cue_starts.intersection(t):
+                for cue, aspects in cues_at[ch]:
+                    if cue in t:
                         found |= aspects
         return frozenset(found)
 
