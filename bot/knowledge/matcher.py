@@ -192,7 +192,7 @@ _ORDINAL_RE = re.compile(r"^第\d+$")
 
 
 def _join_numbered(tokens: list[str]) -> list[str]:
-    if not any(t.isdigit() for t in tokens):
+    if not any(map(str.isdigit, tokens)):
         return tokens
     out: list[str] = []
     i = 0
@@ -238,6 +238,19 @@ _CLAUSE_SPLIT_RE = re.compile(r"[\s,.;:!?，。；：！？、…~～]+")
 
 # 坏了好久了, 好多了: a question word telling how long or how much, not asking it.
 _TOLD_RE = re.compile("(?:好久|多久|好多)了")
+
+
+def _grouped(
+    keys: list[str], *columns: np.ndarray
+) -> list[tuple[str, np.ndarray, np.ndarray]]:
+    """Rows grouped by key: (key, its values of each column, in their order), the keys in the
+    order they first occur; what appending to a list per key gives, in a few array operations."""
+    ids: dict[str, int] = {}
+    at = np.fromiter((ids.setdefault(k, len(ids)) for k in keys), np.int64, len(keys))
+    order = np.argsort(at, kind="stable")
+    ends = np.cumsum(np.bincount(at, minlength=len(ids)))[:-1]
+    split = [np.split(column[order], ends) for column in columns]
+    return list(zip(ids, *split, strict=True))
 
 
 def _bigrams(s: str) -> list[str]:
@@ -291,8 +304,8 @@ class Index:
         self._token_cache: dict[str, tuple[str, bool]] = {}  # token → (sound code, generic)
         self._analyses: dict[str, Analysis] = {}  # see ``analyze``
         self._run_cache: dict[str, tuple[list[str], float, bool, bool]] = {}  # see _content_words
-        phrases = sorted((g for g in self.generic if len(g) >= 2), key=lambda g: (-len(g), g))
-        self._generic_re = re.compile("|".join(map(re.escape, phrases))) if phrases else None
+        phrases = {g: g for g in self.generic if len(g) >= 2}
+        self._generic_phrases = LongestFirst(phrases) if phrases else None
         self._concepts = self._concept_table(lexicon, normalizer)
         self._aspect_cues: list[tuple[str, tuple[str, ...]]] = []
         for aspect, cues in lexicon.aspects.items():
@@ -390,8 +403,8 @@ class Index:
             subject_units: set[str] = set()
             addressed = False
             q_toks: set[str] = set()
-            aspect_count: Counter[str] = Counter()
-            topic_count: Counter[str] = Counter()
+            aspects_asked: list[str] = []  # counted once per entry: cheaper than a Counter's update
+            topics_named: list[str] = []
             n_phrasings = 0
             asked_names: frozenset[str] = frozenset()
             for question in entry.questions:
@@ -399,8 +412,8 @@ class Index:
                 if not a.normalized:
                     continue
                 asked_names |= self.names(a.normalized)
-                aspect_count.update(a.aspects)
-                topic_count.update(self.topics(a.normalized))
+                aspects_asked.extend(a.aspects)
+                topics_named.extend(self.topics(a.normalized))
                 n_phrasings += 1
                 self.p_entry.append(ei)
                 self.p_norm.append(a.normalized)
@@ -414,6 +427,7 @@ class Index:
                     subject_units |= units
                 addressed = addressed or bool(_ADDRESSED_RE.match(a.plain))
                 q_toks |= set(a.token_codes)
+            aspect_count, topic_count = Counter(aspects_asked), Counter(topics_named)
             share = self.settings.topic_share * n_phrasings
             self.entry_topics.append(frozenset(t for t, c in topic_count.items() if c >= share))
             top = max(aspect_count.values(), default=0)
@@ -494,33 +508,32 @@ class Index:
         """What scoring reads for all candidates at once: token → (phrasings having it, its
         weight in each), and the unit × entry credits of ``coverage`` (1 for a unit of the
         entry's phrasings, less for one of its answer or family), row by row."""
-        tok_pids: dict[str, list[int]] = defaultdict(list)
-        tok_weights: dict[str, list[float]] = defaultdict(list)
-        for pid, weights in enumerate(self.p_tokens):
-            for t, w in weights.items():
-                tok_pids[t].append(pid)
-                tok_weights[t].append(w)
-        self._token_postings = {
-            t: (np.array(pids, dtype=np.int64), np.array(tok_weights[t])) for t, pids in tok_pids.items()
-        }
+        pids = np.repeat(np.arange(len(self.p_tokens)), [len(w) for w in self.p_tokens])
+        tokens = [t for weights in self.p_tokens for t in weights]
+        weights = np.fromiter((w for ws in self.p_tokens for w in ws.values()), np.float64, len(tokens))
+        groups = _grouped(tokens, pids, weights)
+        self._token_postings = {t: (pids, weights) for t, pids, weights in groups}
         self._p_weight = np.array(self.p_weight)
         s = self.settings
-        cells: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        units: list[str] = []
+        entries: list[int] = []
+        credits: list[float] = []
         for ei, (in_q, in_a, in_f) in enumerate(
             zip(self.entry_q_units, self.entry_a_units, self.entry_family, strict=True)
         ):
-            for u in in_q:
-                cells[u].append((ei, 1.0))
-            for u in in_a - in_q:
-                cells[u].append((ei, s.answer_vocab_credit))
-            for u in in_f - in_q - in_a:
-                cells[u].append((ei, s.family_vocab_credit))
-        self._unit_row = {u: r for r, u in enumerate(cells)}
-        lengths = [len(row) for row in cells.values()]
+            only_a = in_a - in_q
+            only_f = in_f - in_q - in_a
+            units += [*in_q, *only_a, *only_f]
+            entries += [ei] * (len(in_q) + len(only_a) + len(only_f))
+            credits += [1.0] * len(in_q) + [s.answer_vocab_credit] * len(only_a)
+            credits += [s.family_vocab_credit] * len(only_f)
+        rows = _grouped(units, np.array(entries, dtype=np.int64), np.array(credits, dtype=np.float64))
+        self._unit_row = {u: r for r, (u, _, _) in enumerate(rows)}
+        lengths = [len(row_entries) for _, row_entries, _ in rows]
         self._unit_indptr = np.zeros(len(lengths) + 1, dtype=np.int64)
         np.cumsum(lengths, out=self._unit_indptr[1:])
-        self._unit_entry = np.array([ei for row in cells.values() for ei, _ in row], dtype=np.int64)
-        self._unit_credit = np.array([c for row in cells.values() for _, c in row], dtype=np.float64)
+        self._unit_entry = np.concatenate([e for _, e, _ in rows]) if rows else np.zeros(0, np.int64)
+        self._unit_credit = np.concatenate([c for _, _, c in rows]) if rows else np.zeros(0)
 
     # -- analysis ---------------------------------------------------------------------------
     @staticmethod
@@ -600,11 +613,11 @@ class Index:
         known = [cache.get(t) or self._token(t) for t in tokens]
         token_codes = [k[0] for k in known]
         generic = [k[1] for k in known]
-        if self._generic_re is not None and not all(generic):
+        if self._generic_phrases is not None and not all(generic):
             # Generic phrases jieba cut apart (周|几) count too: a token inside one is generic.
             covered = [False] * len(norm)
-            for m in self._generic_re.finditer(norm):
-                covered[m.start() : m.end()] = [True] * (m.end() - m.start())
+            for start, end, _ in self._generic_phrases.matches(norm):
+                covered[start:end] = [True] * (end - start)
             pos = 0
             for i, tok in enumerate(tokens):
                 if not generic[i] and all(covered[pos : pos + len(tok)]):
@@ -613,8 +626,9 @@ class Index:
         if self._aspect_cues:
             # 办身份证 asks for the card, not what to bring: its object is no aspect cue.
             ob = self._obtain_re
-            aspects = self._aspects(*(ob.sub("", t) for t in (norm, plain)) if ob else (norm, plain))
-            if self._size_re is not None and self._size_re.search(norm):
+            texts = (norm,) if norm == plain else (norm, plain)
+            aspects = self._aspects(*(ob.sub("", t) for t in texts) if ob else texts)
+            if self._size_re is not None and "多大" in norm and self._size_re.search(norm):  # (cheap test first)
                 aspects = (aspects - {"who"}) | {"size"}
         else:
             aspects = frozenset()

@@ -125,24 +125,32 @@ class LongestFirst:
     def __bool__(self) -> bool:
         return bool(self._table)
 
-    def sub(self, text: str) -> str:
+    def matches(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, value) of each word found, left to right."""
         table, lengths = self._table, self._lengths
-        out: list[str] | None = None
-        i, n, done = 0, len(text), 0
+        found: list[tuple[int, int, str]] = []
+        i, n = 0, len(text)
         while i < n:
             for length in lengths.get(text[i], ()):
                 word = table.get(text[i : i + length]) if i + length <= n else None
                 if word is not None:
-                    if out is None:
-                        out = []
-                    out.append(text[done:i])
-                    out.append(word)
-                    i = done = i + length
+                    found.append((i, i + length, word))
+                    i += length
                     break
             else:
                 i += 1
-        if out is None:
+        return found
+
+    def sub(self, text: str) -> str:
+        found = self.matches(text)
+        if not found:
             return text
+        out: list[str] = []
+        done = 0
+        for start, end, word in found:
+            out.append(text[done:start])
+            out.append(word)
+            done = end
         out.append(text[done:])
         return "".join(out)
 
@@ -250,7 +258,8 @@ class Normalizer:
 
     def _finish(self, text: str) -> str:
         # Twice, so that a dialect word feeding an alias (啥子地方 → 什么地方 → 哪里) lands.
-        text = self._replace(self._replace(text))
+        once = self._replace(text)
+        text = once if once is text else self._replace(once)  # (unchanged: the same again)
         text = convert_numerals(text)
         if self._finals_re is not None:
             stripped = self._finals_re.sub("", text)

@@ -93,17 +93,19 @@ def _cut_block(text: str) -> list[str]:
         last = start
         i = start
         frag = text[start]
-        while i < n and frag in freq:
-            if freq[frag]:
+        while (f := freq.get(frag)) is not None:  # the prefixes of dictionary words from here
+            if f:
                 c = cost.get(frag)
                 if c is None:
-                    c = log(freq[frag]) - logtotal
+                    c = log(f) - logtotal
                     if len(cost) < MAX_WORD_COSTS:
                         cost[frag] = c
                 v = c + best[i + 1]
                 if top is None or v >= top:  # ties: the longer word, as jieba's max((v, i))
                     top, last = v, i
             i += 1
+            if i == n:
+                break
             frag = text[start : i + 1]
         if top is None:  # no dictionary word starts here: the character alone
             top = log(freq.get(text[start]) or 1) - logtotal + best[start + 1]
