@@ -245,11 +245,12 @@ def _grouped(
 ) -> list[tuple[str, np.ndarray, np.ndarray]]:
     """Rows grouped by key: (key, its values of each column, in their order), the keys in the
     order they first occur; what appending to a list per key gives, in a few array operations."""
-    ids: dict[str, int] = {}
-    at = np.fromiter((ids.setdefault(k, len(ids)) for k in keys), np.int64, len(keys))
+    ids = {k: i for i, k in enumerate(dict.fromkeys(keys))}
+    at = np.fromiter(map(ids.__getitem__, keys), np.int64, len(keys))
     order = np.argsort(at, kind="stable")
-    ends = np.cumsum(np.bincount(at, minlength=len(ids)))[:-1]
-    split = [np.split(column[order], ends) for column in columns]
+    ends = np.cumsum(np.bincount(at, minlength=len(ids))).tolist()
+    spans = list(zip([0, *ends][: len(ends)], ends, strict=True))
+    split = [[c[a:b] for a, b in spans] for c in (column[order] for column in columns)]
     return list(zip(ids, *split, strict=True))
 
 
@@ -713,8 +714,9 @@ class Index:
     @staticmethod
     def _vocab_units(a: Analysis) -> set[str]:
         """Everything a text 'knows': all sound-alike bigrams and characters of it."""
-        out: set[str] = set(a.codes)
-        out.update(_bigrams(a.codes))
+        c = a.codes
+        out: set[str] = set(c)
+        out.update(map(str.__add__, c, c[1:]))
         return out
 
     def _token_weights(self, a: Analysis) -> dict[str, float]:

@@ -131,16 +131,20 @@ def codes(text: str) -> str:
     """Sound-alike code string of ``text`` (normalised: CJK, a–z, 0–9)."""
     out: list[str] = []
     i, n = 0, len(text)
-    phrases, chars, longest = PHRASES_DICT, _char_code, _longest_phrases()
+    phrases, chars, longest, phrase_codes = PHRASES_DICT, _char_code, _longest_phrases(), _phrase_code
     while i < n:
-        for length in range(min(longest.get(text[i : i + 2], 0), n - i), 1, -1):
-            frag = text[i : i + length]
-            phrase = phrases.get(frag)
-            if phrase is not None and len(phrase) == length:
-                out.append(_phrase(frag, phrase))
-                i += length
-                break
-        else:
+        most = longest.get(text[i : i + 2])
+        if most is not None:  # (most positions start no phrase: one lookup)
+            for length in range(min(most, n - i), 1, -1):
+                frag = text[i : i + length]
+                phrase = phrases.get(frag)
+                if phrase is not None and len(phrase) == length:
+                    out.append(phrase_codes.get(frag) or _phrase(frag, phrase))
+                    i += length
+                    break
+            else:
+                most = None
+        if most is None:
             ch = text[i]
             out.append(chars.get(ch) or _char(ch))
             i += 1
