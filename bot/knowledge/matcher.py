@@ -240,9 +240,7 @@ _CLAUSE_SPLIT_RE = re.compile(r"[\s,.;:!?，。；：！？、…~～]+")
 _TOLD_RE = re.compile("(?:好久|多久|好多)了")
 
 
-def _grouped(
-    keys: list[str], *columns: np.ndarray
-) -> list[tuple[str, np.ndarray, np.ndarray]]:
+def _grouped(keys: list[str], *columns: np.ndarray) -> list[tuple[Any, ...]]:
     """Rows grouped by key: (key, its values of each column, in their order), the keys in the
     order they first occur; what appending to a list per key gives, in a few array operations."""
     ids = {k: i for i, k in enumerate(dict.fromkeys(keys))}
@@ -375,8 +373,6 @@ class Index:
         self._off_topic_units.discard("")
 
         self.p_entry: list[int] = []
-        self.p_norm: list[str] = []
-        self.p_codes: list[str] = []
         self.p_units: list[tuple[dict[str, float], float]] = []  # content, once IDF is known
         self.p_tokens: list[dict[str, float]] = []  # token code → weight, likewise
         self.p_weight: list[float] = []
@@ -399,6 +395,7 @@ class Index:
         tok_df: Counter[str] = Counter()
         aspect_df: Counter[str] = Counter()
         unit_df: Counter[str] = Counter()
+        exact, exact_codes = self.exact, self.exact_codes
         for ei, entry in enumerate(self.entries):
             q_units: set[str] = set()
             subject_units: set[str] = set()
@@ -410,24 +407,23 @@ class Index:
             asked_names: frozenset[str] = frozenset()
             for question in entry.questions:
                 a = self.analyze(question)
-                if not a.normalized:
+                norm = a.normalized
+                if not norm:
                     continue
-                asked_names |= self.names(a.normalized)
+                asked_names |= self.names(norm)
                 aspects_asked.extend(a.aspects)
-                topics_named.extend(self.topics(a.normalized))
+                topics_named.extend(self.topics(norm))
                 n_phrasings += 1
-                self.p_entry.append(ei)
-                self.p_norm.append(a.normalized)
-                self.p_codes.append(a.codes)
                 p_analyses.append(a)
-                self.exact.setdefault(a.normalized, ei)
-                self.exact_codes.setdefault(a.codes, ei)
+                self.p_entry.append(ei)
+                exact.setdefault(norm, ei)
+                exact_codes.setdefault(a.codes, ei)
                 units = self._vocab_units(a)
                 q_units |= units
                 if "documents" not in a.aspects:
                     subject_units |= units
                 addressed = addressed or bool(_ADDRESSED_RE.match(a.plain))
-                q_toks |= set(a.token_codes)
+                q_toks.update(a.token_codes)
             aspect_count, topic_count = Counter(aspects_asked), Counter(topics_named)
             share = self.settings.topic_share * n_phrasings
             self.entry_topics.append(frozenset(t for t, c in topic_count.items() if c >= share))
@@ -468,6 +464,8 @@ class Index:
         self.unit_idf_unseen = math.log((n + 1) / 0.5)
         self.tok_idf = {t: math.log((n + 1) / (df + 0.5)) + 0.5 for t, df in tok_df.items()}
         self.tok_idf_unseen = math.log((n + 1) / 0.5) + 0.5
+        self.p_norm: list[str] = [a.normalized for a in p_analyses]
+        self.p_codes: list[str] = [a.codes for a in p_analyses]
         for a in p_analyses:
             self.p_units.append(self.unit_weights(self._content_words(a)))
             weights = self._token_weights(a)
@@ -483,23 +481,25 @@ class Index:
             if n in answered and df <= MAX_THING_ENTRIES and not any(c in n for c in cues)
         )
 
-        postings: dict[str, list[int]] = defaultdict(list)
-        for pid, c in enumerate(self.p_codes):
-            for bg in set(_bigrams(c)) or {c}:
-                postings[bg].append(pid)
+        grams = [set(_bigrams(c)) or {c} for c in self.p_codes]
+        keys = [g for gs in grams for g in gs]
+        pids = [np.repeat(np.arange(len(grams), dtype=np.int32), [len(gs) for gs in grams])]
         if self.settings.answer_candidates:
             # Words only the answer has (承诺时限, 敬老院) find the entry too, through its
             # first phrasing.
             first: dict[int, int] = {}
             for pid, ei in enumerate(self.p_entry):
                 first.setdefault(ei, pid)
+            answer_pids: list[int] = []
             for ei, units in enumerate(self.entry_a_units):
                 if ei in first:
                     for u in units:
                         if len(u) == 2:
-                            postings[u].append(first[ei])
+                            keys.append(u)
+                            answer_pids.append(first[ei])
+            pids.append(np.array(answer_pids, dtype=np.int32))
         # Arrays, so that counting a question's bigrams over them is one ``bincount``.
-        self.postings = {g: np.array(pids, dtype=np.int32) for g, pids in postings.items()}
+        self.postings = dict(_grouped(keys, np.concatenate(pids)))
         # A bigram in more phrasings than this says little and costs a lot: skipped when
         # looking for candidates (unless nothing else is left).
         self._skip_df = max(200, len(self.p_codes) // 10)
