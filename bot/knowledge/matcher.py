@@ -481,25 +481,23 @@ class Index:
             if n in answered and df <= MAX_THING_ENTRIES and not any(c in n for c in cues)
         )
 
-        grams = [set(_bigrams(c)) or {c} for c in self.p_codes]
-        keys = [g for gs in grams for g in gs]
-        pids = [np.repeat(np.arange(len(grams), dtype=np.int32), [len(gs) for gs in grams])]
+        postings: dict[str, list[int]] = defaultdict(list)
+        for pid, c in enumerate(self.p_codes):
+            for bg in set(_bigrams(c)) or {c}:
+                postings[bg].append(pid)
         if self.settings.answer_candidates:
             # Words only the answer has (承诺时限, 敬老院) find the entry too, through its
             # first phrasing.
             first: dict[int, int] = {}
             for pid, ei in enumerate(self.p_entry):
                 first.setdefault(ei, pid)
-            answer_pids: list[int] = []
             for ei, units in enumerate(self.entry_a_units):
                 if ei in first:
                     for u in units:
                         if len(u) == 2:
-                            keys.append(u)
-                            answer_pids.append(first[ei])
-            pids.append(np.array(answer_pids, dtype=np.int32))
+                            postings[u].append(first[ei])
         # Arrays, so that counting a question's bigrams over them is one ``bincount``.
-        self.postings = dict(_grouped(keys, np.concatenate(pids)))
+        self.postings = {g: np.array(pids, dtype=np.int32) for g, pids in postings.items()}
         # A bigram in more phrasings than this says little and costs a lot: skipped when
         # looking for candidates (unless nothing else is left).
         self._skip_df = max(200, len(self.p_codes) // 10)
