@@ -68,7 +68,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
 
 from .model import Entry, Match
-from .normalize import Lexicon, Normalizer
+from .normalize import Lexicon, LongestFirst, Normalizer
 from .phonetic import codes
 from .segment import Segmenter
 from .semantic import PhrasingVectors
@@ -192,7 +192,7 @@ _ORDINAL_RE = re.compile(r"^第\d+$")
 
 
 def _join_numbered(tokens: list[str]) -> list[str]:
-    if not any(t.isdigit() for t in tokens):
+    if not any(map(str.isdigit, tokens)):
         return tokens
     out: list[str] = []
     i = 0
@@ -247,6 +247,18 @@ _CLAUSE_SPLIT_RE = re.compile(r"[\s,.;:!?，。；：！？、…~～]+")
 _TOLD_RE = re.compile("(?:好久|多久|好多|好几)(?:年|天|个月|个星期|回|次|遍)?了")
 
 
+def _grouped(keys: list[str], *columns: np.ndarray) -> list[tuple[Any, ...]]:
+    """Rows grouped by key: (key, its values of each column, in their order), the keys in the
+    order they first occur; what appending to a list per key gives, in a few array operations."""
+    ids = {k: i for i, k in enumerate(dict.fromkeys(keys))}
+    at = np.fromiter(map(ids.__getitem__, keys), np.int64, len(keys))
+    order = np.argsort(at, kind="stable")
+    ends = np.cumsum(np.bincount(at, minlength=len(ids))).tolist()
+    spans = list(zip([0, *ends][: len(ends)], ends, strict=True))
+    split = [[c[a:b] for a, b in spans] for c in (column[order] for column in columns)]
+    return list(zip(ids, *split, strict=True))
+
+
 def _bigrams(s: str) -> list[str]:
     return [s[i : i + 2] for i in range(len(s) - 1)]
 
@@ -298,9 +310,9 @@ class Index:
         self._token_cache: dict[str, tuple[str, bool]] = {}  # token → (sound code, generic)
         self._analyses: dict[str, Analysis] = {}  # see ``analyze``
         self._run_cache: dict[str, tuple[list[str], float, bool, bool]] = {}  # see _content_words
-        phrases = sorted((g for g in self.generic if len(g) >= 2), key=lambda g: (-len(g), g))
-        self._generic_re = re.compile("|".join(map(re.escape, phrases))) if phrases else None
-        self._concept_re, self._concepts = self._concept_table(lexicon, normalizer)
+        phrases = {g: g for g in self.generic if len(g) >= 2}
+        self._generic_phrases = LongestFirst(phrases) if phrases else None
+        self._concepts = self._concept_table(lexicon, normalizer)
         self._aspect_cues: list[tuple[str, tuple[str, ...]]] = []
         for aspect, cues in lexicon.aspects.items():
             forms: set[str] = set()
@@ -318,6 +330,7 @@ class Index:
         for cue, aspects in sorted(cue_aspects.items()):
             self._cues_at[cue[0]].append((cue, frozenset(aspects)))
         self._cues_at = dict(self._cues_at)
+        self._cue_starts = frozenset(self._cues_at)
         names = {self._rewrite(normalizer(w)) for w in lexicon.domain_words}
         names |= {self._rewrite(normalizer(w)) for w in lexicon.concepts}
         names = {n for n in names if len(n) >= 2 and not self._generic_word(n)}
@@ -367,8 +380,6 @@ class Index:
         self._off_topic_units.discard("")
 
         self.p_entry: list[int] = []
-        self.p_norm: list[str] = []
-        self.p_codes: list[str] = []
         self.p_units: list[tuple[dict[str, float], float]] = []  # content, once IDF is known
         self.p_tokens: list[dict[str, float]] = []  # token code → weight, likewise
         self.p_weight: list[float] = []
@@ -391,33 +402,36 @@ class Index:
         tok_df: Counter[str] = Counter()
         aspect_df: Counter[str] = Counter()
         unit_df: Counter[str] = Counter()
+        exact, exact_codes = self.exact, self.exact_codes
         for ei, entry in enumerate(self.entries):
             q_units: set[str] = set()
             subject_units: set[str] = set()
             addressed = False
             q_toks: set[str] = set()
-            aspect_count: Counter[str] = Counter()
-            topic_count: Counter[str] = Counter()
+            aspects_asked: list[str] = []  # counted once per entry: cheaper than a Counter's update
+            topics_named: list[str] = []
             n_phrasings = 0
+            asked_names: frozenset[str] = frozenset()
             for question in entry.questions:
                 a = self.analyze(question)
-                if not a.normalized:
+                norm = a.normalized
+                if not norm:
                     continue
-                aspect_count.update(a.aspects)
-                topic_count.update(self.topics(a.normalized))
+                asked_names |= self.names(norm)
+                aspects_asked.extend(a.aspects)
+                topics_named.extend(self.topics(norm))
                 n_phrasings += 1
-                self.p_entry.append(ei)
-                self.p_norm.append(a.normalized)
-                self.p_codes.append(a.codes)
                 p_analyses.append(a)
-                self.exact.setdefault(a.normalized, ei)
-                self.exact_codes.setdefault(a.codes, ei)
+                self.p_entry.append(ei)
+                exact.setdefault(norm, ei)
+                exact_codes.setdefault(a.codes, ei)
                 units = self._vocab_units(a)
                 q_units |= units
                 if "documents" not in a.aspects:
                     subject_units |= units
                 addressed = addressed or bool(_ADDRESSED_RE.match(a.plain))
-                q_toks |= set(a.token_codes)
+                q_toks.update(a.token_codes)
+            aspect_count, topic_count = Counter(aspects_asked), Counter(topics_named)
             share = self.settings.topic_share * n_phrasings
             self.entry_topics.append(frozenset(t for t, c in topic_count.items() if c >= share))
             top = max(aspect_count.values(), default=0)
@@ -428,14 +442,12 @@ class Index:
             self.entry_q_units.append(frozenset(q_units))
             self.entry_subject_units.append(frozenset(subject_units))
             self.entry_addressed.append(addressed)
-            asked_names = frozenset().union(
-                *(self.names(self._rewrite(self.normalize(q))) for q in entry.questions))
             phrasing_names.append(asked_names)
             answer_names.append(self.names(answer.normalized))
             self.entry_names.append(asked_names | answer_names[-1])
+            asked = "\n".join(entry.questions)  # (a person word is one line)
             self.entry_people.append(frozenset(
-                p for p in self._person_words
-                if p in entry.answer or any(p in q for q in entry.questions)
+                p for p in self._person_words if p in entry.answer or p in asked
             ))
             self.entry_a_units.append(frozenset(a_units))
             unit_df.update(q_units | a_units)
@@ -459,6 +471,8 @@ class Index:
         self.unit_idf_unseen = math.log((n + 1) / 0.5)
         self.tok_idf = {t: math.log((n + 1) / (df + 0.5)) + 0.5 for t, df in tok_df.items()}
         self.tok_idf_unseen = math.log((n + 1) / 0.5) + 0.5
+        self.p_norm: list[str] = [a.normalized for a in p_analyses]
+        self.p_codes: list[str] = [a.codes for a in p_analyses]
         for a in p_analyses:
             self.p_units.append(self.unit_weights(self._content_words(a)))
             weights = self._token_weights(a)
@@ -500,46 +514,45 @@ class Index:
         """What scoring reads for all candidates at once: token → (phrasings having it, its
         weight in each), and the unit × entry credits of ``coverage`` (1 for a unit of the
         entry's phrasings, less for one of its answer or family), row by row."""
-        tok_pids: dict[str, list[int]] = defaultdict(list)
-        tok_weights: dict[str, list[float]] = defaultdict(list)
-        for pid, weights in enumerate(self.p_tokens):
-            for t, w in weights.items():
-                tok_pids[t].append(pid)
-                tok_weights[t].append(w)
-        self._token_postings = {
-            t: (np.array(pids, dtype=np.int64), np.array(tok_weights[t])) for t, pids in tok_pids.items()
-        }
+        pids = np.repeat(np.arange(len(self.p_tokens)), [len(w) for w in self.p_tokens])
+        tokens = [t for weights in self.p_tokens for t in weights]
+        weights = np.fromiter((w for ws in self.p_tokens for w in ws.values()), np.float64, len(tokens))
+        groups = _grouped(tokens, pids, weights)
+        self._token_postings = {t: (pids, weights) for t, pids, weights in groups}
         self._p_weight = np.array(self.p_weight)
         s = self.settings
-        cells: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        units: list[str] = []
+        entries: list[int] = []
+        credits: list[float] = []
         for ei, (in_q, in_a, in_f) in enumerate(
             zip(self.entry_q_units, self.entry_a_units, self.entry_family, strict=True)
         ):
-            for u in in_q:
-                cells[u].append((ei, 1.0))
-            for u in in_a - in_q:
-                cells[u].append((ei, s.answer_vocab_credit))
-            for u in in_f - in_q - in_a:
-                cells[u].append((ei, s.family_vocab_credit))
-        self._unit_row = {u: r for r, u in enumerate(cells)}
-        lengths = [len(row) for row in cells.values()]
+            only_a = in_a - in_q
+            only_f = in_f - in_q - in_a
+            units += [*in_q, *only_a, *only_f]
+            entries += [ei] * (len(in_q) + len(only_a) + len(only_f))
+            credits += [1.0] * len(in_q) + [s.answer_vocab_credit] * len(only_a)
+            credits += [s.family_vocab_credit] * len(only_f)
+        rows = _grouped(units, np.array(entries, dtype=np.int64), np.array(credits, dtype=np.float64))
+        self._unit_row = {u: r for r, (u, _, _) in enumerate(rows)}
+        lengths = [len(row_entries) for _, row_entries, _ in rows]
         self._unit_indptr = np.zeros(len(lengths) + 1, dtype=np.int64)
         np.cumsum(lengths, out=self._unit_indptr[1:])
-        self._unit_entry = np.array([ei for row in cells.values() for ei, _ in row], dtype=np.int64)
-        self._unit_credit = np.array([c for row in cells.values() for _, c in row], dtype=np.float64)
+        self._unit_entry = np.concatenate([e for _, e, _ in rows]) if rows else np.zeros(0, np.int64)
+        self._unit_credit = np.concatenate([c for _, _, c in rows]) if rows else np.zeros(0)
 
     # -- analysis ---------------------------------------------------------------------------
     @staticmethod
     def _concept_table(
         lexicon: Lexicon, normalizer: Normalizer
-    ) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    ) -> LongestFirst:
         """Concept words → their concept name, one longest-first pass like the lexicon's.
 
         The community's own names (domain words, place names) map to themselves first, so a
         concept word inside one (调解 in 人民调解委员会) is left alone."""
         table: dict[str, str] = {}
         if not lexicon.concepts:
-            return None, table
+            return LongestFirst(table)
         for word in lexicon.domain_words:
             form = normalizer(word)
             if len(form) >= 2:
@@ -551,14 +564,10 @@ class Index:
                 for form in (normalizer.fold(word), normalizer(word)):
                     if form and form != canon:
                         table[form] = canon
-        keys = sorted(table, key=lambda k: (-len(k), k))
-        return re.compile("|".join(map(re.escape, keys))), table
+        return LongestFirst(table)
 
     def _rewrite(self, norm: str) -> str:
-        if self._concept_re is None or not norm:
-            return norm
-        table = self._concepts
-        return self._concept_re.sub(lambda m: table[m.group(0)], norm)
+        return self._concepts.sub(norm) if norm else norm
 
     def _generic_word(self, word: str) -> bool:
         return word in self.generic
@@ -574,12 +583,14 @@ class Index:
         return frozenset(self._name_re.findall(norm)) if self._name_re is not None else frozenset()
 
     def _aspects(self, *texts: str) -> frozenset[str]:
+        """The aspects of every cue the texts contain (cues overlapping at a position all count):
+        only the cues starting with one of a text's characters are looked for."""
         cues_at = self._cues_at
         found: set[str] = set()
-        for t in texts:
-            for i, ch in enumerate(t):
-                for cue, aspects in cues_at.get(ch, ()):
-                    if t.startswith(cue, i):
+        for t in dict.fromkeys(texts):
+            for ch in self._cue_starts.intersection(t):
+                for cue, aspects in cues_at[ch]:
+                    if cue in t:
                         found |= aspects
         return frozenset(found)
 
@@ -608,11 +619,11 @@ class Index:
         known = [cache.get(t) or self._token(t) for t in tokens]
         token_codes = [k[0] for k in known]
         generic = [k[1] for k in known]
-        if self._generic_re is not None and not all(generic):
+        if self._generic_phrases is not None and not all(generic):
             # Generic phrases jieba cut apart (周|几) count too: a token inside one is generic.
             covered = [False] * len(norm)
-            for m in self._generic_re.finditer(norm):
-                covered[m.start() : m.end()] = [True] * (m.end() - m.start())
+            for start, end, _ in self._generic_phrases.matches(norm):
+                covered[start:end] = [True] * (end - start)
             pos = 0
             for i, tok in enumerate(tokens):
                 if not generic[i] and all(covered[pos : pos + len(tok)]):
@@ -621,8 +632,9 @@ class Index:
         if self._aspect_cues:
             # 办身份证 asks for the card, not what to bring: its object is no aspect cue.
             ob = self._obtain_re
-            aspects = self._aspects(*(ob.sub("", t) for t in (norm, plain)) if ob else (norm, plain))
-            if self._size_re is not None and self._size_re.search(norm):
+            texts = (norm,) if norm == plain else (norm, plain)
+            aspects = self._aspects(*(ob.sub("", t) for t in texts) if ob else texts)
+            if self._size_re is not None and "多大" in norm and self._size_re.search(norm):  # (cheap test first)
                 aspects = (aspects - {"who"}) | {"size"}
         else:
             aspects = frozenset()
@@ -707,8 +719,9 @@ class Index:
     @staticmethod
     def _vocab_units(a: Analysis) -> set[str]:
         """Everything a text 'knows': all sound-alike bigrams and characters of it."""
-        out: set[str] = set(a.codes)
-        out.update(_bigrams(a.codes))
+        c = a.codes
+        out: set[str] = set(c)
+        out.update(map(str.__add__, c, c[1:]))
         return out
 
     def _token_weights(self, a: Analysis) -> dict[str, float]:

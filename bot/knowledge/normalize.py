@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from .chinese import cn_number
 
-__all__ = ["EMPTY_LEXICON", "Lexicon", "Normalizer", "convert_numerals"]
+__all__ = ["EMPTY_LEXICON", "Lexicon", "LongestFirst", "Normalizer", "convert_numerals"]
 
 
 @dataclass(frozen=True)
@@ -109,6 +109,52 @@ def convert_numerals(text: str) -> str:
     return text
 
 
+class LongestFirst:
+    """Replace the words of ``table`` by their values in one left-to-right pass, the longest word
+    at a position first; the output is not rescanned. What a regex alternation of the words
+    sorted longest first does, at half its cost: it tries only the lengths of the words that
+    start with the character at hand, where the regex tries every alternative."""
+
+    def __init__(self, table: Mapping[str, str]) -> None:
+        self._table = {k: v for k, v in table.items() if k}
+        lengths: dict[str, set[int]] = {}
+        for word in self._table:
+            lengths.setdefault(word[0], set()).add(len(word))
+        self._lengths = {c: tuple(sorted(ls, reverse=True)) for c, ls in lengths.items()}
+
+    def __bool__(self) -> bool:
+        return bool(self._table)
+
+    def matches(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, value) of each word found, left to right."""
+        table, lengths = self._table, self._lengths
+        found: list[tuple[int, int, str]] = []
+        i, n = 0, len(text)
+        while i < n:
+            for length in lengths.get(text[i], ()):
+                word = table.get(text[i : i + length]) if i + length <= n else None
+                if word is not None:
+                    found.append((i, i + length, word))
+                    i += length
+                    break
+            else:
+                i += 1
+        return found
+
+    def sub(self, text: str) -> str:
+        found = self.matches(text)
+        if not found:
+            return text
+        out: list[str] = []
+        done = 0
+        for start, end, word in found:
+            out.append(text[done:start])
+            out.append(word)
+            done = end
+        out.append(text[done:])
+        return "".join(out)
+
+
 class Normalizer:
     """Callable normaliser bound to one lexicon (immutable once built)."""
 
@@ -118,17 +164,19 @@ class Normalizer:
         """``sound_words`` maps sound-alike codes (see ``phonetic``) of known words of three or
         more characters to the word to write instead: 幼耳园 → 幼儿园, 照料中新 → 日间照料中心."""
         self.lexicon = lexicon
-        keys = sorted(lexicon.replacements, key=lambda k: (-len(k), k))
-        # Python's regex alternation takes the first alternative that matches at a position,
-        # so sorting by length gives longest-match-first; one pass, output is not rescanned.
-        self._replace_re = re.compile("|".join(map(re.escape, keys))) if keys else None
-        self._replacements = dict(lexicon.replacements)
+        # Longest match first; one pass, output is not rescanned.
+        self._replacer = LongestFirst(lexicon.replacements)
         finals = sorted(set(lexicon.final_particles), key=len, reverse=True)
         self._finals_re = (
             re.compile("(?:" + "|".join(map(re.escape, finals)) + ")+$") if finals else None
         )
         self._sound_words = dict(sound_words or {})
+        if self._sound_words:  # local: pypinyin is only needed once a lexicon has words
+            from .phonetic import codes
+
+            self._codes = codes
         self._memo: dict[str, str] | None = None  # see ``remember``
+        self._folds: dict[str, str] | None = None
         self._sound_lengths = sorted({len(k) for k in self._sound_words}, reverse=True)
         # The lengths of the words whose codes start with each shortest-word-long prefix, so
         # that a position no word starts at costs one lookup.
@@ -148,10 +196,7 @@ class Normalizer:
         return _DROP_RE.sub("", text)
 
     def _replace(self, text: str) -> str:
-        if self._replace_re is None:
-            return text
-        reps = self._replacements
-        return self._replace_re.sub(lambda m: reps[m.group(0)], text)
+        return self._replacer.sub(text)
 
     def _correct_sounds(self, text: str) -> str:
         """Replace sound-alikes of known words (longest first, left to right).
@@ -160,9 +205,7 @@ class Normalizer:
         "户口不在" is not a misspelt 户口簿, whereas a real typo (幼耳园) rarely adds one."""
         if not self._sound_lengths or len(text) < self._sound_lengths[-1]:
             return text
-        from .phonetic import codes  # local: pypinyin is only needed once a lexicon has words
-
-        code = codes(text)
+        code = self._codes(text)
         out: list[str] = []
         i, n = 0, len(text)
         shortest = self._sound_lengths[-1]
@@ -184,14 +227,23 @@ class Normalizer:
                 i += 1
         return "".join(out)
 
-    def remember(self, memo: dict[str, str] | None) -> None:
+    def remember(self, memo: dict[str, str] | None, folds: dict[str, str] | None = None) -> None:
         """Share ``memo`` (None: stop) with the other normalisers of the same lexicon while an
         index is built: each phrasing is normalised with and without the sound-alike words, and
-        what follows the correction is the same when it corrected nothing."""
+        what follows the correction is the same when it corrected nothing; ``folds`` likewise
+        shares ``fold``, which is the same for every lexicon."""
         self._memo = memo
+        self._folds = folds if memo is not None else None
 
     def __call__(self, text: str) -> str:
-        text = self.fold(text)
+        folds = self._folds
+        if folds is None:
+            text = self.fold(text)
+        else:
+            folded = folds.get(text)
+            if folded is None:
+                folded = folds[text] = self.fold(text)
+            text = folded
         # Sound-alikes first, so that an alias that is part of a longer name (太极 → 太极拳)
         # does not turn a typo of the longer name (太极全) into 太极拳全.
         if self._sound_words:
@@ -206,7 +258,8 @@ class Normalizer:
 
     def _finish(self, text: str) -> str:
         # Twice, so that a dialect word feeding an alias (啥子地方 → 什么地方 → 哪里) lands.
-        text = self._replace(self._replace(text))
+        once = self._replace(text)
+        text = once if once is text else self._replace(once)  # (unchanged: the same again)
         text = convert_numerals(text)
         if self._finals_re is not None:
             stripped = self._finals_re.sub("", text)

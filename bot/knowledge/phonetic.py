@@ -106,21 +106,45 @@ def _phrase(text: str, phrase: list[list[str]]) -> str:
     return code
 
 
+_phrase_lengths: dict[str, int] = {}  # first two characters → longest phrase starting with them
+_phrases_indexed = -1  # len(PHRASES_DICT) when ``_phrase_lengths`` was made
+
+
+def _longest_phrases() -> dict[str, int]:
+    """For each two characters some phrase of the phrase dictionary (2 to ``_MAX_PHRASE``
+    characters) starts with, the longest such phrase's length: ``codes`` then tries only the
+    lengths that can match. Made once (15 ms), again if pypinyin's dictionary grew."""
+    global _phrase_lengths, _phrases_indexed
+    if _phrases_indexed != len(PHRASES_DICT):
+        with _lock:
+            size = len(PHRASES_DICT)
+            table: dict[str, int] = {}
+            for phrase in list(PHRASES_DICT):
+                if 2 <= len(phrase) <= _MAX_PHRASE and table.get(phrase[:2], 0) < len(phrase):
+                    table[phrase[:2]] = len(phrase)
+            _phrase_lengths, _phrases_indexed = table, size
+    return _phrase_lengths
+
+
 @lru_cache(maxsize=65536)
 def codes(text: str) -> str:
     """Sound-alike code string of ``text`` (normalised: CJK, a–z, 0–9)."""
     out: list[str] = []
     i, n = 0, len(text)
-    phrases, chars = PHRASES_DICT, _char_code
+    phrases, chars, longest, phrase_codes = PHRASES_DICT, _char_code, _longest_phrases(), _phrase_code
     while i < n:
-        for length in range(min(_MAX_PHRASE, n - i), 1, -1):
-            frag = text[i : i + length]
-            phrase = phrases.get(frag)
-            if phrase is not None and len(phrase) == length:
-                out.append(_phrase(frag, phrase))
-                i += length
-                break
-        else:
+        most = longest.get(text[i : i + 2])
+        if most is not None:  # (most positions start no phrase: one lookup)
+            for length in range(min(most, n - i), 1, -1):
+                frag = text[i : i + length]
+                phrase = phrases.get(frag)
+                if phrase is not None and len(phrase) == length:
+                    out.append(phrase_codes.get(frag) or _phrase(frag, phrase))
+                    i += length
+                    break
+            else:
+                most = None
+        if most is None:
             ch = text[i]
             out.append(chars.get(ch) or _char(ch))
             i += 1

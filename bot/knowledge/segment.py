@@ -74,7 +74,9 @@ def _load_word_weights() -> dict[str, float]:
 # (CJK, a–z, 0–9) is one block unless it has a rarer ideograph (then jieba itself cuts it).
 _ONE_BLOCK_RE = re.compile("[\u4E00-\u9FD5a-zA-Z0-9+#&._%\\-]+")
 _ASCII_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
-_word_cost: dict[str, float] = {}  # word → log(frequency) − log(total), as jieba computes it
+# word → log(frequency) − log(total), as jieba computes it; None: only the start of words
+_word_cost: dict[str, float | None] = {}
+_UNSEEN = object()
 MAX_WORD_COSTS = 300_000
 
 
@@ -93,17 +95,22 @@ def _cut_block(text: str) -> list[str]:
         last = start
         i = start
         frag = text[start]
-        while i < n and frag in freq:
-            if freq[frag]:
-                c = cost.get(frag)
-                if c is None:
-                    c = log(freq[frag]) - logtotal
-                    if len(cost) < MAX_WORD_COSTS:
-                        cost[frag] = c
+        while True:  # the dictionary's words (and starts of words) from here
+            c = cost.get(frag, _UNSEEN)
+            if c is _UNSEEN:
+                f = freq.get(frag)
+                if f is None:
+                    break
+                c = log(f) - logtotal if f else None
+                if len(cost) < MAX_WORD_COSTS:
+                    cost[frag] = c
+            if c is not None:
                 v = c + best[i + 1]
                 if top is None or v >= top:  # ties: the longer word, as jieba's max((v, i))
                     top, last = v, i
             i += 1
+            if i == n:
+                break
             frag = text[start : i + 1]
         if top is None:  # no dictionary word starts here: the character alone
             top = log(freq.get(text[start]) or 1) - logtotal + best[start + 1]
