@@ -5,10 +5,13 @@ import os
 import socket
 import uuid
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import create_engine, text
+import time_machine
+from sqlalchemy import create_engine, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import create_app
@@ -21,6 +24,7 @@ os.environ.setdefault("EMBEDDINGS", "off")
 TOKEN = "testtoken123"
 AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
 PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+FRIDAY = datetime(2026, 11, 27, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # a working morning for transcripts
 PRODUCTION = {"APP_ENV": "production", "WECHAT_TOKEN": "StrongToken20240917", "SECRET_KEY": "c0nsole-S3ssion-k3y-2026",
               "WECHAT_APP_ID": "wx1234567890abcdef", "WECHAT_APP_SECRET": "0123456789abcdef0123456789abcdef"}
 
@@ -137,6 +141,18 @@ class Resident:
 
     def sends_location(self, label: str = "羊木镇老街") -> str:
         return self.post(self.side.location(self.openid, 32.64, 105.81, label)).get("Content", "")
+
+    def stored(self, model: Any) -> list[Any]:
+        """Every row of ``model`` in this resident's database: what the conversation left behind."""
+        with self.client.application.extensions["community"].db.transaction() as session:
+            return list(session.scalars(select(model)))
+
+
+@pytest.fixture
+def friday_morning() -> Iterator[Any]:
+    """The clock at ``FRIDAY`` (ticking), so transcripts see the same booking days every run."""
+    with time_machine.travel(FRIDAY, tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture

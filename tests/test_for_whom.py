@@ -4,21 +4,17 @@ limit of a class is the participant's. Transcripts on a fixed Friday morning, on
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
-from datetime import datetime
 from pathlib import Path
-from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from sqlalchemy import select
 
 from bot.models import Booking, Enrollment, Outbox, Reminder
 from bot.services import enrollments
 from tests.conftest import Resident, converse
 
-FRIDAY = datetime(2026, 11, 27, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+pytestmark = pytest.mark.usefixtures("friday_morning")
+
 FAQ = Path(__file__).resolve().parents[1] / "faq"
 # Test-only classes: the real ones (太极拳, 秧歌) are open to everyone (../shared/community/facts.md).
 KIDS_CLASSES = """
@@ -47,11 +43,6 @@ KIDS_CLASSES = """
 """
 
 
-@pytest.fixture(autouse=True)
-def clock() -> Iterator[Any]:
-    with time_machine.travel(FRIDAY, tick=True) as traveller:
-        yield traveller
-
 
 @pytest.fixture
 def person(make_app, wechat, backend) -> Resident:
@@ -70,10 +61,6 @@ def parent(make_app, wechat, backend, tmp_path) -> Resident:
                        encoding="utf-8")
     return Resident(make_app(backend, FAQ_DIR=str(faq)).test_client(), wechat, "o-parent")
 
-
-def rows(resident: Resident, model) -> list[Any]:
-    with resident.client.application.extensions["community"].db.transaction() as session:
-        return list(session.scalars(select(model)))
 
 
 # --- bookings ---------------------------------------------------------------------------
@@ -108,9 +95,9 @@ def test_the_answer_to_whom_keeps_participant_and_contact_apart(person, answer, 
     reply = person.says("13812345678")
     assert f"姓名：{name}" in reply and ("为谁办：" in reply) == (participant is not None)
     converse(person, [("1", "预约成功")])
-    [booking] = rows(person, Booking)
+    [booking] = person.stored(Booking)
     assert (booking.participant, booking.name, booking.phone) == (participant, name, "13812345678")
-    [reminder] = rows(person, Reminder)
+    [reminder] = person.stored(Reminder)
     assert reminder.openid == person.openid  # the contact is reminded, whoever the errand is for
     assert (f"给{participant}办" in reminder.text) if participant else ("给" not in reminder.text.split("办")[0])
 
@@ -147,7 +134,7 @@ def test_my_bookings_lists_the_residents_own_and_the_familys(person):
     converse(person, [("预约高龄津贴", "时间"), ("3", "给谁办"),
                       ("我自己", ["您已经约过了", "高龄津贴申请 11月30日", "给谁办"]),  # asked again: maybe for 父亲?
                       ("我爸", "请问父亲的姓名")])
-    assert len(rows(person, Booking)) == 2  # one's own errand is booked once
+    assert len(person.stored(Booking)) == 2  # one's own errand is booked once
 
 
 # --- classes: whom for, and the age limit of the participant ------------------------------
@@ -157,7 +144,7 @@ def test_a_childrens_class_asks_whom_and_the_childs_age_before_the_name(parent):
     converse(parent, [("报名书法班", ["少儿书法班", "这是给谁报名", "回复3：孙子"]),
                       ("给我孙子 王小明", "孙子今年多大年纪"), ("八岁", "有事联系您"),
                       ("13812345678", ["为谁办：孙子", "年纪：8岁", "姓名：王小明"]), ("1", "报名成功")])
-    [row] = rows(parent, Enrollment)
+    [row] = parent.stored(Enrollment)
     assert (row.participant, row.name, row.age, row.phone) == ("孙子", "王小明", 8, "13812345678")
     assert "少儿书法班（为孙子）：已报名" in parent.says("我的报名")
 
@@ -173,7 +160,7 @@ def test_a_participant_outside_the_age_limit_is_told_why_and_where_to_go(parent,
     assert "少儿书法班收6到16岁的人" in reply and said in reply and "报不了" in reply
     assert instead in reply and "人工" in reply
     assert "现在没有正在办的事" in parent.says("取消")  # the form ended: nothing half-done is kept
-    assert rows(parent, Enrollment) == []
+    assert parent.stored(Enrollment) == []
 
 
 def test_the_limit_is_the_participants_age_not_the_contacts(parent):
@@ -182,7 +169,7 @@ def test_the_limit_is_the_participants_age_not_the_contacts(parent):
                       ("刘小宝", "手机"), ("13812345678", "核对"), ("1", "报名成功")])
     converse(parent, [("报名合唱", "您今年多大年纪"), ("66", "请问您的姓名"), ("刘桂芳", "手机"),
                       ("13812345678", ["年纪：66岁", "核对"]), ("1", "报名成功")])
-    assert {(row.participant, row.name, row.age) for row in rows(parent, Enrollment)} == {
+    assert {(row.participant, row.name, row.age) for row in parent.stored(Enrollment)} == {
         ("孙子", "刘小宝", 10), (None, "刘桂芳", 66)}
 
 
@@ -203,7 +190,7 @@ def test_switching_to_a_limited_class_checks_the_age_of_the_participant(parent):
     reply = parent.says("还是报书法班吧")
     assert "班改成：少儿书法班" in reply
     converse(parent, [("13812345678", "孙子今年多大年纪"), ("5岁", "报不了")])
-    assert rows(parent, Enrollment) == []
+    assert parent.stored(Enrollment) == []
 
 
 def test_an_age_limit_in_the_wrong_order_is_refused_with_the_file_and_line(tmp_path):
@@ -228,5 +215,5 @@ def test_a_family_member_moved_up_from_the_waiting_list_is_named_to_the_contact(
     with app.extensions["community"].db.transaction() as session:
         seated = session.scalars(select(Enrollment).where(Enrollment.name == "学员3")).one()
         enrollments.withdraw(session, app.extensions["community"].library.current().services, seated)
-    [message] = rows(parent, Outbox)
+    [message] = parent.stored(Outbox)
     assert message.openid == parent.openid and "少儿书法班（为孙女）有空位了" in message.text

@@ -2,27 +2,16 @@
 know); only "can this person go / join / receive" starts the eligibility check."""
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import datetime
-from typing import Any
-from zoneinfo import ZoneInfo
-
 import pytest
-import time_machine
-from sqlalchemy import select
 
 from bot.models import FaqGap
 from tests.conftest import Resident
 
-FRIDAY = datetime(2026, 11, 27, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+pytestmark = pytest.mark.usefixtures("friday_morning")
+
 
 CHECK_STARTED = ("想具体看看您家的情况", "多少岁", "出生", "户口在哪里", "自理")
 
-
-@pytest.fixture(autouse=True)
-def clock() -> Iterator[Any]:
-    with time_machine.travel(FRIDAY, tick=True) as traveller:
-        yield traveller
 
 
 @pytest.fixture
@@ -31,9 +20,8 @@ def person(make_app, wechat, backend) -> Resident:
     return Resident(make_app(backend).test_client(), wechat, "o-place-or-person")
 
 
-def gaps(resident: Resident) -> list[Any]:
-    with resident.client.application.extensions["community"].db.transaction() as session:
-        return [gap.example for gap in session.scalars(select(FaqGap))]
+def gaps(resident: Resident) -> list[str]:
+    return [gap.example for gap in resident.stored(FaqGap)]
 
 
 @pytest.mark.parametrize(("asked", "answered"), [

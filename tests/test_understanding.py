@@ -4,25 +4,17 @@ Transcripts on a fixed Friday morning; where bookings, sign-ups or ratings are s
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import datetime, timedelta
-from typing import Any
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
-import time_machine
 from sqlalchemy import select
 
 from bot.models import Booking, Conversation, Enrollment, FaqGap, Reminder, Ticket
 from tests.conftest import Resident, command, converse
 
-FRIDAY = datetime(2026, 11, 27, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+pytestmark = pytest.mark.usefixtures("friday_morning")
 
 
-@pytest.fixture(autouse=True)
-def clock() -> Iterator[Any]:
-    with time_machine.travel(FRIDAY, tick=True) as traveller:
-        yield traveller
 
 
 @pytest.fixture
@@ -30,10 +22,6 @@ def person(make_app, wechat, backend) -> Resident:
     """A resident on SQLite and on PostgreSQL: for the transcripts that store something."""
     return Resident(make_app(backend).test_client(), wechat, "o-understanding")
 
-
-def rows(resident: Resident, model) -> list[Any]:
-    with resident.client.application.extensions["community"].db.transaction() as session:
-        return list(session.scalars(select(model)))
 
 
 # --- §1 an answer counts only when it answers the question asked ---------------------------
@@ -105,7 +93,7 @@ def test_a_back_out_in_a_sentence_ends_the_form_and_is_never_a_name(person, back
     reply = person.says(back_out)
     assert "姓名" not in reply and "手机" not in reply
     assert "现在没有正在办的事" in person.says("取消")
-    assert rows(person, Enrollment) == []
+    assert person.stored(Enrollment) == []
 
 
 @pytest.mark.parametrize("not_a_name", ["人工服务?", "为什么要名字", "菜单", "上一步吧", "查询进度"])
@@ -121,7 +109,7 @@ def test_another_class_named_while_signing_up_replaces_the_first(person):
     converse(person, [("还是报秧歌吧", ["班改成：秧歌班", "手机"]), ("13812345678", "年纪"),
                       ("65", ["班：秧歌班", "改班"])])
     converse(person, [("我想学太极", ["班改成：太极拳班", "请核对", "班：太极拳班"]), ("1", "报名成功")])
-    [row] = rows(person, Enrollment)
+    [row] = person.stored(Enrollment)
     assert row.class_id == "taiji"
 
 
@@ -130,7 +118,7 @@ def test_another_errand_named_while_picking_a_time_replaces_the_first(person):
     converse(person, [("哦不对，我要办社保认证", ["事项改成：养老保险待遇资格认证", "当场办结", "请选预约时间"]),
                       ("1", "姓名"), ("张三 13812345678", ["事项：养老保险待遇资格认证", "电话：138****5678"])])
     converse(person, [("改到下周二下午", ["时间改成：12月1日 周二 下午", "请核对"]), ("1", "预约成功")])
-    [booking] = rows(person, Booking)
+    [booking] = person.stored(Booking)
     assert (booking.service_id, booking.period) == ("pension_certify", "pm")
 
 
@@ -147,15 +135,15 @@ def test_cancelling_a_booking_says_what_each_choice_does(person):
                       ("2", "没有取消，预约还在")])
     assert "回复2：不取消，预约保留" in person.says("取消预约")
     assert "没有取消，预约还在" in person.says("取消")  # 取消 inside 取消预约 undoes nothing
-    assert len(rows(person, Booking)) == 1 and rows(person, Booking)[0].status == "booked"
+    assert len(person.stored(Booking)) == 1 and person.stored(Booking)[0].status == "booked"
     converse(person, [("取消预约", "确认取消这个预约"), ("1", "已取消预约")])
-    assert rows(person, Booking)[0].status != "booked"
+    assert person.stored(Booking)[0].status != "booked"
 
 
 def test_withdrawing_from_a_class_says_what_each_choice_does(person):
     converse(person, [("报名秧歌", "姓名"), ("王秀英13812345678", "年纪"), ("跳过", "核对"), ("1", "报名成功")])
     converse(person, [("取消报名", ["确认退出这个班", "不退出，报名保留"]), ("算了", "没有退出，报名还在")])
-    assert len(rows(person, Enrollment)) == 1
+    assert len(person.stored(Enrollment)) == 1
 
 
 @pytest.mark.parametrize("sticker", ["[捂脸]", "/::)", "👍👍", "[微笑][微笑]"])
@@ -183,7 +171,7 @@ def test_name_and_phone_in_one_message_fill_both(person, said, name, phone):
     masked = f"{phone[:3]}****{phone[-4:]}"
     converse(person, [("我想办居住证", "时间"), ("1", "姓名"), (said, [f"姓名：{name}", f"电话：{masked}"]),
                       ("1", "预约成功")])
-    [booking] = rows(person, Booking)
+    [booking] = person.stored(Booking)
     assert (booking.name, booking.phone) == (name, phone)
 
 
@@ -201,7 +189,7 @@ def test_a_surname_alone_asks_for_the_full_name(resident, said, surname):
 
 def finished_report(person: Resident) -> None:
     converse(person, [("路灯坏了", "在哪里"), ("老街农贸市场门口", "照片"), ("跳过", "核对"), ("1", "已受理")])
-    [ticket] = rows(person, Ticket)
+    [ticket] = person.stored(Ticket)
     app = person.client.application
     assert command(app, "reports", "status", ticket.number, "已办结", "--note", "换了灯泡").exit_code == 0
 
@@ -211,7 +199,7 @@ def finished_report(person: Resident) -> None:
 def test_hedged_satisfaction_is_unhappy_and_staff_follow_it_up(person, rating):
     finished_report(person)
     assert "会再联系您" in person.says(rating)
-    [ticket] = rows(person, Ticket)
+    [ticket] = person.stored(Ticket)
     assert ticket.satisfaction == "不满意"
     assert rating in ticket.events[-1].note  # the resident's own words are kept for staff
 
@@ -220,7 +208,7 @@ def test_hedged_satisfaction_is_unhappy_and_staff_follow_it_up(person, rating):
 def test_only_a_clear_positive_is_satisfied(person, rating):
     finished_report(person)
     assert "谢谢您的评价" in person.says(rating)
-    assert rows(person, Ticket)[0].satisfaction == "满意"
+    assert person.stored(Ticket)[0].satisfaction == "满意"
 
 
 def test_a_hedge_with_nothing_to_rate_is_not_a_rating(resident):
@@ -258,7 +246,7 @@ def test_the_booking_summary_lists_the_errand_the_time_and_whom_to_call_with_the
     assert item in errand and when == "时间：11月30日 周一 上午"
     assert (name, phone) == ("姓名：张三", "电话：138****5678") and "13812345678" not in reply
     converse(person, [("1", "预约成功")])
-    assert rows(person, Booking)[0].phone == "13812345678"  # masked on screen, stored whole
+    assert person.stored(Booking)[0].phone == "13812345678"  # masked on screen, stored whole
 
 
 def test_a_family_booking_summary_also_says_whom_it_is_for(resident):
@@ -274,7 +262,7 @@ def test_the_class_summary_leaves_out_the_optional_age_but_keeps_it(person, age,
     assert summary_lines(reply) == ["班：秧歌班", "姓名：王秀英", "电话：139****1111"]
     assert "改年纪" not in reply and "回复1：确认提交" in reply
     converse(person, [("1", "报名成功")])
-    assert rows(person, Enrollment)[0].age == stored
+    assert person.stored(Enrollment)[0].age == stored
 
 
 def test_the_report_summary_says_what_and_where_and_a_photo_only_when_one_came(person):
@@ -284,7 +272,7 @@ def test_the_report_summary_says_what_and_where_and_a_photo_only_when_one_came(p
     assert "片区" not in reply and "照片" not in reply
     assert summary_lines(person.sends_image())[-1] == "照片：已收到"
     converse(person, [("1", "第5网格网格员")])
-    [ticket] = rows(person, Ticket)
+    [ticket] = person.stored(Ticket)
     assert ticket.grid == "第5网格" and ticket.media_id
 
 
@@ -298,7 +286,7 @@ def test_a_reply_meant_for_a_form_that_timed_out_is_not_a_question(app, resident
             session.scalars(select(Conversation)).one().updated_at -= timedelta(minutes=45)
         reply = resident.says(late)
         assert "刚才的事已经关掉了" in reply and "还不会回答" not in reply
-    assert rows(resident, FaqGap) == []
+    assert resident.stored(FaqGap) == []
 
 
 # --- §7 the same errand, any wording -------------------------------------------------------
@@ -340,9 +328,9 @@ def test_a_short_follow_up_keeps_the_topic(resident, first, follow_up, about):
     assert about in reply and "幼儿园" not in reply
 
 
-def test_the_topic_is_forgotten_after_ten_minutes(resident, clock):
+def test_the_topic_is_forgotten_after_ten_minutes(resident, friday_morning):
     resident.says("照料中心几点开门")
-    clock.shift(timedelta(minutes=11))
+    friday_morning.shift(timedelta(minutes=11))
     assert "每餐5元" not in resident.says("一个月多少钱")
 
 
@@ -363,7 +351,7 @@ def test_something_to_do_at_a_place_that_the_data_lacks_is_an_honest_dont_know_k
     reply = person.says(lacking)
     assert "没有登记" in reply and "人工" in reply
     assert "60周岁" not in reply and "多少岁" not in reply and "满3周岁" not in reply
-    assert [gap.example for gap in rows(person, FaqGap)] == [lacking]
+    assert [gap.example for gap in person.stored(FaqGap)] == [lacking]
 
 
 @pytest.mark.parametrize(("asked", "answered"), [("家属能去照料中心看望吗", "随时都可以来看望"),
@@ -405,7 +393,7 @@ def test_parents_join_the_registration_reminder_in_wechat(person):
 def test_a_booking_for_a_family_member_keeps_participant_and_contact_apart(person, first, who):
     converse(person, [(first, "时间"), ("1", f"请问{who}的姓名"), ("张秀英", "有事联系您"),
                       ("13812345678", [f"为谁办：{who}", "姓名：张秀英"]), ("1", "预约成功")])
-    [booking] = rows(person, Booking)
+    [booking] = person.stored(Booking)
     assert (booking.participant, booking.name, booking.phone) == (who, "张秀英", "13812345678")
     assert f"（为{who}）" in person.says("我的预约")
     reply = person.says("报名太极拳")  # the resident's own sign-up does not offer the mother's name as theirs
@@ -427,7 +415,7 @@ def test_a_parent_signs_a_child_up_and_both_places_are_listed(person):
                       ("1", "报名成功")])
     converse(person, [("报名秧歌", "请问您的姓名"), ("刘桂芳", "手机"), ("13812345678", "年纪"), ("60", "核对"),
                       ("1", "报名成功")])
-    assert {(row.participant, row.name, row.age) for row in rows(person, Enrollment)} == {
+    assert {(row.participant, row.name, row.age) for row in person.stored(Enrollment)} == {
         ("孙子", "刘小宝", 8), (None, "刘桂芳", 60)}
     listed = person.says("我的报名")
     assert "秧歌班（为孙子）：已报名" in listed and "秧歌班：已报名" in listed
@@ -442,7 +430,7 @@ def test_a_parent_signs_a_child_up_and_both_places_are_listed(person):
 def test_the_reminder_of_a_family_booking_says_whom_it_is_for_and_goes_to_the_contact(person, first, who, item):
     converse(person, [(first, "时间"), ("1", "姓名"), ("张秀英", "手机"), ("13812345678", "核对"),
                       ("1", "预约成功")])
-    [reminder] = rows(person, Reminder)
+    [reminder] = person.stored(Reminder)
     assert reminder.openid == person.openid
     assert f"给{who}办{item}" in reminder.text and reminder.text.startswith("提醒：您预约了明天")
 
@@ -450,7 +438,7 @@ def test_the_reminder_of_a_family_booking_says_whom_it_is_for_and_goes_to_the_co
 def test_the_reminder_of_ones_own_booking_names_no_one_else(person):
     converse(person, [("我想办居住证", "时间"), ("1", "姓名"), ("张三", "手机"), ("13812345678", "核对"),
                       ("1", "预约成功")])
-    [reminder] = rows(person, Reminder)
+    [reminder] = person.stored(Reminder)
     assert "办居住证" in reminder.text and "给" not in reminder.text.split("办居住证")[0]
 
 
@@ -462,7 +450,7 @@ def test_a_question_the_data_cannot_answer_mid_check_is_an_honest_dont_know_kept
     converse(resident, [("我妈能去日间照料中心吗", "多少岁"), ("78", "自理")])
     reply = resident.says("那里有没有人照顾吃药？")
     assert "答不上来" in reply and "人工" in reply and "自理" in reply
-    assert [gap.example for gap in rows(resident, FaqGap)] == ["那里有没有人照顾吃药？"]
+    assert [gap.example for gap in resident.stored(FaqGap)] == ["那里有没有人照顾吃药？"]
     converse(resident, [("能自理", "住在羊木社区吗")])
 
 
@@ -470,4 +458,4 @@ def test_the_summarys_choices_go_with_the_submitted_form(person):
     converse(person, [("我想办居住证", "时间"), ("1", "姓名"), ("张三", "手机"), ("13812345678", "核对"),
                       ("1", "预约成功"), ("1", "已经提交过了")])
     assert "没有要选的编号" in person.says("3")
-    assert len(rows(person, Booking)) == 1
+    assert len(person.stored(Booking)) == 1

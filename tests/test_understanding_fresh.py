@@ -4,35 +4,23 @@ Transcripts on a fixed Friday morning; where bookings, sign-ups or ratings are s
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import datetime, timedelta
-from typing import Any
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
-import time_machine
 from sqlalchemy import select
 
 from bot.models import Booking, Conversation, Enrollment, FaqGap, Ticket
 from tests.conftest import Resident, command, converse
 
-FRIDAY = datetime(2026, 11, 27, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+pytestmark = pytest.mark.usefixtures("friday_morning")
 
 
-@pytest.fixture(autouse=True)
-def clock() -> Iterator[Any]:
-    with time_machine.travel(FRIDAY, tick=True) as traveller:
-        yield traveller
 
 
 @pytest.fixture
 def person(make_app, wechat, backend) -> Resident:
     return Resident(make_app(backend).test_client(), wechat, "o-fresh")
 
-
-def rows(resident: Resident, model) -> list[Any]:
-    with resident.client.application.extensions["community"].db.transaction() as session:
-        return list(session.scalars(select(model)))
 
 
 # --- §1 facts in the first message, answers to the question asked ---------------------------
@@ -78,21 +66,21 @@ def test_more_back_outs_end_the_form(person, back_out):
     converse(person, [("我想办居住证", "请选预约时间"), ("1", "姓名")])
     reply = person.says(back_out)
     assert "已经取消了" in reply and "姓名" not in reply
-    assert rows(person, Booking) == []
+    assert person.stored(Booking) == []
 
 
 def test_an_errand_waved_away_is_replaced_by_the_one_named(person):
     converse(person, [("我想办居住证", "请选预约时间"),
                       ("我要办医保不是居住证", ["事项改成：医保缴费", "办医保缴费要带"]), ("1", "姓名"),
                       ("李建国，13812345678", ["事项：医保缴费", "姓名：李建国"]), ("1", "预约成功")])
-    [booking] = rows(person, Booking)
+    [booking] = person.stored(Booking)
     assert booking.service_id == "medical_insurance"
 
 
 def test_a_class_waved_away_is_replaced_by_the_one_named(person):
     converse(person, [("报名太极拳", "姓名"), ("王秀英", "手机"), ("不报太极了，报秧歌", ["班改成：秧歌班", "手机"]),
                       ("13812345678", "年纪"), ("跳过", "班：秧歌班"), ("1", "报名成功")])
-    [row] = rows(person, Enrollment)
+    [row] = person.stored(Enrollment)
     assert row.class_id == "yangge"
 
 
@@ -116,18 +104,18 @@ def test_name_and_phone_said_together_another_way(resident, said):
 def test_a_new_time_said_at_the_summary_changes_it(person):
     converse(person, [("我想办居住证", "时间"), ("1", "姓名"), ("李建国，13812345678", "请核对"),
                       ("改成下周四上午", ["时间改成：12月3日 周四 上午", "回复1：确认提交"]), ("1", "预约成功")])
-    [booking] = rows(person, Booking)
+    [booking] = person.stored(Booking)
     assert (booking.day.isoformat(), booking.period) == ("2026-12-03", "am")
 
 
 @pytest.mark.parametrize("rating", ["不是很满意", "不咋满意", "还行吧，灯还是不亮"])
 def test_more_hedged_ratings_are_followed_up(person, rating):
     converse(person, [("路灯坏了", "在哪里"), ("老街口", "照片"), ("跳过", "核对"), ("1", "已受理")])
-    [ticket] = rows(person, Ticket)
+    [ticket] = person.stored(Ticket)
     app = person.client.application
     assert command(app, "reports", "status", ticket.number, "已办结", "--note", "换了灯泡").exit_code == 0
     assert "会再联系您" in person.says(rating)
-    assert rows(person, Ticket)[0].satisfaction == "不满意"
+    assert person.stored(Ticket)[0].satisfaction == "不满意"
 
 
 # --- §4 context ------------------------------------------------------------------------------
@@ -150,7 +138,7 @@ def test_more_late_replies_to_a_closed_form_are_not_questions(app, resident):
             session.scalars(select(Conversation)).one().updated_at -= timedelta(minutes=45)
         reply = resident.says(late)
         assert "刚才的事已经关掉了" in reply and "还不会回答" not in reply
-    assert rows(resident, FaqGap) == []
+    assert resident.stored(FaqGap) == []
 
 
 # --- §7 the same errand, any wording --------------------------------------------------------
