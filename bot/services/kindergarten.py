@@ -66,9 +66,23 @@ def reminder_topic(faq_dir: Path) -> str | None:
         return None
 
 
+_parsed: dict[Path, tuple[tuple[int, int], _KindergartenFile]] = {}  # path → ((mtime_ns, size), its parse)
+
+
 def data(faq_dir: Path) -> _KindergartenFile:
-    """faq/kindergarten.yaml, read when asked (staff may change it while the assistant runs)."""
-    return read(Path(faq_dir) / DATA_FILE, Path(faq_dir)).parse(_KindergartenFile)
+    """faq/kindergarten.yaml, read again only when it has changed (staff may edit it while the assistant runs)."""
+    path = Path(faq_dir) / DATA_FILE
+    try:
+        status = path.stat()
+        stamp = (status.st_mtime_ns, status.st_size)
+    except OSError:
+        stamp = (-1, -1)  # missing: read() says so in its own words
+    cached = _parsed.get(path)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    parsed = read(path, Path(faq_dir)).parse(_KindergartenFile)
+    _parsed[path] = (stamp, parsed)
+    return parsed
 
 
 def school_year(faq_dir: Path, today: date) -> int:
