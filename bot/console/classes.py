@@ -5,16 +5,15 @@ from datetime import date
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 from sqlalchemy.orm import Session
 
 from bot.console.exports import xlsx_response
 from bot.console.permissions import requires
-from bot.console.web import bp, client_ip, database
+from bot.console.web import bp, client_ip, database, signed_in
 from bot.content.calendar import ClassTimes
 from bot.content.services import ClassInfo
 from bot.knowledge.chinese import mask_phone
-from bot.models import Enrollment, StaffAccount, utcnow
+from bot.models import Enrollment, utcnow
 from bot.services import attendance, audit, class_terms, enrollments, reminders
 from bot.services.errors import NotAllowed
 
@@ -53,7 +52,7 @@ def class_phone(class_id: str, enrollment_id: int) -> Any:
         row = db.get(Enrollment, enrollment_id)
         if row is None or row.class_id != class_id:
             abort(404)
-        audit.record(db, who=_me(db), action="phone.view", now=utcnow(), target=f"enrollment:{row.id}",
+        audit.record(db, who=signed_in(db), action="phone.view", now=utcnow(), target=f"enrollment:{row.id}",
                      detail=f"班级名单 {class_id}", ip=client_ip())
         revealed = {row.id: row.phone or "（没有留电话）"}
     return _roster_page(class_id, revealed=revealed)
@@ -93,7 +92,7 @@ def class_term(class_id: str) -> Any:
         with database().transaction() as db:
             change = class_terms.change(db, _snapshot().services, _snapshot().calendar, base, term_start=term_start,
                                         weeks=weeks, capacity=capacity, new_term=form.get("new_term") == "1",
-                                        who=_me(db), now=utcnow(), ip=client_ip())
+                                        who=signed_in(db), now=utcnow(), ip=client_ip())
             promoted = len(change.promoted)
     except NotAllowed as error:
         flash(f"{error}没有保存。", "error")
@@ -124,7 +123,7 @@ def class_rain_confirm(class_id: str) -> Any:
         day = date.fromisoformat(request.form.get("day", ""))
         with database().transaction() as db:
             moved = reminders.flag_rain(db, _snapshot().calendar, _times(class_id).id, utcnow(), _settings(), day=day)
-            audit.record(db, who=_me(db), action="class.rain", now=utcnow(), target=f"class:{class_id}",
+            audit.record(db, who=signed_in(db), action="class.rain", now=utcnow(), target=f"class:{class_id}",
                          detail=f"{day:%Y-%m-%d} 改到{moved.times.info.rain_place}，通知{moved.told}人", ip=client_ip())
     except (ValueError, NotAllowed) as error:
         flash(str(error) if isinstance(error, NotAllowed) else "没有改：日期不对。", "error")
@@ -142,7 +141,7 @@ def class_attendance(class_id: str) -> Any:
         times, days, enrolled = _sessions_so_far(db, class_id)
         chosen = _day(request.args.get("day", ""), days[-1] if days else None)
         marked = attendance.marks(db, class_id, chosen) if chosen else {}
-        audit.record(db, who=_me(db), action="roster.view", now=utcnow(), target=f"class:{class_id}",
+        audit.record(db, who=signed_in(db), action="roster.view", now=utcnow(), target=f"class:{class_id}",
                      detail=f"点名 {chosen or ''}", ip=client_ip())
     return render_template("console/class_attendance.html", klass=times.info, days=days, day=chosen,
                            enrolled=enrolled, marked=marked)
@@ -157,7 +156,7 @@ def class_attendance_save(class_id: str) -> Any:
         if day is None:
             raise NotAllowed("没有选上课日期。")
         with database().transaction() as db:
-            came, absent = attendance.record(db, _times(class_id), day, present, who=_me(db),
+            came, absent = attendance.record(db, _times(class_id), day, present, who=signed_in(db),
                                              today=utcnow().astimezone(_tz()).date(), now=utcnow(), ip=client_ip())
     except NotAllowed as error:
         flash(f"{error}没有保存。", "error")
@@ -185,7 +184,8 @@ def _roster_page(class_id: str, revealed: dict[int, str] | None = None, draft: A
         klass = enrollments.current(db, base)
         enrolled, waiting = enrollments.roster(db, klass)
         came = attendance.tally(db, [row.id for row in enrolled])
-        audit.record(db, who=_me(db), action="roster.view", now=utcnow(), target=f"class:{class_id}", ip=client_ip())
+        audit.record(db, who=signed_in(db), action="roster.view", now=utcnow(), target=f"class:{class_id}",
+                     ip=client_ip())
     times = _snapshot().calendar.classes.get(class_id)
     sessions = len(attendance.session_days(times, utcnow().astimezone(_tz()).date())) if times else 0
     return render_template("console/class.html", klass=klass, default=base, enrolled=enrolled, waiting=waiting,
@@ -235,6 +235,3 @@ def _klass(class_id: str) -> ClassInfo:
 def _times(class_id: str) -> ClassTimes:
     return _snapshot().calendar.classes.get(class_id) or abort(404)
 
-
-def _me(db: Session) -> StaffAccount:
-    return db.get(StaffAccount, current_user.id)

@@ -6,15 +6,14 @@ from itertools import groupby
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 from sqlalchemy.orm import Session
 
 from bot.console.exports import xlsx_response
 from bot.console.permissions import requires
-from bot.console.web import bp, client_ip, database
+from bot.console.web import bp, client_ip, database, now_local, signed_in
 from bot.content.services import Services
 from bot.knowledge.chinese import day_label, mask_phone
-from bot.models import Arrival, Booking, Case, CaseStatus, StaffAccount, utcnow
+from bot.models import Arrival, Booking, Case, CaseStatus, utcnow
 from bot.services import audit, bookings, cases
 from bot.services.errors import NotAllowed, NotFound, ServiceError
 
@@ -31,12 +30,9 @@ def _today() -> date:
     return utcnow().astimezone(current_app.extensions["community"].settings.tz).date()
 
 
-def _me(db: Session) -> StaffAccount:
-    return db.get(StaffAccount, current_user.id)
-
 
 def _record(db: Session, action: str, target: str = "", detail: str = "") -> None:
-    audit.record(db, who=_me(db), action=action, now=utcnow(), target=target, detail=detail, ip=client_ip())
+    audit.record(db, who=signed_in(db), action=action, now=utcnow(), target=target, detail=detail, ip=client_ip())
 
 
 def _day_arg() -> date:
@@ -105,7 +101,7 @@ def desk_take_in(booking_id: int) -> Any:
         with database().transaction() as db:
             booking = db.get(Booking, booking_id) or abort(404)
             case = cases.from_booking(db, booking, services=_services(), missing=request.form.get("missing", ""),
-                                      by=_me(db).name, now=utcnow(), tz=current_app.extensions["community"].settings.tz)
+                                      by=signed_in(db).name, now=utcnow(), tz=now_local().tzinfo)
             _record(db, "case.open", f"case:{case.number}", f"预约{booking.number} {case.status}")
             case_id, number = case.id, case.number
     except ServiceError as error:
@@ -168,7 +164,7 @@ def case_create() -> Any:
     try:
         with database().transaction() as db:
             case = cases.walk_in(db, services=_services(), item_id=form.get("item", ""), name=form.get("name", ""),
-                                 phone=form.get("phone", ""), missing=form.get("missing", ""), by=_me(db).name,
+                                 phone=form.get("phone", ""), missing=form.get("missing", ""), by=signed_in(db).name,
                                  now=utcnow(), tz=current_app.extensions["community"].settings.tz)
             _record(db, "case.open", f"case:{case.number}", f"现场 {case.status}")
             case_id, number, linked = case.id, case.number, case.user_id is not None
@@ -205,7 +201,7 @@ def case_status(case_id: int) -> Any:
         with database().transaction() as db:
             case = db.get(Case, case_id) or abort(404)
             cases.change_status(db, case, status, services=_services(), note=request.form.get("note", ""),
-                                missing=request.form.get("missing", ""), by=_me(db).name, now=utcnow(),
+                                missing=request.form.get("missing", ""), by=signed_in(db).name, now=utcnow(),
                                 tz=current_app.extensions["community"].settings.tz)
             _record(db, "case.status", f"case:{case.number}", status)
     except ServiceError as error:
@@ -265,7 +261,7 @@ def desk_closure_add() -> Any:
     period = form.get("period", "") if form.get("period", "") in PERIODS else ""
     try:
         with database().transaction() as db:
-            me = _me(db)
+            me = signed_in(db)
             bookings.add_closure(db, day=day, period=period, reason=form.get("reason", ""), by=me.name,
                                  today=_today(), now=utcnow())
             _record(db, "desk.closure", f"closure:{day}", f"闭馆 {PERIODS[period]} {form.get('reason', '')}")

@@ -6,14 +6,12 @@ from pathlib import Path
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user
-from sqlalchemy.orm import Session
 
 from bot.console.exports import xlsx_response
 from bot.console.permissions import requires
-from bot.console.web import bp, client_ip, database
+from bot.console.web import bp, client_ip, database, signed_in
 from bot.knowledge.chinese import mask_phone
-from bot.models import PreRegistration, PreRegistrationStatus, StaffAccount, utcnow
+from bot.models import PreRegistration, PreRegistrationStatus, utcnow
 from bot.services import audit, kindergarten
 from bot.services.errors import NotAllowed
 
@@ -43,7 +41,7 @@ def kindergarten_places() -> Any:
         return _page(draft=form), 400
     try:
         with database().transaction() as db:
-            saved = kindergarten.set_places(db, _faq_dir(), year=year, left=left, who=_me(db), today=_today(),
+            saved = kindergarten.set_places(db, _faq_dir(), year=year, left=left, who=signed_in(db), today=_today(),
                                             now=utcnow(), ip=client_ip())
     except NotAllowed as error:
         flash(f"{error}没有保存。", "error")
@@ -59,7 +57,7 @@ def kindergarten_phone(registration_id: int) -> Any:
     """A parent's phone is shown only on purpose, and that is logged."""
     with database().transaction() as db:
         row = db.get(PreRegistration, registration_id) or abort(404)
-        audit.record(db, who=_me(db), action="phone.view", now=utcnow(), target=f"preregistration:{row.id}",
+        audit.record(db, who=signed_in(db), action="phone.view", now=utcnow(), target=f"preregistration:{row.id}",
                      detail="幼儿园预登记", ip=client_ip())
         revealed = {row.id: row.phone or "（没有留电话）"}
     return _page(revealed=revealed)
@@ -73,7 +71,7 @@ def kindergarten_status(registration_id: int) -> Any:
         with database().transaction() as db:
             row = db.get(PreRegistration, registration_id) or abort(404)
             documents = _snapshot().knowledge.entries.get(DOCUMENTS_ENTRY)
-            kindergarten.set_status(db, row, status, who=_me(db), now=utcnow(), ip=client_ip(),
+            kindergarten.set_status(db, row, status, who=signed_in(db), now=utcnow(), ip=client_ip(),
                                     documents=documents.answer if documents else "")
             child, told = row.child or "", status == PreRegistrationStatus.NOTIFIED and row.user_id is not None
     except NotAllowed as error:
@@ -100,7 +98,7 @@ def _page(revealed: dict[int, str] | None = None, draft: Any = None) -> Any:
     with database().transaction() as db:
         counts = {year: kindergarten.places(db, _faq_dir(), year) for year in years}
         waiting = kindergarten.waiting_list(db)
-        audit.record(db, who=_me(db), action="roster.view", now=utcnow(), target="kindergarten", ip=client_ip())
+        audit.record(db, who=signed_in(db), action="roster.view", now=utcnow(), target="kindergarten", ip=client_ip())
     return render_template("console/kindergarten.html", years=years, counts=counts, waiting=waiting,
                            revealed=revealed or {}, draft=draft, mask_phone=mask_phone, birth=_birth, age=_age,
                            status_text=kindergarten.STATUS_TEXT, actions=ACTIONS)
@@ -139,6 +137,3 @@ def _tz() -> Any:
 def _today() -> date:
     return utcnow().astimezone(_tz()).date()
 
-
-def _me(db: Session) -> StaffAccount:
-    return db.get(StaffAccount, current_user.id)

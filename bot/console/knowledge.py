@@ -12,16 +12,15 @@ from pathlib import Path
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 from sqlalchemy.orm import Session
 
 from bot.console.exports import xlsx_response
 from bot.console.permissions import requires
-from bot.console.web import bp, client_ip, database
+from bot.console.web import bp, client_ip, database, signed_in
 from bot.content.loader import EntryEdit
 from bot.content.store import signature
 from bot.knowledge.model import MAX_ANSWER_CHARS, Entry
-from bot.models import FaqGap, GapStatus, StaffAccount, utcnow
+from bot.models import FaqGap, GapStatus, utcnow
 from bot.services import audit, gaps, knowledge
 from bot.services.errors import NotAllowed, NotFound
 
@@ -123,7 +122,7 @@ def _save(entry_id: str, before: Entry | None) -> Any:
         return _entry_page(draft, new=before is None, gap=gap_id, scores=scores, confirm=True, unscored=unscored)
     try:
         with database().transaction() as db:
-            who = _me(db)
+            who = signed_in(db)
             row = knowledge.save(db, entry_id=entry_id, questions=draft.questions, answer=draft.answer,
                                  before=before, who=who.name, now=utcnow())
             detail = f"第{row.id}版：{row.change}" + (f"；评测集 {_rates(scores)}" if scores else "")
@@ -179,7 +178,7 @@ def _change(entry_id: str, action: str, apply: Any, done: str) -> Any:
     """Retire, reinstate or restore: one new version and its audit row, together."""
     try:
         with database().transaction() as db:
-            who = _me(db)
+            who = signed_in(db)
             row = apply(db, who.name)
             audit.record(db, who=who, action=action, now=utcnow(), target=f"faq:{entry_id}",
                          detail=f"第{row.id}版：{row.change}", ip=client_ip())
@@ -196,9 +195,6 @@ def _change(entry_id: str, action: str, apply: Any, done: str) -> Any:
 def _library() -> Any:
     return current_app.extensions["community"].library
 
-
-def _me(db: Session) -> StaffAccount:
-    return db.get(StaffAccount, current_user.id)
 
 
 def _newest() -> tuple[EntryEdit, ...]:

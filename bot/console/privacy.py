@@ -4,13 +4,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 
 from bot.console.exports import xlsx_response
 from bot.console.permissions import requires
-from bot.console.web import bp, client_ip, database
+from bot.console.web import bp, client_ip, database, signed_in
 from bot.knowledge.chinese import mask_phone
-from bot.models import StaffAccount, User, utcnow
+from bot.models import User, utcnow
 from bot.services import audit, privacy, residents
 
 notice = Blueprint("notice", __name__, template_folder="templates")
@@ -26,7 +25,7 @@ def privacy_desk() -> Any:
     with database().transaction() as db:
         if query:
             found = privacy.find(db, query)
-            audit.record(db, who=_me(db), action="privacy.lookup", now=utcnow(), target="users",
+            audit.record(db, who=signed_in(db), action="privacy.lookup", now=utcnow(), target="users",
                          detail=f"{_masked(query)} → {len(found)}人", ip=client_ip())
         return render_template("console/privacy.html", query=query, found=found)
 
@@ -38,7 +37,8 @@ def privacy_resident(user_id: int) -> Any:
         user = db.get(User, user_id) or abort(404)
         found = privacy.describe(db, user)
         sheets = privacy.held_about(db, user)
-        audit.record(db, who=_me(db), action="privacy.view", now=utcnow(), target=f"user:{user_id}", ip=client_ip())
+        audit.record(db, who=signed_in(db), action="privacy.view", now=utcnow(), target=f"user:{user_id}",
+                     ip=client_ip())
         return render_template("console/privacy_resident.html", found=found,
                                counts=[(title, len(rows)) for title, _, rows in sheets], confirm_word=CONFIRM_WORD)
 
@@ -65,7 +65,7 @@ def privacy_delete(user_id: int) -> Any:
     with database().transaction() as db:
         user = db.get(User, user_id) or abort(404)
         residents.forget(db, user, current_app.extensions["community"].library.current().services)
-        audit.record(db, who=_me(db), action="privacy.delete", now=utcnow(), target=f"user:{user_id}",
+        audit.record(db, who=signed_in(db), action="privacy.delete", now=utcnow(), target=f"user:{user_id}",
                      detail=f"应居民申请 {request.form.get('reason', '').strip()[:60]}".strip(), ip=client_ip())
     flash(f"居民{user_id}的姓名、电话、照片、位置和对话记录已删除；上报的问题继续办理。", "ok")
     return redirect(url_for("console.privacy_desk"))
@@ -77,9 +77,6 @@ def privacy_notice() -> Any:
     settings = current_app.extensions["community"].settings
     return render_template("console/privacy_notice.html", s=settings)
 
-
-def _me(db: Any) -> StaffAccount:
-    return db.get(StaffAccount, current_user.id)
 
 
 def _masked(query: str) -> str:

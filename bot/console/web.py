@@ -65,6 +65,11 @@ def guard() -> Any:
     return None
 
 
+def signed_in(db: Any) -> StaffAccount:
+    """The signed-in account, attached to ``db`` (for audit rows and ownership)."""
+    return db.get(StaffAccount, current_user.id)
+
+
 @bp.app_template_global()
 def now_local() -> Any:
     return utcnow().astimezone(current_app.extensions["community"].settings.tz)
