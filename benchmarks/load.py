@@ -1,14 +1,15 @@
 """Throughput and tail under load: our webhook and the bare wechatpy view, each on gunicorn, alternated.
 
-Both run as `gunicorn --preload` with 2 sync workers on loopback, in safe (AES) mode; ours in production
-settings on a fresh database (SQLite file, or a PostgreSQL schema made and dropped). The same load
-generator, wrk (Debian's `wrk` package), sends each round a fresh list of signed messages: residents'
-visits of a first question (a new resident), more FAQ questions and a problem report's form steps,
-interleaved so that each resident's messages arrive in order. Rounds alternate bare, ours, bare, ours.
+Both run as `gunicorn --preload` with 2 workers of 4 threads (gthread, as deploy/community-web.service
+runs them) on loopback, in safe (AES) mode; ours in production settings on a fresh database (SQLite
+file, or a PostgreSQL schema made and dropped). The same load generator, wrk (Debian's `wrk` package),
+sends each round a fresh list of signed messages: residents' visits of a first question (a new
+resident), more FAQ questions and a problem report's form steps, interleaved so that each resident's
+messages arrive in order. Rounds alternate bare, ours, bare, ours.
 Then: unshared memory (PSS) of our workers, and how soon a server whose workers were all killed
 answers a message again.
 Usage: .venv/bin/python benchmarks/load.py [--seconds 10] [--rounds 2] [--connections 8] [--database URL]
-       [--workers 2] [--threads 1] [--access-log]   (the last: gunicorn writes an access line per request, as
+       [--workers 2] [--threads 4] [--access-log]   (the last: gunicorn writes an access line per request, as
        deploy/community-web.service does, to a file)
 """
 from __future__ import annotations
@@ -141,7 +142,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--database", help="a PostgreSQL server URL (a schema is made and dropped); default SQLite")
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=1, help="more than 1: gunicorn's gthread worker")
+    parser.add_argument("--threads", type=int, default=4, help="1: gunicorn's sync worker; more: gthread")
     parser.add_argument("--access-log", action="store_true")
     args = parser.parse_args()
     if shutil.which("wrk") is None:

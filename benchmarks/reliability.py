@@ -1,10 +1,10 @@
 """Load with faults against gunicorn and PostgreSQL on one machine: nothing lost, nothing doubled, no 5xx.
 
-Starts gunicorn (--preload, 4 sync workers, safe mode, production settings) on a free loopback port with a
-fresh PostgreSQL schema and the fake WeChat API, then K senders post N signed messages between them
-(each resident's messages in order; every sender first asks the same new question at the same
-instant). Mid-load one worker is killed with SIGKILL, twice; a request cut off is retried with the
-same signed body, as WeChat does. Afterwards the database is checked message by message.
+Starts gunicorn as deploy/community-web.service does (--preload, 4 workers × 4 threads, safe mode, production
+settings) on a free loopback port with a fresh PostgreSQL schema and the fake WeChat API, then K senders
+post N signed messages between them (each resident's messages in order; every sender first asks the same
+new question at the same instant). Mid-load one worker is killed with SIGKILL, twice; a request cut off
+is retried with the same signed body, as WeChat does. Afterwards the database is checked message by message.
 Usage: .venv/bin/python benchmarks/reliability.py [--messages 600] [--senders 12] [--database URL]
 """
 from __future__ import annotations
@@ -71,8 +71,8 @@ def start_gunicorn(port: int, database_url: str, api_url: str) -> subprocess.Pop
            "WECHAT_APP_ID": APP_ID, "WECHAT_APP_SECRET": "bench-secret", "SECRET_KEY": uuid.uuid4().hex,
            "DATABASE_URL": database_url, "WECHAT_API_BASE_URL": api_url, "WECHAT_TEMPLATE_ID": "tpl-bench"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--preload", "-w", "4", "-b", f"127.0.0.1:{port}", "--timeout", "30",
-         "--log-level", "warning", "wsgi:app"],
+        [sys.executable, "-m", "gunicorn", "--preload", "-w", "4", "--threads", "4", "-b", f"127.0.0.1:{port}",
+         "--timeout", "30", "--log-level", "warning", "wsgi:app"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=open(ROOT / "instance" / "bench-gunicorn.log", "wb"))
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -34,6 +34,16 @@ def test_the_units_run_the_wsgi_app_and_the_one_scheduler_command():
                for unit in (web, scheduler))
 
 
+def test_each_thread_of_the_web_units_workers_gets_a_database_connection_without_waiting():
+    """Threaded workers (gthread): a message waiting on PostgreSQL's commit does not hold back the next."""
+    from bot.db import Database
+
+    web = (DEPLOY / "community-web.service").read_text(encoding="utf-8")
+    threads = int(re.search(r"--threads (\d+)", web).group(1))  # type: ignore[union-attr]
+    pool = Database("postgresql+psycopg://community@127.0.0.1/community").engine.pool  # connects to nothing
+    assert 1 < threads <= pool.size()  # type: ignore[attr-defined]
+
+
 def test_nginx_buffers_requests_and_limits_bodies_in_front_of_the_webhook():
     site = (DEPLOY / "nginx-community.conf").read_text(encoding="utf-8")
     for directive in ("listen 443 ssl", "proxy_request_buffering on", "client_max_body_size",
