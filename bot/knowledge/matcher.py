@@ -221,16 +221,27 @@ _ADDRESSED_RE = re.compile(
 )
 
 # What an answer must contain to answer a question for a specific fact (``facts_asked:``):
-# an amount of money, a phone number, a clock time, a person's name, a count (几本), the day money is paid.
+# an amount of money, a phone number, a clock time, a person's name, a count (几本), the day money
+# is paid, a share (报销百分之多少), a last day (最晚哪天), who provides a thing (要自己买吗), an
+# age, an address.
 _FACT_IN_ANSWER = {
     "money": re.compile(r"\d+(?:\.\d+)?\s*(?:元|块)|免费|不收|不要钱"),
     "phone": re.compile(r"\d{3,4}-\d{7,8}|1\d{10}|\d{7,8}"),
     "hours": re.compile(r"\d{1,2}\s*[:：点]"),
     "name": re.compile(r"[\u4e00-\u9fff](?:书记|主任|老师|医生|园长|站长|会长)[，,。、：:（(]"),
     "date": re.compile(r"\d+\s*[号日]|每(?:个)?月\d|每年\d"),
-    "count": re.compile(r"\d+\s*(?:本|个(?!工作日|月|星期|小时)|人|名|次|件|张|户|条|支|期|节)|不限"),
+    "count": re.compile(r"\d+\s*[余多]?\s*(?:本|个(?!工作日|月|星期|小时)|人|名|次|件|张|户|条|支|期|节)|不限"),
+    "share": re.compile(r"\d+(?:\.\d+)?\s*[%％]|百分之|\d+\s*成"),
+    "deadline": re.compile(r"\d+\s*月\s*\d+\s*[日号]|截止|之前|以前|月底|年底"),
+    "provided": re.compile(r"自备|自带|自己(?:买|带|准备|出)|统一(?:发|配|提供|购买)|发给|配发|提供"),
+    "age": re.compile(r"\d+\s*(?:周岁|岁)|不限年龄|所有居民"),
+    "address": re.compile(r"[东西南北]侧|[东西南北]边|旁边|挨着|隔壁|对面|设在|位于|\d+\s*[号楼层组]"
+                          r"|[\u4e00-\u9fff]{1,6}(?:街|镇|小区)"),
 }
 FACT_KINDS = tuple(_FACT_IN_ANSWER)
+# A number asked of counted things (报好多人, 是多少个) asks a count or an age, not money or a share.
+_COUNTED_AFTER_RE = re.compile("[人个名本次件张户位岁天年周]")
+_COUNTING_KINDS = frozenset(("count", "age"))
 
 # "A和B各是星期几": one question about two things (see ``Index.parts``).
 _EACH_RE = re.compile(r"^(.{2,12}?)(?:和|跟|与|还有)(.{2,12}?)(?:各|分别|都)(.+)$")
@@ -245,6 +256,19 @@ _CLAUSE_SPLIT_RE = re.compile(r"[\s,.;:!?，。；：！？、…~～]+")
 
 # 坏了好久了, 好多了, 打工好多年了: a question word telling how long or how much, not asking it.
 _TOLD_RE = re.compile("(?:好久|多久|好多|好几)(?:年|天|个月|个星期|回|次|遍)?了")
+
+
+def _cue_asks(text: str, cue: str, counting: bool) -> bool:
+    """Whether ``cue`` is in ``text`` asking its kind of fact: a cue of money or a share
+    followed by counted things (报好多人, 是多少个) asks how many instead."""
+    at = text.find(cue)
+    if counting:
+        return at >= 0
+    while at >= 0:
+        if not _COUNTED_AFTER_RE.match(text, at + len(cue)):
+            return True
+        at = text.find(cue, at + 1)
+    return False
 
 
 def _grouped(keys: list[str], *columns: np.ndarray) -> list[tuple[Any, ...]]:
@@ -1349,7 +1373,8 @@ class Index:
         and the people it asks them of (网格员, 书记)."""
         clauses = self.clauses(text)
         folded = self.normalize.fold(" ".join([c for c in clauses if self._asks(c)] or clauses))
-        kinds = {kind for kind, cues in self._fact_cues if any(c in folded for c in cues)}
+        kinds = {kind for kind, cues in self._fact_cues
+                 if any(_cue_asks(folded, c, kind in _COUNTING_KINDS) for c in cues)}
         people = frozenset(p for p in self._person_words if p in folded)
         if "name" in kinds and (_ADDRESSED_RE.match(folded) or not people):
             kinds.discard("name")  # 你叫什么 / 这个活动叫什么: not a person's name
@@ -1361,7 +1386,8 @@ class Index:
         people it asks of, and its answer gives the facts or says they are not registered."""
         asked = self.things(a.normalized)
         about = self.entry_topics[ei] & self._thing_names  # what most of its phrasings name
-        if asked - self.entry_names[ei] or (asked and about and not asked & about):
+        if asked - self.entry_names[ei] or (
+                asked and about and not any(o in n or n in o for o in about for n in asked)):  # 党代表(工作室)
             return False
         if people - self.entry_people[ei]:
             return False
