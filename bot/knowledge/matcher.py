@@ -78,6 +78,7 @@ __all__ = ["FACT_KINDS", "Analysis", "Index", "Settings"]
 Words = list[tuple[list[str], float]]  # content words: (sound-alike units, weight)
 MAX_FAMILY = 40  # entries sharing an id prefix (kindergarten.*) count as a family up to this
 MIN_UNKNOWN_WEIGHT = 0.5  # a word of the question this telling (a thing) can make it unknown
+MIN_DEED_WEIGHT = 0.45  # … and this telling (a deed: 住, 接送) asked of a place, an entry about it must mention
 MAX_TOLD = 3  # situations of a long message scored each with its question (see ``focus``)
 MAX_THING_ENTRIES = 12  # a name more entries mention than this (工作日) singles nothing out
 # A longer message is scored on its question clause(s) and the clauses nearest them that name
@@ -397,6 +398,7 @@ class Index:
                            for kind, cues in lexicon.facts_asked.items()]
         self._person_words = tuple({normalizer.fold(w) for w in lexicon.person_words} - {""})
         self._not_registered = tuple(w for w in lexicon.not_registered if w)
+        self._deed_cues = tuple({f for c in lexicon.deed_cues for f in (normalizer(c), normalizer.fold(c)) if f})
         self._off_topic_units: set[str] = set()
         for word in lexicon.off_topic:
             c = codes(normalizer(word))
@@ -420,6 +422,7 @@ class Index:
         self.entry_addressed: list[bool] = []  # some phrasing asks the assistant itself (你是谁)
         self.entry_names: list[frozenset[str]] = []  # the community's names its text uses
         self.entry_people: list[frozenset[str]] = []  # the people (网格员, 书记) its text mentions
+        self.entry_q_words: list[frozenset[str]] = []  # its phrasings' words (sound codes)
         self.entry_index = {e.id: ei for ei, e in enumerate(self.entries)}
         phrasing_names: list[frozenset[str]] = []
         answer_names: list[frozenset[str]] = []
@@ -476,6 +479,7 @@ class Index:
             self.entry_a_units.append(frozenset(a_units))
             unit_df.update(q_units | a_units)
             tok_df.update(q_toks)
+            self.entry_q_words.append(frozenset(q_toks))
 
         # Vocabulary of each family of entries (one shared set per family, not per entry).
         # A "family" of hundreds of entries (ids without a topic prefix) says nothing.
@@ -1401,25 +1405,60 @@ class Index:
         is asked (几点开门, 去哪里) nor those many entries mention (工作日, 我母亲)."""
         return frozenset(n for n in self.names(norm) if n in self._thing_names)
 
-    def _asks_unknown_of_a_place(self, clause: str) -> bool:
-        """照料中心能洗澡吗, 幼儿园有没有校车接送: a question naming a place and, after it, what is
-        asked of it, a word no entry knows (its last word, or a thing: 校车)."""
+    def _asked_of_a_place(self, clause: str) -> tuple[frozenset[str], list[tuple[str, str]], list[str]]:
+        """照料中心能洗澡吗, 幼儿园有没有校车接送: the places a question names and what it asks
+        of them: the content words after the last of them as (word, sound code), and the deeds
+        asked whether they may be done there (晚上能不能住: 住), the sound codes of the telling
+        words after a ``deed_cues:`` word that are no aspect (准备, 包括)."""
         things = self.things(self._rewrite(self.normalize(clause)))
         if not (self._asks(clause) and things):
-            return False
+            return frozenset(), [], []
         a = self.analyze(clause)
-        after = max((i for i, tok in enumerate(a.tokens) if tok in things), default=-1)
-        words = [(tok, code) for i, (tok, code, generic) in
-                 enumerate(zip(a.tokens, a.token_codes, a.generic_mask, strict=True))
-                 if i > after and not generic]
+        norm = a.normalized
+        cue_end = max((norm.rfind(c) + len(c) for c in self._deed_cues if c in norm), default=-1)
+        words: list[tuple[str, str]] = []
+        deeds: list[str] = []
+        place = False
+        pos = 0
+        for tok, code, generic in zip(a.tokens, a.token_codes, a.generic_mask, strict=True):
+            pos += len(tok)
+            if tok in things:
+                place, words, deeds = True, [], []
+            elif place and not generic:
+                words.append((tok, code))
+                if (0 <= cue_end <= pos - len(tok) and self.segmenter.topic_weight(tok) >= MIN_DEED_WEIGHT
+                        and not self._aspects(tok)):
+                    deeds.append(code)
+        return things, words, deeds
+
+    def _unknown(self, code: str) -> bool:
+        """A word no entry knows."""
+        return all(u not in self.unit_idf for u in (_bigrams(code) if len(code) >= 2 else [code]))
+
+    def _beyond_the_place(self, clause: str, found: Sequence[Entry]) -> bool:
+        """Whether a question asks of a place something no entry mentions: a word no entry knows
+        (its last word, or a thing: 校车), or whether a deed may be done there that neither the
+        entries found nor those about the place mention (照料中心晚上能不能住: neither the
+        opening hours nor the admission rules say so)."""
+        things, words, deeds = self._asked_of_a_place(clause)
         if not words:
             return False
+        if self._unknown(words[-1][1]) or any(
+                self._unknown(code) for tok, code in words[:-1] if self.segmenter.topic_weight(tok) >= 1.0):
+            return True
+        if not deeds:
+            return False
+        about = [ei for ei, topics in enumerate(self.entry_topics) if things & topics]
+        about += [self.entry_index[e.id] for e in found]
+        return not all(any(self._mentions(ei, code) for ei in about) for code in deeds)
 
-        def unknown(code: str) -> bool:
-            return all(u not in self.unit_idf for u in (_bigrams(code) if len(code) >= 2 else [code]))
-
-        return unknown(words[-1][1]) or any(
-            unknown(code) for tok, code in words[:-1] if self.segmenter.topic_weight(tok) >= 1.0)
+    def _mentions(self, ei: int, code: str) -> bool:
+        """Whether entry ``ei`` mentions a word: a longer one anywhere in its text, a single
+        character (住, 玩) as a word of its phrasings (the answer's 住在本社区 asks no 住)."""
+        if len(code) == 1:
+            return code in self.entry_q_words[ei]
+        units = self.entry_q_units[ei] | self.entry_a_units[ei]
+        return all(u in units for u in _bigrams(code))
 
     def _answers_who_or_when(self, a: Analysis, m: Match) -> bool:
         """Whether the answer found is to who to turn to or when, as the question asks (找哪个,
@@ -1435,7 +1474,7 @@ class Index:
         at a place that no entry mentions (照料中心能洗澡吗: not the admission rules)."""
         kinds, people = self.facts_asked(text)
         if (not kinds and not self._answers_who_or_when(a, m)
-                and any(self._asks_unknown_of_a_place(clause) for clause in self.clauses(text))):
+                and any(self._beyond_the_place(clause, m.candidates) for clause in self.clauses(text))):
             return Match("unregistered", (), m.score, m.normalized)
         if not kinds:
             return m

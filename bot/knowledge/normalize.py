@@ -50,6 +50,10 @@ class Lexicon:
     facts_asked: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     person_words: tuple[str, ...] = ()  # a name is asked of these (书记, 网格员 …)
     not_registered: tuple[str, ...] = ()
+    # Matcher only: words asking whether something may be done at a place (能不能, 可以 …:
+    # 照料中心晚上能不能住), and words referring back to a thing a long message named (那里, 那个班).
+    deed_cues: tuple[str, ...] = ()
+    referring_words: tuple[str, ...] = ()
     # Short messages that are commands (取消, 人工, 菜单 …), by what they do: cancel → [words].
     commands: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
