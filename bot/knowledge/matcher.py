@@ -255,6 +255,9 @@ _ASKS_WHO_OR_WHEN = frozenset(("contact", "when", "duration", "progress"))
 # Clause boundaries of a long message: whitespace (voice input's pauses) and punctuation.
 _CLAUSE_SPLIT_RE = re.compile(r"[\s,.;:!?，。；：！？、…~～]+")
 
+# 开不开, 去没去: a verb and its negation asks whether (a question of its own, whatever the verb).
+_A_NOT_A_RE = re.compile(r"([\u4e00-\u9fff])[不没]\1")
+
 # 坏了好久了, 好多了, 打工好多年了: a question word telling how long or how much, not asking it.
 _TOLD_RE = re.compile("(?:好久|多久|好多|好几)(?:年|天|个月|个星期|回|次|遍)?了")
 
@@ -398,6 +401,8 @@ class Index:
                            for kind, cues in lexicon.facts_asked.items()]
         self._person_words = tuple({normalizer.fold(w) for w in lexicon.person_words} - {""})
         self._not_registered = tuple(w for w in lexicon.not_registered if w)
+        referring = {w: w for w in lexicon.referring_words if w}
+        self._referring = LongestFirst(referring) if referring else None
         self._deed_cues = tuple({f for c in lexicon.deed_cues for f in (normalizer(c), normalizer.fold(c)) if f})
         self._off_topic_units: set[str] = set()
         for word in lexicon.off_topic:
@@ -898,7 +903,7 @@ class Index:
         clause = _TOLD_RE.sub("", clause)
         return any(c in clause for c in self._question_cues) or clause.endswith(
             self._question_finals
-        )
+        ) or bool(_A_NOT_A_RE.search(clause))
 
     def focus(self, text: str) -> list[str]:
         """The part of a long message that matters: the question clause(s) and the clauses
@@ -1217,7 +1222,7 @@ class Index:
     def match(self, text: str) -> Match:
         """The answer, a choice, or don't-know; a question in two parts gets both answers
         (or the one known and the other named as needing a person)."""
-        text = self.bounded(text)
+        text = self.resolved(self.bounded(text))
         whole = self._match_one(text)
         parts = self.parts(text)
         if not parts:
@@ -1243,6 +1248,39 @@ class Index:
             m, other = known[0]
             return replace(m, normalized=whole.normalized, unanswered=other)
         return whole
+
+    def resolved(self, text: str) -> str:
+        """A long message whose question refers back (我妈在照料中心 … 想问一下那里几点开门)
+        with the thing it refers to written in: a question clause naming none of the
+        community's things gets the thing named nearest before it instead of its
+        ``referring_words:`` word (那里, 那个班), or, asking nothing but an aspect (几点开门), the
+        thing the clause just before it names (not the story's 儿女在外头打工 … 我能去不).
+        The message itself when nothing refers back."""
+        clauses = self.clauses(text)
+        if len(clauses) < 2:
+            return text
+        named = ""  # the thing the clauses so far named last
+        just_named = False  # … in the clause just before
+        changed = False
+        for i, clause in enumerate(clauses):
+            norm = self._rewrite(self.normalize(clause))
+            things = self.things(norm)
+            if things:
+                named, just_named = max(things, key=norm.rfind), True
+                continue
+            before, just_named = just_named, False
+            if not named or not self._asks(clause):
+                continue
+            found = self._referring.matches(clause) if self._referring is not None else []
+            if found:
+                start, end, _ = found[0]
+                clauses[i] = clause[:start] + named + clause[end:]
+            elif before and not self.analyze(clause).has_content:
+                clauses[i] = named + clause
+            else:
+                continue
+            changed = True
+        return " ".join(clauses) if changed else text
 
     def parts(self, text: str) -> tuple[str, str] | None:
         """The two questions of a message that asks two (太极和秧歌各是星期几; 在哪里报名，
