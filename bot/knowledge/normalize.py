@@ -207,11 +207,8 @@ class Normalizer:
         return self._replacer.sub(text)
 
     def _correct_sounds(self, text: str) -> str:
-        """Replace sound-alikes of known words (longest first, left to right).
-
-        A stretch that starts or ends with a function character (不 的 了 …) other than the
-        word's own is left alone: "户口不在" is not a misspelt 户口簿, whereas a real typo (幼耳园,
-        就叶登记) rarely adds one."""
+        """Replace sound-alikes of known words (longest first, left to right) where they are
+        typos (see ``_typo``)."""
         if not self._sound_lengths or len(text) < self._sound_lengths[-1]:
             return text
         code = self._codes(text)
