@@ -241,7 +241,7 @@ _FACT_IN_ANSWER = {
 }
 FACT_KINDS = tuple(_FACT_IN_ANSWER)
 # A number asked of counted things (报好多人, 是多少个) asks a count or an age, not money or a share.
-_COUNTED_AFTER_RE = re.compile("[人个名本次件张户位岁天年周]")
+_COUNTED_AFTER = "[人个名本次件张户位岁天年周]"
 _COUNTING_KINDS = frozenset(("count", "age"))
 
 # "A和B各是星期几": one question about two things (see ``Index.parts``).
@@ -260,19 +260,6 @@ _A_NOT_A_RE = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 
 # 坏了好久了, 好多了, 打工好多年了: a question word telling how long or how much, not asking it.
 _TOLD_RE = re.compile("(?:好久|多久|好多|好几)(?:年|天|个月|个星期|回|次|遍)?了")
-
-
-def _cue_asks(text: str, cue: str, counting: bool) -> bool:
-    """Whether ``cue`` is in ``text`` asking its kind of fact: a cue of money or a share
-    followed by counted things (报好多人, 是多少个) asks how many instead."""
-    at = text.find(cue)
-    if counting:
-        return at >= 0
-    while at >= 0:
-        if not _COUNTED_AFTER_RE.match(text, at + len(cue)):
-            return True
-        at = text.find(cue, at + 1)
-    return False
 
 
 def _grouped(keys: list[str], *columns: np.ndarray) -> list[tuple[Any, ...]]:
@@ -396,9 +383,15 @@ class Index:
         self._break_re = re.compile("|".join(map(re.escape, breaks))) if breaks else None
         self._question_cues = tuple(c for c in lexicon.question_cues if c)
         self._question_finals = tuple(c for c in lexicon.question_finals if c)
-        # Matched on the folded text: the normalisation makes 免费 and 要钱 both 多少钱.
-        self._fact_cues = [(kind, tuple({normalizer.fold(c) for c in cues} - {""}))
-                           for kind, cues in lexicon.facts_asked.items()]
+        # Matched on the folded text: the normalisation makes 免费 and 要钱 both 多少钱. One
+        # pattern per kind; a cue of money or a share followed by counted things (报好多人, 是多少个)
+        # asks how many instead.
+        self._fact_cues: list[tuple[str, re.Pattern[str]]] = []
+        for kind, cues in lexicon.facts_asked.items():
+            folded = sorted({normalizer.fold(c) for c in cues} - {""}, key=lambda c: (-len(c), c))
+            if folded:
+                counted = "" if kind in _COUNTING_KINDS else f"(?!{_COUNTED_AFTER})"
+                self._fact_cues.append((kind, re.compile(f"(?:{'|'.join(map(re.escape, folded))}){counted}")))
         self._person_words = tuple({normalizer.fold(w) for w in lexicon.person_words} - {""})
         self._not_registered = tuple(w for w in lexicon.not_registered if w)
         referring = {w: w for w in lexicon.referring_words if w}
@@ -1415,8 +1408,7 @@ class Index:
         and the people it asks them of (网格员, 书记)."""
         clauses = self.clauses(text)
         folded = self.normalize.fold(" ".join([c for c in clauses if self._asks(c)] or clauses))
-        kinds = {kind for kind, cues in self._fact_cues
-                 if any(_cue_asks(folded, c, kind in _COUNTING_KINDS) for c in cues)}
+        kinds = {kind for kind, cues in self._fact_cues if cues.search(folded)}
         people = frozenset(p for p in self._person_words if p in folded)
         if "name" in kinds and (_ADDRESSED_RE.match(folded) or not people):
             kinds.discard("name")  # 你叫什么 / 这个活动叫什么: not a person's name
