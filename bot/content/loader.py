@@ -115,6 +115,8 @@ class _LexiconFile(Model):
     facts_asked: Groups = Field(default_factory=dict)
     person_words: Words = ()
     not_registered: Words = ()
+    deed_cues: Words = ()
+    referring_words: Words = ()
     commands: Commands
 
 
@@ -251,6 +253,8 @@ def load_lexicon(faq_dir: Path) -> Lexicon:
         facts_asked=data.facts_asked,
         person_words=data.person_words,
         not_registered=data.not_registered,
+        deed_cues=data.deed_cues,
+        referring_words=data.referring_words,
     )
 
 

@@ -50,7 +50,8 @@ class Knowledge:
         folds: dict[str, str] = {}
         segmenter.remember()
         base.remember(memo, folds)
-        self._normalizer = Normalizer(lexicon, _sound_words(entries, lexicon, base, segmenter))
+        self._normalizer = Normalizer(lexicon, _sound_words(entries, lexicon, base, segmenter),
+                                      segmenter.is_word)
         self._normalizer.remember(memo, folds)
         try:
             self._index = Index(entries, lexicon, self._normalizer, segmenter, settings)
@@ -110,11 +111,12 @@ def _cycles_uncollected() -> Iterator[None]:
 def _sound_words(
     entries: list[Entry], lexicon: Lexicon, base: Normalizer, segmenter: Segmenter
 ) -> dict[str, str]:
-    """Words of three or more characters the community uses, by their sound-alike codes, so
-    that a homophone typo of one of them is read as the word (see ``Normalizer``)."""
+    """Words of three or more characters the community uses, and the two-character names of its
+    places and services (医保, 低保, 太极 → 太极拳), by their sound-alike codes, so that a
+    homophone typo of one of them is read as the word (see ``Normalizer``)."""
     targets: dict[str, str] = {}  # written form (folded, not yet normalised) → word
     for key, value in lexicon.replacements.items():
-        if value and len(key) >= 3:
+        if value and (len(key) >= 3 or (len(key) == 2 and _names_a_thing(value, lexicon))):
             targets.setdefault(base.fold(key), value)
     for word in lexicon.domain_words:
         targets.setdefault(base.fold(word), word)
@@ -125,7 +127,7 @@ def _sound_words(
     by_code: dict[str, str] = {}
     ambiguous: set[str] = set()
     for written, word in targets.items():
-        if len(written) < 3 or not word:
+        if len(written) < 2 or not word or (len(written) == 2 and not _names_a_thing(word, lexicon)):
             continue
         code = codes(written)
         if code in by_code and by_code[code] != word:
@@ -134,3 +136,10 @@ def _sound_words(
     for code in ambiguous:
         del by_code[code]
     return by_code
+
+
+def _names_a_thing(word: str, lexicon: Lexicon) -> bool:
+    """A place or service of the community's (医保, 太极拳), not a way of asking (到哪里) or a word
+    of the phrasings: what a two-character sound-alike may be read as."""
+    return word in lexicon.domain_words and not any(
+        g in word for g in lexicon.generic if len(g) >= 2 or g == word)

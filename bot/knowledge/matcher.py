@@ -78,6 +78,7 @@ __all__ = ["FACT_KINDS", "Analysis", "Index", "Settings"]
 Words = list[tuple[list[str], float]]  # content words: (sound-alike units, weight)
 MAX_FAMILY = 40  # entries sharing an id prefix (kindergarten.*) count as a family up to this
 MIN_UNKNOWN_WEIGHT = 0.5  # a word of the question this telling (a thing) can make it unknown
+MIN_DEED_WEIGHT = 0.45  # … and this telling (a deed: 住, 接送) asked of a place, an entry about it must mention
 MAX_TOLD = 3  # situations of a long message scored each with its question (see ``focus``)
 MAX_THING_ENTRIES = 12  # a name more entries mention than this (工作日) singles nothing out
 # A longer message is scored on its question clause(s) and the clauses nearest them that name
@@ -221,16 +222,27 @@ _ADDRESSED_RE = re.compile(
 )
 
 # What an answer must contain to answer a question for a specific fact (``facts_asked:``):
-# an amount of money, a phone number, a clock time, a person's name, a count (几本), the day money is paid.
+# an amount of money, a phone number, a clock time, a person's name, a count (几本), the day money
+# is paid, a share (报销百分之多少), a last day (最晚哪天), who provides a thing (要自己买吗), an
+# age, an address.
 _FACT_IN_ANSWER = {
     "money": re.compile(r"\d+(?:\.\d+)?\s*(?:元|块)|免费|不收|不要钱"),
     "phone": re.compile(r"\d{3,4}-\d{7,8}|1\d{10}|\d{7,8}"),
     "hours": re.compile(r"\d{1,2}\s*[:：点]"),
     "name": re.compile(r"[\u4e00-\u9fff](?:书记|主任|老师|医生|园长|站长|会长)[，,。、：:（(]"),
     "date": re.compile(r"\d+\s*[号日]|每(?:个)?月\d|每年\d"),
-    "count": re.compile(r"\d+\s*(?:本|个(?!工作日|月|星期|小时)|人|名|次|件|张|户|条|支|期|节)|不限"),
+    "count": re.compile(r"\d+\s*[余多]?\s*(?:本|个(?!工作日|月|星期|小时)|人|名|次|件|张|户|条|支|期|节)|不限"),
+    "share": re.compile(r"\d+(?:\.\d+)?\s*[%％]|百分之|\d+\s*成"),
+    "deadline": re.compile(r"\d+\s*月\s*\d+\s*[日号]|截止|之前|以前|月底|年底"),
+    "provided": re.compile(r"自备|自带|自己(?:买|带|准备|出)|统一(?:发|配|提供|购买)|发给|配发|提供"),
+    "age": re.compile(r"\d+\s*(?:周岁|岁)|不限年龄|(?:所有|任何)居民"),
+    "address": re.compile(r"[东西南北]侧|[东西南北]边|旁边|挨着|隔壁|对面|设在|位于|\d+\s*[号楼层组]"
+                          r"|[\u4e00-\u9fff]{1,6}(?:街|镇|小区)"),
 }
 FACT_KINDS = tuple(_FACT_IN_ANSWER)
+# A number asked of counted things (报好多人, 是多少个) asks a count or an age, not money or a share.
+_COUNTED_AFTER = "[人个名本次件张户位岁天年周]"
+_COUNTING_KINDS = frozenset(("count", "age"))
 
 # "A和B各是星期几": one question about two things (see ``Index.parts``).
 _EACH_RE = re.compile(r"^(.{2,12}?)(?:和|跟|与|还有)(.{2,12}?)(?:各|分别|都)(.+)$")
@@ -242,6 +254,9 @@ _ASKS_WHO_OR_WHEN = frozenset(("contact", "when", "duration", "progress"))
 
 # Clause boundaries of a long message: whitespace (voice input's pauses) and punctuation.
 _CLAUSE_SPLIT_RE = re.compile(r"[\s,.;:!?，。；：！？、…~～]+")
+
+# 开不开, 去没去: a verb and its negation asks whether (a question of its own, whatever the verb).
+_A_NOT_A_RE = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 
 # 坏了好久了, 好多了, 打工好多年了: a question word telling how long or how much, not asking it.
 _TOLD_RE = re.compile("(?:好久|多久|好多|好几)(?:年|天|个月|个星期|回|次|遍)?了")
@@ -368,11 +383,20 @@ class Index:
         self._break_re = re.compile("|".join(map(re.escape, breaks))) if breaks else None
         self._question_cues = tuple(c for c in lexicon.question_cues if c)
         self._question_finals = tuple(c for c in lexicon.question_finals if c)
-        # Matched on the folded text: the normalisation makes 免费 and 要钱 both 多少钱.
-        self._fact_cues = [(kind, tuple({normalizer.fold(c) for c in cues} - {""}))
-                           for kind, cues in lexicon.facts_asked.items()]
+        # Matched on the folded text: the normalisation makes 免费 and 要钱 both 多少钱. One
+        # pattern per kind; a cue of money or a share followed by counted things (报好多人, 是多少个)
+        # asks how many instead.
+        self._fact_cues: list[tuple[str, re.Pattern[str]]] = []
+        for kind, cues in lexicon.facts_asked.items():
+            folded = sorted({normalizer.fold(c) for c in cues} - {""}, key=lambda c: (-len(c), c))
+            if folded:
+                counted = "" if kind in _COUNTING_KINDS else f"(?!{_COUNTED_AFTER})"
+                self._fact_cues.append((kind, re.compile(f"(?:{'|'.join(map(re.escape, folded))}){counted}")))
         self._person_words = tuple({normalizer.fold(w) for w in lexicon.person_words} - {""})
         self._not_registered = tuple(w for w in lexicon.not_registered if w)
+        referring = {w: w for w in lexicon.referring_words if w}
+        self._referring = LongestFirst(referring) if referring else None
+        self._deed_cues = tuple({f for c in lexicon.deed_cues for f in (normalizer(c), normalizer.fold(c)) if f})
         self._off_topic_units: set[str] = set()
         for word in lexicon.off_topic:
             c = codes(normalizer(word))
@@ -396,6 +420,7 @@ class Index:
         self.entry_addressed: list[bool] = []  # some phrasing asks the assistant itself (你是谁)
         self.entry_names: list[frozenset[str]] = []  # the community's names its text uses
         self.entry_people: list[frozenset[str]] = []  # the people (网格员, 书记) its text mentions
+        self.entry_q_words: list[frozenset[str]] = []  # its phrasings' words (sound codes)
         self.entry_index = {e.id: ei for ei, e in enumerate(self.entries)}
         phrasing_names: list[frozenset[str]] = []
         answer_names: list[frozenset[str]] = []
@@ -452,6 +477,7 @@ class Index:
             self.entry_a_units.append(frozenset(a_units))
             unit_df.update(q_units | a_units)
             tok_df.update(q_toks)
+            self.entry_q_words.append(frozenset(q_toks))
 
         # Vocabulary of each family of entries (one shared set per family, not per entry).
         # A "family" of hundreds of entries (ids without a topic prefix) says nothing.
@@ -870,7 +896,7 @@ class Index:
         clause = _TOLD_RE.sub("", clause)
         return any(c in clause for c in self._question_cues) or clause.endswith(
             self._question_finals
-        )
+        ) or bool(_A_NOT_A_RE.search(clause))
 
     def focus(self, text: str) -> list[str]:
         """The part of a long message that matters: the question clause(s) and the clauses
@@ -1189,7 +1215,7 @@ class Index:
     def match(self, text: str) -> Match:
         """The answer, a choice, or don't-know; a question in two parts gets both answers
         (or the one known and the other named as needing a person)."""
-        text = self.bounded(text)
+        text = self.resolved(self.bounded(text))
         whole = self._match_one(text)
         parts = self.parts(text)
         if not parts:
@@ -1215,6 +1241,39 @@ class Index:
             m, other = known[0]
             return replace(m, normalized=whole.normalized, unanswered=other)
         return whole
+
+    def resolved(self, text: str) -> str:
+        """A long message whose question refers back (我妈在照料中心 … 想问一下那里几点开门)
+        with the thing it refers to written in: a question clause naming none of the
+        community's things gets the thing named nearest before it instead of its
+        ``referring_words:`` word (那里, 那个班), or, asking nothing but an aspect (几点开门), the
+        thing the clause just before it names (not the story's 儿女在外头打工 … 我能去不).
+        The message itself when nothing refers back."""
+        clauses = self.clauses(text)
+        if len(clauses) < 2:
+            return text
+        named = ""  # the thing the clauses so far named last
+        just_named = False  # … in the clause just before
+        changed = False
+        for i, clause in enumerate(clauses):
+            norm = self._rewrite(self.normalize(clause))
+            things = self.things(norm)
+            if things:
+                named, just_named = max(things, key=norm.rfind), True
+                continue
+            before, just_named = just_named, False
+            if not named or not self._asks(clause):
+                continue
+            found = self._referring.matches(clause) if self._referring is not None else []
+            if found:
+                start, end, _ = found[0]
+                clauses[i] = clause[:start] + named + clause[end:]
+            elif before and not self.analyze(clause).has_content:
+                clauses[i] = named + clause
+            else:
+                continue
+            changed = True
+        return " ".join(clauses) if changed else text
 
     def parts(self, text: str) -> tuple[str, str] | None:
         """The two questions of a message that asks two (太极和秧歌各是星期几; 在哪里报名，
@@ -1349,7 +1408,7 @@ class Index:
         and the people it asks them of (网格员, 书记)."""
         clauses = self.clauses(text)
         folded = self.normalize.fold(" ".join([c for c in clauses if self._asks(c)] or clauses))
-        kinds = {kind for kind, cues in self._fact_cues if any(c in folded for c in cues)}
+        kinds = {kind for kind, cues in self._fact_cues if cues.search(folded)}
         people = frozenset(p for p in self._person_words if p in folded)
         if "name" in kinds and (_ADDRESSED_RE.match(folded) or not people):
             kinds.discard("name")  # 你叫什么 / 这个活动叫什么: not a person's name
@@ -1361,7 +1420,8 @@ class Index:
         people it asks of, and its answer gives the facts or says they are not registered."""
         asked = self.things(a.normalized)
         about = self.entry_topics[ei] & self._thing_names  # what most of its phrasings name
-        if asked - self.entry_names[ei] or (asked and about and not asked & about):
+        if asked - self.entry_names[ei] or (
+                asked and about and not any(o in n or n in o for o in about for n in asked)):  # 党代表(工作室)
             return False
         if people - self.entry_people[ei]:
             return False
@@ -1375,25 +1435,60 @@ class Index:
         is asked (几点开门, 去哪里) nor those many entries mention (工作日, 我母亲)."""
         return frozenset(n for n in self.names(norm) if n in self._thing_names)
 
-    def _asks_unknown_of_a_place(self, clause: str) -> bool:
-        """照料中心能洗澡吗, 幼儿园有没有校车接送: a question naming a place and, after it, what is
-        asked of it, a word no entry knows (its last word, or a thing: 校车)."""
+    def _asked_of_a_place(self, clause: str) -> tuple[frozenset[str], list[tuple[str, str]], list[str]]:
+        """照料中心能洗澡吗, 幼儿园有没有校车接送: the places a question names and what it asks
+        of them: the content words after the last of them as (word, sound code), and the deeds
+        asked whether they may be done there (晚上能不能住: 住), the sound codes of the telling
+        words after a ``deed_cues:`` word that are no aspect (准备, 包括)."""
         things = self.things(self._rewrite(self.normalize(clause)))
         if not (self._asks(clause) and things):
-            return False
+            return frozenset(), [], []
         a = self.analyze(clause)
-        after = max((i for i, tok in enumerate(a.tokens) if tok in things), default=-1)
-        words = [(tok, code) for i, (tok, code, generic) in
-                 enumerate(zip(a.tokens, a.token_codes, a.generic_mask, strict=True))
-                 if i > after and not generic]
+        norm = a.normalized
+        cue_end = max((norm.rfind(c) + len(c) for c in self._deed_cues if c in norm), default=-1)
+        words: list[tuple[str, str]] = []
+        deeds: list[str] = []
+        place = False
+        pos = 0
+        for tok, code, generic in zip(a.tokens, a.token_codes, a.generic_mask, strict=True):
+            pos += len(tok)
+            if tok in things:
+                place, words, deeds = True, [], []
+            elif place and not generic:
+                words.append((tok, code))
+                if (0 <= cue_end <= pos - len(tok) and self.segmenter.topic_weight(tok) >= MIN_DEED_WEIGHT
+                        and not self._aspects(tok)):
+                    deeds.append(code)
+        return things, words, deeds
+
+    def _unknown(self, code: str) -> bool:
+        """A word no entry knows."""
+        return all(u not in self.unit_idf for u in (_bigrams(code) if len(code) >= 2 else [code]))
+
+    def _beyond_the_place(self, clause: str, found: Sequence[Entry]) -> bool:
+        """Whether a question asks of a place something no entry mentions: a word no entry knows
+        (its last word, or a thing: 校车), or whether a deed may be done there that neither the
+        entries found nor those about the place mention (照料中心晚上能不能住: neither the
+        opening hours nor the admission rules say so)."""
+        things, words, deeds = self._asked_of_a_place(clause)
         if not words:
             return False
+        if self._unknown(words[-1][1]) or any(
+                self._unknown(code) for tok, code in words[:-1] if self.segmenter.topic_weight(tok) >= 1.0):
+            return True
+        if not deeds:
+            return False
+        about = [ei for ei, topics in enumerate(self.entry_topics) if things & topics]
+        about += [self.entry_index[e.id] for e in found]
+        return not all(any(self._mentions(ei, code) for ei in about) for code in deeds)
 
-        def unknown(code: str) -> bool:
-            return all(u not in self.unit_idf for u in (_bigrams(code) if len(code) >= 2 else [code]))
-
-        return unknown(words[-1][1]) or any(
-            unknown(code) for tok, code in words[:-1] if self.segmenter.topic_weight(tok) >= 1.0)
+    def _mentions(self, ei: int, code: str) -> bool:
+        """Whether entry ``ei`` mentions a word: a longer one anywhere in its text, a single
+        character (住, 玩) as a word of its phrasings (the answer's 住在本社区 asks no 住)."""
+        if len(code) == 1:
+            return code in self.entry_q_words[ei]
+        units = self.entry_q_units[ei] | self.entry_a_units[ei]
+        return all(u in units for u in _bigrams(code))
 
     def _answers_who_or_when(self, a: Analysis, m: Match) -> bool:
         """Whether the answer found is to who to turn to or when, as the question asks (找哪个,
@@ -1409,7 +1504,7 @@ class Index:
         at a place that no entry mentions (照料中心能洗澡吗: not the admission rules)."""
         kinds, people = self.facts_asked(text)
         if (not kinds and not self._answers_who_or_when(a, m)
-                and any(self._asks_unknown_of_a_place(clause) for clause in self.clauses(text))):
+                and any(self._beyond_the_place(clause, m.candidates) for clause in self.clauses(text))):
             return Match("unregistered", (), m.score, m.normalized)
         if not kinds:
             return m

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from .chinese import cn_number
@@ -50,6 +50,10 @@ class Lexicon:
     facts_asked: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     person_words: tuple[str, ...] = ()  # a name is asked of these (书记, 网格员 …)
     not_registered: tuple[str, ...] = ()
+    # Matcher only: words asking whether something may be done at a place (能不能, 可以 …:
+    # 照料中心晚上能不能住), and words referring back to a thing a long message named (那里, 那个班).
+    deed_cues: tuple[str, ...] = ()
+    referring_words: tuple[str, ...] = ()
     # Short messages that are commands (取消, 人工, 菜单 …), by what they do: cancel → [words].
     commands: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
@@ -159,11 +163,15 @@ class Normalizer:
     """Callable normaliser bound to one lexicon (immutable once built)."""
 
     def __init__(
-        self, lexicon: Lexicon = EMPTY_LEXICON, sound_words: Mapping[str, str] | None = None
+        self, lexicon: Lexicon = EMPTY_LEXICON, sound_words: Mapping[str, str] | None = None,
+        is_word: Callable[[str], bool] | None = None,
     ) -> None:
-        """``sound_words`` maps sound-alike codes (see ``phonetic``) of known words of three or
-        more characters to the word to write instead: 幼耳园 → 幼儿园, 照料中新 → 日间照料中心."""
+        """``sound_words`` maps sound-alike codes (see ``phonetic``) of known words to the word
+        to write instead: 幼耳园 → 幼儿园, 照料中新 → 日间照料中心, 医宝 → 医保. A two-character
+        one is only corrected where no dictionary word (``is_word``) is written: 一包 and 以保证
+        are words of their own, 医宝 is a typo."""
         self.lexicon = lexicon
+        self._is_word = is_word
         # Longest match first; one pass, output is not rescanned.
         self._replacer = LongestFirst(lexicon.replacements)
         finals = sorted(set(lexicon.final_particles), key=len, reverse=True)
@@ -199,10 +207,8 @@ class Normalizer:
         return self._replacer.sub(text)
 
     def _correct_sounds(self, text: str) -> str:
-        """Replace sound-alikes of known words (longest first, left to right).
-
-        A stretch that starts or ends with a function character (不 的 了 …) is left alone:
-        "户口不在" is not a misspelt 户口簿, whereas a real typo (幼耳园) rarely adds one."""
+        """Replace sound-alikes of known words (longest first, left to right) where they are
+        typos (see ``_typo``)."""
         if not self._sound_lengths or len(text) < self._sound_lengths[-1]:
             return text
         code = self._codes(text)
@@ -215,9 +221,7 @@ class Normalizer:
                 if i + length <= n:
                     word = self._sound_words.get(code[i : i + length])
                     if word is not None and (
-                        text[i : i + length] == word
-                        or (text[i] not in _FUNCTION_CHARS
-                            and text[i + length - 1] not in _FUNCTION_CHARS)
+                        text[i : i + length] == word or self._typo(text, i, i + length, word)
                     ):
                         out.append(word)
                         i += length
@@ -226,6 +230,23 @@ class Normalizer:
                 out.append(text[i])
                 i += 1
         return "".join(out)
+
+    def _typo(self, text: str, i: int, end: int, word: str) -> bool:
+        """Whether ``text[i:end]`` misspells ``word`` (it sounds the same): no character written
+        instead of the word's is a function character (户口不 is no 户口簿, 去那里 no 去哪里; 就叶登记
+        is 就业登记), or for a stretch of another length (太及 → 太极拳), neither end is one; and a
+        two-character stretch is none of the words the dictionary knows, nor overlaps one (一包,
+        以保证)."""
+        written = text[i:end]
+        if len(written) == len(word):
+            if any(t != w and t in _FUNCTION_CHARS for t, w in zip(written, word, strict=True)):
+                return False
+        elif written[0] in _FUNCTION_CHARS or written[-1] in _FUNCTION_CHARS:
+            return False
+        is_word = self._is_word
+        return len(written) != 2 or is_word is None or not (
+            is_word(written) or (i > 0 and is_word(text[i - 1 : i + 1]))
+            or (end < len(text) and is_word(text[end - 1 : end + 1])))
 
     def remember(self, memo: dict[str, str] | None, folds: dict[str, str] | None = None) -> None:
         """Share ``memo`` (None: stop) with the other normalisers of the same lexicon while an

@@ -153,6 +153,11 @@ class Segmenter:
         for the sound-alike words, then for the index); off drops them."""
         self._memo = {} if on else None
 
+    @staticmethod
+    def is_word(text: str) -> bool:
+        """Whether jieba's dictionary has ``text`` as a word (一包, 保证; not the typo 医宝)."""
+        return bool(_base_tokenizer().FREQ.get(text))
+
     def topic_weight(self, word: str) -> float:
         """How much ``word`` tells what a question is about (0..1), by part of speech."""
         if word in self._domain:
