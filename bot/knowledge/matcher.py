@@ -247,16 +247,25 @@ _CLAUSE_SPLIT_RE = re.compile(r"[\s,.;:!?，。；：！？、…~～]+")
 _TOLD_RE = re.compile("(?:好久|多久|好多|好几)(?:年|天|个月|个星期|回|次|遍)?了")
 
 
-def _grouped(keys: list[str], *columns: np.ndarray) -> list[tuple[Any, ...]]:
-    """Rows grouped by key: (key, its values of each column, in their order), the keys in the
-    order they first occur; what appending to a list per key gives, in a few array operations."""
+def _csr(keys: list[str], *columns: np.ndarray) -> tuple[dict[str, int], np.ndarray, list[np.ndarray]]:
+    """Rows grouped by key as one sparse table: (key → row, where each row starts (and the
+    next ends), each column in row order); the keys in the order they first occur, each row's
+    values in theirs: what appending to a list per key gives, in a few array operations."""
     ids = {k: i for i, k in enumerate(dict.fromkeys(keys))}
     at = np.fromiter(map(ids.__getitem__, keys), np.int64, len(keys))
     order = np.argsort(at, kind="stable")
-    ends = np.cumsum(np.bincount(at, minlength=len(ids))).tolist()
-    spans = list(zip([0, *ends][: len(ends)], ends, strict=True))
-    split = [[c[a:b] for a, b in spans] for c in (column[order] for column in columns)]
-    return list(zip(ids, *split, strict=True))
+    indptr = np.zeros(len(ids) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(at, minlength=len(ids)), out=indptr[1:])
+    return ids, indptr, [column[order] for column in columns]
+
+
+def _cells(indptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where the cells of some rows of a ``_csr`` table are, in one flat array, and how many
+    each row has."""
+    starts = indptr[rows]
+    lengths = indptr[rows + 1] - starts
+    ends = np.add.accumulate(lengths)  # (ufuncs and methods: numpy's functions cost more here)
+    return np.arange(ends[-1] if len(ends) else 0) + (starts - ends + lengths).repeat(lengths), lengths
 
 
 def _bigrams(s: str) -> list[str]:
@@ -369,8 +378,10 @@ class Index:
         self._question_cues = tuple(c for c in lexicon.question_cues if c)
         self._question_finals = tuple(c for c in lexicon.question_finals if c)
         # Matched on the folded text: the normalisation makes 免费 and 要钱 both 多少钱.
-        self._fact_cues = [(kind, tuple({normalizer.fold(c) for c in cues} - {""}))
-                           for kind, cues in lexicon.facts_asked.items()]
+        # One search per kind: any of its cues in the text.
+        self._fact_cues = [(kind, re.compile("|".join(map(re.escape, sorted(forms)))))
+                           for kind, cues in lexicon.facts_asked.items()
+                           if (forms := {normalizer.fold(c) for c in cues} - {""})]
         self._person_words = tuple({normalizer.fold(w) for w in lexicon.person_words} - {""})
         self._not_registered = tuple(w for w in lexicon.not_registered if w)
         self._off_topic_units: set[str] = set()
@@ -380,7 +391,6 @@ class Index:
         self._off_topic_units.discard("")
 
         self.p_entry: list[int] = []
-        self.p_units: list[tuple[dict[str, float], float]] = []  # content, once IDF is known
         self.p_tokens: list[dict[str, float]] = []  # token code → weight, likewise
         self.p_weight: list[float] = []
         self.exact: dict[str, int] = {}  # normalised phrasing → entry index
@@ -473,8 +483,9 @@ class Index:
         self.tok_idf_unseen = math.log((n + 1) / 0.5) + 0.5
         self.p_norm: list[str] = [a.normalized for a in p_analyses]
         self.p_codes: list[str] = [a.codes for a in p_analyses]
+        p_units = []
         for a in p_analyses:
-            self.p_units.append(self.unit_weights(self._content_words(a)))
+            p_units.append(self.unit_weights(self._content_words(a)))
             weights = self._token_weights(a)
             self.p_tokens.append(weights)
             self.p_weight.append(sum(weights.values()))
@@ -508,18 +519,20 @@ class Index:
         # A bigram in more phrasings than this says little and costs a lot: skipped when
         # looking for candidates (unless nothing else is left).
         self._skip_df = max(200, len(self.p_codes) // 10)
-        self._index_arrays()
+        self._index_arrays(p_units)
 
-    def _index_arrays(self) -> None:
-        """What scoring reads for all candidates at once: token → (phrasings having it, its
-        weight in each), and the unit × entry credits of ``coverage`` (1 for a unit of the
-        entry's phrasings, less for one of its answer or family), row by row."""
+    def _index_arrays(self, p_units: list[tuple[dict[str, float], float]]) -> None:
+        """What scoring reads for all candidates at once, as ``_csr`` tables: token →
+        (phrasings having it, its weight in each); the unit × entry credits of ``coverage`` (1
+        for a unit of the entry's phrasings, less for one of its answer or family); each
+        phrasing's content units (rows of the former) and weights, for ``_reverses``; and
+        what ``_rank`` reads per entry (its phrasings' topics, its aspect profile)."""
         pids = np.repeat(np.arange(len(self.p_tokens)), [len(w) for w in self.p_tokens])
         tokens = [t for weights in self.p_tokens for t in weights]
         weights = np.fromiter((w for ws in self.p_tokens for w in ws.values()), np.float64, len(tokens))
-        groups = _grouped(tokens, pids, weights)
-        self._token_postings = {t: (pids, weights) for t, pids, weights in groups}
+        self._token_row, self._token_indptr, (self._token_pid, self._token_weight) = _csr(tokens, pids, weights)
         self._p_weight = np.array(self.p_weight)
+        self._p_entry = np.array(self.p_entry, dtype=np.int64)
         s = self.settings
         units: list[str] = []
         entries: list[int] = []
@@ -533,13 +546,32 @@ class Index:
             entries += [ei] * (len(in_q) + len(only_a) + len(only_f))
             credits += [1.0] * len(in_q) + [s.answer_vocab_credit] * len(only_a)
             credits += [s.family_vocab_credit] * len(only_f)
-        rows = _grouped(units, np.array(entries, dtype=np.int64), np.array(credits, dtype=np.float64))
-        self._unit_row = {u: r for r, (u, _, _) in enumerate(rows)}
-        lengths = [len(row_entries) for _, row_entries, _ in rows]
-        self._unit_indptr = np.zeros(len(lengths) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=self._unit_indptr[1:])
-        self._unit_entry = np.concatenate([e for _, e, _ in rows]) if rows else np.zeros(0, np.int64)
-        self._unit_credit = np.concatenate([c for _, _, c in rows]) if rows else np.zeros(0)
+        self._unit_row, self._unit_indptr, (self._unit_entry, self._unit_credit) = _csr(
+            units, np.array(entries, dtype=np.int64), np.array(credits, dtype=np.float64))
+        # A phrasing's units are its entry's, so each has a row above.
+        self._p_unit_indptr = np.zeros(len(p_units) + 1, dtype=np.int64)
+        np.cumsum(np.fromiter(map(len, (per_unit for per_unit, _ in p_units)), np.int64, len(p_units)),
+                  out=self._p_unit_indptr[1:])
+        self._p_unit_row = np.fromiter(
+            map(self._unit_row.__getitem__, (u for per_unit, _ in p_units for u in per_unit)),
+            np.int64, int(self._p_unit_indptr[-1]))
+        self._p_unit_weight = np.fromiter(
+            (w for per_unit, _ in p_units for w in per_unit.values()), np.float64, len(self._p_unit_row))
+        self._p_unit_total = np.array([total for _, total in p_units])
+        topic_entries = [(t, ei) for ei, own in enumerate(self.entry_topics) for t in own]
+        self._topic_row, self._topic_indptr, (self._topic_entry,) = _csr(
+            [t for t, _ in topic_entries], np.array([ei for _, ei in topic_entries], dtype=np.int64))
+        self._topic_count = np.array([len(own) for own in self.entry_topics], dtype=np.int64)
+        self._aspect_arrays()
+
+    def _aspect_arrays(self) -> None:
+        """``entry_aspects`` as an entry × aspect table (and which entries have a profile)."""
+        self._aspect_column = {x: i for i, x in enumerate(sorted({x for p in self.entry_aspects for x in p}))}
+        self._aspect_profile = np.zeros((len(self.entry_aspects), len(self._aspect_column)))
+        for ei, profile in enumerate(self.entry_aspects):
+            for x, v in profile.items():
+                self._aspect_profile[ei, self._aspect_column[x]] = v
+        self._has_profile = np.array([bool(p) for p in self.entry_aspects], dtype=bool)
 
     # -- analysis ---------------------------------------------------------------------------
     @staticmethod
@@ -789,39 +821,36 @@ class Index:
         """``coverage`` (without ``strict``) of every entry at once, for each (units' weights,
         total): the units' rows of the unit × entry credits, weighted and summed per entry."""
         n = len(self.entries)
-        row_of = self._unit_row
+        get = self._unit_row.get
         rows: dict[int, int] = {}  # row → position among the rows read
-        for per_unit, _ in weighted:
-            for u in per_unit:
-                r = row_of.get(u)
-                if r is not None:
-                    rows.setdefault(r, len(rows))
-        at = np.fromiter(rows, dtype=np.int64, count=len(rows))
-        starts = self._unit_indptr[at]
-        lengths = self._unit_indptr[at + 1] - starts
-        # positions of all the rows' cells, one flat array
-        flat = np.arange(lengths.sum()) + np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+        found = [  # per text: (position of the unit's row, its weight)
+            [(rows.setdefault(r, len(rows)), w) for r, w in zip(map(get, per_unit), per_unit.values())
+             if r is not None]
+            for per_unit, _ in weighted
+        ]
+        flat, lengths = _cells(self._unit_indptr, np.fromiter(rows, np.int64, len(rows)))
         entry, credit = self._unit_entry[flat], self._unit_credit[flat]
         out: list[np.ndarray] = []
-        for per_unit, total in weighted:
+        for (_, total), known in zip(weighted, found, strict=True):
             if total <= 0:
                 out.append(np.ones(n))
                 continue
             w = np.zeros(len(rows))
-            for u, weight in per_unit.items():
-                r = row_of.get(u)
-                if r is not None:
-                    w[rows[r]] = weight
-            cells = credit * np.repeat(w, lengths)
+            w[[at for at, _ in known]] = [weight for _, weight in known]
+            cells = credit * w.repeat(lengths)
             out.append(np.bincount(entry, weights=cells, minlength=n) / total)
         return out
 
-    def reverse_coverage(self, pid: int, q_units: set[str]) -> float:
-        """Share of phrasing ``pid``'s content that the question mentions (0..1)."""
-        per_unit, total = self.p_units[pid]
-        if total <= 0:
-            return 1.0
-        return sum(per_unit[u] for u in q_units.intersection(per_unit)) / total
+    def _reverses(self, pids: np.ndarray, q_units: set[str]) -> np.ndarray:
+        """Share of each phrasing's content that the question mentions (0..1)."""
+        rows = self._unit_row
+        asked = np.zeros(len(rows), dtype=bool)
+        asked[[r for r in map(rows.get, q_units) if r is not None]] = True
+        flat, lengths = _cells(self._p_unit_indptr, pids)
+        found = self._p_unit_weight[flat] * asked[self._p_unit_row[flat]]
+        sums = np.bincount(np.arange(len(pids)).repeat(lengths), weights=found, minlength=len(pids))
+        totals = self._p_unit_total[pids]
+        return np.divide(sums, totals, out=np.ones(len(pids)), where=totals > 0)
 
     # -- matching ---------------------------------------------------------------------------
     def _candidates(self, qcodes: str, k: int = 0) -> list[int]:
@@ -838,14 +867,14 @@ class Index:
         if not informative:
             return []
         counts = np.bincount(np.concatenate(informative), minlength=n)
-        found = np.flatnonzero(counts)
+        found = counts.nonzero()[0]
         # Most shared bigrams first, ties broken by phrasing number, so the same question
         # always gets the same list: one integer key per phrasing.
         key = (counts.max() - counts[found]) * n + found
         if len(found) > k:
-            top = np.argpartition(key, k)[:k]
+            top = key.argpartition(k)[:k]
             found, key = found[top], key[top]
-        return found[np.argsort(key)].tolist()
+        return found[key.argsort()].tolist()
 
     # -- long messages ---------------------------------------------------------------------
     def clauses(self, text: str) -> list[str]:
@@ -1021,31 +1050,37 @@ class Index:
             return a, []
         q_weights = self._token_weights(a)
         q_weight = sum(q_weights.values())
-        q_units = self._vocab_units(a)
         w_sum = s.w_char + s.w_sound + s.w_words
         qn, qc = a.normalized, a.codes
-        best: dict[int, tuple[float, int]] = {}  # entry → (surface, phrasing)
-        p_entry, p_norm, p_codes = self.p_entry, self.p_norm, self.p_codes
+        p_norm, p_codes = self.p_norm, self.p_codes
         pids = self._candidates(qc, candidates)
+        if not pids:
+            return a, []
         # All candidates at once: both similarities in one call each (the same numbers as
         # ``fuzz.ratio``), the shared words' weights through the token postings.
         chars = cdist([qn], [p_norm[pid] for pid in pids], scorer=fuzz.ratio, dtype=np.float64)[0]
         sounds = cdist([qc], [p_codes[pid] for pid in pids], scorer=fuzz.ratio, dtype=np.float64)[0]
-        shared = np.zeros(len(p_entry))
-        postings = self._token_postings
+        shared = np.zeros(len(p_norm))
+        token_row, indptr = self._token_row, self._token_indptr
         for t, w in q_weights.items():
-            found = postings.get(t)
-            if found is not None:
-                shared[found[0]] += found[1] + w
+            r = token_row.get(t)
+            if r is not None:
+                start, end = indptr[r : r + 2]
+                shared[self._token_pid[start:end]] += self._token_weight[start:end] + w
         cand = np.array(pids, dtype=np.int64)
         denom = q_weight + self._p_weight[cand]
         words = np.divide(100.0 * shared[cand], denom, out=np.zeros(len(pids)), where=denom != 0)
         surfaces = (s.w_char * chars + s.w_sound * sounds + s.w_words * words) / w_sum
-        for pid, surface in zip(pids, surfaces.tolist(), strict=True):
-            ei = p_entry[pid]
-            if surface > best.get(ei, (-1.0, 0))[0]:
-                best[ei] = (surface, pid)
-        exact = {self.exact.get(qn), self.exact_codes.get(qc)}
+        # Each entry's best phrasing (of equal ones, the first candidate).
+        owner = self._p_entry[cand]
+        order = np.lexsort((-surfaces, owner))  # (stable)
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = owner[order[1:]] != owner[order[:-1]]
+        best = order[first]
+        entries, surfaces = owner[best], surfaces[best]
+        is_exact = np.zeros(len(entries), dtype=bool)
+        for e in {self.exact.get(qn), self.exact_codes.get(qc)} - {None}:
+            is_exact |= entries == e
         # A word no entry knows, in a question that names one of the community's things, is
         # probably a new way of saying something; in a question naming none, it is what the
         # question is about (银行, 小学): full weight.
@@ -1056,52 +1091,52 @@ class Index:
             self._content_words(a, generic_factor=s.vocab_generic_weight, unseen_factor=unseen)
         )
         w_total = s.w_surface + s.w_vocab
-        # A question that names nothing (几点开门) is offered the places instead: no penalty.
-        topic_penalty = s.topic_penalty if a.has_content else 0.0
         aspect_w = [(x, self.aspect_idf.get(x, 0.0)) for x in a.aspects]
         aspect_total = sum(w for _, w in aspect_w)
         strict = self.obtained(a)
         if strict:  # (a document asked to be issued is rare: entry by entry, see ``coverage``)
-            covs = [self.coverage(content, content_total, ei, strict) for ei in best]
-            vocabs = [self.coverage(everything, everything_total, ei, strict) for ei in best]
+            covs = np.array([self.coverage(content, content_total, ei, strict) for ei in entries.tolist()])
+            vocabs = np.array([self.coverage(everything, everything_total, ei, strict) for ei in entries.tolist()])
         else:
-            at = np.fromiter(best, dtype=np.int64, count=len(best))
-            covs, vocabs = (c[at].tolist() for c in self._coverages(
+            covs, vocabs = (c[entries] for c in self._coverages(
                 (content, content_total), (everything, everything_total)))
-        # Every entry at once (the same arithmetic, element by element).
-        entries = list(best)
-        surfaces = [surface for surface, _ in best.values()]
-        p_units = self.p_units
-        reverses: list[float] = []  # see ``reverse_coverage``
-        for _, pid in best.values():
-            per_unit, p_total = p_units[pid]
-            reverses.append(
-                sum(per_unit[u] for u in q_units.intersection(per_unit)) / p_total if p_total > 0 else 1.0)
-        gate_full, gate_power = s.gate_full, s.gate_power
-        gate = np.array([min(1.0, c / gate_full) ** gate_power for c in covs]) if gate_full > 0 else 1.0
-        cov_a, reverse_a = np.array(covs), np.array(reverses)
-        raw = (s.w_surface * np.array(surfaces) + s.w_vocab * 100.0 * np.array(vocabs)) / w_total
-        scores = raw * gate * (1.0 - s.substitution_penalty * ((1.0 - cov_a) * (1.0 - reverse_a)))
-        if topic_penalty:
-            own_topics = [self.entry_topics[ei] for ei in entries]
-            scores *= np.array([1.0 - s.topic_penalty * (len(own - q_topics) / len(own)) if own else 1.0
-                                for own in own_topics])
-        is_exact = [ei in exact for ei in entries]
-        scores[np.array(is_exact, dtype=bool)] = 100.0
-        agrees, bases = [1.0] * len(entries), [-1.0] * len(entries)
+        reverses = self._reverses(cand[best], self._vocab_units(a))
+        gate = np.minimum(1.0, covs / s.gate_full) ** s.gate_power if s.gate_full > 0 else 1.0
+        raw = (s.w_surface * surfaces + s.w_vocab * 100.0 * vocabs) / w_total
+        scores = raw * gate * (1.0 - s.substitution_penalty * ((1.0 - covs) * (1.0 - reverses)))
+        if a.has_content:  # (a question that names nothing (几点开门) is offered the places instead)
+            scores *= self._topic_factors(entries, q_topics)
+        scores[is_exact] = 100.0
+        agrees = bases = None
         if aspect_total > 0:
-            profiles = [self.entry_aspects[ei] for ei in entries]
-            agrees = [sum(w * profile.get(x, 0.0) for x, w in aspect_w) / aspect_total if profile else 0.5
-                      for profile in profiles]
+            agrees = np.zeros(len(entries))
+            for x, w in aspect_w:
+                column = self._aspect_column.get(x)
+                if column is not None:
+                    agrees += w * self._aspect_profile[entries, column]
+            agrees = np.where(self._has_profile[entries], agrees / aspect_total, 0.5)
             # An entry asked about what the question asks gains, one never asked about it
             # loses; ``base`` keeps the score without it (see ``match``).
-            adjusted = np.minimum(100.0, scores * (1.0 + s.aspect_penalty * (np.array(agrees) - s.aspect_neutral)))
-            bases = [-1.0 if x else b for x, b in zip(is_exact, scores.tolist(), strict=True)]
+            adjusted = np.minimum(100.0, scores * (1.0 + s.aspect_penalty * (agrees - s.aspect_neutral)))
+            bases = np.where(is_exact, -1.0, scores)
             scores = np.where(is_exact, scores, adjusted)
-        out = [Candidate(*fields) for fields in zip(
-            entries, scores.tolist(), surfaces, covs, vocabs, reverses, is_exact, agrees, bases, strict=True)]
-        out.sort(key=lambda c: (-c.score, c.entry))
-        return a, out
+        order = np.lexsort((entries, -scores))
+        fields = [c[order].tolist() for c in (entries, scores, surfaces, covs, vocabs, reverses, is_exact)]
+        if agrees is not None:
+            fields += [agrees[order].tolist(), bases[order].tolist()]
+        return a, [Candidate(*f) for f in zip(*fields, strict=True)]
+
+    def _topic_factors(self, entries: np.ndarray, q_topics: frozenset[str]) -> np.ndarray:
+        """What naming none of an entry's topics costs it: the share of them the question does
+        not name, times the topic penalty."""
+        named = np.zeros(len(self.entries), dtype=np.int64)
+        for t in q_topics:
+            r = self._topic_row.get(t)
+            if r is not None:
+                named[self._topic_entry[self._topic_indptr[r] : self._topic_indptr[r + 1]]] += 1
+        own = self._topic_count[entries]
+        missing = (own - named[entries]) / np.maximum(own, 1)  # (0 of 0 named: nothing missing)
+        return 1.0 - self.settings.topic_penalty * missing
 
     def chit_chat(self, a: Analysis) -> bool:
         """A remark to the assistant itself (你吃饭了没, 你几岁了) that names none of the
@@ -1127,6 +1162,7 @@ class Index:
             if labels:
                 learnt = {x: 0.5 * v for x, v in self.entry_aspects[ei].items()}
                 self.entry_aspects[ei] = learnt | dict.fromkeys(labels, 1.0)
+        self._aspect_arrays()
 
     # -- semantic channel ------------------------------------------------------------------
     @property
@@ -1349,7 +1385,7 @@ class Index:
         and the people it asks them of (网格员, 书记)."""
         clauses = self.clauses(text)
         folded = self.normalize.fold(" ".join([c for c in clauses if self._asks(c)] or clauses))
-        kinds = {kind for kind, cues in self._fact_cues if any(c in folded for c in cues)}
+        kinds = {kind for kind, cues in self._fact_cues if cues.search(folded)}
         people = frozenset(p for p in self._person_words if p in folded)
         if "name" in kinds and (_ADDRESSED_RE.match(folded) or not people):
             kinds.discard("name")  # 你叫什么 / 这个活动叫什么: not a person's name
