@@ -59,7 +59,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -177,6 +177,12 @@ class Candidate:
         """How sure the question is about this entry's topic at all (aspect aside)."""
         return self.score if self.base < 0 else self.base
 
+    def scaled(self, f: float) -> Candidate:
+        """The score (and the one before the aspect) times ``f``; made directly, not with
+        ``dataclasses.replace``: four times cheaper."""
+        return Candidate(self.entry, self.score * f, self.surface, self.coverage, self.vocab, self.reverse,
+                         self.exact, self.aspect, self.base * f if self.base >= 0 else self.base)
+
 
 def _family(entry_id: str) -> str:
     """``kindergarten`` for ``kindergarten.age``: entries about the same place or service."""
@@ -272,6 +278,18 @@ def _bigrams(s: str) -> list[str]:
     return [s[i : i + 2] for i in range(len(s) - 1)]
 
 
+def _recent(recent: dict[str, Any], text: str, make: Callable[[str], Any]) -> Any:
+    """``make(text)``, remembered among the last few texts (bounded; a dict's get, set and
+    clear are each atomic, so threads may share it)."""
+    out = recent.get(text)
+    if out is None:
+        out = make(text)
+        if len(recent) >= MAX_RECENT:
+            recent.clear()
+        recent[text] = out
+    return out
+
+
 class LastNormalized:
     """The normalizer, remembering its recent texts: one message's clauses and ranking ask for
     each of them several times (focus, parts, honesty)."""
@@ -281,14 +299,7 @@ class LastNormalized:
         self._recent: dict[str, str] = {}
 
     def __call__(self, text: str) -> str:
-        recent = self._recent
-        out = recent.get(text)
-        if out is None:
-            out = self._normalizer(text)
-            if len(recent) >= MAX_RECENT:
-                recent.clear()  # bounded; a dict's get, set and clear are each atomic
-            recent[text] = out
-        return out
+        return _recent(self._recent, text, self._normalizer)
 
     def forget(self) -> None:
         self._recent.clear()
@@ -318,6 +329,8 @@ class Index:
         self._generic_cache: dict[str, bool] = {}
         self._token_cache: dict[str, tuple[str, bool]] = {}  # token → (sound code, generic)
         self._analyses: dict[str, Analysis] = {}  # see ``analyze``
+        self._clauses: dict[str, tuple[str, ...]] = {}  # see ``clauses``
+        self._asked: dict[str, bool] = {}  # see ``_asks``
         self._run_cache: dict[str, tuple[list[str], float, bool, bool]] = {}  # see _content_words
         phrases = {g: g for g in self.generic if len(g) >= 2}
         self._generic_phrases = LongestFirst(phrases) if phrases else None
@@ -629,18 +642,12 @@ class Index:
     def analyze(self, text: str) -> Analysis:
         """How the matcher reads a text; one message's ranking, focus and honesty checks ask
         for the same texts (the message, its clauses) more than once."""
-        recent = self._analyses
-        a = recent.get(text)
-        if a is None:
-            a = self._analyze(text)
-            if len(recent) >= MAX_RECENT:
-                recent.clear()
-            recent[text] = a
-        return a
+        return _recent(self._analyses, text, self._analyze)
 
     def forget_recent(self) -> None:
         """Drop the texts remembered for the current message (benchmarks: every question new)."""
-        self._analyses.clear()
+        for recent in (self._analyses, self._clauses, self._asked):
+            recent.clear()
         self.normalize.forget()
 
     def _analyze(self, text: str) -> Analysis:
@@ -878,7 +885,11 @@ class Index:
 
     # -- long messages ---------------------------------------------------------------------
     def clauses(self, text: str) -> list[str]:
-        """A message cut at pauses, punctuation and clause words (然后, 听说 …)."""
+        """A message cut at pauses, punctuation and clause words (然后, 听说 …); a message's
+        ranking, focus, parts and honesty checks each ask."""
+        return list(_recent(self._clauses, text, self._clauses_of))
+
+    def _clauses_of(self, text: str) -> tuple[str, ...]:
         out: list[str] = []
         for part in _CLAUSE_SPLIT_RE.split(text):
             if not part:
@@ -892,10 +903,13 @@ class Index:
                     out.append(part[start : m.start()])
                     start = m.start()
             out.append(part[start:])
-        return [c for c in out if c]
+        return tuple(c for c in out if c)
 
     def _asks(self, clause: str) -> bool:
         """Whether a clause is (part of) the question: a cue word, or a cue at its end."""
+        return _recent(self._asked, clause, self._clause_asks)
+
+    def _clause_asks(self, clause: str) -> bool:
         clause = _TOLD_RE.sub("", clause)
         return any(c in clause for c in self._question_cues) or clause.endswith(
             self._question_finals
@@ -988,10 +1002,7 @@ class Index:
             for c in scored:
                 old = best.get(c.entry)
                 if old is None or c.score * f > old.score:
-                    best[c.entry] = (
-                        c if f == 1.0
-                        else replace(c, score=c.score * f, base=c.base * f if c.base >= 0 else c.base)
-                    )
+                    best[c.entry] = c if f == 1.0 else c.scaled(f)
         out = sorted(best.values(), key=lambda c: (-c.score, c.entry))
         return a, out
 
@@ -1317,8 +1328,7 @@ class Index:
         if not general:
             return ranked
         f = 1.0 - self.settings.topic_penalty
-        out = [replace(c, score=c.score * f, base=c.base * f if c.base >= 0 else c.base)
-               if c.entry in general else c for c in ranked]
+        out = [c.scaled(f) if c.entry in general else c for c in ranked]
         return sorted(out, key=lambda c: (-c.score, c.entry))
 
     def _fused(self, text: str, a: Analysis, ranked: list[Candidate],
