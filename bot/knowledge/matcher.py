@@ -61,6 +61,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -278,6 +279,13 @@ def _bigrams(s: str) -> list[str]:
     return [s[i : i + 2] for i in range(len(s) - 1)]
 
 
+def _vocab_units(c: str) -> set[str]:
+    """Everything a text 'knows': all sound-alike bigrams and characters of its codes."""
+    out: set[str] = set(c)
+    out.update(map(str.__add__, c, c[1:]))
+    return out
+
+
 def _recent(recent: dict[str, Any], text: str, make: Callable[[str], Any]) -> Any:
     """``make(text)``, remembered among the last few texts (bounded; a dict's get, set and
     clear are each atomic, so threads may share it)."""
@@ -331,6 +339,7 @@ class Index:
         self._analyses: dict[str, Analysis] = {}  # see ``analyze``
         self._clauses: dict[str, tuple[str, ...]] = {}  # see ``clauses``
         self._asked: dict[str, bool] = {}  # see ``_asks``
+        self._rewrites: dict[str, str] = {}  # see ``_rewritten``
         self._run_cache: dict[str, tuple[list[str], float, bool, bool]] = {}  # see _content_words
         phrases = {g: g for g in self.generic if len(g) >= 2}
         self._generic_phrases = LongestFirst(phrases) if phrases else None
@@ -404,7 +413,7 @@ class Index:
         self._off_topic_units.discard("")
 
         self.p_entry: list[int] = []
-        self.p_tokens: list[dict[str, float]] = []  # token code → weight, likewise
+        self.p_tokens: list[dict[str, float]] = []  # token code → weight, once IDF is known
         self.p_weight: list[float] = []
         self.exact: dict[str, int] = {}  # normalised phrasing → entry index
         self.exact_codes: dict[str, int] = {}
@@ -448,7 +457,7 @@ class Index:
                 self.p_entry.append(ei)
                 exact.setdefault(norm, ei)
                 exact_codes.setdefault(a.codes, ei)
-                units = self._vocab_units(a)
+                units = _vocab_units(a.codes)
                 q_units |= units
                 if "documents" not in a.aspects:
                     subject_units |= units
@@ -460,20 +469,22 @@ class Index:
             top = max(aspect_count.values(), default=0)
             self.entry_aspects.append({k: v / top for k, v in aspect_count.items()})
             aspect_df.update(aspect_count.keys())
-            answer = self.analyze(entry.answer)
-            a_units = self._vocab_units(answer) - q_units
+            # Of an answer only its words' sounds and its names count: no aspects, not remembered.
+            _, answer, _, known = self._read(entry.answer)
+            a_units = _vocab_units("".join([code for code, _ in known])) - q_units
             self.entry_q_units.append(frozenset(q_units))
             self.entry_subject_units.append(frozenset(subject_units))
             self.entry_addressed.append(addressed)
             phrasing_names.append(asked_names)
-            answer_names.append(self.names(answer.normalized))
+            answer_names.append(self.names(answer))
             self.entry_names.append(asked_names | answer_names[-1])
             asked = "\n".join(entry.questions)  # (a person word is one line)
             self.entry_people.append(frozenset(
                 p for p in self._person_words if p in entry.answer or p in asked
             ))
             self.entry_a_units.append(frozenset(a_units))
-            unit_df.update(q_units | a_units)
+            unit_df.update(q_units)
+            unit_df.update(a_units)  # (none of them in q_units)
             tok_df.update(q_toks)
 
         # Vocabulary of each family of entries (one shared set per family, not per entry).
@@ -496,7 +507,7 @@ class Index:
         self.tok_idf_unseen = math.log((n + 1) / 0.5) + 0.5
         self.p_norm: list[str] = [a.normalized for a in p_analyses]
         self.p_codes: list[str] = [a.codes for a in p_analyses]
-        p_units = []
+        p_units: list[tuple[dict[str, float], float]] = []  # content units and weights, likewise
         for a in p_analyses:
             p_units.append(self.unit_weights(self._content_words(a)))
             weights = self._token_weights(a)
@@ -541,8 +552,8 @@ class Index:
         phrasing's content units (rows of the former) and weights, for ``_reverses``; and
         what ``_rank`` reads per entry (its phrasings' topics, its aspect profile)."""
         pids = np.repeat(np.arange(len(self.p_tokens)), [len(w) for w in self.p_tokens])
-        tokens = [t for weights in self.p_tokens for t in weights]
-        weights = np.fromiter((w for ws in self.p_tokens for w in ws.values()), np.float64, len(tokens))
+        tokens = list(chain.from_iterable(self.p_tokens))
+        weights = np.fromiter(chain.from_iterable(map(dict.values, self.p_tokens)), np.float64, len(tokens))
         self._token_row, self._token_indptr, (self._token_pid, self._token_weight) = _csr(tokens, pids, weights)
         self._p_weight = np.array(self.p_weight)
         self._p_entry = np.array(self.p_entry, dtype=np.int64)
@@ -563,13 +574,11 @@ class Index:
             units, np.array(entries, dtype=np.int64), np.array(credits, dtype=np.float64))
         # A phrasing's units are its entry's, so each has a row above.
         self._p_unit_indptr = np.zeros(len(p_units) + 1, dtype=np.int64)
-        np.cumsum(np.fromiter(map(len, (per_unit for per_unit, _ in p_units)), np.int64, len(p_units)),
-                  out=self._p_unit_indptr[1:])
-        self._p_unit_row = np.fromiter(
-            map(self._unit_row.__getitem__, (u for per_unit, _ in p_units for u in per_unit)),
-            np.int64, int(self._p_unit_indptr[-1]))
-        self._p_unit_weight = np.fromiter(
-            (w for per_unit, _ in p_units for w in per_unit.values()), np.float64, len(self._p_unit_row))
+        per_units = [per_unit for per_unit, _ in p_units]
+        np.cumsum(np.fromiter(map(len, per_units), np.int64, len(p_units)), out=self._p_unit_indptr[1:])
+        size = int(self._p_unit_indptr[-1])
+        self._p_unit_row = np.fromiter(map(self._unit_row.__getitem__, chain.from_iterable(per_units)), np.int64, size)
+        self._p_unit_weight = np.fromiter(chain.from_iterable(map(dict.values, per_units)), np.float64, size)
         self._p_unit_total = np.array([total for _, total in p_units])
         topic_entries = [(t, ei) for ei, own in enumerate(self.entry_topics) for t in own]
         self._topic_row, self._topic_indptr, (self._topic_entry,) = _csr(
@@ -614,6 +623,11 @@ class Index:
     def _rewrite(self, norm: str) -> str:
         return self._concepts.sub(norm) if norm else norm
 
+    def _rewritten(self, text: str) -> str:
+        """A text normalised and with the matcher's concept words (灯不亮 → 路灯), remembered like
+        its analysis: a message's focus, parts and honesty checks each ask."""
+        return _recent(self._rewrites, text, lambda t: self._rewrite(self.normalize(t)))
+
     def _generic_word(self, word: str) -> bool:
         return word in self.generic
 
@@ -646,16 +660,21 @@ class Index:
 
     def forget_recent(self) -> None:
         """Drop the texts remembered for the current message (benchmarks: every question new)."""
-        for recent in (self._analyses, self._clauses, self._asked):
+        for recent in (self._analyses, self._clauses, self._asked, self._rewrites):
             recent.clear()
         self.normalize.forget()
 
-    def _analyze(self, text: str) -> Analysis:
+    def _read(self, text: str) -> tuple[str, str, list[str], list[tuple[str, bool]]]:
+        """A text normalised, then with the concept words, its words, and each word's sound code
+        and whether it is generic."""
         plain = self.normalize(text)
         norm = self._rewrite(plain)
         tokens = _join_numbered(self.segmenter.cut(norm))
         cache = self._token_cache
-        known = [cache.get(t) or self._token(t) for t in tokens]
+        return plain, norm, tokens, [cache.get(t) or self._token(t) for t in tokens]
+
+    def _analyze(self, text: str) -> Analysis:
+        plain, norm, tokens, known = self._read(text)
         token_codes = [k[0] for k in known]
         generic = [k[1] for k in known]
         if self._generic_phrases is not None and not all(generic):
@@ -755,14 +774,6 @@ class Index:
             self._run_cache[run] = known
         return known
 
-    @staticmethod
-    def _vocab_units(a: Analysis) -> set[str]:
-        """Everything a text 'knows': all sound-alike bigrams and characters of it."""
-        c = a.codes
-        out: set[str] = set(c)
-        out.update(map(str.__add__, c, c[1:]))
-        return out
-
     def _token_weights(self, a: Analysis) -> dict[str, float]:
         weights: dict[str, float] = {}
         g = self.settings.generic_weight
@@ -831,8 +842,8 @@ class Index:
         get = self._unit_row.get
         rows: dict[int, int] = {}  # row → position among the rows read
         found = [  # per text: (position of the unit's row, its weight)
-            [(rows.setdefault(r, len(rows)), w) for r, w in zip(map(get, per_unit), per_unit.values())
-             if r is not None]
+            [(rows.setdefault(r, len(rows)), w)
+             for r, w in zip(map(get, per_unit), per_unit.values(), strict=True) if r is not None]
             for per_unit, _ in weighted
         ]
         flat, lengths = _cells(self._unit_indptr, np.fromiter(rows, np.int64, len(rows)))
@@ -932,7 +943,7 @@ class Index:
         told: list[str] = []  # clauses that name something but do not ask
         named = asked_named = False
         for clause in clauses:
-            topical = bool(self.topics(self._rewrite(self.normalize(clause))))
+            topical = bool(self.topics(self._rewritten(clause)))
             asks = self._asks(clause)
             if topical or asks:
                 keep.append(clause)
@@ -1035,7 +1046,7 @@ class Index:
         for i in [*range(last, -1, -1), *range(last + 1, len(clauses))]:
             if room < 3:
                 break
-            if i not in keep and self.topics(self._rewrite(self.normalize(clauses[i]))):
+            if i not in keep and self.topics(self._rewritten(clauses[i])):
                 take(i)
         for i in reversed(asked[:-2]):
             if room < 3:
@@ -1111,7 +1122,7 @@ class Index:
         else:
             covs, vocabs = (c[entries] for c in self._coverages(
                 (content, content_total), (everything, everything_total)))
-        reverses = self._reverses(cand[best], self._vocab_units(a))
+        reverses = self._reverses(cand[best], _vocab_units(a.codes))
         gate = np.minimum(1.0, covs / s.gate_full) ** s.gate_power if s.gate_full > 0 else 1.0
         raw = (s.w_surface * surfaces + s.w_vocab * 100.0 * vocabs) / w_total
         scores = raw * gate * (1.0 - s.substitution_penalty * ((1.0 - covs) * (1.0 - reverses)))
@@ -1248,7 +1259,7 @@ class Index:
                 return first if whole.outcome != "answer" else whole
             # A part answered by an entry about something the message does not name (居住证 …
             # 要多久办好: the 代办 desk's time limits) is the other part's entry's to answer.
-            named = self.things(self._rewrite(self.normalize(text)))
+            named = self.things(self._rewritten(text))
             about = [m for m in (first, second) if not (
                 own := self.entry_topics[self.entry_index[m.candidates[0].id]] & self._thing_names)
                 or any(o in n or n in o for o in own for n in named)]  # 党代表 in 党代表工作室
@@ -1281,16 +1292,16 @@ class Index:
         i, j = asked[-2], asked[-1]
         named = frozenset[str]()
         for clause in reversed(clauses[: i + 1]):
-            named = self.names(self._rewrite(self.normalize(clause)))
+            named = self.names(self._rewritten(clause))
             if named:
                 break
         if not named:
             return None
         borrowed = "".join(sorted(named))
         first, second = " ".join(clauses[: i + 1]), " ".join(clauses[i + 1 : j + 1])
-        if not self.names(self._rewrite(self.normalize(clauses[i]))):
+        if not self.names(self._rewritten(clauses[i])):
             first = borrowed + clauses[i]  # 这种情况能不能去: the question, about what was named
-        if not self.names(self._rewrite(self.normalize(second))):
+        if not self.names(self._rewritten(second)):
             second = borrowed + second
         return first, second
 
@@ -1424,7 +1435,7 @@ class Index:
     def _asks_unknown_of_a_place(self, clause: str) -> bool:
         """照料中心能洗澡吗, 幼儿园有没有校车接送: a question naming a place and, after it, what is
         asked of it, a word no entry knows (its last word, or a thing: 校车)."""
-        things = self.things(self._rewrite(self.normalize(clause)))
+        things = self.things(self._rewritten(clause))
         if not (self._asks(clause) and things):
             return False
         a = self.analyze(clause)
