@@ -59,8 +59,9 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -178,6 +179,12 @@ class Candidate:
         """How sure the question is about this entry's topic at all (aspect aside)."""
         return self.score if self.base < 0 else self.base
 
+    def scaled(self, f: float) -> Candidate:
+        """The score (and the one before the aspect) times ``f``; made directly, not with
+        ``dataclasses.replace``: four times cheaper."""
+        return Candidate(self.entry, self.score * f, self.surface, self.coverage, self.vocab, self.reverse,
+                         self.exact, self.aspect, self.base * f if self.base >= 0 else self.base)
+
 
 def _family(entry_id: str) -> str:
     """``kindergarten`` for ``kindergarten.age``: entries about the same place or service."""
@@ -262,20 +269,48 @@ _A_NOT_A_RE = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 _TOLD_RE = re.compile("(?:好久|多久|好多|好几)(?:年|天|个月|个星期|回|次|遍)?了")
 
 
-def _grouped(keys: list[str], *columns: np.ndarray) -> list[tuple[Any, ...]]:
-    """Rows grouped by key: (key, its values of each column, in their order), the keys in the
-    order they first occur; what appending to a list per key gives, in a few array operations."""
+def _csr(keys: list[str], *columns: np.ndarray) -> tuple[dict[str, int], np.ndarray, list[np.ndarray]]:
+    """Rows grouped by key as one sparse table: (key → row, where each row starts (and the
+    next ends), each column in row order); the keys in the order they first occur, each row's
+    values in theirs: what appending to a list per key gives, in a few array operations."""
     ids = {k: i for i, k in enumerate(dict.fromkeys(keys))}
     at = np.fromiter(map(ids.__getitem__, keys), np.int64, len(keys))
     order = np.argsort(at, kind="stable")
-    ends = np.cumsum(np.bincount(at, minlength=len(ids))).tolist()
-    spans = list(zip([0, *ends][: len(ends)], ends, strict=True))
-    split = [[c[a:b] for a, b in spans] for c in (column[order] for column in columns)]
-    return list(zip(ids, *split, strict=True))
+    indptr = np.zeros(len(ids) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(at, minlength=len(ids)), out=indptr[1:])
+    return ids, indptr, [column[order] for column in columns]
+
+
+def _cells(indptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where the cells of some rows of a ``_csr`` table are, in one flat array, and how many
+    each row has."""
+    starts = indptr[rows]
+    lengths = indptr[rows + 1] - starts
+    ends = np.add.accumulate(lengths)  # (ufuncs and methods: numpy's functions cost more here)
+    return np.arange(ends[-1] if len(ends) else 0) + (starts - ends + lengths).repeat(lengths), lengths
 
 
 def _bigrams(s: str) -> list[str]:
     return [s[i : i + 2] for i in range(len(s) - 1)]
+
+
+def _vocab_units(c: str) -> set[str]:
+    """Everything a text 'knows': all sound-alike bigrams and characters of its codes."""
+    out: set[str] = set(c)
+    out.update(map(str.__add__, c, c[1:]))
+    return out
+
+
+def _recent(recent: dict[str, Any], text: str, make: Callable[[str], Any]) -> Any:
+    """``make(text)``, remembered among the last few texts (bounded; a dict's get, set and
+    clear are each atomic, so threads may share it)."""
+    out = recent.get(text)
+    if out is None:
+        out = make(text)
+        if len(recent) >= MAX_RECENT:
+            recent.clear()
+        recent[text] = out
+    return out
 
 
 class LastNormalized:
@@ -287,14 +322,7 @@ class LastNormalized:
         self._recent: dict[str, str] = {}
 
     def __call__(self, text: str) -> str:
-        recent = self._recent
-        out = recent.get(text)
-        if out is None:
-            out = self._normalizer(text)
-            if len(recent) >= MAX_RECENT:
-                recent.clear()  # bounded; a dict's get, set and clear are each atomic
-            recent[text] = out
-        return out
+        return _recent(self._recent, text, self._normalizer)
 
     def forget(self) -> None:
         self._recent.clear()
@@ -324,6 +352,9 @@ class Index:
         self._generic_cache: dict[str, bool] = {}
         self._token_cache: dict[str, tuple[str, bool]] = {}  # token → (sound code, generic)
         self._analyses: dict[str, Analysis] = {}  # see ``analyze``
+        self._clauses: dict[str, tuple[str, ...]] = {}  # see ``clauses``
+        self._asked: dict[str, bool] = {}  # see ``_asks``
+        self._rewrites: dict[str, str] = {}  # see ``_rewritten``
         self._run_cache: dict[str, tuple[list[str], float, bool, bool]] = {}  # see _content_words
         phrases = {g: g for g in self.generic if len(g) >= 2}
         self._generic_phrases = LongestFirst(phrases) if phrases else None
@@ -404,8 +435,7 @@ class Index:
         self._off_topic_units.discard("")
 
         self.p_entry: list[int] = []
-        self.p_units: list[tuple[dict[str, float], float]] = []  # content, once IDF is known
-        self.p_tokens: list[dict[str, float]] = []  # token code → weight, likewise
+        self.p_tokens: list[dict[str, float]] = []  # token code → weight, once IDF is known
         self.p_weight: list[float] = []
         self.exact: dict[str, int] = {}  # normalised phrasing → entry index
         self.exact_codes: dict[str, int] = {}
@@ -450,7 +480,7 @@ class Index:
                 self.p_entry.append(ei)
                 exact.setdefault(norm, ei)
                 exact_codes.setdefault(a.codes, ei)
-                units = self._vocab_units(a)
+                units = _vocab_units(a.codes)
                 q_units |= units
                 if "documents" not in a.aspects:
                     subject_units |= units
@@ -462,20 +492,22 @@ class Index:
             top = max(aspect_count.values(), default=0)
             self.entry_aspects.append({k: v / top for k, v in aspect_count.items()})
             aspect_df.update(aspect_count.keys())
-            answer = self.analyze(entry.answer)
-            a_units = self._vocab_units(answer) - q_units
+            # Of an answer only its words' sounds and its names count: no aspects, not remembered.
+            _, answer, _, known = self._read(entry.answer)
+            a_units = _vocab_units("".join([code for code, _ in known])) - q_units
             self.entry_q_units.append(frozenset(q_units))
             self.entry_subject_units.append(frozenset(subject_units))
             self.entry_addressed.append(addressed)
             phrasing_names.append(asked_names)
-            answer_names.append(self.names(answer.normalized))
+            answer_names.append(self.names(answer))
             self.entry_names.append(asked_names | answer_names[-1])
             asked = "\n".join(entry.questions)  # (a person word is one line)
             self.entry_people.append(frozenset(
                 p for p in self._person_words if p in entry.answer or p in asked
             ))
             self.entry_a_units.append(frozenset(a_units))
-            unit_df.update(q_units | a_units)
+            unit_df.update(q_units)
+            unit_df.update(a_units)  # (none of them in q_units)
             tok_df.update(q_toks)
             self.entry_q_words.append(frozenset(q_toks))
 
@@ -499,8 +531,9 @@ class Index:
         self.tok_idf_unseen = math.log((n + 1) / 0.5) + 0.5
         self.p_norm: list[str] = [a.normalized for a in p_analyses]
         self.p_codes: list[str] = [a.codes for a in p_analyses]
+        p_units: list[tuple[dict[str, float], float]] = []  # content units and weights, likewise
         for a in p_analyses:
-            self.p_units.append(self.unit_weights(self._content_words(a)))
+            p_units.append(self.unit_weights(self._content_words(a)))
             weights = self._token_weights(a)
             self.p_tokens.append(weights)
             self.p_weight.append(sum(weights.values()))
@@ -534,18 +567,20 @@ class Index:
         # A bigram in more phrasings than this says little and costs a lot: skipped when
         # looking for candidates (unless nothing else is left).
         self._skip_df = max(200, len(self.p_codes) // 10)
-        self._index_arrays()
+        self._index_arrays(p_units)
 
-    def _index_arrays(self) -> None:
-        """What scoring reads for all candidates at once: token → (phrasings having it, its
-        weight in each), and the unit × entry credits of ``coverage`` (1 for a unit of the
-        entry's phrasings, less for one of its answer or family), row by row."""
+    def _index_arrays(self, p_units: list[tuple[dict[str, float], float]]) -> None:
+        """What scoring reads for all candidates at once, as ``_csr`` tables: token →
+        (phrasings having it, its weight in each); the unit × entry credits of ``coverage`` (1
+        for a unit of the entry's phrasings, less for one of its answer or family); each
+        phrasing's content units (rows of the former) and weights, for ``_reverses``; and
+        what ``_rank`` reads per entry (its phrasings' topics, its aspect profile)."""
         pids = np.repeat(np.arange(len(self.p_tokens)), [len(w) for w in self.p_tokens])
-        tokens = [t for weights in self.p_tokens for t in weights]
-        weights = np.fromiter((w for ws in self.p_tokens for w in ws.values()), np.float64, len(tokens))
-        groups = _grouped(tokens, pids, weights)
-        self._token_postings = {t: (pids, weights) for t, pids, weights in groups}
+        tokens = list(chain.from_iterable(self.p_tokens))
+        weights = np.fromiter(chain.from_iterable(map(dict.values, self.p_tokens)), np.float64, len(tokens))
+        self._token_row, self._token_indptr, (self._token_pid, self._token_weight) = _csr(tokens, pids, weights)
         self._p_weight = np.array(self.p_weight)
+        self._p_entry = np.array(self.p_entry, dtype=np.int64)
         s = self.settings
         units: list[str] = []
         entries: list[int] = []
@@ -559,13 +594,30 @@ class Index:
             entries += [ei] * (len(in_q) + len(only_a) + len(only_f))
             credits += [1.0] * len(in_q) + [s.answer_vocab_credit] * len(only_a)
             credits += [s.family_vocab_credit] * len(only_f)
-        rows = _grouped(units, np.array(entries, dtype=np.int64), np.array(credits, dtype=np.float64))
-        self._unit_row = {u: r for r, (u, _, _) in enumerate(rows)}
-        lengths = [len(row_entries) for _, row_entries, _ in rows]
-        self._unit_indptr = np.zeros(len(lengths) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=self._unit_indptr[1:])
-        self._unit_entry = np.concatenate([e for _, e, _ in rows]) if rows else np.zeros(0, np.int64)
-        self._unit_credit = np.concatenate([c for _, _, c in rows]) if rows else np.zeros(0)
+        self._unit_row, self._unit_indptr, (self._unit_entry, self._unit_credit) = _csr(
+            units, np.array(entries, dtype=np.int64), np.array(credits, dtype=np.float64))
+        # A phrasing's units are its entry's, so each has a row above.
+        self._p_unit_indptr = np.zeros(len(p_units) + 1, dtype=np.int64)
+        per_units = [per_unit for per_unit, _ in p_units]
+        np.cumsum(np.fromiter(map(len, per_units), np.int64, len(p_units)), out=self._p_unit_indptr[1:])
+        size = int(self._p_unit_indptr[-1])
+        self._p_unit_row = np.fromiter(map(self._unit_row.__getitem__, chain.from_iterable(per_units)), np.int64, size)
+        self._p_unit_weight = np.fromiter(chain.from_iterable(map(dict.values, per_units)), np.float64, size)
+        self._p_unit_total = np.array([total for _, total in p_units])
+        topic_entries = [(t, ei) for ei, own in enumerate(self.entry_topics) for t in own]
+        self._topic_row, self._topic_indptr, (self._topic_entry,) = _csr(
+            [t for t, _ in topic_entries], np.array([ei for _, ei in topic_entries], dtype=np.int64))
+        self._topic_count = np.array([len(own) for own in self.entry_topics], dtype=np.int64)
+        self._aspect_arrays()
+
+    def _aspect_arrays(self) -> None:
+        """``entry_aspects`` as an entry × aspect table (and which entries have a profile)."""
+        self._aspect_column = {x: i for i, x in enumerate(sorted({x for p in self.entry_aspects for x in p}))}
+        self._aspect_profile = np.zeros((len(self.entry_aspects), len(self._aspect_column)))
+        for ei, profile in enumerate(self.entry_aspects):
+            for x, v in profile.items():
+                self._aspect_profile[ei, self._aspect_column[x]] = v
+        self._has_profile = np.array([bool(p) for p in self.entry_aspects], dtype=bool)
 
     # -- analysis ---------------------------------------------------------------------------
     @staticmethod
@@ -595,6 +647,11 @@ class Index:
     def _rewrite(self, norm: str) -> str:
         return self._concepts.sub(norm) if norm else norm
 
+    def _rewritten(self, text: str) -> str:
+        """A text normalised and with the matcher's concept words (灯不亮 → 路灯), remembered like
+        its analysis: a message's focus, parts and honesty checks each ask."""
+        return _recent(self._rewrites, text, lambda t: self._rewrite(self.normalize(t)))
+
     def _generic_word(self, word: str) -> bool:
         return word in self.generic
 
@@ -623,26 +680,25 @@ class Index:
     def analyze(self, text: str) -> Analysis:
         """How the matcher reads a text; one message's ranking, focus and honesty checks ask
         for the same texts (the message, its clauses) more than once."""
-        recent = self._analyses
-        a = recent.get(text)
-        if a is None:
-            a = self._analyze(text)
-            if len(recent) >= MAX_RECENT:
-                recent.clear()
-            recent[text] = a
-        return a
+        return _recent(self._analyses, text, self._analyze)
 
     def forget_recent(self) -> None:
         """Drop the texts remembered for the current message (benchmarks: every question new)."""
-        self._analyses.clear()
+        for recent in (self._analyses, self._clauses, self._asked, self._rewrites):
+            recent.clear()
         self.normalize.forget()
 
-    def _analyze(self, text: str) -> Analysis:
+    def _read(self, text: str) -> tuple[str, str, list[str], list[tuple[str, bool]]]:
+        """A text normalised, then with the concept words, its words, and each word's sound code
+        and whether it is generic."""
         plain = self.normalize(text)
         norm = self._rewrite(plain)
         tokens = _join_numbered(self.segmenter.cut(norm))
         cache = self._token_cache
-        known = [cache.get(t) or self._token(t) for t in tokens]
+        return plain, norm, tokens, [cache.get(t) or self._token(t) for t in tokens]
+
+    def _analyze(self, text: str) -> Analysis:
+        plain, norm, tokens, known = self._read(text)
         token_codes = [k[0] for k in known]
         generic = [k[1] for k in known]
         if self._generic_phrases is not None and not all(generic):
@@ -742,14 +798,6 @@ class Index:
             self._run_cache[run] = known
         return known
 
-    @staticmethod
-    def _vocab_units(a: Analysis) -> set[str]:
-        """Everything a text 'knows': all sound-alike bigrams and characters of it."""
-        c = a.codes
-        out: set[str] = set(c)
-        out.update(map(str.__add__, c, c[1:]))
-        return out
-
     def _token_weights(self, a: Analysis) -> dict[str, float]:
         weights: dict[str, float] = {}
         g = self.settings.generic_weight
@@ -815,39 +863,36 @@ class Index:
         """``coverage`` (without ``strict``) of every entry at once, for each (units' weights,
         total): the units' rows of the unit × entry credits, weighted and summed per entry."""
         n = len(self.entries)
-        row_of = self._unit_row
+        get = self._unit_row.get
         rows: dict[int, int] = {}  # row → position among the rows read
-        for per_unit, _ in weighted:
-            for u in per_unit:
-                r = row_of.get(u)
-                if r is not None:
-                    rows.setdefault(r, len(rows))
-        at = np.fromiter(rows, dtype=np.int64, count=len(rows))
-        starts = self._unit_indptr[at]
-        lengths = self._unit_indptr[at + 1] - starts
-        # positions of all the rows' cells, one flat array
-        flat = np.arange(lengths.sum()) + np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+        found = [  # per text: (position of the unit's row, its weight)
+            [(rows.setdefault(r, len(rows)), w)
+             for r, w in zip(map(get, per_unit), per_unit.values(), strict=True) if r is not None]
+            for per_unit, _ in weighted
+        ]
+        flat, lengths = _cells(self._unit_indptr, np.fromiter(rows, np.int64, len(rows)))
         entry, credit = self._unit_entry[flat], self._unit_credit[flat]
         out: list[np.ndarray] = []
-        for per_unit, total in weighted:
+        for (_, total), known in zip(weighted, found, strict=True):
             if total <= 0:
                 out.append(np.ones(n))
                 continue
             w = np.zeros(len(rows))
-            for u, weight in per_unit.items():
-                r = row_of.get(u)
-                if r is not None:
-                    w[rows[r]] = weight
-            cells = credit * np.repeat(w, lengths)
+            w[[at for at, _ in known]] = [weight for _, weight in known]
+            cells = credit * w.repeat(lengths)
             out.append(np.bincount(entry, weights=cells, minlength=n) / total)
         return out
 
-    def reverse_coverage(self, pid: int, q_units: set[str]) -> float:
-        """Share of phrasing ``pid``'s content that the question mentions (0..1)."""
-        per_unit, total = self.p_units[pid]
-        if total <= 0:
-            return 1.0
-        return sum(per_unit[u] for u in q_units.intersection(per_unit)) / total
+    def _reverses(self, pids: np.ndarray, q_units: set[str]) -> np.ndarray:
+        """Share of each phrasing's content that the question mentions (0..1)."""
+        rows = self._unit_row
+        asked = np.zeros(len(rows), dtype=bool)
+        asked[[r for r in map(rows.get, q_units) if r is not None]] = True
+        flat, lengths = _cells(self._p_unit_indptr, pids)
+        found = self._p_unit_weight[flat] * asked[self._p_unit_row[flat]]
+        sums = np.bincount(np.arange(len(pids)).repeat(lengths), weights=found, minlength=len(pids))
+        totals = self._p_unit_total[pids]
+        return np.divide(sums, totals, out=np.ones(len(pids)), where=totals > 0)
 
     # -- matching ---------------------------------------------------------------------------
     def _candidates(self, qcodes: str, k: int = 0) -> list[int]:
@@ -864,18 +909,22 @@ class Index:
         if not informative:
             return []
         counts = np.bincount(np.concatenate(informative), minlength=n)
-        found = np.flatnonzero(counts)
+        found = counts.nonzero()[0]
         # Most shared bigrams first, ties broken by phrasing number, so the same question
         # always gets the same list: one integer key per phrasing.
         key = (counts.max() - counts[found]) * n + found
         if len(found) > k:
-            top = np.argpartition(key, k)[:k]
+            top = key.argpartition(k)[:k]
             found, key = found[top], key[top]
-        return found[np.argsort(key)].tolist()
+        return found[key.argsort()].tolist()
 
     # -- long messages ---------------------------------------------------------------------
     def clauses(self, text: str) -> list[str]:
-        """A message cut at pauses, punctuation and clause words (然后, 听说 …)."""
+        """A message cut at pauses, punctuation and clause words (然后, 听说 …); a message's
+        ranking, focus, parts and honesty checks each ask."""
+        return list(_recent(self._clauses, text, self._clauses_of))
+
+    def _clauses_of(self, text: str) -> tuple[str, ...]:
         out: list[str] = []
         for part in _CLAUSE_SPLIT_RE.split(text):
             if not part:
@@ -889,10 +938,13 @@ class Index:
                     out.append(part[start : m.start()])
                     start = m.start()
             out.append(part[start:])
-        return [c for c in out if c]
+        return tuple(c for c in out if c)
 
     def _asks(self, clause: str) -> bool:
         """Whether a clause is (part of) the question: a cue word, or a cue at its end."""
+        return _recent(self._asked, clause, self._clause_asks)
+
+    def _clause_asks(self, clause: str) -> bool:
         clause = _TOLD_RE.sub("", clause)
         return any(c in clause for c in self._question_cues) or clause.endswith(
             self._question_finals
@@ -915,7 +967,7 @@ class Index:
         told: list[str] = []  # clauses that name something but do not ask
         named = asked_named = False
         for clause in clauses:
-            topical = bool(self.topics(self._rewrite(self.normalize(clause))))
+            topical = bool(self.topics(self._rewritten(clause)))
             asks = self._asks(clause)
             if topical or asks:
                 keep.append(clause)
@@ -985,10 +1037,7 @@ class Index:
             for c in scored:
                 old = best.get(c.entry)
                 if old is None or c.score * f > old.score:
-                    best[c.entry] = (
-                        c if f == 1.0
-                        else replace(c, score=c.score * f, base=c.base * f if c.base >= 0 else c.base)
-                    )
+                    best[c.entry] = c if f == 1.0 else c.scaled(f)
         out = sorted(best.values(), key=lambda c: (-c.score, c.entry))
         return a, out
 
@@ -1021,7 +1070,7 @@ class Index:
         for i in [*range(last, -1, -1), *range(last + 1, len(clauses))]:
             if room < 3:
                 break
-            if i not in keep and self.topics(self._rewrite(self.normalize(clauses[i]))):
+            if i not in keep and self.topics(self._rewritten(clauses[i])):
                 take(i)
         for i in reversed(asked[:-2]):
             if room < 3:
@@ -1047,31 +1096,37 @@ class Index:
             return a, []
         q_weights = self._token_weights(a)
         q_weight = sum(q_weights.values())
-        q_units = self._vocab_units(a)
         w_sum = s.w_char + s.w_sound + s.w_words
         qn, qc = a.normalized, a.codes
-        best: dict[int, tuple[float, int]] = {}  # entry → (surface, phrasing)
-        p_entry, p_norm, p_codes = self.p_entry, self.p_norm, self.p_codes
+        p_norm, p_codes = self.p_norm, self.p_codes
         pids = self._candidates(qc, candidates)
+        if not pids:
+            return a, []
         # All candidates at once: both similarities in one call each (the same numbers as
         # ``fuzz.ratio``), the shared words' weights through the token postings.
         chars = cdist([qn], [p_norm[pid] for pid in pids], scorer=fuzz.ratio, dtype=np.float64)[0]
         sounds = cdist([qc], [p_codes[pid] for pid in pids], scorer=fuzz.ratio, dtype=np.float64)[0]
-        shared = np.zeros(len(p_entry))
-        postings = self._token_postings
+        shared = np.zeros(len(p_norm))
+        token_row, indptr = self._token_row, self._token_indptr
         for t, w in q_weights.items():
-            found = postings.get(t)
-            if found is not None:
-                shared[found[0]] += found[1] + w
+            r = token_row.get(t)
+            if r is not None:
+                start, end = indptr[r : r + 2]
+                shared[self._token_pid[start:end]] += self._token_weight[start:end] + w
         cand = np.array(pids, dtype=np.int64)
         denom = q_weight + self._p_weight[cand]
         words = np.divide(100.0 * shared[cand], denom, out=np.zeros(len(pids)), where=denom != 0)
         surfaces = (s.w_char * chars + s.w_sound * sounds + s.w_words * words) / w_sum
-        for pid, surface in zip(pids, surfaces.tolist(), strict=True):
-            ei = p_entry[pid]
-            if surface > best.get(ei, (-1.0, 0))[0]:
-                best[ei] = (surface, pid)
-        exact = {self.exact.get(qn), self.exact_codes.get(qc)}
+        # Each entry's best phrasing (of equal ones, the first candidate).
+        owner = self._p_entry[cand]
+        order = np.lexsort((-surfaces, owner))  # (stable)
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = owner[order[1:]] != owner[order[:-1]]
+        best = order[first]
+        entries, surfaces = owner[best], surfaces[best]
+        is_exact = np.zeros(len(entries), dtype=bool)
+        for e in {self.exact.get(qn), self.exact_codes.get(qc)} - {None}:
+            is_exact |= entries == e
         # A word no entry knows, in a question that names one of the community's things, is
         # probably a new way of saying something; in a question naming none, it is what the
         # question is about (银行, 小学): full weight.
@@ -1082,52 +1137,52 @@ class Index:
             self._content_words(a, generic_factor=s.vocab_generic_weight, unseen_factor=unseen)
         )
         w_total = s.w_surface + s.w_vocab
-        # A question that names nothing (几点开门) is offered the places instead: no penalty.
-        topic_penalty = s.topic_penalty if a.has_content else 0.0
         aspect_w = [(x, self.aspect_idf.get(x, 0.0)) for x in a.aspects]
         aspect_total = sum(w for _, w in aspect_w)
         strict = self.obtained(a)
         if strict:  # (a document asked to be issued is rare: entry by entry, see ``coverage``)
-            covs = [self.coverage(content, content_total, ei, strict) for ei in best]
-            vocabs = [self.coverage(everything, everything_total, ei, strict) for ei in best]
+            covs = np.array([self.coverage(content, content_total, ei, strict) for ei in entries.tolist()])
+            vocabs = np.array([self.coverage(everything, everything_total, ei, strict) for ei in entries.tolist()])
         else:
-            at = np.fromiter(best, dtype=np.int64, count=len(best))
-            covs, vocabs = (c[at].tolist() for c in self._coverages(
+            covs, vocabs = (c[entries] for c in self._coverages(
                 (content, content_total), (everything, everything_total)))
-        # Every entry at once (the same arithmetic, element by element).
-        entries = list(best)
-        surfaces = [surface for surface, _ in best.values()]
-        p_units = self.p_units
-        reverses: list[float] = []  # see ``reverse_coverage``
-        for _, pid in best.values():
-            per_unit, p_total = p_units[pid]
-            reverses.append(
-                sum(per_unit[u] for u in q_units.intersection(per_unit)) / p_total if p_total > 0 else 1.0)
-        gate_full, gate_power = s.gate_full, s.gate_power
-        gate = np.array([min(1.0, c / gate_full) ** gate_power for c in covs]) if gate_full > 0 else 1.0
-        cov_a, reverse_a = np.array(covs), np.array(reverses)
-        raw = (s.w_surface * np.array(surfaces) + s.w_vocab * 100.0 * np.array(vocabs)) / w_total
-        scores = raw * gate * (1.0 - s.substitution_penalty * ((1.0 - cov_a) * (1.0 - reverse_a)))
-        if topic_penalty:
-            own_topics = [self.entry_topics[ei] for ei in entries]
-            scores *= np.array([1.0 - s.topic_penalty * (len(own - q_topics) / len(own)) if own else 1.0
-                                for own in own_topics])
-        is_exact = [ei in exact for ei in entries]
-        scores[np.array(is_exact, dtype=bool)] = 100.0
-        agrees, bases = [1.0] * len(entries), [-1.0] * len(entries)
+        reverses = self._reverses(cand[best], _vocab_units(a.codes))
+        gate = np.minimum(1.0, covs / s.gate_full) ** s.gate_power if s.gate_full > 0 else 1.0
+        raw = (s.w_surface * surfaces + s.w_vocab * 100.0 * vocabs) / w_total
+        scores = raw * gate * (1.0 - s.substitution_penalty * ((1.0 - covs) * (1.0 - reverses)))
+        if a.has_content:  # (a question that names nothing (几点开门) is offered the places instead)
+            scores *= self._topic_factors(entries, q_topics)
+        scores[is_exact] = 100.0
+        agrees = bases = None
         if aspect_total > 0:
-            profiles = [self.entry_aspects[ei] for ei in entries]
-            agrees = [sum(w * profile.get(x, 0.0) for x, w in aspect_w) / aspect_total if profile else 0.5
-                      for profile in profiles]
+            agrees = np.zeros(len(entries))
+            for x, w in aspect_w:
+                column = self._aspect_column.get(x)
+                if column is not None:
+                    agrees += w * self._aspect_profile[entries, column]
+            agrees = np.where(self._has_profile[entries], agrees / aspect_total, 0.5)
             # An entry asked about what the question asks gains, one never asked about it
             # loses; ``base`` keeps the score without it (see ``match``).
-            adjusted = np.minimum(100.0, scores * (1.0 + s.aspect_penalty * (np.array(agrees) - s.aspect_neutral)))
-            bases = [-1.0 if x else b for x, b in zip(is_exact, scores.tolist(), strict=True)]
+            adjusted = np.minimum(100.0, scores * (1.0 + s.aspect_penalty * (agrees - s.aspect_neutral)))
+            bases = np.where(is_exact, -1.0, scores)
             scores = np.where(is_exact, scores, adjusted)
-        out = [Candidate(*fields) for fields in zip(
-            entries, scores.tolist(), surfaces, covs, vocabs, reverses, is_exact, agrees, bases, strict=True)]
-        out.sort(key=lambda c: (-c.score, c.entry))
-        return a, out
+        order = np.lexsort((entries, -scores))
+        fields = [c[order].tolist() for c in (entries, scores, surfaces, covs, vocabs, reverses, is_exact)]
+        if agrees is not None:
+            fields += [agrees[order].tolist(), bases[order].tolist()]
+        return a, [Candidate(*f) for f in zip(*fields, strict=True)]
+
+    def _topic_factors(self, entries: np.ndarray, q_topics: frozenset[str]) -> np.ndarray:
+        """What naming none of an entry's topics costs it: the share of them the question does
+        not name, times the topic penalty."""
+        named = np.zeros(len(self.entries), dtype=np.int64)
+        for t in q_topics:
+            r = self._topic_row.get(t)
+            if r is not None:
+                named[self._topic_entry[self._topic_indptr[r] : self._topic_indptr[r + 1]]] += 1
+        own = self._topic_count[entries]
+        missing = (own - named[entries]) / np.maximum(own, 1)  # (0 of 0 named: nothing missing)
+        return 1.0 - self.settings.topic_penalty * missing
 
     def chit_chat(self, a: Analysis) -> bool:
         """A remark to the assistant itself (你吃饭了没, 你几岁了) that names none of the
@@ -1153,6 +1208,7 @@ class Index:
             if labels:
                 learnt = {x: 0.5 * v for x, v in self.entry_aspects[ei].items()}
                 self.entry_aspects[ei] = learnt | dict.fromkeys(labels, 1.0)
+        self._aspect_arrays()
 
     # -- semantic channel ------------------------------------------------------------------
     @property
@@ -1227,7 +1283,7 @@ class Index:
                 return first if whole.outcome != "answer" else whole
             # A part answered by an entry about something the message does not name (居住证 …
             # 要多久办好: the 代办 desk's time limits) is the other part's entry's to answer.
-            named = self.things(self._rewrite(self.normalize(text)))
+            named = self.things(self._rewritten(text))
             about = [m for m in (first, second) if not (
                 own := self.entry_topics[self.entry_index[m.candidates[0].id]] & self._thing_names)
                 or any(o in n or n in o for o in own for n in named)]  # 党代表 in 党代表工作室
@@ -1256,7 +1312,7 @@ class Index:
         just_named = False  # … in the clause just before
         changed = False
         for i, clause in enumerate(clauses):
-            norm = self._rewrite(self.normalize(clause))
+            norm = self._rewritten(clause)
             things = self.things(norm)
             if things:
                 named, just_named = max(things, key=norm.rfind), True
@@ -1293,16 +1349,16 @@ class Index:
         i, j = asked[-2], asked[-1]
         named = frozenset[str]()
         for clause in reversed(clauses[: i + 1]):
-            named = self.names(self._rewrite(self.normalize(clause)))
+            named = self.names(self._rewritten(clause))
             if named:
                 break
         if not named:
             return None
         borrowed = "".join(sorted(named))
         first, second = " ".join(clauses[: i + 1]), " ".join(clauses[i + 1 : j + 1])
-        if not self.names(self._rewrite(self.normalize(clauses[i]))):
+        if not self.names(self._rewritten(clauses[i])):
             first = borrowed + clauses[i]  # 这种情况能不能去: the question, about what was named
-        if not self.names(self._rewrite(self.normalize(second))):
+        if not self.names(self._rewritten(second)):
             second = borrowed + second
         return first, second
 
@@ -1340,8 +1396,7 @@ class Index:
         if not general:
             return ranked
         f = 1.0 - self.settings.topic_penalty
-        out = [replace(c, score=c.score * f, base=c.base * f if c.base >= 0 else c.base)
-               if c.entry in general else c for c in ranked]
+        out = [c.scaled(f) if c.entry in general else c for c in ranked]
         return sorted(out, key=lambda c: (-c.score, c.entry))
 
     def _fused(self, text: str, a: Analysis, ranked: list[Candidate],
@@ -1440,7 +1495,7 @@ class Index:
         of them: the content words after the last of them as (word, sound code), and the deeds
         asked whether they may be done there (晚上能不能住: 住), the sound codes of the telling
         words after a ``deed_cues:`` word that are no aspect (准备, 包括)."""
-        things = self.things(self._rewrite(self.normalize(clause)))
+        things = self.things(self._rewritten(clause))
         if not (self._asks(clause) and things):
             return frozenset(), [], []
         a = self.analyze(clause)
