@@ -20,7 +20,6 @@ REPO = Path(__file__).resolve().parents[2]
 FIXTURE_FAQ = Path(__file__).parent / "data" / "faq"
 # Long voice messages the lexical channel alone does not answer (it says it does not know).
 RAMBLING = {
-    "我妈今年八十四了 眼睛不好 听隔壁说满了八十岁有个补贴 这个要咋个申请": ("gaoling.apply", "15个工作日"),
     "我们家刚搬到安置小区来 啥子都不熟 有点事情不晓得找哪个 我们这是第几网格": ("grid.g5", "第5网格"),
 }
 
