@@ -67,7 +67,7 @@ def test_places_left_are_the_number_staff_keep_however_it_is_asked(parent):
     for asked in ("幼儿园还收不收", "今年还有没有学位", "社区幼儿园今年招满没有"):  # the last one: the FAQ's entry
         answer = parent.says(asked)
         assert "还剩3个学位（11月30日更新）" in answer and "12个" not in answer, asked
-    chosen = parent.says("幼儿园今年人多不多")  # a close call: the entry chosen by number says the same
+    chosen = parent.says("幼儿园今年人多吗")  # a close call: the entry chosen by number says the same
     number = next(line for line in chosen.splitlines() if "还有没有学位" in line)[2]
     assert "还剩3个学位" in parent.says(number)
 
