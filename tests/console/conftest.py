@@ -17,6 +17,11 @@ def csrf_token(page: str) -> str:
     return CSRF.search(page).group(1)
 
 
+def db(app: Any) -> Any:
+    """The app's database, for a test to read what a page stored."""
+    return app.extensions["community"].db
+
+
 class Staff:
     """A staff member at a browser: signs in through the login form, posts forms with their CSRF token."""
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from bot.models import Announcement, AuditEntry, Enrollment, KeyValue, Outbox, Reminder, User, utcnow
 from bot.services import enrollments, residents
-from tests.console.conftest import csrf_token
+from tests.console.conftest import csrf_token, db
 
 TZ = ZoneInfo("Asia/Shanghai")
 MONDAY_NOON = datetime(2026, 11, 30, 12, 0, tzinfo=TZ)  # 太极 meets next on Tuesday 12-01, 秧歌 starts tonight
@@ -22,10 +22,6 @@ MONDAY_NOON = datetime(2026, 11, 30, 12, 0, tzinfo=TZ)  # 太极 meets next on T
 def clock():
     with time_machine.travel(MONDAY_NOON, tick=True) as traveller:
         yield traveller
-
-
-def db(app):
-    return app.extensions["community"].db
 
 
 def signed_up(app, class_id: str, people: list[tuple[str, str]], capacity: int | None = None) -> None:

@@ -11,14 +11,10 @@ from bot.models import HandoffRequest, HandoffStatus, MessageLog, Outbox, StaffA
 from bot.outbound.scheduler import Worker
 from bot.services import accounts
 from tests.conftest import Resident, converse
-from tests.console.conftest import add_account
+from tests.console.conftest import add_account, db
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 OFFICE_HOURS = datetime(2026, 11, 27, 10, 0, tzinfo=SHANGHAI)  # a Friday morning
-
-
-def db(app):
-    return app.extensions["community"].db
 
 
 def cases(app) -> list[HandoffRequest]:

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from bot.models import AuditEntry, Outbox, PreRegistration, PreRegistrationStatus, User, utcnow
 from bot.services import kindergarten
+from tests.console.conftest import db
 
 TZ = ZoneInfo("Asia/Shanghai")
 MONDAY_NOON = datetime(2026, 11, 30, 12, 0, tzinfo=TZ)
@@ -23,10 +24,6 @@ PAGE = "/console/kindergarten"
 def clock():
     with time_machine.travel(MONDAY_NOON, tick=True) as traveller:
         yield traveller
-
-
-def db(app):
-    return app.extensions["community"].db
 
 
 def queued(app, children: list[tuple[str, date, int, str, str]]) -> list[int]:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from bot.models import AuditEntry, Outbox, Ticket, User
 from tests.conftest import Resident, converse
+from tests.console.conftest import db
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MONDAY = datetime(2026, 11, 23, 9, 0, tzinfo=SHANGHAI)
@@ -23,10 +24,6 @@ def clock():
     """Staff sign in and work on Thursday morning; the reports were made earlier that week."""
     with time_machine.travel(THURSDAY, tick=True):
         yield
-
-
-def db(app):
-    return app.extensions["community"].db
 
 
 def report(resident: Resident, problem: str, place: str) -> str:
