@@ -1305,12 +1305,12 @@ class Index:
         ``referring_words:`` word (那里, 那个班), or, asking nothing but an aspect (几点开门), the
         thing the clause just before it names (not the story's 儿女在外头打工 … 我能去不).
         The message itself when nothing refers back."""
-        clauses = self.clauses(text)
-        if len(clauses) < 2:
+        asked = self.clauses(text)
+        if len(asked) < 2:
             return text
+        clauses = list(asked)
         named = ""  # the thing the clauses so far named last
         just_named = False  # … in the clause just before
-        changed = False
         for i, clause in enumerate(clauses):
             norm = self._rewritten(clause)
             things = self.things(norm)
@@ -1326,10 +1326,7 @@ class Index:
                 clauses[i] = clause[:start] + named + clause[end:]
             elif before and not self.analyze(clause).has_content:
                 clauses[i] = named + clause
-            else:
-                continue
-            changed = True
-        return " ".join(clauses) if changed else text
+        return " ".join(clauses) if clauses != asked else text
 
     def parts(self, text: str) -> tuple[str, str] | None:
         """The two questions of a message that asks two (太极和秧歌各是星期几; 在哪里报名，
