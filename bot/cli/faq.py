@@ -18,6 +18,7 @@ def check() -> None:
     from bot.content.files import ContentError
     from bot.content.library import load_snapshot
     from bot.conversation.router import FEATURES, Dispatcher
+    from bot.knowledge.matcher import MAX_THING_ENTRIES
     from bot.services import kindergarten
 
     faq_dir = Path(settings().FAQ_DIR)
@@ -27,6 +28,10 @@ def check() -> None:
         kindergarten.data(faq_dir)  # read when asked, outside the snapshot: checked here too
     except ContentError as error:
         raise CommandError(f"faq 有错：{error}\n改好之前，运行中的小助手继续用原来的版本。") from None
+    for name, count in sorted(snapshot.knowledge.crowded_things.items()):
+        click.secho(f"提醒：有 {count} 条问答的问法提到“{name}”，超过 {MAX_THING_ENTRIES} 条，小助手就不再靠它认出"
+                    f"问的是哪个地方或哪件事（问它没登记的事，可能答成别的条目）。请把一些问法改成不提“{name}”的说法。",
+                    fg="yellow")
     click.echo(f"faq 没有问题：{faq_dir} 共 {len(snapshot.knowledge.entries)} 条问答。运行中的小助手一秒内自动用上。")
 
 

@@ -77,6 +77,12 @@ class Knowledge:
         vectors = self._index.vectors
         return vectors is not None and vectors.wait(timeout)
 
+    @property
+    def crowded_things(self) -> Mapping[str, int]:
+        """Names more entries' phrasings mention than the matcher singles a place out by
+        (``MAX_THING_ENTRIES``), with how many: ``faq check`` warns of them."""
+        return MappingProxyType(self._index.crowded_things)
+
     def normalize(self, text: str) -> str:
         """The normalisation the matcher uses (for intent detection by other code)."""
         return self._normalizer(text)

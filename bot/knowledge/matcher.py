@@ -542,10 +542,10 @@ class Index:
         name_df = Counter(n for names in phrasing_names for n in names)
         answered = frozenset().union(*self.entry_topics, *answer_names)
         cues = [c for _, forms in self._aspect_cues for c in forms]
-        self._thing_names = frozenset(
-            n for n, df in name_df.items()
-            if n in answered and df <= MAX_THING_ENTRIES and not any(c in n for c in cues)
-        )
+        things = {n: df for n, df in name_df.items() if n in answered and not any(c in n for c in cues)}
+        self._thing_names = frozenset(n for n, df in things.items() if df <= MAX_THING_ENTRIES)
+        # What ``faq check`` warns of: names too many entries' phrasings mention to single out a place.
+        self.crowded_things = {n: df for n, df in things.items() if df > MAX_THING_ENTRIES}
 
         postings: dict[str, list[int]] = defaultdict(list)
         for pid, c in enumerate(self.p_codes):

@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from bot.cli import cli
 from bot.config import PROJECT_ROOT
+from bot.knowledge.matcher import MAX_THING_ENTRIES
 
 ENTRY = "- id: extra.card\n  questions: [社保卡在哪办]\n  answer: {answer}\n"
 
@@ -43,3 +44,17 @@ def test_faq_check_fails_on_an_answer_residents_should_not_get(faq, answer, reas
 def test_faq_check_passes_a_numbered_answer_on_several_lines(faq):
     code, output = check(faq, "|\n    要带：\n    1. 身份证\n    2. 户口本")
     assert code == 0, output
+
+
+def test_faq_check_warns_of_a_name_too_many_entries_ask_about(faq):
+    # 幼儿园 is a thing the matcher singles out only while at most MAX_THING_ENTRIES entries' phrasings name it.
+    extra = "".join(f"- id: extra.k{i}\n  questions: [幼儿园第{i}件事怎么弄]\n  answer: 幼儿园的第{i}件事。\n"
+                    for i in range(MAX_THING_ENTRIES))
+    (faq / "qa" / "extra.yaml").write_text(extra, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["faq", "check"], env={"FAQ_DIR": str(faq)})
+    assert result.exit_code == 0 and "提醒" in result.output and "“幼儿园”" in result.output, result.output
+
+
+def test_faq_check_does_not_warn_of_the_shipped_faq(faq):
+    result = CliRunner().invoke(cli, ["faq", "check"], env={"FAQ_DIR": str(faq)})
+    assert result.exit_code == 0 and "提醒" not in result.output, result.output
