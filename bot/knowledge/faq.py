@@ -145,7 +145,7 @@ def _sound_words(
 
 
 def _names_a_thing(word: str, lexicon: Lexicon) -> bool:
-    """A place or service of the community's (医保, 太极拳), not a way of asking (到哪里) or a word
-    of the phrasings: what a two-character sound-alike may be read as."""
-    return word in lexicon.domain_words and not any(
+    """A place, service or deed of the community's (医保, 太极拳, 预约), not a way of asking (到哪里)
+    or a word of the phrasings: what a two-character sound-alike may be read as."""
+    return (word in lexicon.domain_words or word in lexicon.concepts) and not any(
         g in word for g in lexicon.generic if len(g) >= 2 or g == word)

@@ -180,9 +180,9 @@ class Normalizer:
         )
         self._sound_words = dict(sound_words or {})
         if self._sound_words:  # local: pypinyin is only needed once a lexicon has words
-            from .phonetic import codes
+            from .phonetic import codes, other_codes
 
-            self._codes = codes
+            self._codes, self._other_codes = codes, other_codes
         self._memo: dict[str, str] | None = None  # see ``remember``
         self._folds: dict[str, str] | None = None
         self._sound_lengths = sorted({len(k) for k in self._sound_words}, reverse=True)
@@ -208,38 +208,42 @@ class Normalizer:
 
     def _correct_sounds(self, text: str) -> str:
         """Replace sound-alikes of known words (longest first, left to right) where they are
-        typos (see ``_typo``)."""
+        typos (see ``_typo``); a character with two readings is tried by the other too (照了中心)."""
         if not self._sound_lengths or len(text) < self._sound_lengths[-1]:
             return text
-        code = self._codes(text)
+        readings = [self._codes(text), self._other_codes(text)]
         out: list[str] = []
         i, n = 0, len(text)
-        shortest = self._sound_lengths[-1]
-        starts = self._sound_starts
         while i < n:
-            for length in starts.get(code[i : i + shortest], ()):
-                if i + length <= n:
-                    word = self._sound_words.get(code[i : i + length])
-                    if word is not None and (
-                        text[i : i + length] == word or self._typo(text, i, i + length, word)
-                    ):
-                        out.append(word)
-                        i += length
-                        break
+            found = next(filter(None, (self._word_at(text, i, code) for code in readings if code)), None)
+            if found:
+                out.append(found[0])
+                i += found[1]
             else:
                 out.append(text[i])
                 i += 1
         return "".join(out)
 
+    def _word_at(self, text: str, i: int, code: str) -> tuple[str, int] | None:
+        """The longest known word ``text`` says (by ``code``) at ``i``, and its length there."""
+        for length in self._sound_starts.get(code[i : i + self._sound_lengths[-1]], ()):
+            if i + length <= len(text):
+                word = self._sound_words.get(code[i : i + length])
+                if word is not None and (text[i : i + length] == word or self._typo(text, i, i + length, word)):
+                    return word, length
+        return None
+
     def _typo(self, text: str, i: int, end: int, word: str) -> bool:
         """Whether ``text[i:end]`` misspells ``word`` (it sounds the same): no character written
         instead of the word's is a function character (户口不 is no 户口簿, 去那里 no 去哪里; 就叶登记
-        is 就业登记), or for a stretch of another length (太及 → 太极拳), neither end is one; and a
-        two-character stretch is none of the words the dictionary knows, nor overlaps one (一包,
-        以保证)."""
+        is 就业登记; of a name of four or more, only its ends count: 照了中心), or for a stretch of
+        another length (太及 → 太极拳), neither end is one; and a two-character stretch is none of
+        the words the dictionary knows, nor overlaps one (一包, 以保证)."""
         written = text[i:end]
         if len(written) == len(word):
-            if any(t != w and t in _FUNCTION_CHARS for t, w in zip(written, word, strict=True)):
+            # (inside a name of four or more, a function character is a mishearing: 照了中心)
+            checked = (0, len(word) - 1) if len(word) >= 4 else range(len(word))
+            if any(written[k] != word[k] and written[k] in _FUNCTION_CHARS for k in checked):
                 return False
         elif written[0] in _FUNCTION_CHARS or written[-1] in _FUNCTION_CHARS:
             return False

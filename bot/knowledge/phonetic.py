@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
 
-__all__ = ["codes", "fold_syllable", "syllables"]
+__all__ = ["codes", "fold_syllable", "other_codes", "syllables"]
 
 _PUA_START = 0xE000
 _syllable_code: dict[str, str] = {}
@@ -149,3 +149,24 @@ def codes(text: str) -> str:
             out.append(chars.get(ch) or _char(ch))
             i += 1
     return "".join(out)
+
+
+_other_code: dict[str, str] = {}
+
+
+def _other(ch: str) -> str:
+    code = _other_code.get(ch)
+    if code is None:
+        readings = [] if ch.isascii() else (PINYIN_DICT.get(ord(ch)) or "").split(",")
+        folded = [fold_syllable(_plain(r)) for r in readings]
+        code = next((_code_for(f) for f in folded[1:] if f != folded[0]), _char(ch))
+        _other_code[ch] = code
+    return code
+
+
+@lru_cache(maxsize=16384)
+def other_codes(text: str) -> str:
+    """``text``'s codes, character by character, each read by another reading where it has one
+    (了 as liao: 照了中心 said for 照料中心); empty where no character has another."""
+    other = [_other(ch) for ch in text]
+    return "".join(other) if any(o != _char(ch) for o, ch in zip(other, text, strict=True)) else ""
