@@ -82,6 +82,7 @@ MIN_UNKNOWN_WEIGHT = 0.5  # a word of the question this telling (a thing) can ma
 MIN_DEED_WEIGHT = 0.45  # … and this telling (a deed: 住, 接送) asked of a place, an entry about it must mention
 MAX_TOLD = 3  # situations of a long message scored each with its question (see ``focus``)
 MAX_THING_ENTRIES = 12  # a name more entries mention than this (工作日) singles nothing out
+NAMED_PART_SHARE = 0.7  # a part's score an entry about the thing named needs to answer it (see ``match``)
 # A longer message is scored on its question clause(s) and the clauses nearest them that name
 # one of the community's things, this many characters in all (see ``bounded``).
 MAX_QUESTION_CHARS = 80
@@ -1284,11 +1285,17 @@ class Index:
             # A part answered by an entry about something the message does not name (居住证 …
             # 要多久办好: the 代办 desk's time limits) is the other part's entry's to answer.
             named = self.things(self._rewritten(text))
-            about = [m for m in (first, second) if not (
-                own := self.entry_topics[self.entry_index[m.candidates[0].id]] & self._thing_names)
-                or any(o in n or n in o for o in own for n in named)]  # 党代表 in 党代表工作室
-            if len(about) == 1:
-                return replace(about[0], normalized=whole.normalized)
+            about = [self._about(m, named) for m in (first, second)]
+            if about.count(False) == 1:
+                return replace(first if about[0] is not False else second, normalized=whole.normalized)
+            # A part an entry about nothing in particular won (残疾人证 … 好久办好: where the 代办 desk
+            # hands things out) is the named thing's entry's when that one is nearly as close to it.
+            if None in about and True in about:
+                own, other = (first, parts[1]) if about[0] else (second, parts[0])
+                scores = {c.entry: c.score for c in self.rank(other)[1]}
+                kept = scores.get(self.entry_index[own.candidates[0].id], 0.0)
+                if kept >= NAMED_PART_SHARE * max(scores.values(), default=0.0):
+                    return replace(own, normalized=whole.normalized)
             return Match("answer", first.candidates + second.candidates,
                          min(first.score, second.score), whole.normalized)
         known = [(m, other) for m, other in ((first, parts[1]), (second, parts[0]))
@@ -1297,6 +1304,12 @@ class Index:
             m, other = known[0]
             return replace(m, normalized=whole.normalized, unanswered=other)
         return whole
+
+    def _about(self, m: Match, named: frozenset[str]) -> bool | None:
+        """Whether a part's answer is about a thing the message names (党代表 in 党代表工作室), about
+        another, or (None) about no thing in particular."""
+        own = self.entry_topics[self.entry_index[m.candidates[0].id]] & self._thing_names
+        return any(o in n or n in o for o in own for n in named) if own else None
 
     def resolved(self, text: str) -> str:
         """A long message whose question refers back (我妈在照料中心 … 想问一下那里几点开门)
