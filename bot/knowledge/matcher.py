@@ -1288,9 +1288,10 @@ class Index:
             about = [self._about(m, named) for m in (first, second)]
             if about.count(False) == 1:
                 return replace(first if about[0] is not False else second, normalized=whole.normalized)
-            # A part an entry about nothing in particular won (残疾人证 … 好久办好: where the 代办 desk
-            # hands things out) is the named thing's entry's when that one is nearly as close to it.
-            if None in about and True in about:
+            # A part an entry of another family about nothing in particular won (残疾人证 … 好久办好:
+            # where the 代办 desk hands things out) is the named thing's entry's when that one is
+            # nearly as close to it.
+            if None in about and True in about and len({_family(m.candidates[0].id) for m in (first, second)}) == 2:
                 own, other = (first, parts[1]) if about[0] else (second, parts[0])
                 scores = {c.entry: c.score for c in self.rank(other)[1]}
                 kept = scores.get(self.entry_index[own.candidates[0].id], 0.0)
