@@ -237,6 +237,8 @@ _FACT_IN_ANSWER = {
     "money": re.compile(r"\d+(?:\.\d+)?\s*(?:元|块)|免费|不收|不要钱"),
     "phone": re.compile(r"\d{3,4}-\d{7,8}|1\d{10}|\d{7,8}"),
     "hours": re.compile(r"\d{1,2}\s*[:：点]"),
+    # when something ends (开到几点, 几点散会): only an answer giving a span of hours says so
+    "end": re.compile(r"\d{1,2}\s*[:：点]\s*\d{0,2}\s*(?:[—–~～\-至]|到(?:早上|上午|中午|下午|晚上)?)\s*\d{1,2}\s*[:：点]"),
     "name": re.compile(r"[\u4e00-\u9fff](?:书记|主任|老师|医生|园长|站长|会长)[，,。、：:（(]"),
     "date": re.compile(r"\d+\s*[号日]|每(?:个)?月\d|每年\d"),
     "count": re.compile(r"\d+\s*[余多]?\s*(?:本|个(?!工作日|月|星期|小时)|人|名|次|件|张|户|条|支|期|节)|不限"),
@@ -1473,9 +1475,11 @@ class Index:
         """The specific facts a question wants (money, phone, hours, name; ``facts_asked:``),
         and the people it asks them of (网格员, 书记)."""
         clauses = self.clauses(text)
-        folded = self.normalize.fold(" ".join([c for c in clauses if self._asks(c)] or clauses))
+        asked = " ".join([c for c in clauses if self._asks(c)] or clauses)
+        folded = self.normalize.fold(asked)
         kinds = {kind for kind, cues in self._fact_cues if cues.search(folded)}
-        people = frozenset(p for p in self._person_words if p in folded)
+        read = self.normalize(asked)  # a person misheard (网格源 = 网格员) is still asked of
+        people = frozenset(p for p in self._person_words if p in folded or p in read)
         if "name" in kinds and (_ADDRESSED_RE.match(folded) or not people):
             kinds.discard("name")  # 你叫什么 / 这个活动叫什么: not a person's name
         return frozenset(kinds), people

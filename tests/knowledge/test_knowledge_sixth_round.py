@@ -1,0 +1,46 @@
+"""Classes of miss found on tuning set 6 of issue 14, in wordings of their own: a person asked
+for by a misheard word or with 是哪个, an end time the data lacks, 寒假/暑假 for 寒暑假, 哪条街,
+and 才吃得到 asking who may. Real faq/, lexical."""
+from __future__ import annotations
+
+import pytest
+
+from bot.content.loader import load_knowledge
+from bot.knowledge import Knowledge
+from tests.conftest import converse
+
+from .conftest import REPO
+
+
+@pytest.fixture(scope="module")
+def real() -> Knowledge:
+    return load_knowledge(REPO / "faq")
+
+
+@pytest.mark.parametrize("question", [
+    "秧歌班教跳舞的老师是哪个",  # 是哪个 = 是谁 in Sichuan, asked of a person word
+    "今天坐班的是哪几位党代表",
+    "议事会开完一般几点钟结束",  # the council's answer gives when it starts, not when it ends
+])
+def test_names_and_end_times_the_data_lacks_get_not_registered(resident, question):
+    answer = resident.says(question)
+    assert "没有登记" in answer and "人工" in answer
+
+
+def test_a_misheard_person_word_still_asks_a_person(resident):
+    converse(resident, [("网格圆是哪个", "没有登记")])  # 网格圆 = 网格员
+
+
+def test_an_end_time_the_data_gives_is_answered(resident):
+    converse(resident, [("秧歌几点下课", "20:30"), ("幼儿园下午几点放学", "17:00")])
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    ("暑假少年宫开门不", "youth.hours"),  # 暑假 is the answer's 寒暑假, not a thing no entry knows
+    ("社区服务中心在哪条路上", "center.address"),  # 在哪条路 asks where, not 在哪里 + 条路
+    ("我们家要咋样才吃得到低保", "dibao.eligibility"),  # 才吃得到 asks who may
+    ("反映的事情几天了都莫得人回我", "report.response"),
+])
+def test_new_ways_of_asking_find_their_entry(real, question, entry):
+    m = real.match(question)
+    assert (m.outcome, [e.id for e in m.candidates]) == ("answer", [entry])
