@@ -238,7 +238,8 @@ _FACT_IN_ANSWER = {
     "phone": re.compile(r"\d{3,4}-\d{7,8}|1\d{10}|\d{7,8}"),
     "hours": re.compile(r"\d{1,2}\s*[:：点]"),
     # when something ends (开到几点, 几点散会): only an answer giving a span of hours says so
-    "end": re.compile(r"\d{1,2}\s*[:：点]\s*\d{0,2}\s*(?:[—–~～\-至]|到(?:早上|上午|中午|下午|晚上)?)\s*\d{1,2}\s*[:：点]"),
+    "end": re.compile(r"\d{1,2}\s*[:：点]\s*\d{0,2}\s*(?:[—–~～\-至]|到(?:早上|上午|中午|下午|晚上)?)"
+                      r"\s*\d{1,2}\s*[:：点]"),
     "name": re.compile(r"[\u4e00-\u9fff](?:书记|主任|老师|医生|园长|站长|会长)[，,。、：:（(]"),
     "date": re.compile(r"\d+\s*[号日]|每(?:个)?月\d|每年\d"),
     "count": re.compile(r"\d+\s*[余多]?\s*(?:本|个(?!工作日|月|星期|小时)|人|名|次|件|张|户|条|支|期|节)|不限"),
