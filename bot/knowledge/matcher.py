@@ -1475,8 +1475,7 @@ class Index:
     def facts_asked(self, text: str) -> tuple[frozenset[str], frozenset[str]]:
         """The specific facts a question wants (money, phone, hours, name; ``facts_asked:``),
         and the people it asks them of (网格员, 书记)."""
-        clauses = self.clauses(text)
-        asked = " ".join([c for c in clauses if self._asks(c)] or clauses)
+        asked = self._question_part(text)
         folded = self.normalize.fold(asked)
         kinds = {kind for kind, cues in self._fact_cues if cues.search(folded)}
         read = self.normalize(asked)  # a person misheard (网格源 = 网格员) is still asked of
@@ -1485,11 +1484,15 @@ class Index:
             kinds.discard("name")  # 你叫什么 / 这个活动叫什么: not a person's name
         return frozenset(kinds), people
 
-    def gives_facts(self, ei: int, kinds: frozenset[str], people: frozenset[str], a: Analysis) -> bool:
-        """Whether entry ``ei`` answers a question for these facts: it is about what the
-        question names (not the 服务中心's hours for the 超市, not the meals for 低保) and the
+    def _question_part(self, text: str) -> str:
+        """The clauses of a message that ask (all of it when none seems to)."""
+        clauses = self.clauses(text)
+        return " ".join([c for c in clauses if self._asks(c)] or clauses)
+
+    def gives_facts(self, ei: int, kinds: frozenset[str], people: frozenset[str], asked: frozenset[str]) -> bool:
+        """Whether entry ``ei`` answers a question for these facts: it is about the things
+        ``asked`` of (not the 服务中心's hours for the 超市, not the meals for 低保) and the
         people it asks of, and its answer gives the facts or says they are not registered."""
-        asked = self.things(a.normalized)
         about = self.entry_topics[ei] & self._thing_names  # what most of its phrasings name
         if asked - self.entry_names[ei] or (
                 asked and about and not any(o in n or n in o for o in about for n in asked)):  # 党代表(工作室)
@@ -1583,8 +1586,10 @@ class Index:
             # A fact asked of the community's people or things (书记的名字) is one we lack.
             named = people or self.things(a.normalized)
             return replace(m, outcome="unregistered") if named else m
+        # The things the question clauses name, not the story's (我在深圳打工 asks nothing of 流动人口).
+        asked = self.things(self.analyze(self._question_part(text)).normalized) or self.things(a.normalized)
         kept = tuple(e for e in m.candidates
-                     if self.gives_facts(self.entry_index[e.id], kinds, people, a))
+                     if self.gives_facts(self.entry_index[e.id], kinds, people, asked))
         if not kept:
             return Match("unregistered", (), m.score, m.normalized)
         if len(kept) == len(m.candidates):

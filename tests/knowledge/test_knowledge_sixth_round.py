@@ -44,3 +44,15 @@ def test_an_end_time_the_data_gives_is_answered(resident):
 def test_new_ways_of_asking_find_their_entry(real, question, entry):
     m = real.match(question)
     assert (m.outcome, [e.id for e in m.candidates]) == ("answer", [entry])
+
+
+def test_a_long_message_asking_which_weekday_is_answered_from_its_question_clause(resident):
+    # 星期几 makes 想问问那里星期几开门 the question (那里 = the youth centre told before), not
+    # the story's 还不要钱.
+    converse(resident, [("我是初一的学生 听说青少年中心有老师教画画 还不要钱 我想问问那里星期几开 我周末才有空",
+                         "每周六")])
+
+
+def test_a_fact_asked_is_checked_against_the_things_the_question_names_not_the_story(resident):
+    # 我在外地打工 names the migrants' services; the question asks the kindergarten's hours.
+    converse(resident, [("幼儿园每天几点放学 我在外地打工 娃儿是外婆在接", "17:00")])
