@@ -1326,13 +1326,15 @@ class Index:
         if len(asked) < 2:
             return text
         clauses = list(asked)
+        names: list[str] = []  # the things the clauses so far named, the last one last
         named = ""  # the thing the clauses so far named last
         just_named = False  # … in the clause just before
         for i, clause in enumerate(clauses):
             norm = self._rewritten(clause)
             things = self.things(norm)
             if things:
-                named, just_named = max(things, key=norm.rfind), True
+                names += sorted(things, key=norm.rfind)
+                named, just_named = names[-1], True
                 continue
             before, just_named = just_named, False
             if not named or not self._asks(clause):
@@ -1340,7 +1342,10 @@ class Index:
             found = self._referring.matches(clause) if self._referring is not None else []
             if found:
                 start, end, _ = found[0]
-                clauses[i] = clause[:start] + named + clause[end:]
+                # 这个证 is the certificate named last, not the 打工 told after it
+                kind = clause[start:end].removeprefix("那个").removeprefix("这个")
+                ref = next((n for n in reversed(names) if kind != clause[start:end] and n.endswith(kind)), named)
+                clauses[i] = clause[:start] + ref + clause[end:]
             elif before and not self.analyze(clause).has_content:
                 clauses[i] = named + clause
         return " ".join(clauses) if clauses != asked else text

@@ -56,3 +56,9 @@ def test_a_long_message_asking_which_weekday_is_answered_from_its_question_claus
 def test_a_fact_asked_is_checked_against_the_things_the_question_names_not_the_story(resident):
     # 我在外地打工 names the migrants' services; the question asks the kindergarten's hours.
     converse(resident, [("幼儿园每天几点放学 我在外地打工 娃儿是外婆在接", "17:00")])
+
+
+def test_this_certificate_refers_to_the_certificate_named_not_to_the_story_after_it(real):
+    # 这个证 is the 残疾证 told first, not the 打工 (the migrants' 居住证) told after it.
+    m = real.match("我妈一直没办残疾证 我在外地打工回不来 想问这个证要带些啥子")
+    assert (m.outcome, [e.id for e in m.candidates]) == ("answer", ["disability.cert"])
