@@ -269,8 +269,10 @@ _CLAUSE_SPLIT_RE = re.compile(r"[\s,.;:!?，。；：！？、…~～]+")
 # 开不开, 去没去: a verb and its negation asks whether (a question of its own, whatever the verb).
 _A_NOT_A_RE = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 
-# 坏了好久了, 好多了, 打工好多年了: a question word telling how long or how much, not asking it.
-_TOLD_RE = re.compile("(?:好久|多久|好多|好几)(?:年|天|个月|个星期|回|次|遍)?了")
+# 坏了好久了, 好多了, 打工好多年了: a question word telling how long or how much, not asking it;
+# 也不晓得是啥子情况 tells that one does not know.
+_TOLD_RE = re.compile("(?:好久|多久|好多|好几)(?:年|天|个月|个星期|回|次|遍)?了"
+                      "|(?:不晓得|不知道|搞不清楚?)是?(?:啥子|什么|啥)情况")
 
 
 def _csr(keys: list[str], *columns: np.ndarray) -> tuple[dict[str, int], np.ndarray, list[np.ndarray]]:

@@ -62,3 +62,13 @@ def test_this_certificate_refers_to_the_certificate_named_not_to_the_story_after
     # 这个证 is the 残疾证 told first, not the 打工 (the migrants' 居住证) told after it.
     m = real.match("我妈一直没办残疾证 我在外地打工回不来 想问这个证要带些啥子")
     assert (m.outcome, [e.id for e in m.candidates]) == ("answer", ["disability.cert"])
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    ("听说照料中心可以吃饭 不晓得是啥子情况 一顿要好多钱", "daycare.meals"),
+    ("我屋头娃儿三岁了 想上幼儿园 也不知道是什么情况 要带些啥子", "kindergarten.documents"),
+])
+def test_not_knowing_what_is_going_on_is_told_not_asked(real, question, entry):
+    # 不晓得是啥子情况 is no question of progress (the 代办 desk's 办到哪一步).
+    m = real.match(question)
+    assert (m.outcome, [e.id for e in m.candidates]) == ("answer", [entry])
