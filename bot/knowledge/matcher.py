@@ -1053,13 +1053,15 @@ class Index:
         keep: set[int] = set()
         room = MAX_QUESTION_CHARS
 
+        def fits(i: int) -> bool:
+            return len(clauses[i]) + (1 if keep else 0) <= room
+
         def take(i: int) -> bool:
             nonlocal room
-            need = len(clauses[i]) + (1 if keep else 0)
-            if need > room:
+            if not fits(i):
                 return False
+            room -= len(clauses[i]) + (1 if keep else 0)
             keep.add(i)
-            room -= need
             return True
 
         asked = [i for i, clause in enumerate(clauses) if self._asks(clause)]
@@ -1071,7 +1073,8 @@ class Index:
         for i in [*range(last, -1, -1), *range(last + 1, len(clauses))]:
             if room < 3:
                 break
-            if i not in keep and self.topics(self._rewritten(clauses[i])):
+            # (a clause too long for the room left is not read: normalising it is the cost)
+            if i not in keep and fits(i) and self.topics(self._rewritten(clauses[i])):
                 take(i)
         for i in reversed(asked[:-2]):
             if room < 3:
