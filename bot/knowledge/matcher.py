@@ -413,7 +413,9 @@ class Index:
         )
         breaks = sorted({b for b in lexicon.clause_breaks if b}, key=lambda b: (-len(b), b))
         self._break_re = re.compile("|".join(map(re.escape, breaks))) if breaks else None
-        self._question_cues = tuple(c for c in lexicon.question_cues if c)
+        # Any question cue in a clause, in one search (the cues are many, clauses many more).
+        cues = [c for c in lexicon.question_cues if c]
+        self._question_cues = re.compile("|".join(map(re.escape, cues))) if cues else None
         self._question_finals = tuple(c for c in lexicon.question_finals if c)
         # Matched on the folded text: the normalisation makes 免费 and 要钱 both 多少钱. One
         # pattern per kind; a cue of money or a share followed by counted things (报好多人, 是多少个)
@@ -947,7 +949,8 @@ class Index:
 
     def _clause_asks(self, clause: str) -> bool:
         clause = _TOLD_RE.sub("", clause)
-        return any(c in clause for c in self._question_cues) or clause.endswith(
+        cues = self._question_cues
+        return (cues is not None and cues.search(clause) is not None) or clause.endswith(
             self._question_finals
         ) or bool(_A_NOT_A_RE.search(clause))
 
