@@ -1113,13 +1113,11 @@ class Index:
         # ``fuzz.ratio``), the shared words' weights through the token postings.
         chars = cdist([qn], [p_norm[pid] for pid in pids], scorer=fuzz.ratio, dtype=np.float64)[0]
         sounds = cdist([qc], [p_codes[pid] for pid in pids], scorer=fuzz.ratio, dtype=np.float64)[0]
-        shared = np.zeros(len(p_norm))
-        token_row, indptr = self._token_row, self._token_indptr
-        for t, w in q_weights.items():
-            r = token_row.get(t)
-            if r is not None:
-                start, end = indptr[r : r + 2]
-                shared[self._token_pid[start:end]] += self._token_weight[start:end] + w
+        known = [(r, w) for r, w in zip(map(self._token_row.get, q_weights), q_weights.values(), strict=True)
+                 if r is not None]
+        flat, lengths = _cells(self._token_indptr, np.array([r for r, _ in known], dtype=np.int64))
+        shared = np.bincount(self._token_pid[flat], minlength=len(p_norm), weights=self._token_weight[flat]
+                             + np.array([w for _, w in known], dtype=np.float64).repeat(lengths))
         cand = np.array(pids, dtype=np.int64)
         denom = q_weight + self._p_weight[cand]
         words = np.divide(100.0 * shared[cand], denom, out=np.zeros(len(pids)), where=denom != 0)
