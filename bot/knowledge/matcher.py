@@ -550,10 +550,12 @@ class Index:
         # What ``faq check`` warns of: names too many entries' phrasings mention to single out a place.
         self.crowded_things = {n: df for n, df in things.items() if df > MAX_THING_ENTRIES}
 
-        postings: dict[str, list[int]] = defaultdict(list)
+        grams: list[str] = []  # each phrasing's bigrams (and then answers'), with its number
+        pids: list[int] = []
         for pid, c in enumerate(self.p_codes):
-            for bg in set(_bigrams(c)) or {c}:
-                postings[bg].append(pid)
+            own = set(_bigrams(c)) or {c}
+            grams += own
+            pids += [pid] * len(own)
         if self.settings.answer_candidates:
             # Words only the answer has (承诺时限, 敬老院) find the entry too, through its
             # first phrasing.
@@ -564,9 +566,11 @@ class Index:
                 if ei in first:
                     for u in units:
                         if len(u) == 2:
-                            postings[u].append(first[ei])
-        # Arrays, so that counting a question's bigrams over them is one ``bincount``.
-        self.postings = {g: np.array(pids, dtype=np.int32) for g, pids in postings.items()}
+                            grams.append(u)
+                            pids.append(first[ei])
+        # Arrays (slices of one), so that counting a question's bigrams over them is one ``bincount``.
+        rows, indptr, (column,) = _csr(grams, np.array(pids, dtype=np.int32))
+        self.postings = {g: column[indptr[r] : indptr[r + 1]] for g, r in rows.items()}
         # A bigram in more phrasings than this says little and costs a lot: skipped when
         # looking for candidates (unless nothing else is left).
         self._skip_df = max(200, len(self.p_codes) // 10)
