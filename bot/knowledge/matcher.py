@@ -915,11 +915,18 @@ class Index:
             informative = sorted(lists, key=len)[:3]
         if not informative:
             return []
-        counts = np.bincount(np.concatenate(informative), minlength=n)
-        found = counts.nonzero()[0]
+        pool = np.concatenate(informative)
+        # Counting over every phrasing costs their number; sorting the postings found, about
+        # 3 × theirs + 3,000 (measured): the cheaper (a large FAQ: 10,000 entries, 80,000 phrasings).
+        if 3 * len(pool) + 3000 < n:
+            found, counts = np.unique(pool, return_counts=True)
+        else:
+            counts = np.bincount(pool, minlength=n)
+            found = counts.nonzero()[0]
+            counts = counts[found]
         # Most shared bigrams first, ties broken by phrasing number, so the same question
         # always gets the same list: one integer key per phrasing.
-        key = (counts.max() - counts[found]) * n + found
+        key = (counts.max() - counts) * n + found
         if len(found) > k:
             top = key.argpartition(k)[:k]
             found, key = found[top], key[top]
