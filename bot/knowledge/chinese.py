@@ -5,6 +5,7 @@ import re
 import unicodedata
 from collections.abc import Collection
 from datetime import date, timedelta
+from functools import lru_cache
 
 import cn2an
 
@@ -24,8 +25,10 @@ _SEPARATORS = re.compile(r"[\s\-－—_.,，。:：+]+")
 _CN_NUMBER = re.compile(r"[零〇一二两三四五六七八九十]+")
 
 
+@lru_cache(maxsize=4096)
 def cn_number(word: str) -> int | None:
-    """十二 → 12, 二〇二二 → 2022, 一百二 → 120, 两 → 2 (cn2an); None when it is not a whole number."""
+    """十二 → 12, 二〇二二 → 2022, 一百二 → 120, 两 → 2 (cn2an); None when it is not a whole number.
+    Remembered: the same few numerals recur and cn2an takes 10–15 µs a call."""
     if not word:
         return None
     if word.isdigit():

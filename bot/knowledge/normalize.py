@@ -211,11 +211,15 @@ class Normalizer:
         typos (see ``_typo``); a character with two readings is tried by the other too (照了中心)."""
         if not self._sound_lengths or len(text) < self._sound_lengths[-1]:
             return text
-        readings = [self._codes(text), self._other_codes(text)]
+        readings = [code for code in (self._codes(text), self._other_codes(text)) if code]
+        starts, shortest = self._sound_starts, self._sound_lengths[-1]
         out: list[str] = []
         i, n = 0, len(text)
         while i < n:
-            found = next(filter(None, (self._word_at(text, i, code) for code in readings if code)), None)
+            found = None
+            for code in readings:  # (most positions start no known word: one lookup per reading)
+                if code[i : i + shortest] in starts and (found := self._word_at(text, i, code)):
+                    break
             if found:
                 out.append(found[0])
                 i += found[1]
