@@ -247,6 +247,8 @@ _FACT_IN_ANSWER = {
     "deadline": re.compile(r"\d+\s*月\s*\d+\s*[日号]|截止|之前|以前|月底|年底"),
     "provided": re.compile(r"自备|自带|自己(?:买|带|准备|出)|统一(?:发|配|提供|购买)|发给|配发|提供"),
     "age": re.compile(r"\d+\s*(?:周岁|岁)|不限年龄|(?:所有|任何)居民"),
+    # how long a paper stays valid (有效期, 能用好久) — not how long it takes to make
+    "validity": re.compile(r"有效期|\d+\s*年(?:内)?有效|长期有效"),
     "address": re.compile(r"[东西南北]侧|[东西南北]边|旁边|挨着|隔壁|对面|设在|位于|\d+\s*[号楼层组]"
                           r"|[\u4e00-\u9fff]{1,6}(?:街|镇|小区)"),
 }

@@ -30,6 +30,8 @@ def real() -> Knowledge:
     "照料中心最多能收好多老人",  # how many
     "低保要多大年纪才能吃",  # how old
     "超市在哪条街",  # which street
+    "居住证办下来能用好久",  # how long a paper stays valid, not how long it takes to make
+    "残疾人证有效期是几年",
 ])
 def test_a_fact_the_data_does_not_give_gets_not_registered_and_a_person(resident, question):
     answer = resident.says(question)
@@ -42,6 +44,7 @@ def test_the_same_kinds_of_fact_are_answered_where_the_data_gives_them(resident)
         ("太极班一期报好多人", "30个名额"),  # 报好多人 asks how many, not a share
         ("社区服务中心地址在哪", "文化广场东侧"),  # an address
         ("青少年服务中心收多大的孩子", "6—16岁"),  # an age
+        ("居住证要好久才办得好", "15个工作日"),  # how long it takes, which the data gives
     ])
 
 
