@@ -32,6 +32,8 @@ def real() -> Knowledge:
     "超市在哪条街",  # which street
     "居住证办下来能用好久",  # how long a paper stays valid, not how long it takes to make
     "残疾人证有效期是几年",
+    "下一期秧歌班几号开课",  # a start date: the data gives weekdays, no dates
+    "太极拳新的一期几月份开班",
 ])
 def test_a_fact_the_data_does_not_give_gets_not_registered_and_a_person(resident, question):
     answer = resident.says(question)
@@ -45,6 +47,7 @@ def test_the_same_kinds_of_fact_are_answered_where_the_data_gives_them(resident)
         ("社区服务中心地址在哪", "文化广场东侧"),  # an address
         ("青少年服务中心收多大的孩子", "6—16岁"),  # an age
         ("居住证要好久才办得好", "15个工作日"),  # how long it takes, which the data gives
+        ("幼儿园秋季哪天开始报名", "6月1日"),  # a start date the data gives
     ])
 
 
