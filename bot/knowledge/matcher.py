@@ -1362,8 +1362,9 @@ class Index:
             if found:
                 start, end, _ = found[0]
                 # 这个证 is the certificate named last, not the 打工 told after it
-                kind = clause[start:end].removeprefix("那个").removeprefix("这个")
-                ref = next((n for n in reversed(names) if kind != clause[start:end] and n.endswith(kind)), named)
+                word = clause[start:end]
+                kind = word.removeprefix("那个").removeprefix("这个")
+                ref = next((n for n in reversed(names) if n.endswith(kind)), named) if kind != word else named
                 clauses[i] = clause[:start] + ref + clause[end:]
             elif before and not self.analyze(clause).has_content:
                 clauses[i] = named + clause
