@@ -1,0 +1,50 @@
+"""Classes of miss found on tuning set 7 of issue 14 (long voice messages and two-part
+questions), in wordings of their own: the 代办 desk named beside the service it does, and a
+second part asked of the thing named (要等好久). Real faq/, lexical."""
+from __future__ import annotations
+
+import pytest
+
+from bot.content.loader import load_knowledge
+from bot.knowledge import Knowledge
+
+from .conftest import REPO
+
+
+@pytest.fixture(scope="module")
+def real() -> Knowledge:
+    return load_knowledge(REPO / "faq")
+
+
+def answered(knowledge: Knowledge, question: str) -> tuple[str, list[str]]:
+    m = knowledge.match(question)
+    return m.outcome, [e.id for e in m.candidates]
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    # The service's entry says it can be done for them, what to bring and how long: not the
+    # desk's list of services and its general documents.
+    ("我在外地打工，我妈八十多了想领高龄津贴，社区能不能帮忙代办，要带些啥子", "gaoling.apply"),
+    ("我屋头老汉儿瘫了好几年了，想给他办个残疾人证，社区能帮忙代办不，要带哪些东西", "disability.cert"),
+    ("我是外地来的，在镇上租房子住，想问下居住证社区能不能代办，要带啥子", "residence.permit"),
+    ("我家老人的养老保险认证每年都是我带去，今年我在外地，社区能不能代办，要带啥子证件", "pension.certify"),
+])
+def test_the_desk_named_beside_a_service_asks_about_that_service(real, question, entry):
+    assert answered(real, question) == ("answer", [entry])
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    # 要等好久 is asked of the 残疾人证, not how long a report waits for the grid worker.
+    ("残疾证在哪里办，办下来要等好久", "disability.cert"),
+    ("居住证找哪个办，办下来要等好久", "residence.permit"),
+    ("生育登记在哪里办，要等好久", "birth.register"),
+    ("低保在哪里申请，批下来要等好久", "dibao.apply"),
+])
+def test_a_second_part_naming_nothing_is_asked_of_the_thing_named(real, question, entry):
+    assert answered(real, question) == ("answer", [entry])
+
+
+def test_a_second_part_about_progress_is_asked_of_the_report_named(real):
+    # 处理进度 after reporting a street light: the reports' status, not the 代办 desk's.
+    assert answered(real, "路灯坏了咋个报，报了以后能查到处理进度不") == (
+        "answer", ["report.streetlight", "report.status"])
