@@ -1528,6 +1528,17 @@ class Index:
         clauses = self.clauses(text)
         return " ".join([c for c in clauses if self._asks(c)] or clauses)
 
+    def _asked_things(self, text: str) -> frozenset[str]:
+        """The things a question clause names, not the story's (我在深圳打工 asks nothing of 流动人口);
+        for one naming none, those of the clause nearest before it that names one (听说社区有太极拳班 …
+        一个班能收好多人), not all the story's (查出高血压)."""
+        clauses = self.clauses(text)
+        asked = [i for i, c in enumerate(clauses) if self._asks(c)]
+        found = self.things(self.analyze(" ".join(clauses[i] for i in asked) or text).normalized)
+        if found or not asked:
+            return found
+        return next(filter(None, (self.things(self._rewritten(c)) for c in reversed(clauses[: asked[0]]))), found)
+
     def gives_facts(self, ei: int, kinds: frozenset[str], people: frozenset[str], asked: frozenset[str]) -> bool:
         """Whether entry ``ei`` answers a question for these facts: it is about the things
         ``asked`` of (not the 服务中心's hours for the 超市, not the meals for 低保) and the
@@ -1625,8 +1636,7 @@ class Index:
             # A fact asked of the community's people or things (书记的名字) is one we lack.
             named = people or self.things(a.normalized)
             return replace(m, outcome="unregistered") if named else m
-        # The things the question clauses name, not the story's (我在深圳打工 asks nothing of 流动人口).
-        asked = self.things(self.analyze(self._question_part(text)).normalized) or self.things(a.normalized)
+        asked = self._asked_things(text) or self.things(a.normalized)
         kept = tuple(e for e in m.candidates
                      if self.gives_facts(self.entry_index[e.id], kinds, people, asked))
         if not kept:

@@ -1,12 +1,14 @@
 """Classes of miss found on tuning set 7 of issue 14 (long voice messages and two-part
-questions), in wordings of their own: the 代办 desk named beside the service it does, and a
-second part asked of the thing named (要等好久). Real faq/, lexical."""
+questions), in wordings of their own: the 代办 desk named beside the service it does, a second
+part asked of the thing named (要等好久), and a fact asked of the thing named just before the
+question rather than of the story. Real faq/, lexical."""
 from __future__ import annotations
 
 import pytest
 
 from bot.content.loader import load_knowledge
 from bot.knowledge import Knowledge
+from tests.conftest import converse
 
 from .conftest import REPO
 
@@ -48,3 +50,12 @@ def test_a_second_part_about_progress_is_asked_of_the_report_named(real):
     # 处理进度 after reporting a street light: the reports' status, not the 代办 desk's.
     assert answered(real, "路灯坏了咋个报，报了以后能查到处理进度不") == (
         "answer", ["report.streetlight", "report.status"])
+
+
+def test_a_fact_is_asked_of_the_thing_named_before_the_question_not_of_the_story(resident):
+    # 高血压 (the blood-pressure checks) and 羊木小学 are the story; the class and the youth
+    # centre named just before the question give the count and the hours.
+    converse(resident, [
+        ("我前两年查出高血压，医生叫我多锻炼，听说社区有太极拳班，一个班能收好多人", "30个名额"),
+        ("我孙女在羊木小学读三年级，听说青少年宫周末有书法课，想问下几点开门", "9:00"),
+    ])
