@@ -1,7 +1,7 @@
 """Classes of miss found on tuning set 7 of issue 14 (long voice messages and two-part
 questions), in wordings of their own: the 代办 desk named beside the service it does, a second
-part asked of the thing named (要等好久), and a fact asked of the thing named just before the
-question rather than of the story. Real faq/, lexical."""
+part asked of the thing named (要等好久), a fact asked of the thing named just before the
+question rather than of the story, and the 商会 named in a shop-keeper's story. Real faq/, lexical."""
 from __future__ import annotations
 
 import pytest
@@ -59,3 +59,11 @@ def test_a_fact_is_asked_of_the_thing_named_before_the_question_not_of_the_story
         ("我前两年查出高血压，医生叫我多锻炼，听说社区有太极拳班，一个班能收好多人", "30个名额"),
         ("我孙女在羊木小学读三年级，听说青少年宫周末有书法课，想问下几点开门", "9:00"),
     ])
+
+
+@pytest.mark.parametrize("question", [
+    "我在街上开了个小饭馆，开了好多年了，听说社区有个商会，我想加入找哪个",
+    "我在镇上卖了十几年衣服，听说社区有个商会，想问下要咋个才能加入",
+])
+def test_the_chamber_of_commerce_named_in_a_story_is_what_is_asked(real, question):
+    assert answered(real, question) == ("answer", ["org.chamber"])
