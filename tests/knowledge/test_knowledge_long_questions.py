@@ -1,7 +1,8 @@
 """Classes of miss found on tuning set 7 of issue 14 (long voice messages and two-part
 questions), in wordings of their own: the 代办 desk named beside the service it does, a second
 part asked of the thing named (要等好久), a fact asked of the thing named just before the
-question rather than of the story, and the 商会 named in a shop-keeper's story. Real faq/, lexical."""
+question rather than of the story, the 商会 named in a shop-keeper's story, and whether someone
+in the resident's situation may go or apply (我这个年纪能不能参加). Real faq/, lexical."""
 from __future__ import annotations
 
 import pytest
@@ -67,3 +68,14 @@ def test_a_fact_is_asked_of_the_thing_named_before_the_question_not_of_the_story
 ])
 def test_the_chamber_of_commerce_named_in_a_story_is_what_is_asked(real, question):
     assert answered(real, question) == ("answer", ["org.chamber"])
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    # Whether someone in the resident's situation may apply, join or go: who may, not how to.
+    ("我屋头就我一个人，收入也低，听说有低保，我这种情况能不能申请", "dibao.eligibility"),
+    ("我七十五了，身体还硬朗，太极拳班我这个年纪能不能参加", "taiji.signup"),
+    ("照料中心是不是要身体好才行", "daycare.eligibility"),
+    ("我家娃儿读初中了，青少年服务中心还能不能去", "youth.eligibility"),
+])
+def test_may_someone_like_me_asks_who_may(real, question, entry):
+    assert answered(real, question) == ("answer", [entry])
