@@ -79,3 +79,9 @@ def test_the_chamber_of_commerce_named_in_a_story_is_what_is_asked(real, questio
 ])
 def test_may_someone_like_me_asks_who_may(real, question, entry):
     assert answered(real, question) == ("answer", [entry])
+
+
+def test_is_it_open_every_day_asks_the_hours_not_the_story(real):
+    # 是不是天天都开 asks the hours; the story's 七十多了 (an age) is no question of who may go.
+    assert answered(real, "我妈七十多了，白天一个人在家，听说照料中心周末也开，是不是天天都开") == (
+        "answer", ["daycare.hours"])
