@@ -1,8 +1,9 @@
 """Classes of miss found on tuning set 7 of issue 14 (long voice messages and two-part
 questions), in wordings of their own: the 代办 desk named beside the service it does, a second
 part asked of the thing named (要等好久), a fact asked of the thing named just before the
-question rather than of the story, the 商会 named in a shop-keeper's story, and whether someone
-in the resident's situation may go or apply (我这个年纪能不能参加). Real faq/, lexical."""
+question rather than of the story, the 商会 named in a shop-keeper's story, whether someone
+in the resident's situation may go or apply (我这个年纪能不能参加), and how to report the situation
+told (垃圾桶满了 … 咋个反映). Real faq/, lexical."""
 from __future__ import annotations
 
 import pytest
@@ -85,3 +86,12 @@ def test_is_it_open_every_day_asks_the_hours_not_the_story(real):
     # 是不是天天都开 asks the hours; the story's 七十多了 (an age) is no question of who may go.
     assert answered(real, "我妈七十多了，白天一个人在家，听说照料中心周末也开，是不是天天都开") == (
         "answer", ["daycare.hours"])
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    # The situation told is reported under its own category: its entry, not how to report in general.
+    ("我家门口那个垃圾桶满了好几天都没人来清，臭得很，这种情况咋个反映", "report.sanitation"),
+    ("我们巷子口的路灯坏了一个多礼拜，晚上黑黢黢的，想问下怎么上报", "report.streetlight"),
+])
+def test_how_to_report_the_situation_told_is_that_situation_s_entry(real, question, entry):
+    assert answered(real, question) == ("answer", [entry])
