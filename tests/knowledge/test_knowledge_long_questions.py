@@ -95,3 +95,12 @@ def test_is_it_open_every_day_asks_the_hours_not_the_story(real):
 ])
 def test_how_to_report_the_situation_told_is_that_situation_s_entry(real, question, entry):
     assert answered(real, question) == ("answer", [entry])
+
+
+@pytest.mark.parametrize("question", [
+    # 医保报销 / 住院费 name the reimbursement the later parts ask about, not the 代办 desk or a report.
+    "我家老人住院花了好几千，发票都在，医保报销能不能交给社区帮忙办，要带些啥",
+    "我妈上个月住院了，住院费能在社区报销不，要等好久",
+])
+def test_the_medical_bills_named_are_what_the_later_parts_ask_about(real, question):
+    assert answered(real, question) == ("answer", ["medins.reimburse"])
