@@ -117,6 +117,7 @@ class _LexiconFile(Model):
     not_registered: Words = ()
     deed_cues: Words = ()
     referring_words: Words = ()
+    desk_words: Words = ()
     commands: Commands
 
 
@@ -255,6 +256,7 @@ def load_lexicon(faq_dir: Path) -> Lexicon:
         not_registered=data.not_registered,
         deed_cues=data.deed_cues,
         referring_words=data.referring_words,
+        desk_words=data.desk_words,
     )
 
 

@@ -396,6 +396,10 @@ class Index:
         own = sorted((n for n in own if len(n) >= 2 and not self._generic_word(n)),
                      key=lambda n: (-len(n), n))
         self._name_re = re.compile("|".join(map(re.escape, own))) if own else None
+        # Names that only ask (几点开门, 等多久, 进度): without the aspects' cues at most a character is left.
+        cue_re = re.compile("|".join(sorted({re.escape(c) for _, forms in self._aspect_cues for c in forms},
+                                            key=lambda c: (-len(c), c))))
+        self._asking_names = frozenset(n for n in own if len(cue_re.sub("", n)) <= 1)
         # 多大 right after a place (服务中心多大, 照料中心有多大) asks its size; about a person
         # (孩子多大, 多大岁数, 多大能上) it is age, the ``who`` aspect's cue.
         age_after = "|".join(map(re.escape, lexicon.age_after))
@@ -437,6 +441,7 @@ class Index:
         self._not_registered = tuple(w for w in lexicon.not_registered if w)
         referring = {w: w for w in lexicon.referring_words if w}
         self._referring = LongestFirst(referring) if referring else None
+        self._desks = frozenset(self._rewrite(normalizer(w)) for w in lexicon.desk_words)
         self._deed_cues = tuple({f for c in lexicon.deed_cues for f in (normalizer(c), normalizer.fold(c)) if f})
         self._off_topic_units: set[str] = set()
         for word in lexicon.off_topic:
@@ -1310,14 +1315,19 @@ class Index:
             about = [self._about(m, named) for m in (first, second)]
             if about.count(False) == 1:
                 return replace(first if about[0] is not False else second, normalized=whole.normalized)
+            # Neither part won by an entry about the thing named, the whole message by one (残疾证在哪里办，
+            # 办下来要等好久: the 残疾人证 entry, not where the desk hands out and how long a report waits).
+            if True not in about and whole.outcome == "answer" and self._about(whole, named):
+                return whole
             # A part an entry of another family about nothing in particular won (残疾人证 … 好久办好:
             # where the 代办 desk hands things out) is the named thing's entry's when that one is
-            # nearly as close to it.
+            # nearly as close to it, or the whole message's answer.
             if None in about and True in about and len({_family(m.candidates[0].id) for m in (first, second)}) == 2:
                 own, other = (first, parts[1]) if about[0] else (second, parts[0])
                 scores = {c.entry: c.score for c in self.rank(other)[1]}
                 kept = scores.get(self.entry_index[own.candidates[0].id], 0.0)
-                if kept >= NAMED_PART_SHARE * max(scores.values(), default=0.0):
+                if kept >= NAMED_PART_SHARE * max(scores.values(), default=0.0) or (
+                        whole.outcome == "answer" and whole.candidates[0] == own.candidates[0]):
                     return replace(own, normalized=whole.normalized)
             return Match("answer", first.candidates + second.candidates,
                          min(first.score, second.score), whole.normalized)
@@ -1330,8 +1340,8 @@ class Index:
 
     def _about(self, m: Match, named: frozenset[str]) -> bool | None:
         """Whether a part's answer is about a thing the message names (党代表 in 党代表工作室), about
-        another, or (None) about no thing in particular."""
-        own = self.entry_topics[self.entry_index[m.candidates[0].id]] & self._thing_names
+        another, or (None) about no thing in particular (the 代办 desk's time limits)."""
+        own = self.entry_topics[self.entry_index[m.candidates[0].id]] & self._thing_names - self._desks
         return any(o in n or n in o for o in own for n in named) if own else None
 
     def resolved(self, text: str) -> str:
@@ -1353,7 +1363,8 @@ class Index:
             things = self.things(norm)
             if things:
                 names += sorted(things, key=norm.rfind)
-                named, just_named = names[-1], True
+                # the service named, not the desk that does it (居住证 … 社区能代办吧 … 要带啥)
+                named, just_named = next((n for n in reversed(names) if n not in self._desks), names[-1]), True
                 continue
             before, just_named = just_named, False
             if not named or not self._asks(clause):
@@ -1385,21 +1396,24 @@ class Index:
         # The last two questions asked, each with the clauses it follows; one naming nothing
         # of the community's borrows the names of the clause nearest before it that names one
         # (太极拳 … 要不要钱), not of the story further back (娃儿在成都打工 … 那个地方能不能去).
+        # A desk (代办) is borrowed only when no service is named: 残疾人证 … 社区能代办不 … 要带啥.
         i, j = asked[-2], asked[-1]
-        named = frozenset[str]()
-        for clause in reversed(clauses[: i + 1]):
-            named = self.names(self._rewritten(clause))
-            if named:
-                break
+        before = clauses[i::-1]
+        named = next(filter(None, map(self._subjects, before)), frozenset()) or next(
+            filter(None, (self.names(self._rewritten(c)) & self._desks for c in before)), frozenset())
         if not named:
             return None
         borrowed = "".join(sorted(named))
         first, second = " ".join(clauses[: i + 1]), " ".join(clauses[i + 1 : j + 1])
-        if not self.names(self._rewritten(clauses[i])):
+        if not self._subjects(clauses[i]):
             first = borrowed + clauses[i]  # 这种情况能不能去: the question, about what was named
-        if not self.names(self._rewritten(second)):
-            second = borrowed + second
+        if not self._subjects(second):
+            second = borrowed + second  # 要等好久, 在哪里看进度: asked of the thing named
         return first, second
+
+    def _subjects(self, clause: str) -> frozenset[str]:
+        """The names a clause says what it is about with: not a desk (代办) nor a way of asking (等多久, 进度)."""
+        return self.names(self._rewritten(clause)) - self._desks - self._asking_names
 
     def _match_one(self, text: str, semantic: bool = True) -> Match:
         a, ranked = self.rank(text)
@@ -1428,7 +1442,7 @@ class Index:
         # … when that one answers the aspect asked as well (一期多久 is no question of 太极拳's 名额)
         agree = max(c.aspect for c in named)
         return frozenset(c.entry for c in ranked
-                         if not (topics[c.entry] or c.exact or c.aspect > agree + 0.25))
+                         if not (topics[c.entry] - self._desks or c.exact or c.aspect > agree + 0.25))
 
     def _named_first(self, ranked: list[Candidate], general: frozenset[int]) -> list[Candidate]:
         """The general entries lose the topic penalty a named entry would for naming the wrong thing."""
@@ -1513,6 +1527,17 @@ class Index:
         """The clauses of a message that ask (all of it when none seems to)."""
         clauses = self.clauses(text)
         return " ".join([c for c in clauses if self._asks(c)] or clauses)
+
+    def _asked_things(self, text: str) -> frozenset[str]:
+        """The things a question clause names, not the story's (我在深圳打工 asks nothing of 流动人口);
+        for one naming none, those of the clause nearest before it that names one (听说社区有太极拳班 …
+        一个班能收好多人), not all the story's (查出高血压)."""
+        clauses = self.clauses(text)
+        asked = [i for i, c in enumerate(clauses) if self._asks(c)]
+        found = self.things(self.analyze(" ".join(clauses[i] for i in asked) or text).normalized)
+        if found or not asked:
+            return found
+        return next(filter(None, (self.things(self._rewritten(c)) for c in reversed(clauses[: asked[0]]))), found)
 
     def gives_facts(self, ei: int, kinds: frozenset[str], people: frozenset[str], asked: frozenset[str]) -> bool:
         """Whether entry ``ei`` answers a question for these facts: it is about the things
@@ -1611,8 +1636,7 @@ class Index:
             # A fact asked of the community's people or things (书记的名字) is one we lack.
             named = people or self.things(a.normalized)
             return replace(m, outcome="unregistered") if named else m
-        # The things the question clauses name, not the story's (我在深圳打工 asks nothing of 流动人口).
-        asked = self.things(self.analyze(self._question_part(text)).normalized) or self.things(a.normalized)
+        asked = self._asked_things(text) or self.things(a.normalized)
         kept = tuple(e for e in m.candidates
                      if self.gives_facts(self.entry_index[e.id], kinds, people, asked))
         if not kept:

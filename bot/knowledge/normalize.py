@@ -54,6 +54,9 @@ class Lexicon:
     # 照料中心晚上能不能住), and words referring back to a thing a long message named (那里, 那个班).
     deed_cues: tuple[str, ...] = ()
     referring_words: tuple[str, ...] = ()
+    # Matcher only: desks that do other services for residents (代办): a message naming one
+    # of those services too (残疾人证社区能代办不) is about that service.
+    desk_words: tuple[str, ...] = ()
     # Short messages that are commands (取消, 人工, 菜单 …), by what they do: cancel → [words].
     commands: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
