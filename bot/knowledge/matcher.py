@@ -464,9 +464,7 @@ class Index:
         self.entry_index = {e.id: ei for ei, e in enumerate(self.entries)}
         phrasing_names: list[frozenset[str]] = []
         answer_names: list[frozenset[str]] = []
-        tok_df: Counter[str] = Counter()
         aspect_df: Counter[str] = Counter()
-        unit_df: Counter[str] = Counter()
         exact, exact_codes = self.exact, self.exact_codes
         for ei, entry in enumerate(self.entries):
             q_units: set[str] = set()
@@ -516,10 +514,11 @@ class Index:
                 p for p in self._person_words if p in entry.answer or p in asked
             ))
             self.entry_a_units.append(frozenset(a_units))
-            unit_df.update(q_units)
-            unit_df.update(a_units)  # (none of them in q_units)
-            tok_df.update(q_toks)
             self.entry_q_words.append(frozenset(q_toks))
+        # How many entries know each unit (an answer's units are none of its phrasings') and each
+        # word: counted in one pass each, not entry by entry.
+        unit_df = Counter(chain(chain.from_iterable(self.entry_q_units), chain.from_iterable(self.entry_a_units)))
+        tok_df = Counter(chain.from_iterable(self.entry_q_words))
 
         # Vocabulary of each family of entries (one shared set per family, not per entry).
         # A "family" of hundreds of entries (ids without a topic prefix) says nothing.
