@@ -153,6 +153,7 @@ class Analysis:
     generic_mask: list[bool]  # per token: says nothing about the topic
     plain: str = ""  # the shared normalisation (what ``Knowledge.normalize`` returns)
     aspects: frozenset[str] = frozenset()  # what is asked: hours, where, fee …
+    topics: frozenset[str] = frozenset()  # the community names it mentions (see ``Index.topics``)
 
     @property
     def has_content(self) -> bool:
@@ -482,7 +483,7 @@ class Index:
                     continue
                 asked_names |= self.names(norm)
                 aspects_asked.extend(a.aspects)
-                topics_named.extend(self.topics(norm))
+                topics_named.extend(a.topics)
                 n_phrasings += 1
                 p_analyses.append(a)
                 self.p_entry.append(ei)
@@ -733,7 +734,7 @@ class Index:
                 aspects = (aspects - {"who"}) | {"size"}
         else:
             aspects = frozenset()
-        return Analysis(norm, "".join(token_codes), tokens, token_codes, generic, plain, aspects)
+        return Analysis(norm, "".join(token_codes), tokens, token_codes, generic, plain, aspects, self.topics(norm))
 
     def _token(self, token: str) -> tuple[str, bool]:
         """A token's sound code and whether it is generic, remembered per token."""
@@ -1049,11 +1050,11 @@ class Index:
         if not parts or not ranked:
             return a, ranked
         best = {c.entry: c for c in ranked}
-        named = self.topics(a.normalized)
+        named = a.topics
         penalty = s.focus_topic_penalty
         for part in parts:
             pa, scored = self._rank(part, s.focus_unseen_factor, s.focus_candidates, aspects)
-            missing = len(named - self.topics(pa.normalized)) / len(named) if named else 0.0
+            missing = len(named - pa.topics) / len(named) if named else 0.0
             f = 1.0 - penalty * missing
             for c in scored:
                 old = best.get(c.entry)
@@ -1128,8 +1129,8 @@ class Index:
             return a, []
         # All candidates at once: both similarities in one call each (the same numbers as
         # ``fuzz.ratio``), the shared words' weights through the token postings.
-        chars = cdist([qn], [p_norm[pid] for pid in pids], scorer=fuzz.ratio, dtype=np.float64)[0]
-        sounds = cdist([qc], [p_codes[pid] for pid in pids], scorer=fuzz.ratio, dtype=np.float64)[0]
+        chars = cdist([qn], list(map(p_norm.__getitem__, pids)), scorer=fuzz.ratio, dtype=np.float64)[0]
+        sounds = cdist([qc], list(map(p_codes.__getitem__, pids)), scorer=fuzz.ratio, dtype=np.float64)[0]
         known = [(r, w) for r, w in zip(map(self._token_row.get, q_weights), q_weights.values(), strict=True)
                  if r is not None]
         flat, lengths = _cells(self._token_indptr, np.array([r for r, _ in known], dtype=np.int64))
@@ -1152,7 +1153,7 @@ class Index:
         # A word no entry knows, in a question that names one of the community's things, is
         # probably a new way of saying something; in a question naming none, it is what the
         # question is about (银行, 小学): full weight.
-        q_topics = self.topics(a.normalized)
+        q_topics = a.topics
         unseen = (s.unseen_factor if unseen_factor is None else unseen_factor) if q_topics else 1.0
         content, content_total = self.unit_weights(self._content_words(a, unseen_factor=unseen))
         everything, everything_total = self.unit_weights(
@@ -1419,7 +1420,7 @@ class Index:
         """Entries about no thing in particular (what to bring to the 代办 desk in general) that
         give way to a close one about the thing the question names (低保要准备哪些东西: the 低保
         application) …"""
-        q_topics = self.topics(a.normalized)
+        q_topics = a.topics
         topics = self.entry_topics
         named = [c for c in ranked[:3] if topics[c.entry] & q_topics] if q_topics and a.aspects else []
         if not named:
@@ -1484,7 +1485,7 @@ class Index:
         community's things (小学几点放学 names no 幼儿园), and its best phrasing's content is partly
         in the message (结婚证怎么办 shares none of 生育登记's, only a word of its answer)."""
         own = self.entry_topics[ei]
-        if own and not own & self.topics(a.normalized):
+        if own and not own & a.topics:
             return False
         c = next((c for c in ranked if c.entry == ei), None)
         # … and it answers what is asked (图书室借几本、要多久还: not the borrowing rules)
