@@ -153,6 +153,7 @@ class Analysis:
     generic_mask: list[bool]  # per token: says nothing about the topic
     plain: str = ""  # the shared normalisation (what ``Knowledge.normalize`` returns)
     aspects: frozenset[str] = frozenset()  # what is asked: hours, where, fee …
+    topics: frozenset[str] = frozenset()  # the community names it mentions (see ``Index.topics``)
 
     @property
     def has_content(self) -> bool:
@@ -469,9 +470,7 @@ class Index:
         self.entry_index = {e.id: ei for ei, e in enumerate(self.entries)}
         phrasing_names: list[frozenset[str]] = []
         answer_names: list[frozenset[str]] = []
-        tok_df: Counter[str] = Counter()
         aspect_df: Counter[str] = Counter()
-        unit_df: Counter[str] = Counter()
         exact, exact_codes = self.exact, self.exact_codes
         for ei, entry in enumerate(self.entries):
             q_units: set[str] = set()
@@ -489,7 +488,7 @@ class Index:
                     continue
                 asked_names |= self.names(norm)
                 aspects_asked.extend(a.aspects)
-                topics_named.extend(self.topics(norm))
+                topics_named.extend(a.topics)
                 n_phrasings += 1
                 p_analyses.append(a)
                 self.p_entry.append(ei)
@@ -521,10 +520,11 @@ class Index:
                 p for p in self._person_words if p in entry.answer or p in asked
             ))
             self.entry_a_units.append(frozenset(a_units))
-            unit_df.update(q_units)
-            unit_df.update(a_units)  # (none of them in q_units)
-            tok_df.update(q_toks)
             self.entry_q_words.append(frozenset(q_toks))
+        # How many entries know each unit (an answer's units are none of its phrasings') and each
+        # word: counted in one pass each, not entry by entry.
+        unit_df = Counter(chain(chain.from_iterable(self.entry_q_units), chain.from_iterable(self.entry_a_units)))
+        tok_df = Counter(chain.from_iterable(self.entry_q_words))
 
         # Vocabulary of each family of entries (one shared set per family, not per entry).
         # A "family" of hundreds of entries (ids without a topic prefix) says nothing.
@@ -739,7 +739,7 @@ class Index:
                 aspects = (aspects - {"who"}) | {"size"}
         else:
             aspects = frozenset()
-        return Analysis(norm, "".join(token_codes), tokens, token_codes, generic, plain, aspects)
+        return Analysis(norm, "".join(token_codes), tokens, token_codes, generic, plain, aspects, self.topics(norm))
 
     def _token(self, token: str) -> tuple[str, bool]:
         """A token's sound code and whether it is generic, remembered per token."""
@@ -1055,11 +1055,11 @@ class Index:
         if not parts or not ranked:
             return a, ranked
         best = {c.entry: c for c in ranked}
-        named = self.topics(a.normalized)
+        named = a.topics
         penalty = s.focus_topic_penalty
         for part in parts:
             pa, scored = self._rank(part, s.focus_unseen_factor, s.focus_candidates, aspects)
-            missing = len(named - self.topics(pa.normalized)) / len(named) if named else 0.0
+            missing = len(named - pa.topics) / len(named) if named else 0.0
             f = 1.0 - penalty * missing
             for c in scored:
                 old = best.get(c.entry)
@@ -1134,8 +1134,8 @@ class Index:
             return a, []
         # All candidates at once: both similarities in one call each (the same numbers as
         # ``fuzz.ratio``), the shared words' weights through the token postings.
-        chars = cdist([qn], [p_norm[pid] for pid in pids], scorer=fuzz.ratio, dtype=np.float64)[0]
-        sounds = cdist([qc], [p_codes[pid] for pid in pids], scorer=fuzz.ratio, dtype=np.float64)[0]
+        chars = cdist([qn], list(map(p_norm.__getitem__, pids)), scorer=fuzz.ratio, dtype=np.float64)[0]
+        sounds = cdist([qc], list(map(p_codes.__getitem__, pids)), scorer=fuzz.ratio, dtype=np.float64)[0]
         known = [(r, w) for r, w in zip(map(self._token_row.get, q_weights), q_weights.values(), strict=True)
                  if r is not None]
         flat, lengths = _cells(self._token_indptr, np.array([r for r, _ in known], dtype=np.int64))
@@ -1158,7 +1158,7 @@ class Index:
         # A word no entry knows, in a question that names one of the community's things, is
         # probably a new way of saying something; in a question naming none, it is what the
         # question is about (银行, 小学): full weight.
-        q_topics = self.topics(a.normalized)
+        q_topics = a.topics
         unseen = (s.unseen_factor if unseen_factor is None else unseen_factor) if q_topics else 1.0
         content, content_total = self.unit_weights(self._content_words(a, unseen_factor=unseen))
         everything, everything_total = self.unit_weights(
@@ -1434,7 +1434,7 @@ class Index:
         """Entries about no thing in particular (what to bring to the 代办 desk in general) that
         give way to a close one about the thing the question names (低保要准备哪些东西: the 低保
         application) …"""
-        q_topics = self.topics(a.normalized)
+        q_topics = a.topics
         topics = self.entry_topics
         named = [c for c in ranked[:3] if topics[c.entry] & q_topics] if q_topics and a.aspects else []
         if not named:
@@ -1499,7 +1499,7 @@ class Index:
         community's things (小学几点放学 names no 幼儿园), and its best phrasing's content is partly
         in the message (结婚证怎么办 shares none of 生育登记's, only a word of its answer)."""
         own = self.entry_topics[ei]
-        if own and not own & self.topics(a.normalized):
+        if own and not own & a.topics:
             return False
         c = next((c for c in ranked if c.entry == ei), None)
         # … and it answers what is asked (图书室借几本、要多久还: not the borrowing rules)

@@ -170,9 +170,9 @@ class Normalizer:
         is_word: Callable[[str], bool] | None = None,
     ) -> None:
         """``sound_words`` maps sound-alike codes (see ``phonetic``) of known words to the word
-        to write instead: 幼耳园 → 幼儿园, 照料中新 → 日间照料中心, 医宝 → 医保. A two-character
-        one is only corrected where no dictionary word (``is_word``) is written: 一包 and 以保证
-        are words of their own, 医宝 is a typo."""
+        to write instead (words of two characters or more): 幼耳园 → 幼儿园, 照料中新 → 日间照料中心,
+        医宝 → 医保. A two-character one is only corrected where no dictionary word (``is_word``) is
+        written: 一包 and 以保证 are words of their own, 医宝 is a typo."""
         self.lexicon = lexicon
         self._is_word = is_word
         # Longest match first; one pass, output is not rescanned.
@@ -188,14 +188,11 @@ class Normalizer:
             self._codes, self._other_codes = codes, other_codes
         self._memo: dict[str, str] | None = None  # see ``remember``
         self._folds: dict[str, str] | None = None
-        self._sound_lengths = sorted({len(k) for k in self._sound_words}, reverse=True)
-        # The lengths of the words whose codes start with each shortest-word-long prefix, so
-        # that a position no word starts at costs one lookup.
+        # The lengths of the words whose codes start with each two codes, longest first, so
+        # that a position no word starts at costs one lookup per reading.
         starts: dict[str, set[int]] = {}
-        if self._sound_lengths:
-            shortest = self._sound_lengths[-1]
-            for k in self._sound_words:
-                starts.setdefault(k[:shortest], set()).add(len(k))
+        for k in self._sound_words:
+            starts.setdefault(k[:2], set()).add(len(k))
         self._sound_starts = {p: tuple(sorted(ls, reverse=True)) for p, ls in starts.items()}
 
     def fold(self, text: str) -> str:
@@ -212,28 +209,25 @@ class Normalizer:
     def _correct_sounds(self, text: str) -> str:
         """Replace sound-alikes of known words (longest first, left to right) where they are
         typos (see ``_typo``); a character with two readings is tried by the other too (照了中心)."""
-        if not self._sound_lengths or len(text) < self._sound_lengths[-1]:
+        starts = self._sound_starts
+        if not starts or len(text) < 2:
             return text
-        readings = [code for code in (self._codes(text), self._other_codes(text)) if code]
-        starts, shortest = self._sound_starts, self._sound_lengths[-1]
+        code = self._codes(text)
+        other = self._other_codes(text) or code
         out: list[str] = []
-        i, n = 0, len(text)
-        while i < n:
-            found = None
-            for code in readings:  # (most positions start no known word: one lookup per reading)
-                if code[i : i + shortest] in starts and (found := self._word_at(text, i, code)):
-                    break
+        done = 0
+        for i in range(len(text) - 1):  # (most positions start no known word: two lookups each)
+            if i < done or (code[i : i + 2] not in starts and other[i : i + 2] not in starts):
+                continue
+            found = self._word_at(text, i, code) or (other is not code and self._word_at(text, i, other))
             if found:
-                out.append(found[0])
-                i += found[1]
-            else:
-                out.append(text[i])
-                i += 1
-        return "".join(out)
+                out += text[done:i], found[0]
+                done = i + found[1]
+        return "".join([*out, text[done:]]) if out else text
 
     def _word_at(self, text: str, i: int, code: str) -> tuple[str, int] | None:
         """The longest known word ``text`` says (by ``code``) at ``i``, and its length there."""
-        for length in self._sound_starts.get(code[i : i + self._sound_lengths[-1]], ()):
+        for length in self._sound_starts.get(code[i : i + 2], ()):
             if i + length <= len(text):
                 word = self._sound_words.get(code[i : i + length])
                 if word is not None and (text[i : i + length] == word or self._typo(text, i, i + length, word)):

@@ -14,6 +14,7 @@ dictionaries directly costs a few µs, which matters when every question is new.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from functools import lru_cache
 
 from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
@@ -22,7 +23,6 @@ __all__ = ["codes", "fold_syllable", "other_codes", "syllables"]
 
 _PUA_START = 0xE000
 _syllable_code: dict[str, str] = {}
-_char_code: dict[str, str] = {}
 _lock = threading.Lock()
 
 _TONES = str.maketrans(
@@ -63,16 +63,31 @@ def _plain(reading: str) -> str:
     return reading.translate(_TONES)
 
 
+class _ByOrdinal(dict[int, str]):
+    """Each character's code by its ordinal, made on first sight: ``str.translate`` then codes
+    the characters of a text in one call."""
+
+    def __init__(self, make: Callable[[str], str]) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, ordinal: int) -> str:
+        code = self[ordinal] = self._make(chr(ordinal))
+        return code
+
+
+def _char_of(ch: str) -> str:
+    if ch.isascii():
+        return ch
+    readings = PINYIN_DICT.get(ord(ch))
+    return _code_for(fold_syllable(_plain(readings.split(",")[0]))) if readings else ch
+
+
+_char_code = _ByOrdinal(_char_of)
+
+
 def _char(ch: str) -> str:
-    code = _char_code.get(ch)
-    if code is None:
-        if ch.isascii():
-            code = ch
-        else:
-            readings = PINYIN_DICT.get(ord(ch))
-            code = _code_for(fold_syllable(_plain(readings.split(",")[0]))) if readings else ch
-        _char_code[ch] = code
-    return code
+    return _char_code[ord(ch)]
 
 
 def syllables(text: str) -> list[str]:
@@ -145,28 +160,23 @@ def codes(text: str) -> str:
             else:
                 most = None
         if most is None:
-            ch = text[i]
-            out.append(chars.get(ch) or _char(ch))
+            out.append(chars[ord(text[i])])
             i += 1
     return "".join(out)
 
 
-_other_code: dict[str, str] = {}
+def _other_of(ch: str) -> str:
+    readings = [] if ch.isascii() else (PINYIN_DICT.get(ord(ch)) or "").split(",")
+    folded = [fold_syllable(_plain(r)) for r in readings]
+    return next((_code_for(f) for f in folded[1:] if f != folded[0]), _char(ch))
 
 
-def _other(ch: str) -> str:
-    code = _other_code.get(ch)
-    if code is None:
-        readings = [] if ch.isascii() else (PINYIN_DICT.get(ord(ch)) or "").split(",")
-        folded = [fold_syllable(_plain(r)) for r in readings]
-        code = next((_code_for(f) for f in folded[1:] if f != folded[0]), _char(ch))
-        _other_code[ch] = code
-    return code
+_other_code = _ByOrdinal(_other_of)
 
 
 @lru_cache(maxsize=16384)
 def other_codes(text: str) -> str:
     """``text``'s codes, character by character, each read by another reading where it has one
     (了 as liao: 照了中心 said for 照料中心); empty where no character has another."""
-    other = [_other(ch) for ch in text]
-    return "".join(other) if any(o != _char(ch) for o, ch in zip(other, text, strict=True)) else ""
+    other = text.translate(_other_code)
+    return other if other != text.translate(_char_code) else ""

@@ -28,6 +28,16 @@ def test_one_misheard_character_of_a_service_s_name_is_read_as_the_name(real, he
     assert real.match(heard) == real.match(said)
 
 
+@pytest.mark.parametrize(("heard", "said"), [
+    ("照了中心", "日间照料中心"),  # the whole message one misheard name
+    ("请问一下几点可以去照了中心", "请问一下几点可以去日间照料中心"),  # … at its very end
+    ("幼耳园和照了中心哪个远", "幼儿园和日间照料中心哪个远"),  # two in one message
+    ("太极全", "太极拳"),
+])
+def test_a_misheard_name_is_read_as_the_name_wherever_it_stands(real, heard, said):
+    assert real.normalize(heard) == real.normalize(said)
+
+
 @pytest.mark.parametrize(("text", "word"), [
     ("我想了解一下照料中心", "了解"),  # 了 stays le in a real word
     ("越来越多的老人去照料中心", "越来越"),
