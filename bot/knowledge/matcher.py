@@ -249,6 +249,8 @@ _FACT_IN_ANSWER = {
     "age": re.compile(r"\d+\s*(?:周岁|岁)|不限年龄|(?:所有|任何)居民"),
     # how long a paper stays valid (有效期, 能用好久) — not how long it takes to make
     "validity": re.compile(r"有效期|\d+\s*年(?:内)?有效|长期有效"),
+    # what is cooked (吃什么菜): only an answer listing dishes or a menu says so, not the meal times
+    "menu": re.compile(r"菜单|菜谱|荤|素菜|[一二两三四\d]\s*菜"),
     "address": re.compile(r"[东西南北]侧|[东西南北]边|旁边|挨着|隔壁|对面|设在|位于|\d+\s*[号楼层组]"
                           r"|[\u4e00-\u9fff]{1,6}(?:街|镇|小区)"),
 }
@@ -554,6 +556,14 @@ class Index:
         cues = [c for _, forms in self._aspect_cues for c in forms]
         things = {n: df for n, df in name_df.items() if n in answered and not any(c in n for c in cues)}
         self._thing_names = frozenset(n for n, df in things.items() if df <= MAX_THING_ENTRIES)
+        # The thing a whole family is about (center.* : 社区服务中心), for its members whose own
+        # phrasings say only 社区 (社区中午关门不); a family of many things (report.*) has none.
+        self.family_things: list[frozenset[str]] = [frozenset()] * len(self.entries)
+        for group in members.values():
+            shared = [self.entry_topics[ei] & self._thing_names for ei in group if self.entry_topics[ei]]
+            if 1 < len(group) <= MAX_FAMILY and shared:
+                for ei in group:
+                    self.family_things[ei] = frozenset.intersection(*shared)
         # What ``faq check`` warns of: names too many entries' phrasings mention to single out a place.
         self.crowded_things = {n: df for n, df in things.items() if df > MAX_THING_ENTRIES}
 
@@ -1325,6 +1335,11 @@ class Index:
                  if m.outcome == "answer"]
         if len(known) == 1 and whole.outcome != "answer":
             m, other = known[0]
+            # 服务中心有没有停车场，车停哪里: a second part naming nothing the first did not asks on
+            # about what the first asked, which we lack; the place's address is no answer to it.
+            if (m is second and whole.outcome == "unregistered"
+                    and self.names(self._rewritten(parts[1])) <= self.names(self._rewritten(parts[0]))):
+                return whole
             return replace(m, normalized=whole.normalized, unanswered=other)
         return whole
 
@@ -1427,8 +1442,11 @@ class Index:
             return frozenset()
         # … when that one answers the aspect asked as well (一期多久 is no question of 太极拳's 名额)
         agree = max(c.aspect for c in named)
+        # … and is not of a family about the thing named (社区中午关门不 is the service centre's)
+        family = self.family_things
         return frozenset(c.entry for c in ranked
-                         if not (topics[c.entry] or c.exact or c.aspect > agree + 0.25))
+                         if not (topics[c.entry] or c.exact or c.aspect > agree + 0.25
+                                 or family[c.entry] & q_topics))
 
     def _named_first(self, ranked: list[Candidate], general: frozenset[int]) -> list[Candidate]:
         """The general entries lose the topic penalty a named entry would for naming the wrong thing."""
