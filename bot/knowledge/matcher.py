@@ -62,7 +62,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from itertools import chain
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -258,6 +258,15 @@ FACT_KINDS = tuple(_FACT_IN_ANSWER)
 # A number asked of counted things (报好多人, 是多少个) asks a count or an age, not money or a share.
 _COUNTED_AFTER = "[人个名本次件张户位岁天年周]"
 _COUNTING_KINDS = frozenset(("count", "age"))
+
+
+class Parts(NamedTuple):
+    """The two questions of a message (see ``Index.parts``)."""
+
+    first: str
+    second: str
+    lent: bool = False  # the second names nothing of its own: it borrowed the first's names
+
 
 # "A和B各是星期几": one question about two things (see ``Index.parts``).
 _EACH_RE = re.compile(r"^(.{2,12}?)(?:和|跟|与|还有)(.{2,12}?)(?:各|分别|都)(.+)$")
@@ -1310,7 +1319,7 @@ class Index:
         if not parts:
             return whole
         # The parts are short questions of their own: lexical, so the model runs once a message.
-        first, second = (self._match_one(part, semantic=False) for part in parts)
+        first, second = (self._match_one(part, semantic=False) for part in parts[:2])
         if first.outcome == "answer" and second.outcome == "answer":
             if first.candidates[0] == second.candidates[0]:
                 return first if whole.outcome != "answer" else whole
@@ -1335,10 +1344,9 @@ class Index:
                  if m.outcome == "answer"]
         if len(known) == 1 and whole.outcome != "answer":
             m, other = known[0]
-            # 服务中心有没有停车场，车停哪里: a second part naming nothing the first did not asks on
-            # about what the first asked, which we lack; the place's address is no answer to it.
-            if (m is second and whole.outcome == "unregistered"
-                    and self.names(self._rewritten(parts[1])) <= self.names(self._rewritten(parts[0]))):
+            # 服务中心有没有停车场，车停哪里: a second part naming nothing of its own asks on about
+            # what the first asked, which we lack; the place's address is no answer to it.
+            if m is second and parts.lent and whole.outcome == "unregistered":
                 return whole
             return replace(m, normalized=whole.normalized, unanswered=other)
         return whole
@@ -1385,14 +1393,14 @@ class Index:
                 clauses[i] = named + clause
         return " ".join(clauses) if clauses != asked else text
 
-    def parts(self, text: str) -> tuple[str, str] | None:
+    def parts(self, text: str) -> Parts | None:
         """The two questions of a message that asks two (太极和秧歌各是星期几; 在哪里报名，
         要不要钱); a part that names nothing borrows what the other names."""
         plain = self.normalize(text)
         each = _EACH_RE.match(plain)
         if each and self.topics(self._rewrite(each.group(1))) and self.topics(self._rewrite(each.group(2))):
             rest = each.group(3)
-            return f"{each.group(1)}{rest}", f"{each.group(2)}{rest}"
+            return Parts(f"{each.group(1)}{rest}", f"{each.group(2)}{rest}")
         clauses = self.clauses(text)
         asked = [i for i, c in enumerate(clauses) if self._asks(c)]
         if len(asked) < 2:
@@ -1412,9 +1420,9 @@ class Index:
         first, second = " ".join(clauses[: i + 1]), " ".join(clauses[i + 1 : j + 1])
         if not self.names(self._rewritten(clauses[i])):
             first = borrowed + clauses[i]  # 这种情况能不能去: the question, about what was named
-        if not self.names(self._rewritten(second)):
+        if lent := not self.names(self._rewritten(second)):
             second = borrowed + second
-        return first, second
+        return Parts(first, second, lent)
 
     def _match_one(self, text: str, semantic: bool = True) -> Match:
         a, ranked = self.rank(text)

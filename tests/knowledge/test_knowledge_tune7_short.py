@@ -43,3 +43,14 @@ def test_short_questions_find_the_entry_answering_what_is_asked(real, question, 
 def test_facts_the_data_does_not_give_are_not_registered(resident, question):
     answer = resident.says(question)
     assert "没有登记" in answer and "人工" in answer
+
+
+@pytest.mark.parametrize("question", [
+    "楼下有几个人在撬门 吓人得很 这个咋个上报",
+    "单元门口有几个人天天赌博 这个咋个反映",
+])
+def test_a_story_counting_people_then_asking_how_to_report_is_answered(real, question):
+    # 有几个人 tells; the second question names 治安隐患 itself, so it is no part asking on
+    # about something we lack.
+    m = real.match(question)
+    assert (m.outcome, [e.id for e in m.candidates]) == ("answer", ["report.security"])
