@@ -39,6 +39,7 @@ def test_short_questions_find_the_entry_answering_what_is_asked(real, question, 
     "照料中心有几个护工",  # no staff count is given: not a choice of the centre's entries
     "卫生站有没有停车场，车停哪儿",  # 车停哪儿 asks on about the parking, not the clinic's address
     "照料中心有没得床铺，能在里面睡一晚上不",  # 里面 is the centre; no entry says one may sleep there
+    "办了残疾人证有没有啥子补助发",  # 补助发 asks for money the certificate's entry does not give
 ])
 def test_facts_the_data_does_not_give_are_not_registered(resident, question):
     answer = resident.says(question)
