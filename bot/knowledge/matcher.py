@@ -62,7 +62,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from itertools import chain
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -250,6 +250,8 @@ _FACT_IN_ANSWER = {
     "age": re.compile(r"\d+\s*(?:周岁|岁)|不限年龄|(?:所有|任何)居民"),
     # how long a paper stays valid (有效期, 能用好久) — not how long it takes to make
     "validity": re.compile(r"有效期|\d+\s*年(?:内)?有效|长期有效"),
+    # what is cooked (吃什么菜): only an answer listing dishes or a menu says so, not the meal times
+    "menu": re.compile(r"菜单|菜谱|荤|素菜|[一二两三四\d]\s*菜"),
     "address": re.compile(r"[东西南北]侧|[东西南北]边|旁边|挨着|隔壁|对面|设在|位于|\d+\s*[号楼层组]"
                           r"|[\u4e00-\u9fff]{1,6}(?:街|镇|小区)"),
 }
@@ -257,6 +259,15 @@ FACT_KINDS = tuple(_FACT_IN_ANSWER)
 # A number asked of counted things (报好多人, 是多少个) asks a count or an age, not money or a share.
 _COUNTED_AFTER = "[人个名本次件张户位岁天年周]"
 _COUNTING_KINDS = frozenset(("count", "age"))
+
+
+class Parts(NamedTuple):
+    """The two questions of a message (see ``Index.parts``)."""
+
+    first: str
+    second: str
+    lent: bool = False  # the second names nothing of its own: it borrowed the first's names
+
 
 # "A和B各是星期几": one question about two things (see ``Index.parts``).
 _EACH_RE = re.compile(r"^(.{2,12}?)(?:和|跟|与|还有)(.{2,12}?)(?:各|分别|都)(.+)$")
@@ -559,6 +570,14 @@ class Index:
         cues = [c for _, forms in self._aspect_cues for c in forms]
         things = {n: df for n, df in name_df.items() if n in answered and not any(c in n for c in cues)}
         self._thing_names = frozenset(n for n, df in things.items() if df <= MAX_THING_ENTRIES)
+        # The thing a whole family is about (center.* : 社区服务中心), for its members whose own
+        # phrasings say only 社区 (社区中午关门不); a family of many things (report.*) has none.
+        self.family_things: list[frozenset[str]] = [frozenset()] * len(self.entries)
+        for group in members.values():
+            shared = [self.entry_topics[ei] & self._thing_names for ei in group if self.entry_topics[ei]]
+            if 1 < len(group) <= MAX_FAMILY and shared:
+                for ei in group:
+                    self.family_things[ei] = frozenset.intersection(*shared)
         # What ``faq check`` warns of: names too many entries' phrasings mention to single out a place.
         self.crowded_things = {n: df for n, df in things.items() if df > MAX_THING_ENTRIES}
 
@@ -1305,7 +1324,7 @@ class Index:
         if not parts:
             return whole
         # The parts are short questions of their own: lexical, so the model runs once a message.
-        first, second = (self._match_one(part, semantic=False) for part in parts)
+        first, second = (self._match_one(part, semantic=False) for part in parts[:2])
         if first.outcome == "answer" and second.outcome == "answer":
             if first.candidates[0] == second.candidates[0]:
                 return first if whole.outcome != "answer" else whole
@@ -1335,6 +1354,10 @@ class Index:
                  if m.outcome == "answer"]
         if len(known) == 1 and whole.outcome != "answer":
             m, other = known[0]
+            # 服务中心有没有停车场，车停哪里: a second part naming nothing of its own asks on about
+            # what the first asked, which we lack; the place's address is no answer to it.
+            if m is second and parts.lent and whole.outcome == "unregistered":
+                return whole
             return replace(m, normalized=whole.normalized, unanswered=other)
         return whole
 
@@ -1381,14 +1404,14 @@ class Index:
                 clauses[i] = named + clause
         return " ".join(clauses) if clauses != asked else text
 
-    def parts(self, text: str) -> tuple[str, str] | None:
+    def parts(self, text: str) -> Parts | None:
         """The two questions of a message that asks two (太极和秧歌各是星期几; 在哪里报名，
         要不要钱); a part that names nothing borrows what the other names."""
         plain = self.normalize(text)
         each = _EACH_RE.match(plain)
         if each and self.topics(self._rewrite(each.group(1))) and self.topics(self._rewrite(each.group(2))):
             rest = each.group(3)
-            return f"{each.group(1)}{rest}", f"{each.group(2)}{rest}"
+            return Parts(f"{each.group(1)}{rest}", f"{each.group(2)}{rest}")
         clauses = self.clauses(text)
         asked = [i for i, c in enumerate(clauses) if self._asks(c)]
         if len(asked) < 2:
@@ -1407,9 +1430,9 @@ class Index:
         first, second = " ".join(clauses[: i + 1]), " ".join(clauses[i + 1 : j + 1])
         if not self._subjects(clauses[i]):
             first = borrowed + clauses[i]  # 这种情况能不能去: the question, about what was named
-        if not self._subjects(second):
+        if lent := not self._subjects(second):
             second = borrowed + second  # 要等好久, 在哪里看进度: asked of the thing named
-        return first, second
+        return Parts(first, second, lent)
 
     def _subjects(self, clause: str) -> frozenset[str]:
         """The names a clause says what it is about with: not a desk (代办) nor a way of asking (等多久, 进度)."""
@@ -1441,8 +1464,11 @@ class Index:
             return frozenset()
         # … when that one answers the aspect asked as well (一期多久 is no question of 太极拳's 名额)
         agree = max(c.aspect for c in named)
+        # … and is not of a family about the thing named (社区中午关门不 is the service centre's)
+        family = self.family_things
         return frozenset(c.entry for c in ranked
-                         if not (topics[c.entry] - self._desks or c.exact or c.aspect > agree + 0.25))
+                         if not (topics[c.entry] - self._desks or c.exact or c.aspect > agree + 0.25
+                                 or family[c.entry] & q_topics))
 
     def _named_first(self, ranked: list[Candidate], general: frozenset[int]) -> list[Candidate]:
         """The general entries lose the topic penalty a named entry would for naming the wrong thing."""
