@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import uuid
 from collections.abc import Iterator
 from datetime import datetime
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,8 +15,11 @@ import pytest
 import time_machine
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.security import generate_password_hash
 
 from bot import create_app
+from bot.db import Database
+from bot.services import accounts
 from bot.wechat.simulate import SignedRequest, WeChatSide
 from tests import browser as browsers
 
@@ -70,15 +75,37 @@ def make_db_url(tmp_path) -> Iterator[Any]:
         engine.dispose()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashes() -> Iterator[None]:
+    """Staff passwords hashed with few rounds: the real scrypt costs 0.1 s per account made or signed in."""
+    patch = pytest.MonkeyPatch()
+    patch.setattr(accounts, "generate_password_hash", partial(generate_password_hash, method="pbkdf2:sha256:1000"))
+    yield
+    patch.undo()
+
+
+@pytest.fixture(scope="session")
+def sqlite_schema(tmp_path_factory) -> str:
+    """A SQLite file at the newest migration, migrated once per test process: most of an app's start."""
+    path = tmp_path_factory.mktemp("schema") / "schema.db"
+    database = Database(f"sqlite:///{path}")
+    database.upgrade()
+    database.dispose()
+    return str(path)
+
+
 @pytest.fixture
-def make_app(make_db_url, tmp_path) -> Iterator[Any]:
+def make_app(make_db_url, sqlite_schema, tmp_path) -> Iterator[Any]:
     apps = []
 
     def make(backend: str = "sqlite", **config: Any):
+        url = make_db_url(backend)
+        if backend == "sqlite":
+            shutil.copyfile(sqlite_schema, url.removeprefix("sqlite:///"))  # the app finds it migrated
         settings = {
             "APP_ENV": "testing",
             "WECHAT_TOKEN": TOKEN,
-            "DATABASE_URL": make_db_url(backend),
+            "DATABASE_URL": url,
             "INSTANCE_DIR": str(tmp_path / "instance"),
             **config,
         }
