@@ -283,9 +283,12 @@ _CLAUSE_SPLIT_RE = re.compile(r"[\s,.;:!?，。；：！？、…~～]+")
 # 开不开, 去没去: a verb and its negation asks whether (a question of its own, whatever the verb).
 _A_NOT_A_RE = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 
-# 坏了好久了, 好多了, 打工好多年了: a question word telling how long or how much, not asking it;
-# 也不晓得是啥子情况 tells that one does not know.
-_TOLD_RE = re.compile("(?:好久|多久|好多|好几)(?:年|天|个月|个星期|回|次|遍)?了"
+# 我们这种刚搬来的能不能报名: whether someone like the resident may, whatever they say they are.
+_LIKE_ME_RE = re.compile(r"(?:这种|这样的|这号)[\u4e00-\u9fff]{1,8}?(?:能不能|可不可以|能不|可以不|得不得行|行不行)")
+
+# 坏了好久了, 好多了, 打工好多年了, 好多手续都没人跑: a question word telling how long or how
+# much, not asking it; 也不晓得是啥子情况 tells that one does not know.
+_TOLD_RE = re.compile("(?:好久|多久|好多|好几)(?:年|天|个月|个星期|回|次|遍)?了|好多[\u4e00-\u9fff]{0,3}都"
                       "|(?:不晓得|不知道|搞不清楚?)是?(?:啥子|什么|啥)情况")
 
 
@@ -470,6 +473,8 @@ class Index:
         p_analyses: list[Analysis] = []
         self.entry_aspects: list[dict[str, float]] = []
         self.entry_topics: list[frozenset[str]] = []
+        # names a good share of its phrasings use (志愿服务队 beside 志愿者): a fact asked of them is its
+        self.entry_about: list[frozenset[str]] = []
         self.entry_q_units: list[frozenset[str]] = []
         self.entry_a_units: list[frozenset[str]] = []
         # what an entry is *about*: its phrasings that do not ask what to bring (see _obtain)
@@ -514,6 +519,7 @@ class Index:
             aspect_count, topic_count = Counter(aspects_asked), Counter(topics_named)
             share = self.settings.topic_share * n_phrasings
             self.entry_topics.append(frozenset(t for t, c in topic_count.items() if c >= share))
+            self.entry_about.append(frozenset(t for t, c in topic_count.items() if c >= share / 2))
             top = max(aspect_count.values(), default=0)
             self.entry_aspects.append({k: v / top for k, v in aspect_count.items()})
             aspect_df.update(aspect_count.keys())
@@ -756,6 +762,8 @@ class Index:
             aspects = self._aspects(*(ob.sub("", t) for t in texts) if ob else texts)
             if self._size_re is not None and "多大" in norm and self._size_re.search(norm):  # (cheap test first)
                 aspects = (aspects - {"who"}) | {"size"}
+            if "who" not in aspects and _LIKE_ME_RE.search(plain):
+                aspects |= {"who"}
         else:
             aspects = frozenset()
         return Analysis(norm, "".join(token_codes), tokens, token_codes, generic, plain, aspects, self.topics(norm))
@@ -1364,7 +1372,7 @@ class Index:
     def _about(self, m: Match, named: frozenset[str]) -> bool | None:
         """Whether a part's answer is about a thing the message names (党代表 in 党代表工作室), about
         another, or (None) about no thing in particular (the 代办 desk's time limits)."""
-        own = self.entry_topics[self.entry_index[m.candidates[0].id]] & self._thing_names - self._desks
+        own = self.entry_about[self.entry_index[m.candidates[0].id]] & self._thing_names - self._desks
         return any(o in n or n in o for o in own for n in named) if own else None
 
     def resolved(self, text: str) -> str:
@@ -1459,7 +1467,8 @@ class Index:
         application) …"""
         q_topics = a.topics
         topics = self.entry_topics
-        named = [c for c in ranked[:3] if topics[c.entry] & q_topics] if q_topics and a.aspects else []
+        # … not when it names nothing but a desk (你们能代办哪些事: the desk's own list answers)
+        named = [c for c in ranked[:3] if topics[c.entry] & q_topics] if q_topics - self._desks and a.aspects else []
         if not named:
             return frozenset()
         # … when that one answers the aspect asked as well (一期多久 is no question of 太极拳's 名额)
@@ -1569,7 +1578,7 @@ class Index:
         """Whether entry ``ei`` answers a question for these facts: it is about the things
         ``asked`` of (not the 服务中心's hours for the 超市, not the meals for 低保) and the
         people it asks of, and its answer gives the facts or says they are not registered."""
-        about = self.entry_topics[ei] & self._thing_names  # what most of its phrasings name
+        about = self.entry_about[ei] & self._thing_names  # what many of its phrasings name
         if asked - self.entry_names[ei] or (
                 asked and about and not any(o in n or n in o for o in about for n in asked)):  # 党代表(工作室)
             return False
