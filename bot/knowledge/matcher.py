@@ -283,6 +283,9 @@ _CLAUSE_SPLIT_RE = re.compile(r"[\s,.;:!?，。；：！？、…~～]+")
 # 开不开, 去没去: a verb and its negation asks whether (a question of its own, whatever the verb).
 _A_NOT_A_RE = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 
+# 哪些, 哪几类: which things (asked of a desk: its list).
+_WHICH_RE = re.compile("哪些|哪几")
+
 # 我们这种刚搬来的能不能报名: whether someone like the resident may, whatever they say they are.
 _LIKE_ME_RE = re.compile(r"(?:这种|这样的|这号)[\u4e00-\u9fff]{1,8}?(?:能不能|可不可以|能不|可以不|得不得行|行不行)")
 
@@ -1033,8 +1036,10 @@ class Index:
                 told.append(clause)
         if not named or self._unknown_asked(asked):
             return []
-        out = [" ".join(keep)] if len(keep) < len(clauses) else []
         question = " ".join(asked)
+        if self._asks_a_desks_list(question):
+            return [question]  # the story's things are examples of what the desk takes
+        out = [" ".join(keep)] if len(keep) < len(clauses) else []
         if asked and len(told) > 1:
             # Each situation with the question (路灯不亮 + 这种找哪个): a story may name two.
             out.extend(f"{clause} {question}" for clause in told[-MAX_TOLD:])
@@ -1086,7 +1091,7 @@ class Index:
         penalty = s.focus_topic_penalty
         for part in parts:
             pa, scored = self._rank(part, s.focus_unseen_factor, s.focus_candidates, aspects)
-            missing = len(named - pa.topics) / len(named) if named else 0.0
+            missing = len(named - pa.topics) / len(named) if named and not self._asks_a_desks_list(part) else 0.0
             f = 1.0 - penalty * missing
             for c in scored:
                 old = best.get(c.entry)
@@ -1398,7 +1403,7 @@ class Index:
                 named, just_named = next((n for n in reversed(names) if n not in self._desks), names[-1]), True
                 continue
             before, just_named = just_named, False
-            if not named or not self._asks(clause):
+            if not named or not self._asks(clause) or self._asks_a_desks_list(clause):
                 continue
             found = self._referring.matches(clause) if self._referring is not None else []
             if found:
@@ -1443,8 +1448,16 @@ class Index:
         return Parts(first, second, lent)
 
     def _subjects(self, clause: str) -> frozenset[str]:
-        """The names a clause says what it is about with: not a desk (代办) nor a way of asking (等多久, 进度)."""
-        return self.names(self._rewritten(clause)) - self._desks - self._asking_names
+        """The names a clause says what it is about with: not a desk (代办) nor a way of asking (等多久, 进度),
+        but a desk asked which things it takes (上报能报哪些, 能代办哪几样) is what the clause is about."""
+        rewritten = self._rewritten(clause)
+        names = self.names(rewritten) - self._desks - self._asking_names
+        return names | (self.topics(rewritten) & self._desks) if self._asks_a_desks_list(clause) else names
+
+    def _asks_a_desks_list(self, clause: str) -> bool:
+        """上报能报哪几类, 代办能办哪些: which things a desk takes, its own list (not a deed at a place,
+        not the story's 路灯 or a thing referred back to)."""
+        return bool(_WHICH_RE.search(clause) and self.topics(self._rewritten(clause)) & self._desks)
 
     def _match_one(self, text: str, semantic: bool = True) -> Match:
         a, ranked = self.rank(text)
@@ -1467,8 +1480,9 @@ class Index:
         application) …"""
         q_topics = a.topics
         topics = self.entry_topics
-        # … not when it names nothing but a desk (你们能代办哪些事: the desk's own list answers)
-        named = [c for c in ranked[:3] if topics[c.entry] & q_topics] if q_topics - self._desks and a.aspects else []
+        # … not when it names nothing but a desk or asks the desk's list (你们能代办哪些事: that answers)
+        named = [c for c in ranked[:3] if topics[c.entry] & q_topics] if (
+            q_topics - self._desks and a.aspects and not self._asks_a_desks_list(a.plain)) else []
         if not named:
             return frozenset()
         # … when that one answers the aspect asked as well (一期多久 is no question of 太极拳's 名额)
@@ -1629,6 +1643,8 @@ class Index:
         (its last word, or a thing: 校车), or whether a deed may be done there that neither the
         entries found nor those about the place mention (照料中心晚上能不能住: neither the
         opening hours nor the admission rules say so)."""
+        if self._asks_a_desks_list(clause):
+            return False
         things, words, deeds = self._asked_of_a_place(clause)
         if not words:
             return False
