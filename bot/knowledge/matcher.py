@@ -1341,6 +1341,11 @@ class Index:
         if first.outcome == "answer" and second.outcome == "answer":
             if first.candidates[0] == second.candidates[0]:
                 return first if whole.outcome != "answer" else whole
+            # Two parts both asking who may (我能不能报名志愿服务队，有没有啥要求) are one question:
+            # the whole message's answer, when it is one of the two.
+            if (whole.outcome == "answer" and whole.candidates[0] in first.candidates + second.candidates
+                    and "who" in self.analyze(parts.first).aspects & self.analyze(parts.second).aspects):
+                return whole
             # A part answered by an entry about something the message does not name (居住证 …
             # 要多久办好: the 代办 desk's time limits) is the other part's entry's to answer.
             named = self.things(self._rewritten(text))
