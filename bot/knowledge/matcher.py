@@ -226,6 +226,9 @@ def _join_numbered(tokens: list[str]) -> list[str]:
 
 # A question put to the assistant itself (你吃饭了没, 你几岁了), not 你们 (the community) nor
 # a request to it (你帮我…, 你知道…吗).
+# 得一等奖的是谁: who did something is a person's name, though no person word (书记) is said.
+_DOER_RE = re.compile("的(?:人)?是(?:谁|哪位|哪个人|哪个(?![\u4e00-\u9fff])|哪个(?=[嘛呢哦啊]))")
+
 _ADDRESSED_RE = re.compile(
     r"^(?:你|您)(?!们|帮|给|替|告诉|知道|晓得|说说|查|看看|能不能帮|能帮|可以帮|可不可以帮|这里|这边|那里|那边)"
 )
@@ -1573,7 +1576,7 @@ class Index:
         kinds = {kind for kind, cues in self._fact_cues if cues.search(folded)}
         read = self.normalize(asked)  # a person misheard (网格源 = 网格员) is still asked of
         people = frozenset(p for p in self._person_words if p in folded or p in read)
-        if "name" in kinds and (_ADDRESSED_RE.match(folded) or not people):
+        if "name" in kinds and (_ADDRESSED_RE.match(folded) or not (people or _DOER_RE.search(folded))):
             kinds.discard("name")  # 你叫什么 / 这个活动叫什么: not a person's name
         return frozenset(kinds), people
 

@@ -54,3 +54,13 @@ def test_a_situation_told_is_still_reported_where_it_belongs(real):
     # Without a question of which things, the story's situation is what is asked about.
     assert answered(real, "我们楼下垃圾桶满了好几天了，臭得很，想问下这种事咋个上报") == (
         "answer", ["report.sanitation"])
+
+
+@pytest.mark.parametrize("question", [
+    "上回元旦晚会唱歌得第一的是谁",
+    "今年三八妇女节活动上领舞的是哪位",
+])
+def test_who_did_something_is_a_name_we_do_not_register(real, question):
+    # No person word (书记, 老师) is said, but 得第一的是谁 asks a person's name: not registered
+    # (+ 人工), never a choice of the events' entries.
+    assert answered(real, question) == ("unregistered", [])
