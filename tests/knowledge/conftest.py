@@ -24,6 +24,17 @@ def knowledge() -> Knowledge:
     return load_knowledge(FIXTURE_FAQ)
 
 
+@pytest.fixture(scope="session")
+def real() -> Knowledge:
+    """The shipped faq/, loaded once: what residents are answered from."""
+    return load_knowledge(REPO / "faq")
+
+
+def outcome_and_entries(knowledge: Knowledge, question: str) -> tuple[str, list[str]]:
+    m = knowledge.match(question)
+    return m.outcome, [e.id for e in m.candidates]
+
+
 @pytest.fixture()
 def faq_copy(tmp_path: Path) -> Path:
     """An editable copy of the fixture FAQ, in a folder called faq/ like the real one."""

@@ -12,8 +12,6 @@ import pytest
 from bot.content.loader import EntryEdit, apply_edits, load_entries, load_knowledge
 from bot.knowledge import Knowledge
 
-from .conftest import REPO
-
 # Sibling questions in words the FAQ's phrasings do not use.
 SIBLINGS = {
     "社区幼儿园一个月要交多少钱": "kindergarten.fee",
@@ -57,11 +55,6 @@ aspects:
   hours: [几点, 开门]
   fee: [多少钱, 收费]
 """
-
-
-@pytest.fixture(scope="module")
-def real() -> Knowledge:
-    return load_knowledge(REPO / "faq")
 
 
 @pytest.mark.parametrize("question", SIBLINGS)

@@ -8,21 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.content.loader import load_knowledge
-from bot.knowledge import Knowledge
 from tests.conftest import converse
 
-from .conftest import REPO
-
-
-@pytest.fixture(scope="module")
-def real() -> Knowledge:
-    return load_knowledge(REPO / "faq")
-
-
-def answered(knowledge: Knowledge, question: str) -> tuple[str, list[str]]:
-    m = knowledge.match(question)
-    return m.outcome, [e.id for e in m.candidates]
+from .conftest import outcome_and_entries
 
 
 @pytest.mark.parametrize(("question", "entry"), [
@@ -34,7 +22,7 @@ def answered(knowledge: Knowledge, question: str) -> tuple[str, list[str]]:
     ("我家老人的养老保险认证每年都是我带去，今年我在外地，社区能不能代办，要带啥子证件", "pension.certify"),
 ])
 def test_the_desk_named_beside_a_service_asks_about_that_service(real, question, entry):
-    assert answered(real, question) == ("answer", [entry])
+    assert outcome_and_entries(real, question) == ("answer", [entry])
 
 
 @pytest.mark.parametrize(("question", "entry"), [
@@ -45,12 +33,12 @@ def test_the_desk_named_beside_a_service_asks_about_that_service(real, question,
     ("低保在哪里申请，批下来要等好久", "dibao.apply"),
 ])
 def test_a_second_part_naming_nothing_is_asked_of_the_thing_named(real, question, entry):
-    assert answered(real, question) == ("answer", [entry])
+    assert outcome_and_entries(real, question) == ("answer", [entry])
 
 
 def test_a_second_part_about_progress_is_asked_of_the_report_named(real):
     # 处理进度 after reporting a street light: the reports' status, not the 代办 desk's.
-    assert answered(real, "路灯坏了咋个报，报了以后能查到处理进度不") == (
+    assert outcome_and_entries(real, "路灯坏了咋个报，报了以后能查到处理进度不") == (
         "answer", ["report.streetlight", "report.status"])
 
 
@@ -68,7 +56,7 @@ def test_a_fact_is_asked_of_the_thing_named_before_the_question_not_of_the_story
     "我在镇上卖了十几年衣服，听说社区有个商会，想问下要咋个才能加入",
 ])
 def test_the_chamber_of_commerce_named_in_a_story_is_what_is_asked(real, question):
-    assert answered(real, question) == ("answer", ["org.chamber"])
+    assert outcome_and_entries(real, question) == ("answer", ["org.chamber"])
 
 
 @pytest.mark.parametrize(("question", "entry"), [
@@ -79,12 +67,12 @@ def test_the_chamber_of_commerce_named_in_a_story_is_what_is_asked(real, questio
     ("我家娃儿读初中了，青少年服务中心还能不能去", "youth.eligibility"),
 ])
 def test_may_someone_like_me_asks_who_may(real, question, entry):
-    assert answered(real, question) == ("answer", [entry])
+    assert outcome_and_entries(real, question) == ("answer", [entry])
 
 
 def test_is_it_open_every_day_asks_the_hours_not_the_story(real):
     # 是不是天天都开 asks the hours; the story's 七十多了 (an age) is no question of who may go.
-    assert answered(real, "我妈七十多了，白天一个人在家，听说照料中心周末也开，是不是天天都开") == (
+    assert outcome_and_entries(real, "我妈七十多了，白天一个人在家，听说照料中心周末也开，是不是天天都开") == (
         "answer", ["daycare.hours"])
 
 
@@ -94,7 +82,7 @@ def test_is_it_open_every_day_asks_the_hours_not_the_story(real):
     ("我们巷子口的路灯坏了一个多礼拜，晚上黑黢黢的，想问下怎么上报", "report.streetlight"),
 ])
 def test_how_to_report_the_situation_told_is_that_situation_s_entry(real, question, entry):
-    assert answered(real, question) == ("answer", [entry])
+    assert outcome_and_entries(real, question) == ("answer", [entry])
 
 
 @pytest.mark.parametrize("question", [
@@ -103,4 +91,4 @@ def test_how_to_report_the_situation_told_is_that_situation_s_entry(real, questi
     "我妈上个月住院了，住院费能在社区报销不，要等好久",
 ])
 def test_the_medical_bills_named_are_what_the_later_parts_ask_about(real, question):
-    assert answered(real, question) == ("answer", ["medins.reimburse"])
+    assert outcome_and_entries(real, question) == ("answer", ["medins.reimburse"])

@@ -6,16 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.content.loader import load_knowledge
-from bot.knowledge import Knowledge
 from tests.conftest import converse
-
-from .conftest import REPO
-
-
-@pytest.fixture(scope="module")
-def real() -> Knowledge:
-    return load_knowledge(REPO / "faq")
 
 
 @pytest.mark.parametrize(("heard", "said"), [

@@ -115,11 +115,6 @@ def test_the_rambling_set_on_the_real_faq() -> None:
     assert len(answered) <= 0.05 * len(off), answered
 
 
-@pytest.fixture(scope="module")
-def real() -> Knowledge:
-    return load_knowledge(REPO / "faq")
-
-
 def test_telling_how_long_something_has_lasted_is_not_a_second_question(real: Knowledge) -> None:
     # 坏了好久了 tells; 哪个网格 asks: one question, one answer (not the streetlight as well).
     message = "我们是文笔村三组的 屋门口的路灯坏了好久了 不晓得我们属于哪个网格"

@@ -7,16 +7,6 @@ from __future__ import annotations
 
 import pytest
 
-from bot.content.loader import load_knowledge
-from bot.knowledge import Knowledge
-
-from .conftest import REPO
-
-
-@pytest.fixture(scope="module")
-def real() -> Knowledge:
-    return load_knowledge(REPO / "faq")
-
 
 @pytest.mark.parametrize(("question", "entry"), [
     ("服务中心中五有没有人上班", "center.lunch"),  # 中五 = 中午; the lunch entry says 社区, not 服务中心

@@ -6,20 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.content.loader import load_knowledge
-from bot.knowledge import Knowledge
-
-from .conftest import REPO
-
-
-@pytest.fixture(scope="module")
-def real() -> Knowledge:
-    return load_knowledge(REPO / "faq")
-
-
-def answered(knowledge: Knowledge, question: str) -> tuple[str, list[str]]:
-    m = knowledge.match(question)
-    return m.outcome, [e.id for e in m.candidates]
+from .conftest import outcome_and_entries
 
 
 @pytest.mark.parametrize(("question", "entry"), [
@@ -32,7 +19,7 @@ def answered(knowledge: Knowledge, question: str) -> tuple[str, list[str]]:
     ("多大岁数可以参加志愿服务队", "volunteer.eligibility"),
 ])
 def test_whether_someone_like_me_may_join_after_a_story(real, question, entry):
-    assert answered(real, question) == ("answer", [entry])
+    assert outcome_and_entries(real, question) == ("answer", [entry])
 
 
 @pytest.mark.parametrize(("question", "entry"), [
@@ -47,12 +34,12 @@ def test_whether_someone_like_me_may_join_after_a_story(real, question, entry):
      "report.categories"),
 ])
 def test_which_things_a_desk_takes_after_a_story(real, question, entry):
-    assert answered(real, question) == ("answer", [entry])
+    assert outcome_and_entries(real, question) == ("answer", [entry])
 
 
 def test_a_situation_told_is_still_reported_where_it_belongs(real):
     # Without a question of which things, the story's situation is what is asked about.
-    assert answered(real, "我们楼下垃圾桶满了好几天了，臭得很，想问下这种事咋个上报") == (
+    assert outcome_and_entries(real, "我们楼下垃圾桶满了好几天了，臭得很，想问下这种事咋个上报") == (
         "answer", ["report.sanitation"])
 
 
@@ -63,4 +50,4 @@ def test_a_situation_told_is_still_reported_where_it_belongs(real):
 def test_who_did_something_is_a_name_we_do_not_register(real, question):
     # No person word (书记, 老师) is said, but 得第一的是谁 asks a person's name: not registered
     # (+ 人工), never a choice of the events' entries.
-    assert answered(real, question) == ("unregistered", [])
+    assert outcome_and_entries(real, question) == ("unregistered", [])

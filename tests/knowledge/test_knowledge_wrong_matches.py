@@ -7,15 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.content.loader import load_knowledge
 from bot.knowledge import Knowledge
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def real() -> Knowledge:
-    return load_knowledge(REPO / "faq")
 
 
 def answered(knowledge: Knowledge, question: str) -> str | None:
