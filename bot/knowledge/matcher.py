@@ -226,12 +226,12 @@ def _join_numbered(tokens: list[str]) -> list[str]:
 
 # A question put to the assistant itself (你吃饭了没, 你几岁了), not 你们 (the community) nor
 # a request to it (你帮我…, 你知道…吗).
-# 得一等奖的是谁: who did something is a person's name, though no person word (书记) is said.
-_DOER_RE = re.compile("的(?:人)?是(?:谁|哪位|哪个人|哪个(?![\u4e00-\u9fff])|哪个(?=[嘛呢哦啊]))")
-
 _ADDRESSED_RE = re.compile(
     r"^(?:你|您)(?!们|帮|给|替|告诉|知道|晓得|说说|查|看看|能不能帮|能帮|可以帮|可不可以帮|这里|这边|那里|那边)"
 )
+
+# 得一等奖的是谁: who did something is a person's name, though no person word (书记) is said.
+_DOER_RE = re.compile("的(?:人)?是(?:谁|哪位|哪个人|哪个(?![\u4e00-\u9fff])|哪个(?=[嘛呢哦啊]))")
 
 # What an answer must contain to answer a question for a specific fact (``facts_asked:``):
 # an amount of money, a phone number, a clock time, a person's name, a count (几本), the day money
