@@ -27,6 +27,9 @@ def init_app(app: Flask) -> None:
     production = app.extensions["community"].settings.production
     app.config.update(
         PERMANENT_SESSION_LIFETIME=SESSION_LIFETIME, SESSION_COOKIE_HTTPONLY=True,
+        # Only a response that changed the session sends it: a slow one begun before a change (a photo, a poll)
+        # would otherwise put the older session back (a lost 已保存 message, an undone sign-out).
+        SESSION_REFRESH_EACH_REQUEST=False,
         SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_SECURE=production,
         WTF_CSRF_CHECK_DEFAULT=False,  # only the console's forms; WeChat's POSTs carry signatures instead
         WTF_CSRF_TIME_LIMIT=None,  # the session's own lifetime bounds the token

@@ -151,6 +151,15 @@ def test_the_login_page_needs_no_outside_asset(client):
     assert csrf_token(page)
 
 
+def test_only_a_response_that_changes_the_session_sends_it(staff_of):
+    """A slow response begun before a change (a photo, the simulator's poll) must not put the older session
+    back: a lost 已保存 message, an undone sign-out."""
+    clerk = staff_of("staff")
+    for path in ("/console/", "/console/static/console.css", "/dev/pushed"):
+        assert "Set-Cookie" not in clerk.get(path).headers, path
+    assert "Set-Cookie" in clerk.post("/console/logout").headers
+
+
 def test_staff_accounts_from_the_server_command_line(app):
     from tests.conftest import command
 

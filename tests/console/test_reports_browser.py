@@ -44,9 +44,10 @@ def test_a_photo_report_reaches_the_grid_worker_who_answers_from_a_phone(wired, 
         code = accounts.new_bind_code(session, account, utcnow())
     assert "绑定成功" in Resident(app.test_client(), wechat, "wx-wangge").says(f"绑定 {code}")
 
+    resident = browser.new_context(viewport=PHONE)  # two people, two phones: their own cookies
     phone = browser.new_context(viewport=PHONE, accept_downloads=True)
     try:
-        chat = phone.new_page()
+        chat = resident.new_page()
         chat.set_default_timeout(WAIT)
         chat.goto(f"{served}/dev/chat")
         say(chat, ZHANG, "路灯坏了")
@@ -93,4 +94,5 @@ def test_a_photo_report_reaches_the_grid_worker_who_answers_from_a_phone(wired, 
         rows = list(sheet.iter_rows(values_only=True))
         assert [(r[2], r[3], r[4], r[6]) for r in rows[1:]] == [("第1网格", "路灯/亮化", "处理中", "老街农贸市场门口")]
     finally:
+        resident.close()
         phone.close()
