@@ -7,7 +7,7 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from bot.console.permissions import requires
-from bot.console.web import ConsoleUser, bp, client_ip, database
+from bot.console.web import ConsoleUser, bp, client_ip, database, renew_session
 from bot.models import StaffAccount, utcnow
 from bot.services import accounts, audit
 
@@ -25,6 +25,7 @@ def login() -> Any:
         return render_template("console/login.html", username=request.form.get("username", "")), 401
     session.permanent = True  # expires after SESSION_LIFETIME
     login_user(user)
+    renew_session()
     wanted = request.args.get("next", "")
     return redirect(wanted if wanted.startswith("/console") else url_for("console.dashboard"))
 

@@ -1,10 +1,11 @@
 """The console's blueprint and what every page shares: sign-in, CSRF, the database, the menu."""
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from typing import Any
 
-from flask import Blueprint, current_app, redirect, request, url_for
+from flask import Blueprint, current_app, redirect, request, session, url_for
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 
@@ -17,6 +18,7 @@ bp = Blueprint("console", __name__, url_prefix="/console", template_folder="temp
 login_manager = LoginManager()
 csrf = CSRFProtect()
 SESSION_LIFETIME = timedelta(hours=8)
+RENEW_AFTER = timedelta(minutes=10)  # how stale a session may get before a page view sends it again
 OPEN_ENDPOINTS = {"console.login", "console.static"}
 
 
@@ -62,7 +64,17 @@ def guard() -> Any:
         return login_manager.unauthorized()
     if current_user.must_change_password and request.endpoint not in ("console.password", "console.logout"):
         return redirect(url_for("console.password"))
+    if request.method == "GET":
+        renew_session()
     return None
+
+
+def renew_session() -> None:
+    """Staff who keep working stay signed in: a page view re-sends the session (its 8 hours start again)
+    once it is RENEW_AFTER old, not every response, so a slow response cannot put an older session back."""
+    now = int(time.time())
+    if now - session.get("renewed", 0) >= RENEW_AFTER.total_seconds():
+        session["renewed"] = now
 
 
 def signed_in(db: Any) -> StaffAccount:

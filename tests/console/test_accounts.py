@@ -160,6 +160,15 @@ def test_only_a_response_that_changes_the_session_sends_it(staff_of):
     assert "Set-Cookie" in clerk.post("/console/logout").headers
 
 
+def test_staff_who_keep_working_stay_signed_in(staff_of):
+    """A page viewed ten minutes after the session was last sent sends it again, starting its 8 hours anew."""
+    clerk = staff_of("staff")
+    with clerk.client.session_transaction() as session:
+        session["renewed"] -= 10 * 60
+    assert "Set-Cookie" in clerk.get("/console/").headers
+    assert "Set-Cookie" not in clerk.get("/console/").headers
+
+
 def test_staff_accounts_from_the_server_command_line(app):
     from tests.conftest import command
 
