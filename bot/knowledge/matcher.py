@@ -924,17 +924,13 @@ class Index:
         ]
         flat, lengths = _cells(self._unit_indptr, np.fromiter(rows, np.int64, len(rows)))
         entry, credit = self._unit_entry[flat], self._unit_credit[flat]
-        out: list[np.ndarray] = []
-        for (_, total), known in zip(weighted, found, strict=True):
-            if total <= 0:
-                out.append(np.ones(n))
-                continue
-            w = np.zeros(len(rows))
-            w[np.fromiter((at for at, _ in known), np.int64, len(known))] = np.fromiter(
-                (weight for _, weight in known), np.float64, len(known))
-            cells = credit * w.repeat(lengths)
-            out.append(np.bincount(entry, weights=cells, minlength=n) / total)
-        return out
+        weights = [[0.0] * len(rows) for _ in weighted]  # per text, each row's (0: not its unit)
+        for w, known in zip(weights, found, strict=True):
+            for at, weight in known:
+                w[at] = weight
+        cells = credit * np.array(weights).repeat(lengths, axis=1)  # (all texts at once)
+        return [np.bincount(entry, weights=c, minlength=n) / total if total > 0 else np.ones(n)
+                for c, (_, total) in zip(cells, weighted, strict=True)]
 
     def _reverses(self, pids: np.ndarray, q_units: set[str]) -> np.ndarray:
         """Share of each phrasing's content that the question mentions (0..1)."""
