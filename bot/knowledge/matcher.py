@@ -160,11 +160,11 @@ class Analysis:
         return not all(self.generic_mask)
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     """Why an entry scored what it did (for staff tooling, tests and tuning). Made for every
-    entry a question reaches, so a plain dataclass: five times cheaper to create than a frozen
-    one; nothing changes one once made (``dataclasses.replace`` copies)."""
+    entry a question reaches, so a plain dataclass with slots: five times cheaper to create than
+    a frozen one; nothing changes one once made (``dataclasses.replace`` copies)."""
 
     entry: int
     score: float
@@ -924,22 +924,19 @@ class Index:
         ]
         flat, lengths = _cells(self._unit_indptr, np.fromiter(rows, np.int64, len(rows)))
         entry, credit = self._unit_entry[flat], self._unit_credit[flat]
-        out: list[np.ndarray] = []
-        for (_, total), known in zip(weighted, found, strict=True):
-            if total <= 0:
-                out.append(np.ones(n))
-                continue
-            w = np.zeros(len(rows))
-            w[[at for at, _ in known]] = [weight for _, weight in known]
-            cells = credit * w.repeat(lengths)
-            out.append(np.bincount(entry, weights=cells, minlength=n) / total)
-        return out
+        weights = [[0.0] * len(rows) for _ in weighted]  # per text, each row's (0: not its unit)
+        for w, known in zip(weights, found, strict=True):
+            for at, weight in known:
+                w[at] = weight
+        cells = credit * np.array(weights).repeat(lengths, axis=1)  # (all texts at once)
+        return [np.bincount(entry, weights=c, minlength=n) / total if total > 0 else np.ones(n)
+                for c, (_, total) in zip(cells, weighted, strict=True)]
 
     def _reverses(self, pids: np.ndarray, q_units: set[str]) -> np.ndarray:
         """Share of each phrasing's content that the question mentions (0..1)."""
         rows = self._unit_row
         asked = np.zeros(len(rows), dtype=bool)
-        asked[[r for r in map(rows.get, q_units) if r is not None]] = True
+        asked[np.fromiter(map(rows.__getitem__, rows.keys() & q_units), np.int64)] = True
         flat, lengths = _cells(self._p_unit_indptr, pids)
         found = self._p_unit_weight[flat] * asked[self._p_unit_row[flat]]
         sums = np.bincount(np.arange(len(pids)).repeat(lengths), weights=found, minlength=len(pids))
@@ -947,11 +944,12 @@ class Index:
         return np.divide(sums, totals, out=np.ones(len(pids)), where=totals > 0)
 
     # -- matching ---------------------------------------------------------------------------
-    def _candidates(self, qcodes: str, k: int = 0) -> list[int]:
+    def _candidates(self, qcodes: str, k: int = 0) -> np.ndarray:
+        """The phrasings sharing the most sound-alike bigrams with the question (at most ``k``)."""
         k = k or self.settings.candidates
         n = len(self.p_codes)
         if n <= k:
-            return list(range(n))
+            return np.arange(n)
         grams = set(_bigrams(qcodes)) or {qcodes}
         postings = self.postings
         lists = [postings[g] for g in grams if g in postings]
@@ -959,7 +957,7 @@ class Index:
         if not informative:  # only very common bigrams: use the rarest few
             informative = sorted(lists, key=len)[:3]
         if not informative:
-            return []
+            return np.arange(0)
         pool = np.concatenate(informative)
         # Counting over every phrasing costs their number; sorting the postings found, about
         # 3 × theirs + 3,000 (measured): the cheaper (a large FAQ: 10,000 entries, 80,000 phrasings).
@@ -971,11 +969,11 @@ class Index:
             counts = counts[found]
         # Most shared bigrams first, ties broken by phrasing number, so the same question
         # always gets the same list: one integer key per phrasing.
-        key = (counts.max() - counts) * n + found
+        key = found - counts * n
         if len(found) > k:
             top = key.argpartition(k)[:k]
             found, key = found[top], key[top]
-        return found[key.argsort()].tolist()
+        return found[key.argsort()]
 
     # -- long messages ---------------------------------------------------------------------
     def clauses(self, text: str) -> list[str]:
@@ -1164,11 +1162,12 @@ class Index:
         w_sum = s.w_char + s.w_sound + s.w_words
         qn, qc = a.normalized, a.codes
         p_norm, p_codes = self.p_norm, self.p_codes
-        pids = self._candidates(qc, candidates)
-        if not pids:
+        cand = self._candidates(qc, candidates)
+        if not len(cand):
             return a, []
         # All candidates at once: both similarities in one call each (the same numbers as
         # ``fuzz.ratio``), the shared words' weights through the token postings.
+        pids = cand.tolist()
         chars = cdist([qn], list(map(p_norm.__getitem__, pids)), scorer=fuzz.ratio, dtype=np.float64)[0]
         sounds = cdist([qc], list(map(p_codes.__getitem__, pids)), scorer=fuzz.ratio, dtype=np.float64)[0]
         known = [(r, w) for r, w in zip(map(self._token_row.get, q_weights), q_weights.values(), strict=True)
@@ -1176,7 +1175,6 @@ class Index:
         flat, lengths = _cells(self._token_indptr, np.array([r for r, _ in known], dtype=np.int64))
         shared = np.bincount(self._token_pid[flat], minlength=len(p_norm), weights=self._token_weight[flat]
                              + np.array([w for _, w in known], dtype=np.float64).repeat(lengths))
-        cand = np.array(pids, dtype=np.int64)
         denom = q_weight + self._p_weight[cand]
         words = np.divide(100.0 * shared[cand], denom, out=np.zeros(len(pids)), where=denom != 0)
         surfaces = (s.w_char * chars + s.w_sound * sounds + s.w_words * words) / w_sum
@@ -1233,7 +1231,7 @@ class Index:
         fields = [c[order].tolist() for c in (entries, scores, surfaces, covs, vocabs, reverses, is_exact)]
         if agrees is not None:
             fields += [agrees[order].tolist(), bases[order].tolist()]
-        return a, [Candidate(*f) for f in zip(*fields, strict=True)]
+        return a, list(map(Candidate, *fields))
 
     def _topic_factors(self, entries: np.ndarray, q_topics: frozenset[str]) -> np.ndarray:
         """What naming none of an entry's topics costs it: the share of them the question does
