@@ -1317,7 +1317,8 @@ class Index:
 
     def skips_semantic(self, text: str, a: Analysis, ranked: list[Candidate], lexical: Match) -> bool:
         """Whether the lexical channel alone decides: a confident answer, a question far from
-        everything, or one that names a thing no entry knows (银行, 驾照)."""
+        everything, one that names a thing no entry knows (银行, 驾照), or one for a fact no
+        entry gives."""
         s = self.settings
         if self.vectors is None or self.vectors.matrix is None or not ranked:
             return True
@@ -1327,7 +1328,16 @@ class Index:
         if confidence < s.semantic_floor or self.chit_chat(a) or not a.has_content:
             return True  # 几点开门, 今天星期几: the lexical channel offers the places
         clauses = self.clauses(text)  # the message as sent: normalising drops its pauses
-        return self._unknown_asked([c for c in clauses if self._asks(c)] or clauses)
+        return self._unknown_asked([c for c in clauses if self._asks(c)] or clauses) or self._fact_nowhere(text, a)
+
+    def _fact_nowhere(self, text: str, a: Analysis) -> bool:
+        """A fact asked of a thing or person named that no entry gives (书记的电话): ``_honest``
+        makes any answer, choice or don't-know of it "not registered", so the model cannot matter."""
+        kinds, people = self.facts_asked(text)
+        if not kinds or not (people or self.things(a.normalized)):
+            return False
+        asked = self._asked_things(text) or self.things(a.normalized)
+        return not any(self.gives_facts(ei, kinds, people, asked) for ei in range(len(self.entries)))
 
     def match(self, text: str) -> Match:
         """The answer, a choice, or don't-know; a question in two parts gets both answers

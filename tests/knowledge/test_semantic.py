@@ -105,8 +105,13 @@ def test_the_model_reads_a_message_once_even_in_two_parts(semantic, counting):
         assert counting.texts - before <= 1
 
 
-def test_a_trap_stays_honest_with_the_model(semantic):
-    assert semantic.match("低保一个月发好多钱").outcome == "unregistered"
+def test_a_trap_stays_honest_with_the_model_and_does_not_ask_it(semantic, counting):
+    """No entry gives these facts, so no pick of the model's could be answered."""
+    before = counting.texts
+    for trap in ("低保一个月发好多钱", "卫生站的医生电话是多少",
+                 "我屋头老汉八十二了 户口一直在朝天区 听说有高龄津贴 一个月能领好多钱"):
+        assert semantic.match(trap).outcome == "unregistered"
+    assert counting.texts == before
 
 
 def test_a_question_the_lexical_channel_is_sure_of_never_asks_the_model(semantic, counting):
