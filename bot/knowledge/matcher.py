@@ -123,6 +123,7 @@ class Settings:
     # topic: the community's names (places, services, concepts) that most of an entry's
     # phrasings mention; a question naming none of them loses up to this share of the score
     topic_penalty: float = 0.2
+    topic_conflict_penalty: float = 0.15  # … and more when it names another place or service (see rank)
     topic_share: float = 0.5  # a name in this share of the phrasings is the entry's topic
     unseen_factor: float = 0.5  # weight of a content word no entry knows, relative to IDF
     # a long message is also scored on parts of it (see ``Index.focus``); a part that leaves
@@ -292,9 +293,10 @@ _WHICH_RE = re.compile("哪些|哪几")
 # 我们这种刚搬来的能不能报名: whether someone like the resident may, whatever they say they are.
 _LIKE_ME_RE = re.compile(r"(?:这种|这样的|这号)[\u4e00-\u9fff]{1,8}?(?:能不能|可不可以|能不|可以不|得不得行|行不行)")
 
-# 坏了好久了, 好多了, 打工好多年了, 好多手续都没人跑: a question word telling how long or how
+# 坏了好久了, 好多了, 打工好多年了, 劝了他好多年, 好多手续都没人跑, 前几天: a question word telling how long or how
 # much, not asking it; 也不晓得是啥子情况 tells that one does not know.
 _TOLD_RE = re.compile("(?:好久|多久|好多|好几)(?:年|天|个月|个星期|回|次|遍)?了|好多[\u4e00-\u9fff]{0,3}都"
+                      "|了[\u4e00-\u9fff]{0,2}?(?:好多|好几)(?:年|天|个月|个星期|回|次|遍)|(?:前|这|那|过|好)几天"
                       "|(?:不晓得|不知道|搞不清楚?)是?(?:啥子|什么|啥)情况")
 
 
@@ -463,7 +465,9 @@ class Index:
         referring = {w: w for w in lexicon.referring_words if w}
         self._referring = LongestFirst(referring) if referring else None
         self._desks = frozenset(self._rewrite(normalizer(w)) for w in lexicon.desk_words)
-        self._deed_cues = tuple({f for c in lexicon.deed_cues for f in (normalizer(c), normalizer.fold(c)) if f})
+        # (not a cue cut short as the end of a message would be: 有没有 → 有)
+        self._deed_cues = tuple({f for c in lexicon.deed_cues for f in (normalizer(c), normalizer.fold(c))
+                                 if f and not (len(f) < len(c) and c.startswith(f))})
         self._off_topic_units: set[str] = set()
         for word in lexicon.off_topic:
             c = codes(normalizer(word))
@@ -582,6 +586,13 @@ class Index:
         cues = [c for _, forms in self._aspect_cues for c in forms]
         things = {n: df for n, df in name_df.items() if n in answered and not any(c in n for c in cues)}
         self._thing_names = frozenset(n for n, df in things.items() if df <= MAX_THING_ENTRIES)
+        # the places and services an entry is about, and all its family (kindergarten.*) is about
+        own_things = [own & self._thing_names for own in self.entry_topics]
+        family_of: dict[str, frozenset[str]] = {}
+        for e, own in zip(self.entries, own_things, strict=True):
+            family_of[_family(e.id)] = family_of.get(_family(e.id), frozenset()) | own
+        self._family_things = [family_of[_family(e.id)] if own else frozenset()
+                               for e, own in zip(self.entries, own_things, strict=True)]
         # The thing a whole family is about (center.* : 社区服务中心), for its members whose own
         # phrasings say only 社区 (社区中午关门不); a family of many things (report.*) has none.
         self.family_things: list[frozenset[str]] = [frozenset()] * len(self.entries)
@@ -1086,7 +1097,7 @@ class Index:
         # A message with parts is long: its parts find the candidates the whole would.
         a, ranked = self._rank(text, candidates=s.focus_candidates if parts else 0, aspects=aspects)
         if not parts or not ranked:
-            return a, ranked
+            return a, self._other_things(a, ranked)
         best = {c.entry: c for c in ranked}
         named = a.topics
         penalty = s.focus_topic_penalty
@@ -1099,7 +1110,18 @@ class Index:
                 if old is None or c.score * f > old.score:
                     best[c.entry] = c if f == 1.0 else c.scaled(f)
         out = sorted(best.values(), key=lambda c: (-c.score, c.entry))
-        return a, out
+        return a, self._other_things(a, out)
+
+    def _other_things(self, a: Analysis, ranked: list[Candidate]) -> list[Candidate]:
+        """An entry about a place or service whose family is about none the message names (幼儿园
+        for a question about 青少年宫 asking 外地户口的孩子能去不) loses ``topic_conflict_penalty``."""
+        q_things = a.topics & self._thing_names
+        if not (q_things and a.has_content):
+            return ranked
+        f = 1.0 - self.settings.topic_conflict_penalty
+        things = self._family_things
+        out = [c.scaled(f) if things[c.entry] and not things[c.entry] & q_things else c for c in ranked]
+        return sorted(out, key=lambda c: (-c.score, c.entry))
 
     def bounded(self, text: str) -> str:
         """The message, or when it is longer than ``MAX_QUESTION_CHARS`` (a story told before
@@ -1351,7 +1373,12 @@ class Index:
         first, second = (self._match_one(part, semantic=False) for part in parts[:2])
         if first.outcome == "answer" and second.outcome == "answer":
             if first.candidates[0] == second.candidates[0]:
-                return first if whole.outcome != "answer" else whole
+                # … unless the whole message went to an entry about nothing in particular (what to
+                # bring to the 代办 desk) and both parts to the one about the thing named
+                named = self.things(self._rewritten(text))
+                if whole.outcome != "answer" or (self._about(whole, named) is None and self._about(first, named)):
+                    return first
+                return whole
             # Two parts both asking who may (我能不能报名志愿服务队，有没有啥要求) are one question:
             # the whole message's answer, when it is one of the two.
             if (whole.outcome == "answer" and whole.candidates[0] in first.candidates + second.candidates
@@ -1645,8 +1672,9 @@ class Index:
                 place, words, deeds = True, [], []
             elif place and not generic:
                 words.append((tok, code))
+                # (能报吗, 能办不: what a desk does with the thing, asked of its entry, not of the place)
                 if (0 <= cue_end <= pos - len(tok) and self.segmenter.topic_weight(tok) >= MIN_DEED_WEIGHT
-                        and not self._aspects(tok)):
+                        and not self._aspects(tok) and not any(tok in d for d in self._desks)):
                     deeds.append(code)
         return things, words, deeds
 
