@@ -133,7 +133,7 @@ class Settings:
     focus_unseen_factor: float = 0.35
     focus_candidates: int = 40  # phrasings scored in full per part (parts are short)
     # semantic channel (``PhrasingVectors``), asked only when the lexical one is not sure:
-    semantic_skip: float = 60.0  # a lexical answer this confident does not ask the model
+    semantic_skip: float = 50.0  # a lexical answer this confident does not ask the model
     semantic_floor: float = 20.0  # … nor does a question the lexical channel finds this far off
     sem_low: float = 0.88  # cosine similarity mapped to 0 …
     sem_high: float = 0.97  # … and to 100
