@@ -92,3 +92,14 @@ def test_how_to_report_the_situation_told_is_that_situation_s_entry(real, questi
 ])
 def test_the_medical_bills_named_are_what_the_later_parts_ask_about(real, question):
     assert outcome_and_entries(real, question) == ("answer", ["medins.reimburse"])
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    # 堵了好久 / 排了好久的队 tells how long the resident waited; it asks no "when".
+    ("我们院坝那根排水管堵了好久，想问下我们这个组是哪个网格管的，网格员能不能过来看下", "grid.overview"),
+    # 咋个约法 (Sichuanese "how does one book") is 怎么约, not an unknown word asked about.
+    ("代办预约咋个约法", "proxy.booking"),
+    ("昨天上午来办事在窗口等了好久，后来才晓得可以先预约，想问下代办预约咋个约法", "proxy.booking"),
+])
+def test_a_story_of_waiting_long_and_a_verb_with_fa_ask_the_question(real, question, entry):
+    assert outcome_and_entries(real, question) == ("answer", [entry])
