@@ -248,6 +248,8 @@ _FACT_IN_ANSWER = {
     "name": re.compile(r"[\u4e00-\u9fff](?:书记|主任|老师|医生|园长|站长|会长)[，,。、：:（(]"),
     "date": re.compile(r"\d+\s*[号日]|每(?:个)?月\d|每年\d"),
     "count": re.compile(r"\d+\s*[余多]?\s*(?:本|个(?!工作日|月|星期|小时)|人|名|次|件|张|户|条|支|期|节)|不限"),
+    # how many times a week (一周上几次): a weekly schedule (每周二、周四) says so
+    "weekly": re.compile(r"每(?:周|个?星期|个?礼拜)|周[一二三四五六日天]"),
     "share": re.compile(r"\d+(?:\.\d+)?\s*[%％]|百分之|\d+\s*成"),
     "deadline": re.compile(r"\d+\s*月\s*\d+\s*[日号]|截止|之前|以前|月底|年底"),
     "provided": re.compile(r"自备|自带|自己(?:买|带|准备|出)|统一(?:发|配|提供|购买)|发给|配发|提供"),
@@ -1613,6 +1615,8 @@ class Index:
         people = frozenset(p for p in self._person_words if p in folded or p in read)
         if "name" in kinds and (_ADDRESSED_RE.match(folded) or not (people or _DOER_RE.search(folded))):
             kinds.discard("name")  # 你叫什么 / 这个活动叫什么: not a person's name
+        if "weekly" in kinds:
+            kinds.discard("count")  # 一周上几次: the days of a weekly schedule, not a number
         return frozenset(kinds), people
 
     def _question_part(self, text: str) -> str:
