@@ -292,6 +292,9 @@ _A_NOT_A_RE = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 # 哪些, 哪几类: which things (asked of a desk: its list).
 _WHICH_RE = re.compile("哪些|哪几")
 
+# 收进去, 借得出来: the direction a deed goes in says nothing of what is asked of a place.
+_DIRECTION_RE = re.compile("得?[进出回过上下起][来去]$")
+
 # 我们这种刚搬来的能不能报名: whether someone like the resident may, whatever they say they are.
 _LIKE_ME_RE = re.compile(r"(?:这种|这样的|这号)[\u4e00-\u9fff]{1,8}?(?:能不能|可不可以|能不|可以不|得不得行|行不行)")
 
@@ -1675,6 +1678,11 @@ class Index:
             if tok in things:
                 place, words, deeds = True, [], []
             elif place and not generic:
+                bare = _DIRECTION_RE.sub("", tok)
+                if not bare:
+                    continue
+                if bare != tok:
+                    tok, code = bare, codes(bare)
                 words.append((tok, code))
                 # (能报吗, 能办不: what a desk does with the thing, asked of its entry, not of the place)
                 if (0 <= cue_end <= pos - len(tok) and self.segmenter.topic_weight(tok) >= MIN_DEED_WEIGHT

@@ -109,3 +109,13 @@ def test_a_story_of_waiting_long_and_a_verb_with_fa_ask_the_question(real, quest
 def test_how_many_times_a_week_is_answered_by_the_weekly_schedule(real, question):
     # 每周二、周四 says how many times a week; it is no count the FAQ lacks.
     assert outcome_and_entries(real, question) == ("answer", ["taiji.schedule"])
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    # 收进去, 拿得出去: the deed asked of the place is 收 / 拿, whichever way it goes; the
+    # direction is no unknown thing the FAQ lacks.
+    ("我外公八十好几了，瘫在床上好几年了，穿衣吃饭都要人，日间照料中心能不能把他收进去", "daycare.nursing"),
+    ("图书室的书拿得出去不", "library.borrow"),
+])
+def test_a_deed_asked_of_a_place_is_read_without_its_direction(real, question, entry):
+    assert outcome_and_entries(real, question) == ("answer", [entry])
