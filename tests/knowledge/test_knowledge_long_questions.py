@@ -119,3 +119,9 @@ def test_how_many_times_a_week_is_answered_by_the_weekly_schedule(real, question
 ])
 def test_a_deed_asked_of_a_place_is_read_without_its_direction(real, question, entry):
     assert outcome_and_entries(real, question) == ("answer", [entry])
+
+
+@pytest.mark.parametrize("question", ["你是哪个嘛", "我外孙女给我在手机上装的这个，你是哪个哦，都能问些啥子"])
+def test_ni_shi_na_ge_asks_who_the_assistant_is(real, question):
+    # 你是哪个 is Sichuanese for 你是谁 (哪个 stays "which" in 是哪个网格).
+    assert outcome_and_entries(real, question) == ("answer", ["general.about"])
