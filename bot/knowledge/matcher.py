@@ -248,6 +248,8 @@ _FACT_IN_ANSWER = {
     "name": re.compile(r"[\u4e00-\u9fff](?:书记|主任|老师|医生|园长|站长|会长)[，,。、：:（(]"),
     "date": re.compile(r"\d+\s*[号日]|每(?:个)?月\d|每年\d"),
     "count": re.compile(r"\d+\s*[余多]?\s*(?:本|个(?!工作日|月|星期|小时)|人|名|次|件|张|户|条|支|期|节)|不限"),
+    # how many times a week (一周上几次): a weekly schedule (每周二、周四) says so
+    "weekly": re.compile(r"每(?:周|个?星期|个?礼拜)|周[一二三四五六日天]"),
     "share": re.compile(r"\d+(?:\.\d+)?\s*[%％]|百分之|\d+\s*成"),
     "deadline": re.compile(r"\d+\s*月\s*\d+\s*[日号]|截止|之前|以前|月底|年底"),
     "provided": re.compile(r"自备|自带|自己(?:买|带|准备|出)|统一(?:发|配|提供|购买)|发给|配发|提供"),
@@ -290,13 +292,16 @@ _A_NOT_A_RE = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 # 哪些, 哪几类: which things (asked of a desk: its list).
 _WHICH_RE = re.compile("哪些|哪几")
 
+# 收进去, 借得出来: the direction a deed goes in says nothing of what is asked of a place.
+_DIRECTION_RE = re.compile("得?[进出回过上下起][来去]$")
+
 # 我们这种刚搬来的能不能报名: whether someone like the resident may, whatever they say they are.
 _LIKE_ME_RE = re.compile(r"(?:这种|这样的|这号)[\u4e00-\u9fff]{1,8}?(?:能不能|可不可以|能不|可以不|得不得行|行不行)")
 
-# 坏了好久了, 好多了, 打工好多年了, 劝了他好多年, 好多手续都没人跑, 前几天: a question word telling how long or how
-# much, not asking it; 也不晓得是啥子情况 tells that one does not know.
+# 坏了好久了, 排了好久的队 (not 报了好久有人来), 好多了, 打工好多年了, 劝了他好多年, 好多手续都没人跑, 前几天:
+# a question word telling how long or how much, not asking it; 也不晓得是啥子情况 tells that one does not know.
 _TOLD_RE = re.compile("(?:好久|多久|好多|好几)(?:年|天|个月|个星期|回|次|遍)?了|好多[\u4e00-\u9fff]{0,3}都"
-                      "|了[\u4e00-\u9fff]{0,2}?(?:好多|好几)(?:年|天|个月|个星期|回|次|遍)|(?:前|这|那|过|好)几天"
+                      "|了好久(?=的|$)|了[\u4e00-\u9fff]{0,2}?(?:好多|好几)(?:年|天|个月|个星期|回|次|遍)|(?:前|这|那|过|好)几天"
                       "|(?:不晓得|不知道|搞不清楚?)是?(?:啥子|什么|啥)情况")
 
 
@@ -1613,6 +1618,8 @@ class Index:
         people = frozenset(p for p in self._person_words if p in folded or p in read)
         if "name" in kinds and (_ADDRESSED_RE.match(folded) or not (people or _DOER_RE.search(folded))):
             kinds.discard("name")  # 你叫什么 / 这个活动叫什么: not a person's name
+        if "weekly" in kinds:
+            kinds.discard("count")  # 一周上几次: the days of a weekly schedule, not a number
         return frozenset(kinds), people
 
     def _question_part(self, text: str) -> str:
@@ -1671,6 +1678,11 @@ class Index:
             if tok in things:
                 place, words, deeds = True, [], []
             elif place and not generic:
+                bare = _DIRECTION_RE.sub("", tok)
+                if not bare:
+                    continue
+                if bare != tok:
+                    tok, code = bare, codes(bare)
                 words.append((tok, code))
                 # (能报吗, 能办不: what a desk does with the thing, asked of its entry, not of the place)
                 if (0 <= cue_end <= pos - len(tok) and self.segmenter.topic_weight(tok) >= MIN_DEED_WEIGHT

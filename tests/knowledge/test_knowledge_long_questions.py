@@ -92,3 +92,36 @@ def test_how_to_report_the_situation_told_is_that_situation_s_entry(real, questi
 ])
 def test_the_medical_bills_named_are_what_the_later_parts_ask_about(real, question):
     assert outcome_and_entries(real, question) == ("answer", ["medins.reimburse"])
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    # 堵了好久 / 排了好久的队 tells how long the resident waited; it asks no "when".
+    ("我们院坝那根排水管堵了好久，想问下我们这个组是哪个网格管的，网格员能不能过来看下", "grid.overview"),
+    # 咋个约法 (Sichuanese "how does one book") is 怎么约, not an unknown word asked about.
+    ("代办预约咋个约法", "proxy.booking"),
+    ("昨天上午来办事在窗口等了好久，后来才晓得可以先预约，想问下代办预约咋个约法", "proxy.booking"),
+])
+def test_a_story_of_waiting_long_and_a_verb_with_fa_ask_the_question(real, question, entry):
+    assert outcome_and_entries(real, question) == ("answer", [entry])
+
+
+@pytest.mark.parametrize("question", ["我妈想去学太极拳，一个星期上几次", "太极拳每周上几次课"])
+def test_how_many_times_a_week_is_answered_by_the_weekly_schedule(real, question):
+    # 每周二、周四 says how many times a week; it is no count the FAQ lacks.
+    assert outcome_and_entries(real, question) == ("answer", ["taiji.schedule"])
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    # 收进去, 拿得出去: the deed asked of the place is 收 / 拿, whichever way it goes; the
+    # direction is no unknown thing the FAQ lacks.
+    ("我外公八十好几了，瘫在床上好几年了，穿衣吃饭都要人，日间照料中心能不能把他收进去", "daycare.nursing"),
+    ("图书室的书拿得出去不", "library.borrow"),
+])
+def test_a_deed_asked_of_a_place_is_read_without_its_direction(real, question, entry):
+    assert outcome_and_entries(real, question) == ("answer", [entry])
+
+
+@pytest.mark.parametrize("question", ["你是哪个嘛", "我外孙女给我在手机上装的这个，你是哪个哦，都能问些啥子"])
+def test_ni_shi_na_ge_asks_who_the_assistant_is(real, question):
+    # 你是哪个 is Sichuanese for 你是谁 (哪个 stays "which" in 是哪个网格).
+    assert outcome_and_entries(real, question) == ("answer", ["general.about"])
