@@ -1363,7 +1363,7 @@ class Index:
         kinds, people = self.facts_asked(text)
         if not kinds or not (people or self.things(a.normalized)):
             return False
-        asked = self._asked_things(text) or self.things(a.normalized)
+        asked = self._asked_things(text, a)
         return not any(self.gives_facts(ei, kinds, people, asked) for ei in range(len(self.entries)))
 
     def match(self, text: str) -> Match:
@@ -1375,12 +1375,12 @@ class Index:
         if not parts:
             return whole
         # The parts are short questions of their own: lexical, so the model runs once a message.
-        first, second = (self._match_one(part, semantic=False) for part in parts[:2])
+        first, second = (self._match_one(part, semantic=False) for part in (parts.first, parts.second))
         if first.outcome == "answer" and second.outcome == "answer":
+            named = self.things(self._rewritten(text))
             if first.candidates[0] == second.candidates[0]:
                 # … unless the whole message went to an entry about nothing in particular (what to
                 # bring to the 代办 desk) and both parts to the one about the thing named
-                named = self.things(self._rewritten(text))
                 if whole.outcome != "answer" or (self._about(whole, named) is None and self._about(first, named)):
                     return first
                 return whole
@@ -1391,7 +1391,6 @@ class Index:
                 return whole
             # A part answered by an entry about something the message does not name (居住证 …
             # 要多久办好: the 代办 desk's time limits) is the other part's entry's to answer.
-            named = self.things(self._rewritten(text))
             about = [self._about(m, named) for m in (first, second)]
             if about.count(False) == 1:
                 return replace(first if about[0] is not False else second, normalized=whole.normalized)
@@ -1403,7 +1402,7 @@ class Index:
             # where the 代办 desk hands things out) is the named thing's entry's when that one is
             # nearly as close to it, or the whole message's answer.
             if None in about and True in about and len({_family(m.candidates[0].id) for m in (first, second)}) == 2:
-                own, other = (first, parts[1]) if about[0] else (second, parts[0])
+                own, other = (first, parts.second) if about[0] else (second, parts.first)
                 scores = {c.entry: c.score for c in self.rank(other)[1]}
                 kept = scores.get(self.entry_index[own.candidates[0].id], 0.0)
                 if kept >= NAMED_PART_SHARE * max(scores.values(), default=0.0) or (
@@ -1411,7 +1410,7 @@ class Index:
                     return replace(own, normalized=whole.normalized)
             return Match("answer", first.candidates + second.candidates,
                          min(first.score, second.score), whole.normalized)
-        known = [(m, other) for m, other in ((first, parts[1]), (second, parts[0]))
+        known = [(m, other) for m, other in ((first, parts.second), (second, parts.first))
                  if m.outcome == "answer"]
         if len(known) == 1 and whole.outcome != "answer":
             m, other = known[0]
@@ -1627,16 +1626,16 @@ class Index:
         clauses = self.clauses(text)
         return " ".join([c for c in clauses if self._asks(c)] or clauses)
 
-    def _asked_things(self, text: str) -> frozenset[str]:
+    def _asked_things(self, text: str, a: Analysis) -> frozenset[str]:
         """The things a question clause names, not the story's (我在深圳打工 asks nothing of 流动人口);
         for one naming none, those of the clause nearest before it that names one (听说社区有太极拳班 …
-        一个班能收好多人), not all the story's (查出高血压)."""
+        一个班能收好多人), not all the story's (查出高血压); failing those, all the message names."""
         clauses = self.clauses(text)
         asked = [i for i, c in enumerate(clauses) if self._asks(c)]
         found = self.things(self.analyze(" ".join(clauses[i] for i in asked) or text).normalized)
-        if found or not asked:
-            return found
-        return next(filter(None, (self.things(self._rewritten(c)) for c in reversed(clauses[: asked[0]]))), found)
+        if not found and asked:
+            found = next(filter(None, (self.things(self._rewritten(c)) for c in reversed(clauses[: asked[0]]))), found)
+        return found or self.things(a.normalized)
 
     def gives_facts(self, ei: int, kinds: frozenset[str], people: frozenset[str], asked: frozenset[str]) -> bool:
         """Whether entry ``ei`` answers a question for these facts: it is about the things
@@ -1743,7 +1742,7 @@ class Index:
             # A fact asked of the community's people or things (书记的名字) is one we lack.
             named = people or self.things(a.normalized)
             return replace(m, outcome="unregistered") if named else m
-        asked = self._asked_things(text) or self.things(a.normalized)
+        asked = self._asked_things(text, a)
         kept = tuple(e for e in m.candidates
                      if self.gives_facts(self.entry_index[e.id], kinds, people, asked))
         if not kept:
