@@ -86,6 +86,7 @@ NAMED_PART_SHARE = 0.7  # a part's score an entry about the thing named needs to
 # A longer message is scored on its question clause(s) and the clauses nearest them that name
 # one of the community's things, this many characters in all (see ``bounded``).
 MAX_QUESTION_CHARS = 80
+LONG_MESSAGE_CHARS = 30  # a message this long (normalised) tells a story around its question
 MAX_CACHED = 100_000  # tokens (and runs of them) whose codes and weights are remembered
 MAX_RECENT = 64  # texts (a message, its clauses and parts) whose analysis is remembered
 MODEL_CHARS = 48  # the model reads a long message's last clauses up to this: its cost grows with length
@@ -94,6 +95,8 @@ MODEL_CHARS = 48  # the model reads a long message's last clauses up to this: it
 @dataclass(frozen=True)
 class Settings:
     answer_threshold: float = 42.0  # best score needed to answer (or to offer choices)
+    # … by a long message, whose story dilutes the score of the question told in it
+    long_answer_threshold: float = 38.0
     answer_margin: float = 2.0  # lead over the next entry needed to answer outright
     clarify_window: float = 6.0  # entries this close to the best are offered as choices
     content_free_threshold: float = 56.0  # a question that names no topic at all (几点开门)
@@ -294,6 +297,10 @@ _WHICH_RE = re.compile("哪些|哪几")
 
 # 收进去, 借得出来: the direction a deed goes in says nothing of what is asked of a place.
 _DIRECTION_RE = re.compile("得?[进出回过上下起][来去]$")
+
+# 汽车站那边, 我们那里: 那边 after a word names that word's side, it refers back to nothing
+# (after 在, 去, 到 … it does: 去那边咋个走).
+_LOCATIVE_RE = re.compile("[^\\W\\d在去到往从来回走进问找送带了是的个把跟和给过就还也都上下哈]那(?:里|儿|边|头|哈|点)")
 
 # 我们这种刚搬来的能不能报名: whether someone like the resident may, whatever they say they are.
 _LIKE_ME_RE = re.compile(r"(?:这种|这样的|这号)[\u4e00-\u9fff]{1,8}?(?:能不能|可不可以|能不|可以不|得不得行|行不行)")
@@ -1453,6 +1460,7 @@ class Index:
             if not named or not self._asks(clause) or self._asks_a_desks_list(clause):
                 continue
             found = self._referring.matches(clause) if self._referring is not None else []
+            found = [f for f in found if not _LOCATIVE_RE.match(clause, max(f[0] - 1, 0), f[1])]
             if found:
                 start, end, _ = found[0]
                 # 这个证 is the certificate named last, not the 打工 told after it
@@ -1703,7 +1711,8 @@ class Index:
         things, words, deeds = self._asked_of_a_place(clause)
         if not words:
             return False
-        if self._unknown(words[-1][1]) or any(
+        last, last_code = words[-1]
+        if (self._unknown(last_code) and not self._aspects(last)) or any(  # (在哪个方向: what is asked)
                 self._unknown(code) for tok, code in words[:-1] if self.segmenter.topic_weight(tok) >= 1.0):
             return True
         if not deeds:
@@ -1762,6 +1771,8 @@ class Index:
         confidence = max(c.confidence for c in ranked[:5])
         shown = round(min(top, confidence), 1)
         threshold = s.answer_threshold if a.has_content else s.content_free_threshold
+        if a.has_content and len(a.plain) >= LONG_MESSAGE_CHARS:
+            threshold = s.long_answer_threshold
         if confidence < threshold:
             return Match("unknown", (), shown, a.plain)
         best = ranked[0]
