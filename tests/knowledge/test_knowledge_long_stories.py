@@ -1,7 +1,7 @@
 """Classes of miss found on a tuning set of 150 long voice messages (issue 14), in wordings of
 their own: a long story dilutes the score of the question told in it; 那边 after a word is that
 word's side, not a reference back to the place asked about; how to find a place (在哪个方向,
-好不好找) asks where it is. Real faq/, lexical."""
+好不好找) asks where it is; 好几个 tells "several", it asks no number. Real faq/, lexical."""
 from __future__ import annotations
 
 import pytest
@@ -35,3 +35,9 @@ def test_na_bian_after_a_word_is_that_words_side(real, question, entry):
 ])
 def test_how_to_find_a_place_asks_where_it_is(real, question, entry):
     assert outcome_and_entries(real, question) == ("answer", [entry])
+
+
+def test_hao_ji_ge_tells_several_and_asks_no_number(real):
+    # 问了好几个人 (asked several people) asks no count the FAQ lacks; the place is asked.
+    assert outcome_and_entries(real, "我在街上问了好几个人都不晓得，青少年服务中心在哪个位置") == (
+        "answer", ["youth.location"])
