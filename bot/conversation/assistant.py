@@ -63,6 +63,7 @@ class Duplicate(Exception):
 # work, no SQLAlchemy execution per statement). They need no answer from one another, so on PostgreSQL
 # the opening three travel in one round trip with the BEGIN, and the closing three with the COMMIT.
 USERS, CONVERSATIONS, CASES = User.__table__, Conversation.__table__, HandoffRequest.__table__
+USER_MANAGER = User.__mapper__.class_manager
 CLAIM = DriverStatement(insert(ProcessedMessage.__table__), keys=("key", "openid", "created_at"))
 FINISH = DriverStatement(update(ProcessedMessage.__table__).where(ProcessedMessage.key == bindparam("claimed"))
                          .values(reply=bindparam("reply"), finished_at=bindparam("finished_at")))
@@ -346,8 +347,12 @@ def _what_was_said(message: Message) -> str:
 
 
 def attach_user(session: Session, row: dict[str, Any]) -> User:
-    """The resident's row (locked and up to date) as an ORM object the handlers may change."""
-    user = User(**row)
+    """The resident's row (locked and up to date) as an ORM object the handlers may change.
+
+    Built as the ORM's loader builds a loaded row (its values put in place, no attribute events), half
+    the cost of User(**row)."""
+    user = USER_MANAGER.new_instance()
+    user.__dict__.update(row)
     make_transient_to_detached(user)  # as if loaded: only what a handler changes is written
     session.add(user)
     return user
