@@ -119,6 +119,7 @@ class PreparedKnowledge:
 
     def __init__(self, knowledge: Knowledge, text: str, *, match_now: bool) -> None:
         self._knowledge = knowledge
+        self.lexicon = knowledge.lexicon  # read by every command-word check, a few dozen a message
         self._text = text
         self._normalized: str | None = None
         self._match: Match | None = knowledge.match(text) if match_now else None

@@ -10,7 +10,7 @@ from typing import Any
 from flask import Blueprint, Flask, Request, Response, current_app, request
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from sqlalchemy.exc import SQLAlchemyError
-from wechatpy.crypto import WeChatCrypto
+from wechatpy.crypto import PrpCrypto, WeChatCrypto
 from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 
 from bot.conversation.message import Message, Reply
@@ -40,15 +40,30 @@ def _settings() -> Any:
     return current_app.extensions["community"].settings
 
 
-def _crypto() -> WeChatCrypto:
-    s = _settings()
+def _crypto(s: Any) -> WeChatCrypto:
     return _crypto_for(s.WECHAT_TOKEN, s.WECHAT_ENCODING_AES_KEY, s.WECHAT_APP_ID)
 
 
 @functools.cache
 def _crypto_for(token: str, aes_key: str, app_id: str) -> WeChatCrypto:
     """One per process and account: decoding the key is not redone per message."""
-    return WeChatCrypto(token, aes_key, app_id)
+    return AccountCrypto(token, aes_key, app_id)
+
+
+class AccountCrypto(WeChatCrypto):
+    """wechatpy builds an AES cipher for each message (its crypto_class hook); the account's one serves all
+    (each use takes a fresh encryptor or decryptor from it, so threads may share it)."""
+
+    def __init__(self, token: str, aes_key: str, app_id: str) -> None:
+        super().__init__(token, aes_key, app_id)
+        cipher = PrpCrypto(self.key)
+        self._cipher = lambda _key: cipher
+
+    def encrypt_message(self, msg: str, nonce: str, timestamp: str | None = None) -> str:
+        return self._encrypt_message(msg, nonce, timestamp, self._cipher)
+
+    def decrypt_message(self, msg: dict[str, str], signature: str, timestamp: str, nonce: str) -> str:
+        return self._decrypt_message(msg, signature, timestamp, nonce, self._cipher)
 
 
 @bp.get("/wechat")
@@ -83,8 +98,8 @@ def receive() -> Response:
 
 
 def _receive() -> Response:
-    args, settings = request.args, _settings()
-    assistant = current_app.extensions["community"]
+    args, assistant = request.args, current_app.extensions["community"]
+    settings = assistant.settings
     timestamp, nonce = args.get("timestamp", ""), args.get("nonce", "")
     # The query is checked before a byte of the body is read: a stranger's slow body holds no worker.
     verify(settings.WECHAT_TOKEN, args.get("signature", ""), timestamp, nonce, now=time.time())
@@ -105,7 +120,8 @@ def _receive() -> Response:
         encrypt = envelope.get("Encrypt", "")
         verify(settings.WECHAT_TOKEN, args.get("msg_signature", ""), timestamp, nonce, encrypt, now=time.time())
         try:
-            xml_text = _crypto().decrypt_message({"Encrypt": encrypt}, args.get("msg_signature", ""), timestamp, nonce)
+            xml_text = _crypto(settings).decrypt_message({"Encrypt": encrypt}, args.get("msg_signature", ""),
+                                                         timestamp, nonce)
         except (InvalidSignatureException, InvalidAppIdException, ValueError) as error:
             raise Rejected(403, f"cannot decrypt: {type(error).__name__}") from None
     else:
@@ -121,7 +137,7 @@ def _receive() -> Response:
     if not xml:
         return Response("success", mimetype="text/plain")
     if encrypted:
-        xml = _crypto().encrypt_message(xml, nonce, timestamp)
+        xml = _crypto(settings).encrypt_message(xml, nonce, timestamp)
     return Response(xml, mimetype="application/xml")
 
 
