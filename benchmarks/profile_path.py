@@ -24,7 +24,6 @@ from typing import Any
 
 from reliability import drop_schema, new_schema
 from traffic import QUESTIONS, SETTINGS, new_residents
-from wechatpy.crypto import WeChatCrypto
 from werkzeug.test import EnvironBuilder
 
 import bot.conversation.assistant as assistant
@@ -68,8 +67,9 @@ def instrument() -> None:
 
     for name in ("verify", "parse_xml", "to_message", "render"):
         setattr(webhook, name, timed(f"web: {name}", getattr(webhook, name)))
-    WeChatCrypto.decrypt_message = timed("web: decrypt", WeChatCrypto.decrypt_message)
-    WeChatCrypto.encrypt_message = timed("web: encrypt", WeChatCrypto.encrypt_message)
+    crypto = webhook.AccountCrypto
+    crypto.decrypt_message = timed("web: decrypt", crypto.decrypt_message)
+    crypto.encrypt_message = timed("web: encrypt", crypto.encrypt_message)
     Knowledge.match = timed("MATCHER (bot/knowledge)", Knowledge.match)
     assistant.Assistant._run = timed("transaction, whole", assistant.Assistant._run)
     assistant.batch = timed_batch(assistant.batch)
