@@ -1669,6 +1669,9 @@ class Index:
         a = self.analyze(clause)
         norm = a.normalized
         cue_end = max((norm.rfind(c) + len(c) for c in self._deed_cues if c in norm), default=-1)
+        # 招不招厨师, 收不收瘫痪老人: a verb and its negation asks whether that is done there too
+        # (not 是不是, 会不会, 归不归, 要不要, 在不在: they ask whether it is so)
+        cue_end = max([cue_end, *(m.end() for m in _A_NOT_A_RE.finditer(norm) if m.group(1) not in "是会归要在")])
         words: list[tuple[str, str]] = []
         deeds: list[str] = []
         place = False

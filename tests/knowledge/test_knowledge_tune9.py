@@ -23,3 +23,26 @@ from .conftest import outcome_and_entries
 ])
 def test_a_story_word_read_as_it_is_meant(real, question, entry):
     assert outcome_and_entries(real, question) == ("answer", [entry])
+
+
+@pytest.mark.parametrize("question", [
+    # an allowance asked as 多少补贴 (the sum after 多少), which no entry gives for these
+    "低保户每个月有好多补助",
+    "高龄津贴一个月有多少补贴",
+    # the people on duty (都有谁): their names are not registered, only the day and the hours
+    "党代表工作室值班的党代表都有谁",
+    # jobs and wages at the community's places (招不招 X, 工资好多): nothing says so
+    "幼儿园招不招老师，工资好多",
+    "图书室招不招管理员",
+])
+def test_a_fact_or_a_deed_no_entry_gives_is_not_registered(real, question):
+    assert outcome_and_entries(real, question) == ("unregistered", [])
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    ("照料中心收不收瘫在床上的老人", "daycare.nursing"),
+    ("照料中心管不管饭", "daycare.meals"),
+    ("幼儿园收不收外地户口的娃儿", "kindergarten.hukou"),
+])
+def test_a_deed_an_entry_mentions_is_still_answered(real, question, entry):
+    assert outcome_and_entries(real, question) == ("answer", [entry])
