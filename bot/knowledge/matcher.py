@@ -98,6 +98,7 @@ class Settings:
     clarify_window: float = 6.0  # entries this close to the best are offered as choices
     content_free_threshold: float = 56.0  # a question that names no topic at all (几点开门)
     content_free_margin: float = 8.0  # … needs this score, and this lead to be answered
+    content_free_lead: float = 24.0  # … or this lead whatever its phrasing names (中午去办事有人吗)
     candidates: int = 80  # phrasings scored in full per question
     answer_candidates: bool = True  # an answer's words also make its entry a candidate
     # surface channels of one phrasing (relative weights)
@@ -1782,6 +1783,7 @@ class Index:
         # phrasing names nothing more (你是谁 → the assistant) and that clearly leads;
         # otherwise the place is missing, so offer the likely ones.
         close = [c for c in ranked[:3] if c.score >= threshold]
-        if len(close) == 1 or (best.reverse >= 0.99 and top - second >= s.content_free_margin):
+        if len(close) == 1 or top - second >= s.content_free_lead or (
+                best.reverse >= 0.99 and top - second >= s.content_free_margin):
             return Match("answer", (self.entries[best.entry],), shown, a.plain)
         return Match("clarify", tuple(self.entries[c.entry] for c in close), shown, a.plain)

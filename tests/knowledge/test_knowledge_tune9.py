@@ -46,3 +46,16 @@ def test_a_fact_or_a_deed_no_entry_gives_is_not_registered(real, question):
 ])
 def test_a_deed_an_entry_mentions_is_still_answered(real, question, entry):
     assert outcome_and_entries(real, question) == ("answer", [entry])
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    ("中午去办个事有没有人嘛", "center.lunch"),
+    ("办事都要带些啥子证件嘛", "proxy.documents"),
+])
+def test_a_question_naming_no_place_with_one_clear_answer_is_answered(real, question, entry):
+    # 办事 at noon, what to bring to 办事: one entry far ahead of the rest, no choice of places.
+    assert outcome_and_entries(real, question) == ("answer", [entry])
+
+
+def test_a_question_naming_no_place_with_close_answers_offers_them(real):
+    assert outcome_and_entries(real, "几点开门")[0] == "clarify"
