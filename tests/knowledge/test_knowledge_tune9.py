@@ -59,3 +59,13 @@ def test_a_question_naming_no_place_with_one_clear_answer_is_answered(real, ques
 
 def test_a_question_naming_no_place_with_close_answers_offers_them(real):
     assert outcome_and_entries(real, "几点开门")[0] == "clarify"
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    # 报得到名 / 报得上名 = 能报名 (may one still sign up), 报不到名 = 报不上 (the class is full)
+    ("秧歌还报得到名没得", "yangge.signup"),
+    ("扭秧歌的班还报得上名不", "yangge.signup"),
+    ("太极拳班报不到名了咋个办", "taiji.waitlist"),
+])
+def test_signing_up_said_with_a_split_verb(real, question, entry):
+    assert outcome_and_entries(real, question) == ("answer", [entry])
