@@ -278,6 +278,8 @@ class Parts(NamedTuple):
 
 # "A和B各是星期几": one question about two things (see ``Index.parts``).
 _EACH_RE = re.compile(r"^(.{2,12}?)(?:和|跟|与|还有)(.{2,12}?)(?:各|分别|都)(.+)$")
+# 想报A又想报B，两个班各是啥时间: what is asked of each of two things named before it.
+_EACH_ASKED_RE = re.compile("(?:各|分别)(.+)$")
 
 # Aspects that ask who to turn to or when, not whether something can be done at a place: a
 # question asking one of them that its answer's entry answers is not "something to do there
@@ -1474,6 +1476,9 @@ class Index:
         if each and self.topics(self._rewrite(each.group(1))) and self.topics(self._rewrite(each.group(2))):
             rest = each.group(3)
             return Parts(f"{each.group(1)}{rest}", f"{each.group(2)}{rest}")
+        if (each := _EACH_ASKED_RE.search(plain)) and len(two := self.things(self._rewrite(plain[: each.start()]))) == 2:
+            first, second = sorted(two, key=self._rewrite(plain).find)
+            return Parts(f"{first}{each.group(1)}", f"{second}{each.group(1)}")
         clauses = self.clauses(text)
         asked = [i for i, c in enumerate(clauses) if self._asks(c)]
         if len(asked) < 2:

@@ -69,3 +69,13 @@ def test_a_question_naming_no_place_with_close_answers_offers_them(real):
 ])
 def test_signing_up_said_with_a_split_verb(real, question, entry):
     assert outcome_and_entries(real, question) == ("answer", [entry])
+
+
+@pytest.mark.parametrize(("question", "entries"), [
+    # 各 / 分别 asks the same of each of the two things named before it, however they were joined
+    ("太极拳想报，秧歌也想报，两个班各是星期几", ["taiji.schedule", "yangge.schedule"]),
+    ("我妈想学太极拳，我爸想学秧歌，两个班分别在哪里上课", ["taiji.place", "yangge.place"]),
+    ("太极拳班秧歌班分别要交好多钱", ["taiji.fee", "yangge.fee"]),
+])
+def test_each_of_two_things_named_apart(real, question, entries):
+    assert outcome_and_entries(real, question) == ("answer", entries)
