@@ -1412,6 +1412,9 @@ class Index:
                 if kept >= NAMED_PART_SHARE * max(scores.values(), default=0.0) or (
                         whole.outcome == "answer" and whole.candidates[0] == own.candidates[0]):
                     return replace(own, normalized=whole.normalized)
+            first, second = (self._sibling_naming(m, part, self.things(self._rewritten(self.clauses(other)[-1])))
+                             for m, part, other in ((first, parts.first, parts.second),
+                                                    (second, parts.second, parts.first)))
             return Match("answer", first.candidates + second.candidates,
                          min(first.score, second.score), whole.normalized)
         known = [(m, other) for m, other in ((first, parts.second), (second, parts.first))
@@ -1424,6 +1427,26 @@ class Index:
                 return whole
             return replace(m, normalized=whole.normalized, unanswered=other)
         return whole
+
+    def _sibling_naming(self, m: Match, part: str, other: frozenset[str]) -> Match:
+        """A part's answer, or its sibling whose text names the thing the other part's question asks
+        about, when that one is nearly as close to the part (居住证要啥材料 … 孩子能上幼儿园不: the
+        kindergarten's entry for children living here on a 居住证, not its age limit); not a sibling
+        listing that thing among what to bring, unless the part asks what to bring."""
+        own = self.entry_index[m.candidates[0].id]
+        other = other - self.things(self._rewritten(part)) - self.entry_names[own]
+        if not other:
+            return m
+        a, ranked = self.rank(part)
+        top = next((c.score for c in ranked if c.entry == own), 0.0)
+        family = _family(self.entries[own].id)
+        for c in ranked:
+            if c.score < NAMED_PART_SHARE * top:
+                break
+            if (c.entry != own and other & self.entry_names[c.entry] and _family(self.entries[c.entry].id) == family
+                    and ("documents" in a.aspects or self.entry_aspects[c.entry].get("documents", 0.0) < 0.5)):
+                return replace(m, candidates=(self.entries[c.entry],))
+        return m
 
     def _about(self, m: Match, named: frozenset[str]) -> bool | None:
         """Whether a part's answer is about a thing the message names (党代表 in 党代表工作室), about

@@ -79,3 +79,18 @@ def test_signing_up_said_with_a_split_verb(real, question, entry):
 ])
 def test_each_of_two_things_named_apart(real, question, entries):
     assert outcome_and_entries(real, question) == ("answer", entries)
+
+
+@pytest.mark.parametrize("question", [
+    "居住证要带些啥子，我娃儿明年能进幼儿园不",
+    "居住证多久能办好？办好了我家娃儿能读社区幼儿园不",
+])
+def test_a_second_part_is_read_with_the_first_parts_thing(real, question):
+    # 居住证 … 能上幼儿园不: the kindergarten's entry for children living here on a 居住证, not its age limit
+    assert outcome_and_entries(real, question) == ("answer", ["residence.permit", "kindergarten.hukou"])
+
+
+def test_the_story_of_the_first_part_is_no_context_of_the_second(real):
+    # 广场 is where the resident walks, not what 报得上不 asks of the 太极拳 class
+    question = "每天早上去广场都看到有人打太极拳，想问一下太极拳班一期收好多人，现在还报得上不"
+    assert outcome_and_entries(real, question) == ("answer", ["taiji.capacity", "taiji.signup"])
