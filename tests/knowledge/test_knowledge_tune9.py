@@ -94,3 +94,9 @@ def test_the_story_of_the_first_part_is_no_context_of_the_second(real):
     # 广场 is where the resident walks, not what 报得上不 asks of the 太极拳 class
     question = "每天早上去广场都看到有人打太极拳，想问一下太极拳班一期收好多人，现在还报得上不"
     assert outcome_and_entries(real, question) == ("answer", ["taiji.capacity", "taiji.signup"])
+
+
+def test_whether_the_community_deals_with_a_trouble_asks_whom_to_turn_to(real):
+    # 可以找社区管不 asks who handles it, not whether 管 may be done at a place no entry mentions
+    question = "我家门面前头天天有人摆摊卖菜，路都走不通，这个事可以找社区管不"
+    assert outcome_and_entries(real, question) == ("answer", ["report.vendor"])
