@@ -1388,6 +1388,11 @@ class Index:
                 if whole.outcome != "answer" or (self._about(whole, named) is None and self._about(first, named)):
                     return first
                 return whole
+            # A second part naming nothing that asks only how (办到哪一步了，咋个查嘛) goes on with the first:
+            # one question, when the whole message is answered as the first part is.
+            if (parts.lent and whole.outcome == "answer" and whole.candidates[0] == first.candidates[0]
+                    and self.analyze(parts.second).aspects == {"how"}):
+                return whole
             # Two parts both asking who may (我能不能报名志愿服务队，有没有啥要求) are one question:
             # the whole message's answer, when it is one of the two.
             if (whole.outcome == "answer" and whole.candidates[0] in first.candidates + second.candidates

@@ -100,3 +100,9 @@ def test_whether_the_community_deals_with_a_trouble_asks_whom_to_turn_to(real):
     # 可以找社区管不 asks who handles it, not whether 管 may be done at a place no entry mentions
     question = "我家门面前头天天有人摆摊卖菜，路都走不通，这个事可以找社区管不"
     assert outcome_and_entries(real, question) == ("answer", ["report.vendor"])
+
+
+def test_a_second_part_asking_only_how_goes_on_with_the_first(real):
+    # 办到哪一步了，咋个查嘛: how to see the progress, not how the 低保 is applied for
+    question = "我妈的低保材料交上去半个月了，不晓得办到哪一步了，咋个查嘛"
+    assert outcome_and_entries(real, question) == ("answer", ["proxy.progress"])
