@@ -1504,7 +1504,8 @@ class Index:
         if each and self.topics(self._rewrite(each.group(1))) and self.topics(self._rewrite(each.group(2))):
             rest = each.group(3)
             return Parts(f"{each.group(1)}{rest}", f"{each.group(2)}{rest}")
-        if (each := _EACH_ASKED_RE.search(plain)) and len(two := self.things(self._rewrite(plain[: each.start()]))) == 2:
+        each = _EACH_ASKED_RE.search(plain)
+        if each and len(two := self.things(self._rewrite(plain[: each.start()]))) == 2:
             first, second = sorted(two, key=self._rewrite(plain).find)
             return Parts(f"{first}{each.group(1)}", f"{second}{each.group(1)}")
         clauses = self.clauses(text)
