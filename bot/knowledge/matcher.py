@@ -292,6 +292,9 @@ _CLAUSE_SPLIT_RE = re.compile(r"[\s,.;:!?，。；：！？、…~～]+")
 # 开不开, 去没去: a verb and its negation asks whether (a question of its own, whatever the verb).
 _A_NOT_A_RE = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 
+# 是不是, 好不好, 远不远: a verb and its negation asking whether it is so, not whether a deed is done.
+_NOT_DEEDS = "是会归要在好难远近贵多大快"
+
 # 哪些, 哪几类: which things (asked of a desk: its list).
 _WHICH_RE = re.compile("哪些|哪几")
 
@@ -1705,8 +1708,8 @@ class Index:
         norm = a.normalized
         cue_end = max((norm.rfind(c) + len(c) for c in self._deed_cues if c in norm), default=-1)
         # 招不招厨师, 收不收瘫痪老人: a verb and its negation asks whether that is done there too
-        # (not 是不是, 会不会, 归不归, 要不要, 在不在: they ask whether it is so)
-        cue_end = max([cue_end, *(m.end() for m in _A_NOT_A_RE.finditer(norm) if m.group(1) not in "是会归要在")])
+        # (not 是不是, 会不会, 归不归, 要不要, 在不在, 好不好, 远不远: they ask whether it is so)
+        cue_end = max([cue_end, *(m.end() for m in _A_NOT_A_RE.finditer(norm) if m.group(1) not in _NOT_DEEDS)])
         words: list[tuple[str, str]] = []
         deeds: list[str] = []
         place = False
