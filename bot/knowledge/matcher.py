@@ -101,6 +101,7 @@ class Settings:
     clarify_window: float = 6.0  # entries this close to the best are offered as choices
     content_free_threshold: float = 56.0  # a question that names no topic at all (几点开门)
     content_free_margin: float = 8.0  # … needs this score, and this lead to be answered
+    content_free_lead: float = 24.0  # … or this lead whatever its phrasing names (中午去办事有人吗)
     candidates: int = 80  # phrasings scored in full per question
     answer_candidates: bool = True  # an answer's words also make its entry a candidate
     # surface channels of one phrasing (relative weights)
@@ -280,6 +281,8 @@ class Parts(NamedTuple):
 
 # "A和B各是星期几": one question about two things (see ``Index.parts``).
 _EACH_RE = re.compile(r"^(.{2,12}?)(?:和|跟|与|还有)(.{2,12}?)(?:各|分别|都)(.+)$")
+# 想报A又想报B，两个班各是啥时间: what is asked of each of two things named before it.
+_EACH_ASKED_RE = re.compile("(?:各|分别)(.+)$")
 
 # Aspects that ask who to turn to or when, not whether something can be done at a place: a
 # question asking one of them that its answer's entry answers is not "something to do there
@@ -291,6 +294,9 @@ _CLAUSE_SPLIT_RE = re.compile(r"[\s,.;:!?，。；：！？、…~～]+")
 
 # 开不开, 去没去: a verb and its negation asks whether (a question of its own, whatever the verb).
 _A_NOT_A_RE = re.compile(r"([\u4e00-\u9fff])[不没]\1")
+
+# 是不是, 好不好, 远不远: a verb and its negation asking whether it is so, not whether a deed is done.
+_NOT_DEEDS = "是会归要在好难远近贵多大快"
 
 # 哪些, 哪几类: which things (asked of a desk: its list).
 _WHICH_RE = re.compile("哪些|哪几")
@@ -307,10 +313,12 @@ _LIKE_ME_RE = re.compile(r"(?:这种|这样的|这号)[\u4e00-\u9fff]{1,8}?(?:�
 
 # 坏了好久了, 排了好久的队 (not 报了好久有人来), 好多了, 打工好多年了, 劝了他好多年, 好多手续都没人跑, 前几天,
 # 问了好几个人 (好几 is always "several"):
-# a question word telling how long or how much, not asking it; 也不晓得是啥子情况 tells that one does not know.
+# a question word telling how long or how much, not asking it; 也不晓得是啥子情况 tells that one does not know,
+# 也没啥子朋友 that one has none.
 _TOLD_RE = re.compile("(?:好久|多久|好多|好几)(?:年|天|个月|个星期|回|次|遍)?了|好多[\u4e00-\u9fff]{0,3}都"
                       "|了好久(?=的|$)|了[\u4e00-\u9fff]{0,2}?(?:好多|好几)(?:年|天|个月|个星期|回|次|遍)|(?:前|这|那|过|好)几天"
-                      "|(?:不晓得|不知道|搞不清楚?)是?(?:啥子|什么|啥)情况|好几(?:个|位|家|样|趟|回|次|遍|年|天)")
+                      "|(?:不晓得|不知道|搞不清楚?)是?(?:啥子|什么|啥)情况|(?<!有)没(?:有|得)?(?:啥子|什么|啥)"
+                      "|好几(?:个|位|家|样|趟|回|次|遍|年|天)")
 
 
 def _csr(keys: list[str], *columns: np.ndarray) -> tuple[dict[str, int], np.ndarray, list[np.ndarray]]:
@@ -1392,6 +1400,11 @@ class Index:
                 if whole.outcome != "answer" or (self._about(whole, named) is None and self._about(first, named)):
                     return first
                 return whole
+            # A second part naming nothing that asks only how (办到哪一步了，咋个查嘛) goes on with the first:
+            # one question, when the whole message is answered as the first part is.
+            if (parts.lent and whole.outcome == "answer" and whole.candidates[0] == first.candidates[0]
+                    and self.analyze(parts.second).aspects == {"how"}):
+                return whole
             # Two parts both asking who may (我能不能报名志愿服务队，有没有啥要求) are one question:
             # the whole message's answer, when it is one of the two.
             if (whole.outcome == "answer" and whole.candidates[0] in first.candidates + second.candidates
@@ -1416,6 +1429,9 @@ class Index:
                 if kept >= NAMED_PART_SHARE * max(scores.values(), default=0.0) or (
                         whole.outcome == "answer" and whole.candidates[0] == own.candidates[0]):
                     return replace(own, normalized=whole.normalized)
+            first, second = (self._sibling_naming(m, part, self.things(self._rewritten(self.clauses(other)[-1])))
+                             for m, part, other in ((first, parts.first, parts.second),
+                                                    (second, parts.second, parts.first)))
             return Match("answer", first.candidates + second.candidates,
                          min(first.score, second.score), whole.normalized)
         known = [(m, other) for m, other in ((first, parts.second), (second, parts.first))
@@ -1428,6 +1444,26 @@ class Index:
                 return whole
             return replace(m, normalized=whole.normalized, unanswered=other)
         return whole
+
+    def _sibling_naming(self, m: Match, part: str, other: frozenset[str]) -> Match:
+        """A part's answer, or its sibling whose text names the thing the other part's question asks
+        about, when that one is nearly as close to the part (居住证要啥材料 … 孩子能上幼儿园不: the
+        kindergarten's entry for children living here on a 居住证, not its age limit); not a sibling
+        listing that thing among what to bring, unless the part asks what to bring."""
+        own = self.entry_index[m.candidates[0].id]
+        other = other - self.things(self._rewritten(part)) - self.entry_names[own]
+        if not other:
+            return m
+        a, ranked = self.rank(part)
+        top = next((c.score for c in ranked if c.entry == own), 0.0)
+        family = _family(self.entries[own].id)
+        for c in ranked:
+            if c.score < NAMED_PART_SHARE * top:
+                break
+            if (c.entry != own and other & self.entry_names[c.entry] and _family(self.entries[c.entry].id) == family
+                    and ("documents" in a.aspects or self.entry_aspects[c.entry].get("documents", 0.0) < 0.5)):
+                return replace(m, candidates=(self.entries[c.entry],))
+        return m
 
     def _about(self, m: Match, named: frozenset[str]) -> bool | None:
         """Whether a part's answer is about a thing the message names (党代表 in 党代表工作室), about
@@ -1481,6 +1517,10 @@ class Index:
         if each and self.topics(self._rewrite(each.group(1))) and self.topics(self._rewrite(each.group(2))):
             rest = each.group(3)
             return Parts(f"{each.group(1)}{rest}", f"{each.group(2)}{rest}")
+        each = _EACH_ASKED_RE.search(plain)
+        if each and len(two := self.things(self._rewrite(plain[: each.start()]))) == 2:
+            first, second = sorted(two, key=self._rewrite(plain).find)
+            return Parts(f"{first}{each.group(1)}", f"{second}{each.group(1)}")
         clauses = self.clauses(text)
         asked = [i for i, c in enumerate(clauses) if self._asks(c)]
         if len(asked) < 2:
@@ -1677,6 +1717,9 @@ class Index:
         a = self.analyze(clause)
         norm = a.normalized
         cue_end = max((norm.rfind(c) + len(c) for c in self._deed_cues if c in norm), default=-1)
+        # 招不招厨师, 收不收瘫痪老人: a verb and its negation asks whether that is done there too
+        # (not 是不是, 会不会, 归不归, 要不要, 在不在, 好不好, 远不远: they ask whether it is so)
+        cue_end = max([cue_end, *(m.end() for m in _A_NOT_A_RE.finditer(norm) if m.group(1) not in _NOT_DEEDS)])
         words: list[tuple[str, str]] = []
         deeds: list[str] = []
         place = False
@@ -1790,6 +1833,7 @@ class Index:
         # phrasing names nothing more (你是谁 → the assistant) and that clearly leads;
         # otherwise the place is missing, so offer the likely ones.
         close = [c for c in ranked[:3] if c.score >= threshold]
-        if len(close) == 1 or (best.reverse >= 0.99 and top - second >= s.content_free_margin):
+        if len(close) == 1 or top - second >= s.content_free_lead or (
+                best.reverse >= 0.99 and top - second >= s.content_free_margin):
             return Match("answer", (self.entries[best.entry],), shown, a.plain)
         return Match("clarify", tuple(self.entries[c.entry] for c in close), shown, a.plain)
