@@ -503,9 +503,10 @@ class Index:
         answer_names: list[frozenset[str]] = []
         aspect_df: Counter[str] = Counter()
         exact, exact_codes = self.exact, self.exact_codes
+        p_grams: list[set[str]] = []  # each phrasing's bigrams (its code if it has none): the postings'
         for ei, entry in enumerate(self.entries):
-            q_units: set[str] = set()
             subject_units: set[str] = set()
+            document_units: set[str] = set()  # of phrasings asking what to bring
             addressed = False
             q_toks: set[str] = set()
             aspects_asked: list[str] = []  # counted once per entry: cheaper than a Counter's update
@@ -525,10 +526,12 @@ class Index:
                 self.p_entry.append(ei)
                 exact.setdefault(norm, ei)
                 exact_codes.setdefault(a.codes, ei)
-                units = _vocab_units(a.codes)
-                q_units |= units
-                if "documents" not in a.aspects:
-                    subject_units |= units
+                c = a.codes
+                grams = set(map(str.__add__, c, c[1:]))
+                p_grams.append(grams or {c})
+                units = document_units if "documents" in a.aspects else subject_units
+                units |= grams
+                units.update(c)  # (with the bigrams: ``_vocab_units``)
                 addressed = addressed or bool(_ADDRESSED_RE.match(a.plain))
                 q_toks.update(a.token_codes)
             aspect_count, topic_count = Counter(aspects_asked), Counter(topics_named)
@@ -540,9 +543,11 @@ class Index:
             aspect_df.update(aspect_count.keys())
             # Of an answer only its words' sounds and its names count: no aspects, not remembered.
             _, answer, _, known = self._read(entry.answer)
+            subject = frozenset(subject_units)
+            q_units = subject | document_units if document_units else subject
             a_units = _vocab_units("".join([code for code, _ in known])) - q_units
-            self.entry_q_units.append(frozenset(q_units))
-            self.entry_subject_units.append(frozenset(subject_units))
+            self.entry_q_units.append(q_units)
+            self.entry_subject_units.append(subject)
             self.entry_addressed.append(addressed)
             phrasing_names.append(asked_names)
             answer_names.append(self.names(answer))
@@ -609,11 +614,9 @@ class Index:
         # What ``faq check`` warns of: names too many entries' phrasings mention to single out a place.
         self.crowded_things = {n: df for n, df in things.items() if df > MAX_THING_ENTRIES}
 
-        grams: list[str] = []  # each phrasing's bigrams (and then answers'), with its number
+        grams = list(chain.from_iterable(p_grams))  # each phrasing's bigrams (and then answers'), with its number
         pids: list[int] = []
-        for pid, c in enumerate(self.p_codes):
-            own = set(_bigrams(c)) or {c}
-            grams += own
+        for pid, own in enumerate(p_grams):
             pids += [pid] * len(own)
         if self.settings.answer_candidates:
             # Words only the answer has (承诺时限, 敬老院) find the entry too, through its
