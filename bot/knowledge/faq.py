@@ -58,7 +58,6 @@ class Knowledge:
         finally:
             segmenter.remember(False)
             self._normalizer.remember(None)
-        self._index.label_aspects()
 
     def match(self, text: str) -> Match:
         return self._index.match(text)
