@@ -496,8 +496,6 @@ class Index:
         self._off_topic_units.discard("")
 
         self.p_entry: list[int] = []
-        self.p_tokens: list[dict[str, float]] = []  # token code → weight, once IDF is known
-        self.p_weight: list[float] = []
         self.exact: dict[str, int] = {}  # normalised phrasing → entry index
         self.exact_codes: dict[str, int] = {}
 
@@ -519,21 +517,22 @@ class Index:
         answer_names: list[frozenset[str]] = []
         aspect_df: Counter[str] = Counter()
         exact, exact_codes = self.exact, self.exact_codes
+        p_grams: list[set[str]] = []  # each phrasing's bigrams (its code if it has none): the postings'
         for ei, entry in enumerate(self.entries):
-            q_units: set[str] = set()
             subject_units: set[str] = set()
+            document_units: set[str] = set()  # of phrasings asking what to bring
             addressed = False
             q_toks: set[str] = set()
             aspects_asked: list[str] = []  # counted once per entry: cheaper than a Counter's update
             topics_named: list[str] = []
             n_phrasings = 0
-            asked_names: frozenset[str] = frozenset()
+            said: set[str] = set()  # the community's names its phrasings use
             for question in entry.questions:
                 a = self.analyze(question)
                 norm = a.normalized
                 if not norm:
                     continue
-                asked_names |= self.names(norm)
+                said.update(self.names(norm))
                 aspects_asked.extend(a.aspects)
                 topics_named.extend(a.topics)
                 n_phrasings += 1
@@ -541,10 +540,12 @@ class Index:
                 self.p_entry.append(ei)
                 exact.setdefault(norm, ei)
                 exact_codes.setdefault(a.codes, ei)
-                units = _vocab_units(a.codes)
-                q_units |= units
-                if "documents" not in a.aspects:
-                    subject_units |= units
+                c = a.codes
+                grams = set(map(str.__add__, c, c[1:]))
+                p_grams.append(grams or {c})
+                units = document_units if "documents" in a.aspects else subject_units
+                units |= grams
+                units.update(c)  # (with the bigrams: ``_vocab_units``)
                 addressed = addressed or bool(_ADDRESSED_RE.match(a.plain))
                 q_toks.update(a.token_codes)
             aspect_count, topic_count = Counter(aspects_asked), Counter(topics_named)
@@ -556,17 +557,17 @@ class Index:
             aspect_df.update(aspect_count.keys())
             # Of an answer only its words' sounds and its names count: no aspects, not remembered.
             _, answer, _, known = self._read(entry.answer)
+            subject = frozenset(subject_units)
+            q_units = subject | document_units if document_units else subject
             a_units = _vocab_units("".join([code for code, _ in known])) - q_units
-            self.entry_q_units.append(frozenset(q_units))
-            self.entry_subject_units.append(frozenset(subject_units))
+            self.entry_q_units.append(q_units)
+            self.entry_subject_units.append(subject)
             self.entry_addressed.append(addressed)
-            phrasing_names.append(asked_names)
+            phrasing_names.append(frozenset(said))
             answer_names.append(self.names(answer))
-            self.entry_names.append(asked_names | answer_names[-1])
-            asked = "\n".join(entry.questions)  # (a person word is one line)
-            self.entry_people.append(frozenset(
-                p for p in self._person_words if p in entry.answer or p in asked
-            ))
+            self.entry_names.append(phrasing_names[-1] | answer_names[-1])
+            text = "\n".join((entry.answer, *entry.questions))  # (a person word is one line)
+            self.entry_people.append(frozenset(p for p in self._person_words if p in text))
             self.entry_a_units.append(frozenset(a_units))
             self.entry_q_words.append(frozenset(q_toks))
         # How many entries know each unit (an answer's units are none of its phrasings') and each
@@ -595,11 +596,10 @@ class Index:
         self.p_norm: list[str] = [a.normalized for a in p_analyses]
         self.p_codes: list[str] = [a.codes for a in p_analyses]
         p_units: list[tuple[dict[str, float], float]] = []  # content units and weights, likewise
+        p_tokens: list[dict[str, float]] = []  # token code → weight, once IDF is known
         for a in p_analyses:
             p_units.append(self.unit_weights(self._content_words(a)))
-            weights = self._token_weights(a)
-            self.p_tokens.append(weights)
-            self.p_weight.append(sum(weights.values()))
+            p_tokens.append(self._token_weights(a))
 
         # Things are what answers and topics name (超市, 卫生站), not a resident's 我母亲.
         name_df = Counter(n for names in phrasing_names for n in names)
@@ -625,11 +625,9 @@ class Index:
         # What ``faq check`` warns of: names too many entries' phrasings mention to single out a place.
         self.crowded_things = {n: df for n, df in things.items() if df > MAX_THING_ENTRIES}
 
-        grams: list[str] = []  # each phrasing's bigrams (and then answers'), with its number
+        grams = list(chain.from_iterable(p_grams))  # each phrasing's bigrams (and then answers'), with its number
         pids: list[int] = []
-        for pid, c in enumerate(self.p_codes):
-            own = set(_bigrams(c)) or {c}
-            grams += own
+        for pid, own in enumerate(p_grams):
             pids += [pid] * len(own)
         if self.settings.answer_candidates:
             # Words only the answer has (承诺时限, 敬老院) find the entry too, through its
@@ -649,35 +647,35 @@ class Index:
         # A bigram in more phrasings than this says little and costs a lot: skipped when
         # looking for candidates (unless nothing else is left).
         self._skip_df = max(200, len(self.p_codes) // 10)
-        self._index_arrays(p_units)
+        self._index_arrays(p_units, p_tokens)
+        self.label_aspects()
 
-    def _index_arrays(self, p_units: list[tuple[dict[str, float], float]]) -> None:
+    def _index_arrays(
+        self, p_units: list[tuple[dict[str, float], float]], p_tokens: list[dict[str, float]]
+    ) -> None:
         """What scoring reads for all candidates at once, as ``_csr`` tables: token →
         (phrasings having it, its weight in each); the unit × entry credits of ``coverage`` (1
         for a unit of the entry's phrasings, less for one of its answer or family); each
         phrasing's content units (rows of the former) and weights, for ``_reverses``; and
-        what ``_rank`` reads per entry (its phrasings' topics, its aspect profile)."""
-        pids = np.repeat(np.arange(len(self.p_tokens)), [len(w) for w in self.p_tokens])
-        tokens = list(chain.from_iterable(self.p_tokens))
-        weights = np.fromiter(chain.from_iterable(map(dict.values, self.p_tokens)), np.float64, len(tokens))
+        what ``_rank`` reads per entry (its phrasings' topics; its aspect profile: ``label_aspects``)."""
+        pids = np.repeat(np.arange(len(p_tokens)), [len(w) for w in p_tokens])
+        tokens = list(chain.from_iterable(p_tokens))
+        weights = np.fromiter(chain.from_iterable(map(dict.values, p_tokens)), np.float64, len(tokens))
         self._token_row, self._token_indptr, (self._token_pid, self._token_weight) = _csr(tokens, pids, weights)
-        self._p_weight = np.array(self.p_weight)
+        self._p_weight = np.fromiter(map(sum, map(dict.values, p_tokens)), np.float64, len(p_tokens))
         self._p_entry = np.array(self.p_entry, dtype=np.int64)
         s = self.settings
         units: list[str] = []
-        entries: list[int] = []
-        credits: list[float] = []
-        for ei, (in_q, in_a, in_f) in enumerate(
-            zip(self.entry_q_units, self.entry_a_units, self.entry_family, strict=True)
-        ):
+        sizes: list[tuple[int, int, int]] = []  # per entry: how many units of its phrasings, answer, family
+        for in_q, in_a, in_f in zip(self.entry_q_units, self.entry_a_units, self.entry_family, strict=True):
             only_a = in_a - in_q
             only_f = in_f - in_q - in_a
             units += [*in_q, *only_a, *only_f]
-            entries += [ei] * (len(in_q) + len(only_a) + len(only_f))
-            credits += [1.0] * len(in_q) + [s.answer_vocab_credit] * len(only_a)
-            credits += [s.family_vocab_credit] * len(only_f)
-        self._unit_row, self._unit_indptr, (self._unit_entry, self._unit_credit) = _csr(
-            units, np.array(entries, dtype=np.int64), np.array(credits, dtype=np.float64))
+            sizes.append((len(in_q), len(only_a), len(only_f)))
+        per_kind = np.array(sizes, dtype=np.int64).reshape(-1, 3)
+        entries = np.repeat(np.arange(len(sizes)), per_kind.sum(axis=1))
+        credits = np.repeat(np.tile([1.0, s.answer_vocab_credit, s.family_vocab_credit], len(sizes)), per_kind.ravel())
+        self._unit_row, self._unit_indptr, (self._unit_entry, self._unit_credit) = _csr(units, entries, credits)
         # A phrasing's units are its entry's, so each has a row above.
         self._p_unit_indptr = np.zeros(len(p_units) + 1, dtype=np.int64)
         per_units = [per_unit for per_unit, _ in p_units]
@@ -690,7 +688,6 @@ class Index:
         self._topic_row, self._topic_indptr, (self._topic_entry,) = _csr(
             [t for t, _ in topic_entries], np.array([ei for _, ei in topic_entries], dtype=np.int64))
         self._topic_count = np.array([len(own) for own in self.entry_topics], dtype=np.int64)
-        self._aspect_arrays()
 
     def _aspect_arrays(self) -> None:
         """``entry_aspects`` as an entry × aspect table (and which entries have a profile)."""
@@ -842,16 +839,17 @@ class Index:
         runs: list[tuple[str, float]] = []
         chars = ""
         char_weight = 0.0
+        topic_weight = self.segmenter.topic_weight
         for tok, tc, generic in zip(a.tokens, a.token_codes, a.generic_mask, strict=True):
             if not generic and len(tc) == 1:
                 chars += tc
-                char_weight = max(char_weight, self.segmenter.topic_weight(tok))
+                char_weight = max(char_weight, topic_weight(tok))
                 continue
             if chars:
                 runs.append((chars, char_weight))
                 chars, char_weight = "", 0.0
             if not generic:
-                runs.append((tc, self.segmenter.topic_weight(tok)))
+                runs.append((tc, topic_weight(tok)))
             elif generic_factor > 0 and not tok.isdigit():
                 runs.append((tc, generic_factor))
         if chars:
@@ -885,8 +883,9 @@ class Index:
     def _token_weights(self, a: Analysis) -> dict[str, float]:
         weights: dict[str, float] = {}
         g = self.settings.generic_weight
+        idf, unseen = self.tok_idf.get, self.tok_idf_unseen  # (looked up once: a build asks 80,000 times)
         for tc, generic in zip(a.token_codes, a.generic_mask, strict=True):
-            w = self.tok_idf.get(tc, self.tok_idf_unseen)
+            w = idf(tc, unseen)
             if generic:
                 w *= g
             weights[tc] = max(weights.get(tc, 0.0), w)
