@@ -40,12 +40,12 @@ def _settings() -> Any:
     return current_app.extensions["community"].settings
 
 
-def _crypto(s: Any) -> WeChatCrypto:
+def _crypto(s: Any) -> AccountCrypto:
     return _crypto_for(s.WECHAT_TOKEN, s.WECHAT_ENCODING_AES_KEY, s.WECHAT_APP_ID)
 
 
 @functools.cache
-def _crypto_for(token: str, aes_key: str, app_id: str) -> WeChatCrypto:
+def _crypto_for(token: str, aes_key: str, app_id: str) -> AccountCrypto:
     """One per process and account: decoding the key is not redone per message."""
     return AccountCrypto(token, aes_key, app_id)
 
