@@ -23,3 +23,16 @@ def test_what_a_thing_is_asked_in_dialect(real, question, entry):
 ])
 def test_which_people_are_asked_by_name(real, question):
     assert outcome_and_entries(real, question) == ("unregistered", [])
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    # 十二点多 is twelve-something: the hour asked, with no word of its own (多) to match
+    ("中午十二点多去办事有人没得", "center.lunch"),
+])
+def test_an_hour_and_a_bit_is_still_that_hour(real, question, entry):
+    assert outcome_and_entries(real, question) == ("answer", [entry])
+
+
+@pytest.mark.parametrize("question", ["社区都有些啥子健身的班", "社区开的健身班有哪些"])
+def test_exercise_classes_are_the_community_classes(real, question):
+    assert outcome_and_entries(real, question) == ("answer", ["classes.overview"])
