@@ -36,3 +36,13 @@ def test_an_hour_and_a_bit_is_still_that_hour(real, question, entry):
 @pytest.mark.parametrize("question", ["社区都有些啥子健身的班", "社区开的健身班有哪些"])
 def test_exercise_classes_are_the_community_classes(real, question):
     assert outcome_and_entries(real, question) == ("answer", ["classes.overview"])
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    # voice input writes words that are words of their own (待办, 地保) or look like function words (个)
+    ("待办是不是要先约起哦", "proxy.booking"),
+    ("申请地保需要准备啥子", "dibao.apply"),
+    ("我们这片的网个员是哪个", "grid.gridworker"),
+])
+def test_a_misheard_word_the_sound_check_leaves_is_read_as_meant(real, question, entry):
+    assert outcome_and_entries(real, question) == ("answer", [entry])
