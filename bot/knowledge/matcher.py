@@ -624,6 +624,17 @@ class Index:
                     self.family_things[ei] = frozenset.intersection(*shared)
         # What ``faq check`` warns of: names too many entries' phrasings mention to single out a place.
         self.crowded_things = {n: df for n, df in things.items() if df > MAX_THING_ENTRIES}
+        # What the honesty checks read of each entry (see ``gives_facts``), made once: the things many
+        # of its phrasings name, and the facts its answer gives (all when it says they are not
+        # registered); and which entries give each fact, so that a question for a fact no entry
+        # gives is found without going through them all.
+        self._about_things = [about & self._thing_names for about in self.entry_about]
+        self._entry_facts = [
+            frozenset(FACT_KINDS) if any(m in e.answer for m in self._not_registered)
+            else frozenset(k for k, pattern in _FACT_IN_ANSWER.items() if pattern.search(e.answer))
+            for e in self.entries]
+        self._giving = {k: frozenset(ei for ei, given in enumerate(self._entry_facts) if k in given)
+                        for k in FACT_KINDS}
 
         grams = list(chain.from_iterable(p_grams))  # each phrasing's bigrams (and then answers'), with its number
         pids: list[int] = []
@@ -1379,7 +1390,8 @@ class Index:
         if not kinds or not (people or self.things(a.normalized)):
             return False
         asked = self._asked_things(text, a)
-        return not any(self.gives_facts(ei, kinds, people, asked) for ei in range(len(self.entries)))
+        giving = frozenset.intersection(*(self._giving[k] for k in kinds))
+        return not any(self.gives_facts(ei, kinds, people, asked) for ei in giving)
 
     def match(self, text: str) -> Match:
         """The answer, a choice, or don't-know; a question in two parts gets both answers
@@ -1689,16 +1701,13 @@ class Index:
         """Whether entry ``ei`` answers a question for these facts: it is about the things
         ``asked`` of (not the 服务中心's hours for the 超市, not the meals for 低保) and the
         people it asks of, and its answer gives the facts or says they are not registered."""
-        about = self.entry_about[ei] & self._thing_names  # what many of its phrasings name
+        if not kinds <= self._entry_facts[ei]:
+            return False
+        about = self._about_things[ei]  # what many of its phrasings name
         if asked - self.entry_names[ei] or (
                 asked and about and not any(o in n or n in o for o in about for n in asked)):  # 党代表(工作室)
             return False
-        if people - self.entry_people[ei]:
-            return False
-        answer = self.entries[ei].answer
-        if any(m in answer for m in self._not_registered):
-            return True
-        return all(_FACT_IN_ANSWER[k].search(answer) for k in kinds)
+        return not people - self.entry_people[ei]
 
     def things(self, norm: str) -> frozenset[str]:
         """The names in a text that single out one place or service: not those that say what
