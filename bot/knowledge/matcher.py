@@ -408,6 +408,12 @@ class Index:
         self._asked: dict[str, bool] = {}  # see ``_asks``
         self._rewrites: dict[str, str] = {}  # see ``_rewritten``
         self._run_cache: dict[str, tuple[list[str], float, bool, bool]] = {}  # see _content_words
+        # Per entry, by what a question names or asks (few sets of them recur): see ``_topic_factors``,
+        # ``_conflicting``, ``_about_named`` and ``_agreements``.
+        self._topic_cache: dict[frozenset[str], np.ndarray] = {}
+        self._conflict_cache: dict[frozenset[str], frozenset[int]] = {}
+        self._named_cache: dict[frozenset[str], frozenset[int]] = {}
+        self._agreement_cache: dict[tuple[str, ...], np.ndarray | None] = {}
         phrases = {g: g for g in self.generic if len(g) >= 2}
         self._generic_phrases = LongestFirst(phrases) if phrases else None
         self._concepts = self._concept_table(lexicon, normalizer)
@@ -708,6 +714,27 @@ class Index:
             for x, v in profile.items():
                 self._aspect_profile[ei, self._aspect_column[x]] = v
         self._has_profile = np.array([bool(p) for p in self.entry_aspects], dtype=bool)
+        self._agreement_cache = {}
+
+    def _agreements(self, asked: tuple[str, ...]) -> np.ndarray | None:
+        """Every entry's agreement (0..1) with the aspects a question asks, in the order it asks
+        them; None when none of them tells anything. Remembered: few such lists recur."""
+        known = self._agreement_cache.get(asked, False)
+        if known is not False:
+            return known
+        weights = [(x, self.aspect_idf.get(x, 0.0)) for x in asked]
+        total = sum(w for _, w in weights)
+        agrees = None
+        if total > 0:
+            agrees = np.zeros(len(self.entries))
+            for x, w in weights:
+                column = self._aspect_column.get(x)
+                if column is not None:
+                    agrees += w * self._aspect_profile[:, column]
+            agrees = np.where(self._has_profile, agrees / total, 0.5)
+        if len(self._agreement_cache) < MAX_CACHED:
+            self._agreement_cache[asked] = agrees
+        return agrees
 
     # -- analysis ---------------------------------------------------------------------------
     @staticmethod
@@ -1149,10 +1176,22 @@ class Index:
         q_things = a.topics & self._thing_names
         if not (q_things and a.has_content):
             return ranked
+        other = self._conflicting(q_things)
+        if not other:
+            return ranked  # (best first already)
         f = 1.0 - self.settings.topic_conflict_penalty
-        things = self._family_things
-        out = [c.scaled(f) if things[c.entry] and not things[c.entry] & q_things else c for c in ranked]
+        out = [c.scaled(f) if c.entry in other else c for c in ranked]
         return sorted(out, key=lambda c: (-c.score, c.entry))
+
+    def _conflicting(self, q_things: frozenset[str]) -> frozenset[int]:
+        """The entries whose family is about places or services, none of them ``q_things``;
+        remembered by the things (few sets recur)."""
+        other = self._conflict_cache.get(q_things)
+        if other is None:
+            other = frozenset(ei for ei, things in enumerate(self._family_things) if things and not things & q_things)
+            if len(self._conflict_cache) < MAX_CACHED:
+                self._conflict_cache[q_things] = other
+        return other
 
     def bounded(self, text: str) -> str:
         """The message, or when it is longer than ``MAX_QUESTION_CHARS`` (a story told before
@@ -1251,8 +1290,6 @@ class Index:
             self._content_words(a, generic_factor=s.vocab_generic_weight, unseen_factor=unseen)
         )
         w_total = s.w_surface + s.w_vocab
-        aspect_w = [(x, self.aspect_idf.get(x, 0.0)) for x in a.aspects]
-        aspect_total = sum(w for _, w in aspect_w)
         strict = self.obtained(a)
         if strict:  # (a document asked to be issued is rare: entry by entry, see ``coverage``)
             covs = np.array([self.coverage(content, content_total, ei, strict) for ei in entries.tolist()])
@@ -1268,13 +1305,9 @@ class Index:
             scores *= self._topic_factors(entries, q_topics)
         scores[is_exact] = 100.0
         agrees = bases = None
-        if aspect_total > 0:
-            agrees = np.zeros(len(entries))
-            for x, w in aspect_w:
-                column = self._aspect_column.get(x)
-                if column is not None:
-                    agrees += w * self._aspect_profile[entries, column]
-            agrees = np.where(self._has_profile[entries], agrees / aspect_total, 0.5)
+        agreement = self._agreements(tuple(a.aspects))
+        if agreement is not None:
+            agrees = agreement[entries]
             # An entry asked about what the question asks gains, one never asked about it
             # loses; ``base`` keeps the score without it (see ``match``).
             adjusted = np.minimum(100.0, scores * (1.0 + s.aspect_penalty * (agrees - s.aspect_neutral)))
@@ -1288,15 +1321,20 @@ class Index:
 
     def _topic_factors(self, entries: np.ndarray, q_topics: frozenset[str]) -> np.ndarray:
         """What naming none of an entry's topics costs it: the share of them the question does
-        not name, times the topic penalty."""
-        named = np.zeros(len(self.entries), dtype=np.int64)
-        for t in q_topics:
-            r = self._topic_row.get(t)
-            if r is not None:
-                named[self._topic_entry[self._topic_indptr[r] : self._topic_indptr[r + 1]]] += 1
-        own = self._topic_count[entries]
-        missing = (own - named[entries]) / np.maximum(own, 1)  # (0 of 0 named: nothing missing)
-        return 1.0 - self.settings.topic_penalty * missing
+        not name, times the topic penalty; remembered for every entry by the names (few sets recur)."""
+        factors = self._topic_cache.get(q_topics)
+        if factors is None:
+            named = np.zeros(len(self.entries), dtype=np.int64)
+            for t in q_topics:
+                r = self._topic_row.get(t)
+                if r is not None:
+                    named[self._topic_entry[self._topic_indptr[r] : self._topic_indptr[r + 1]]] += 1
+            own = self._topic_count
+            missing = (own - named) / np.maximum(own, 1)  # (0 of 0 named: nothing missing)
+            factors = 1.0 - self.settings.topic_penalty * missing
+            if len(self._topic_cache) < MAX_CACHED:
+                self._topic_cache[q_topics] = factors
+        return factors[entries]
 
     def chit_chat(self, a: Analysis) -> bool:
         """A remark to the assistant itself (你吃饭了没, 你几岁了) that names none of the
@@ -1595,10 +1633,21 @@ class Index:
         # … when that one answers the aspect asked as well (一期多久 is no question of 太极拳's 名额)
         agree = max(c.aspect for c in named)
         # … and is not of a family about the thing named (社区中午关门不 is the service centre's)
-        family = self.family_things
+        named_entries = self._about_named(q_topics)
         return frozenset(c.entry for c in ranked
-                         if not (topics[c.entry] - self._desks or c.exact or c.aspect > agree + 0.25
-                                 or family[c.entry] & q_topics))
+                         if not (c.entry in named_entries or c.exact or c.aspect > agree + 0.25))
+
+    def _about_named(self, q_topics: frozenset[str]) -> frozenset[int]:
+        """The entries about a thing beyond a desk, or of a family about one of ``q_topics``: not
+        general ones (see ``_general``); remembered by the names (few sets recur)."""
+        named = self._named_cache.get(q_topics)
+        if named is None:
+            family = self.family_things
+            named = frozenset(ei for ei, topics in enumerate(self.entry_topics)
+                              if topics - self._desks or family[ei] & q_topics)
+            if len(self._named_cache) < MAX_CACHED:
+                self._named_cache[q_topics] = named
+        return named
 
     def _named_first(self, ranked: list[Candidate], general: frozenset[int]) -> list[Candidate]:
         """The general entries lose the topic penalty a named entry would for naming the wrong thing."""

@@ -13,3 +13,50 @@ def test_a_fact_asked_is_looked_for_only_in_the_entries_that_give_it(real, monke
     a, _ = index.rank(text)
     assert index._fact_nowhere(text, a)
     assert 0 < len(read) < len(real.entries) / 4
+
+
+class _CountingDict(dict):
+    """A table that counts how often it is read."""
+
+    reads = 0
+
+    def get(self, key, default=None):
+        self.reads += 1
+        return super().get(key, default)
+
+
+def test_what_one_question_names_and_asks_is_weighed_per_entry_once_for_the_next(real, monkeypatch):
+    # 幼儿园 … 几点放学 asked twice in other words: the entries' topic and aspect weights for it
+    # are not made again from the tables
+    index = real._index
+    first, _ = index.rank("幼儿园几点放学")
+    topics, columns = _CountingDict(index._topic_row), _CountingDict(index._aspect_column)
+    monkeypatch.setattr(index, "_topic_row", topics)
+    monkeypatch.setattr(index, "_aspect_column", columns)
+    second, ranked = index.rank("幼儿园下午几点钟放学嘛")
+    assert (second.topics, second.aspects) == (first.topics, first.aspects) and second.aspects
+    assert ranked and topics.reads == columns.reads == 0
+
+
+class _CountingList(list):
+    """A list that counts how often it is read."""
+
+    reads = 0
+
+    def __getitem__(self, i):
+        self.reads += 1
+        return super().__getitem__(i)
+
+    def __iter__(self):
+        self.reads += 1
+        return super().__iter__()
+
+
+def test_which_entries_are_about_the_thing_named_is_found_once_for_the_next_question_naming_it(real, monkeypatch):
+    # 幼儿园 … 几点放学 asked twice: the general entries giving way to the kindergarten's are told
+    # apart without going through the families again
+    real.match("幼儿园几点放学")
+    families = _CountingList(real._index.family_things)
+    monkeypatch.setattr(real._index, "family_things", families)
+    assert real.match("幼儿园下午几点钟放学嘛").outcome == "answer"
+    assert families.reads == 0
