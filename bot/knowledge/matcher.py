@@ -700,7 +700,9 @@ class Index:
         size = int(self._p_unit_indptr[-1])
         self._p_unit_row = np.fromiter(map(self._unit_row.__getitem__, chain.from_iterable(per_units)), np.int64, size)
         self._p_unit_weight = np.fromiter(chain.from_iterable(map(dict.values, per_units)), np.float64, size)
-        self._p_unit_total = np.array([total for _, total in p_units])
+        totals = np.array([total for _, total in p_units])
+        self._p_unit_empty = totals <= 0  # (a phrasing of generic words only: all of it is mentioned)
+        self._p_unit_total = np.where(self._p_unit_empty, 1.0, totals)
         topic_entries = [(t, ei) for ei, own in enumerate(self.entry_topics) for t in own]
         self._topic_row, self._topic_indptr, (self._topic_entry,) = _csr(
             [t for t, _ in topic_entries], np.array([ei for _, ei in topic_entries], dtype=np.int64))
@@ -1009,8 +1011,9 @@ class Index:
         flat, lengths = _cells(self._p_unit_indptr, pids)
         found = self._p_unit_weight[flat] * asked[self._p_unit_row[flat]]
         sums = np.bincount(np.arange(len(pids)).repeat(lengths), weights=found, minlength=len(pids))
-        totals = self._p_unit_total[pids]
-        return np.divide(sums, totals, out=np.ones(len(pids)), where=totals > 0)
+        shares = sums / self._p_unit_total[pids]  # (numpy's where= and ones cost more than the rest)
+        shares[self._p_unit_empty[pids]] = 1.0
+        return shares
 
     # -- matching ---------------------------------------------------------------------------
     def _candidates(self, qcodes: str, k: int = 0) -> np.ndarray:
@@ -1268,12 +1271,14 @@ class Index:
         shared = np.bincount(self._token_pid[flat], minlength=len(p_norm), weights=self._token_weight[flat]
                              + np.array([w for _, w in known], dtype=np.float64).repeat(lengths))
         denom = q_weight + self._p_weight[cand]
-        words = np.divide(100.0 * shared[cand], denom, out=np.zeros(len(pids)), where=denom != 0)
+        words = (100.0 * shared[cand] / denom if q_weight > 0  # (then no denominator is 0: the cheap way)
+                 else np.divide(100.0 * shared[cand], denom, out=np.zeros(len(pids)), where=denom != 0))
         surfaces = (s.w_char * chars + s.w_sound * sounds + s.w_words * words) / w_sum
         # Each entry's best phrasing (of equal ones, the first candidate).
         owner = self._p_entry[cand]
         order = np.lexsort((-surfaces, owner))  # (stable)
-        first = np.ones(len(order), dtype=bool)
+        first = np.empty(len(order), dtype=bool)
+        first[0] = True
         first[1:] = owner[order[1:]] != owner[order[:-1]]
         best = order[first]
         entries, surfaces = owner[best], surfaces[best]
