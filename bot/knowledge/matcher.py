@@ -88,6 +88,7 @@ NAMED_PART_SHARE = 0.7  # a part's score an entry about the thing named needs to
 MAX_QUESTION_CHARS = 80
 LONG_MESSAGE_CHARS = 30  # a message this long (normalised) tells a story around its question
 MAX_CACHED = 100_000  # tokens (and runs of them) whose codes and weights are remembered
+MAX_WEIGHED = 2_000_000  # per-entry weights remembered by what questions name or ask: sets × entries (16 MB)
 MAX_RECENT = 64  # texts (a message, its clauses and parts) whose analysis is remembered
 MODEL_CHARS = 48  # the model reads a long message's last clauses up to this: its cost grows with length
 
@@ -410,6 +411,7 @@ class Index:
         self._run_cache: dict[str, tuple[list[str], float, bool, bool]] = {}  # see _content_words
         # Per entry, by what a question names or asks (few sets of them recur): see ``_topic_factors``,
         # ``_conflicting``, ``_about_named`` and ``_agreements``.
+        self._max_sets = max(64, MAX_WEIGHED // max(1, len(self.entries)))
         self._topic_cache: dict[frozenset[str], np.ndarray] = {}
         self._conflict_cache: dict[frozenset[str], frozenset[int]] = {}
         self._named_cache: dict[frozenset[str], frozenset[int]] = {}
@@ -734,7 +736,7 @@ class Index:
                 if column is not None:
                     agrees += w * self._aspect_profile[:, column]
             agrees = np.where(self._has_profile, agrees / total, 0.5)
-        if len(self._agreement_cache) < MAX_CACHED:
+        if len(self._agreement_cache) < self._max_sets:
             self._agreement_cache[asked] = agrees
         return agrees
 
@@ -1192,7 +1194,7 @@ class Index:
         other = self._conflict_cache.get(q_things)
         if other is None:
             other = frozenset(ei for ei, things in enumerate(self._family_things) if things and not things & q_things)
-            if len(self._conflict_cache) < MAX_CACHED:
+            if len(self._conflict_cache) < self._max_sets:
                 self._conflict_cache[q_things] = other
         return other
 
@@ -1337,7 +1339,7 @@ class Index:
             own = self._topic_count
             missing = (own - named) / np.maximum(own, 1)  # (0 of 0 named: nothing missing)
             factors = 1.0 - self.settings.topic_penalty * missing
-            if len(self._topic_cache) < MAX_CACHED:
+            if len(self._topic_cache) < self._max_sets:
                 self._topic_cache[q_topics] = factors
         return factors[entries]
 
@@ -1650,7 +1652,7 @@ class Index:
             family = self.family_things
             named = frozenset(ei for ei, topics in enumerate(self.entry_topics)
                               if topics - self._desks or family[ei] & q_topics)
-            if len(self._named_cache) < MAX_CACHED:
+            if len(self._named_cache) < self._max_sets:
                 self._named_cache[q_topics] = named
         return named
 
