@@ -88,6 +88,7 @@ NAMED_PART_SHARE = 0.7  # a part's score an entry about the thing named needs to
 MAX_QUESTION_CHARS = 80
 LONG_MESSAGE_CHARS = 30  # a message this long (normalised) tells a story around its question
 MAX_CACHED = 100_000  # tokens (and runs of them) whose codes and weights are remembered
+MAX_WEIGHED = 2_000_000  # per-entry weights remembered by what questions name or ask: sets × entries (16 MB)
 MAX_RECENT = 64  # texts (a message, its clauses and parts) whose analysis is remembered
 MODEL_CHARS = 48  # the model reads a long message's last clauses up to this: its cost grows with length
 
@@ -408,6 +409,13 @@ class Index:
         self._asked: dict[str, bool] = {}  # see ``_asks``
         self._rewrites: dict[str, str] = {}  # see ``_rewritten``
         self._run_cache: dict[str, tuple[list[str], float, bool, bool]] = {}  # see _content_words
+        # Per entry, by what a question names or asks (few sets of them recur): see ``_topic_factors``,
+        # ``_conflicting``, ``_about_named`` and ``_agreements``.
+        self._max_sets = max(64, MAX_WEIGHED // max(1, len(self.entries)))
+        self._topic_cache: dict[frozenset[str], np.ndarray] = {}
+        self._conflict_cache: dict[frozenset[str], frozenset[int]] = {}
+        self._named_cache: dict[frozenset[str], frozenset[int]] = {}
+        self._agreement_cache: dict[tuple[str, ...], np.ndarray | None] = {}
         phrases = {g: g for g in self.generic if len(g) >= 2}
         self._generic_phrases = LongestFirst(phrases) if phrases else None
         self._concepts = self._concept_table(lexicon, normalizer)
@@ -624,6 +632,17 @@ class Index:
                     self.family_things[ei] = frozenset.intersection(*shared)
         # What ``faq check`` warns of: names too many entries' phrasings mention to single out a place.
         self.crowded_things = {n: df for n, df in things.items() if df > MAX_THING_ENTRIES}
+        # What the honesty checks read of each entry (see ``gives_facts``), made once: the things many
+        # of its phrasings name, and the facts its answer gives (all when it says they are not
+        # registered); and which entries give each fact, so that a question for a fact no entry
+        # gives is found without going through them all.
+        self._about_things = [about & self._thing_names for about in self.entry_about]
+        self._entry_facts = [
+            frozenset(FACT_KINDS) if any(m in e.answer for m in self._not_registered)
+            else frozenset(k for k, pattern in _FACT_IN_ANSWER.items() if pattern.search(e.answer))
+            for e in self.entries]
+        self._giving = {k: frozenset(ei for ei, given in enumerate(self._entry_facts) if k in given)
+                        for k in FACT_KINDS}
 
         grams = list(chain.from_iterable(p_grams))  # each phrasing's bigrams (and then answers'), with its number
         pids: list[int] = []
@@ -683,7 +702,9 @@ class Index:
         size = int(self._p_unit_indptr[-1])
         self._p_unit_row = np.fromiter(map(self._unit_row.__getitem__, chain.from_iterable(per_units)), np.int64, size)
         self._p_unit_weight = np.fromiter(chain.from_iterable(map(dict.values, per_units)), np.float64, size)
-        self._p_unit_total = np.array([total for _, total in p_units])
+        totals = np.array([total for _, total in p_units])
+        self._p_unit_empty = totals <= 0  # (a phrasing of generic words only: all of it is mentioned)
+        self._p_unit_total = np.where(self._p_unit_empty, 1.0, totals)
         topic_entries = [(t, ei) for ei, own in enumerate(self.entry_topics) for t in own]
         self._topic_row, self._topic_indptr, (self._topic_entry,) = _csr(
             [t for t, _ in topic_entries], np.array([ei for _, ei in topic_entries], dtype=np.int64))
@@ -697,6 +718,27 @@ class Index:
             for x, v in profile.items():
                 self._aspect_profile[ei, self._aspect_column[x]] = v
         self._has_profile = np.array([bool(p) for p in self.entry_aspects], dtype=bool)
+        self._agreement_cache = {}
+
+    def _agreements(self, asked: tuple[str, ...]) -> np.ndarray | None:
+        """Every entry's agreement (0..1) with the aspects a question asks, in the order it asks
+        them; None when none of them tells anything. Remembered: few such lists recur."""
+        known = self._agreement_cache.get(asked, False)
+        if known is not False:
+            return known
+        weights = [(x, self.aspect_idf.get(x, 0.0)) for x in asked]
+        total = sum(w for _, w in weights)
+        agrees = None
+        if total > 0:
+            agrees = np.zeros(len(self.entries))
+            for x, w in weights:
+                column = self._aspect_column.get(x)
+                if column is not None:
+                    agrees += w * self._aspect_profile[:, column]
+            agrees = np.where(self._has_profile, agrees / total, 0.5)
+        if len(self._agreement_cache) < self._max_sets:
+            self._agreement_cache[asked] = agrees
+        return agrees
 
     # -- analysis ---------------------------------------------------------------------------
     @staticmethod
@@ -971,8 +1013,9 @@ class Index:
         flat, lengths = _cells(self._p_unit_indptr, pids)
         found = self._p_unit_weight[flat] * asked[self._p_unit_row[flat]]
         sums = np.bincount(np.arange(len(pids)).repeat(lengths), weights=found, minlength=len(pids))
-        totals = self._p_unit_total[pids]
-        return np.divide(sums, totals, out=np.ones(len(pids)), where=totals > 0)
+        shares = sums / self._p_unit_total[pids]  # (numpy's where= and ones cost more than the rest)
+        shares[self._p_unit_empty[pids]] = 1.0
+        return shares
 
     # -- matching ---------------------------------------------------------------------------
     def _candidates(self, qcodes: str, k: int = 0) -> np.ndarray:
@@ -1138,10 +1181,22 @@ class Index:
         q_things = a.topics & self._thing_names
         if not (q_things and a.has_content):
             return ranked
+        other = self._conflicting(q_things)
+        if not other:
+            return ranked  # (best first already)
         f = 1.0 - self.settings.topic_conflict_penalty
-        things = self._family_things
-        out = [c.scaled(f) if things[c.entry] and not things[c.entry] & q_things else c for c in ranked]
+        out = [c.scaled(f) if c.entry in other else c for c in ranked]
         return sorted(out, key=lambda c: (-c.score, c.entry))
+
+    def _conflicting(self, q_things: frozenset[str]) -> frozenset[int]:
+        """The entries whose family is about places or services, none of them ``q_things``;
+        remembered by the things (few sets recur)."""
+        other = self._conflict_cache.get(q_things)
+        if other is None:
+            other = frozenset(ei for ei, things in enumerate(self._family_things) if things and not things & q_things)
+            if len(self._conflict_cache) < self._max_sets:
+                self._conflict_cache[q_things] = other
+        return other
 
     def bounded(self, text: str) -> str:
         """The message, or when it is longer than ``MAX_QUESTION_CHARS`` (a story told before
@@ -1218,12 +1273,14 @@ class Index:
         shared = np.bincount(self._token_pid[flat], minlength=len(p_norm), weights=self._token_weight[flat]
                              + np.array([w for _, w in known], dtype=np.float64).repeat(lengths))
         denom = q_weight + self._p_weight[cand]
-        words = np.divide(100.0 * shared[cand], denom, out=np.zeros(len(pids)), where=denom != 0)
+        words = (100.0 * shared[cand] / denom if q_weight > 0  # (then no denominator is 0: the cheap way)
+                 else np.divide(100.0 * shared[cand], denom, out=np.zeros(len(pids)), where=denom != 0))
         surfaces = (s.w_char * chars + s.w_sound * sounds + s.w_words * words) / w_sum
         # Each entry's best phrasing (of equal ones, the first candidate).
         owner = self._p_entry[cand]
         order = np.lexsort((-surfaces, owner))  # (stable)
-        first = np.ones(len(order), dtype=bool)
+        first = np.empty(len(order), dtype=bool)
+        first[0] = True
         first[1:] = owner[order[1:]] != owner[order[:-1]]
         best = order[first]
         entries, surfaces = owner[best], surfaces[best]
@@ -1240,8 +1297,6 @@ class Index:
             self._content_words(a, generic_factor=s.vocab_generic_weight, unseen_factor=unseen)
         )
         w_total = s.w_surface + s.w_vocab
-        aspect_w = [(x, self.aspect_idf.get(x, 0.0)) for x in a.aspects]
-        aspect_total = sum(w for _, w in aspect_w)
         strict = self.obtained(a)
         if strict:  # (a document asked to be issued is rare: entry by entry, see ``coverage``)
             covs = np.array([self.coverage(content, content_total, ei, strict) for ei in entries.tolist()])
@@ -1257,13 +1312,9 @@ class Index:
             scores *= self._topic_factors(entries, q_topics)
         scores[is_exact] = 100.0
         agrees = bases = None
-        if aspect_total > 0:
-            agrees = np.zeros(len(entries))
-            for x, w in aspect_w:
-                column = self._aspect_column.get(x)
-                if column is not None:
-                    agrees += w * self._aspect_profile[entries, column]
-            agrees = np.where(self._has_profile[entries], agrees / aspect_total, 0.5)
+        agreement = self._agreements(tuple(a.aspects))
+        if agreement is not None:
+            agrees = agreement[entries]
             # An entry asked about what the question asks gains, one never asked about it
             # loses; ``base`` keeps the score without it (see ``match``).
             adjusted = np.minimum(100.0, scores * (1.0 + s.aspect_penalty * (agrees - s.aspect_neutral)))
@@ -1277,15 +1328,20 @@ class Index:
 
     def _topic_factors(self, entries: np.ndarray, q_topics: frozenset[str]) -> np.ndarray:
         """What naming none of an entry's topics costs it: the share of them the question does
-        not name, times the topic penalty."""
-        named = np.zeros(len(self.entries), dtype=np.int64)
-        for t in q_topics:
-            r = self._topic_row.get(t)
-            if r is not None:
-                named[self._topic_entry[self._topic_indptr[r] : self._topic_indptr[r + 1]]] += 1
-        own = self._topic_count[entries]
-        missing = (own - named[entries]) / np.maximum(own, 1)  # (0 of 0 named: nothing missing)
-        return 1.0 - self.settings.topic_penalty * missing
+        not name, times the topic penalty; remembered for every entry by the names (few sets recur)."""
+        factors = self._topic_cache.get(q_topics)
+        if factors is None:
+            named = np.zeros(len(self.entries), dtype=np.int64)
+            for t in q_topics:
+                r = self._topic_row.get(t)
+                if r is not None:
+                    named[self._topic_entry[self._topic_indptr[r] : self._topic_indptr[r + 1]]] += 1
+            own = self._topic_count
+            missing = (own - named) / np.maximum(own, 1)  # (0 of 0 named: nothing missing)
+            factors = 1.0 - self.settings.topic_penalty * missing
+            if len(self._topic_cache) < self._max_sets:
+                self._topic_cache[q_topics] = factors
+        return factors[entries]
 
     def chit_chat(self, a: Analysis) -> bool:
         """A remark to the assistant itself (你吃饭了没, 你几岁了) that names none of the
@@ -1382,7 +1438,8 @@ class Index:
         if not kinds or not (people or self.things(a.normalized)):
             return False
         asked = self._asked_things(text, a)
-        return not any(self.gives_facts(ei, kinds, people, asked) for ei in range(len(self.entries)))
+        giving = frozenset.intersection(*(self._giving[k] for k in kinds))
+        return not any(self.gives_facts(ei, kinds, people, asked) for ei in giving)
 
     def match(self, text: str) -> Match:
         """The answer, a choice, or don't-know; a question in two parts gets both answers
@@ -1586,10 +1643,21 @@ class Index:
         # … when that one answers the aspect asked as well (一期多久 is no question of 太极拳's 名额)
         agree = max(c.aspect for c in named)
         # … and is not of a family about the thing named (社区中午关门不 is the service centre's)
-        family = self.family_things
+        named_entries = self._about_named(q_topics)
         return frozenset(c.entry for c in ranked
-                         if not (topics[c.entry] - self._desks or c.exact or c.aspect > agree + 0.25
-                                 or family[c.entry] & q_topics))
+                         if not (c.entry in named_entries or c.exact or c.aspect > agree + 0.25))
+
+    def _about_named(self, q_topics: frozenset[str]) -> frozenset[int]:
+        """The entries about a thing beyond a desk, or of a family about one of ``q_topics``: not
+        general ones (see ``_general``); remembered by the names (few sets recur)."""
+        named = self._named_cache.get(q_topics)
+        if named is None:
+            family = self.family_things
+            named = frozenset(ei for ei, topics in enumerate(self.entry_topics)
+                              if topics - self._desks or family[ei] & q_topics)
+            if len(self._named_cache) < self._max_sets:
+                self._named_cache[q_topics] = named
+        return named
 
     def _named_first(self, ranked: list[Candidate], general: frozenset[int]) -> list[Candidate]:
         """The general entries lose the topic penalty a named entry would for naming the wrong thing."""
@@ -1692,16 +1760,13 @@ class Index:
         """Whether entry ``ei`` answers a question for these facts: it is about the things
         ``asked`` of (not the 服务中心's hours for the 超市, not the meals for 低保) and the
         people it asks of, and its answer gives the facts or says they are not registered."""
-        about = self.entry_about[ei] & self._thing_names  # what many of its phrasings name
+        if not kinds <= self._entry_facts[ei]:
+            return False
+        about = self._about_things[ei]  # what many of its phrasings name
         if asked - self.entry_names[ei] or (
                 asked and about and not any(o in n or n in o for o in about for n in asked)):  # 党代表(工作室)
             return False
-        if people - self.entry_people[ei]:
-            return False
-        answer = self.entries[ei].answer
-        if any(m in answer for m in self._not_registered):
-            return True
-        return all(_FACT_IN_ANSWER[k].search(answer) for k in kinds)
+        return not people - self.entry_people[ei]
 
     def things(self, norm: str) -> frozenset[str]:
         """The names in a text that single out one place or service: not those that say what
