@@ -298,6 +298,9 @@ _A_NOT_A_RE = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 # 是不是, 好不好, 远不远: a verb and its negation asking whether it is so, not whether a deed is done.
 _NOT_DEEDS = "是会归要在好难远近贵多大快"
 
+# 这种情况, 这样的: what the story told, referred back to.
+_STORY_REF_RE = re.compile("这种|这样的|这号")
+
 # 哪些, 哪几类: which things (asked of a desk: its list).
 _WHICH_RE = re.compile("哪些|哪几")
 
@@ -1066,9 +1069,11 @@ class Index:
                 asked_named = asked_named or topical
             elif topical:
                 told.append(clause)
-        if not named or self._unknown_asked(asked):
+        if self._unknown_asked(asked):
             return []
         question = " ".join(asked)
+        if not named:
+            return [question] if self._asks_on_its_own(text, asked, clauses) else []
         if self._asks_a_desks_list(question):
             return [question]  # the story's things are examples of what the desk takes
         out = [" ".join(keep)] if len(keep) < len(clauses) else []
@@ -1078,6 +1083,20 @@ class Index:
         if asked_named and len(asked) < len(keep):
             out.append(question)
         return out[: MAX_TOLD + 2]
+
+    def _asks_on_its_own(self, text: str, asked: list[str], clauses: list[str]) -> bool:
+        """Whether the question of a long message that names nothing of the community's says what it
+        is about itself (社区一年有哪些节日活动), not by referring back to the story (这个该找哪个部门,
+        这种情况能去不): then it is what the message asks, and the story's words dilute it."""
+        if not asked or len(asked) == len(clauses) or len(self.normalize(text)) < LONG_MESSAGE_CHARS:
+            return False
+        question = " ".join(asked)
+        # (a demonstrative: 一年里面 is no reference back, 学校那边 names its own side)
+        if _STORY_REF_RE.search(question) or any(
+                question[start] in "这那它" and not _LOCATIVE_RE.match(question, max(start - 1, 0), end)
+                for start, end, _ in (self._referring.matches(question) if self._referring is not None else [])):
+            return False
+        return self.analyze(question).has_content
 
     def _asked_aspects(self, text: str) -> frozenset[str] | None:
         """What a message that tells before it asks wants to know (hours, documents …): the

@@ -41,3 +41,20 @@ def test_hao_ji_ge_tells_several_and_asks_no_number(real):
     # 问了好几个人 (asked several people) asks no count the FAQ lacks; the place is asked.
     assert outcome_and_entries(real, "我在街上问了好几个人都不晓得，青少年服务中心在哪个位置") == (
         "answer", ["youth.location"])
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    ("我在新疆打了二十几年工，今年才回来落户，人生地不熟的，想多认识几个邻居，社区一年到头都搞些啥子节日活动",
+     "events.overview"),
+    ("我出去打了十几年工，这回回来看到村里大变样了，房子都翻新了，这几年社区一共修了好多公里的路", "seed.roads"),
+])
+def test_a_story_naming_nothing_of_ours_does_not_drown_a_question_that_does(real, question, entry):
+    # 新疆, 打工, 房子翻新: the story; what is asked says itself what it is about.
+    assert outcome_and_entries(real, question) == ("answer", [entry])
+
+
+def test_a_question_referring_back_to_a_story_we_know_nothing_of_is_not_answered(real):
+    # 这种事 is the land taken for a road: nothing the FAQ says, whatever 部门 may match.
+    outcome, _ = outcome_and_entries(
+        real, "我家的地被修路占了一块，赔的钱到现在都没拿到，屋头老人气得睡不着，这种事该找哪个部门")
+    assert outcome in ("unknown", "unregistered")
