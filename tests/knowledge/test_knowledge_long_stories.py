@@ -58,3 +58,27 @@ def test_a_question_referring_back_to_a_story_we_know_nothing_of_is_not_answered
     outcome, _ = outcome_and_entries(
         real, "我家的地被修路占了一块，赔的钱到现在都没拿到，屋头老人气得睡不着，这种事该找哪个部门")
     assert outcome in ("unknown", "unregistered")
+
+
+@pytest.mark.parametrize(("heard", "word"), [
+    ("等到今天都没得哪个网个员回个话", "网格员"),  # 个 for 格: a function character inside a three-character name
+    ("我妈每年都要做养老金资格任证", "养老金认证"),  # 任证 for 认证, the way residents call the pension check
+])
+def test_a_misheard_name_in_a_story_is_read_as_the_name(real, heard, word):
+    assert word in real.normalize(heard)
+
+
+@pytest.mark.parametrize(("text", "word"), [
+    ("我明天去那里看一哈", "去那里"),  # 去 is no part of a name: 那里 stays where it is
+    ("他在那里等我", "在那里"),
+])
+def test_there_is_not_read_as_where(real, text, word):
+    assert word in real.normalize(text)
+
+
+@pytest.mark.parametrize("question", [
+    "每年都要弄那个养老金资格任证，往年是我女儿在手机上帮我弄，今年想在社区弄，当天弄得好不，还是要等好多天",
+    "养老金资格任证在社区弄得好不，我女儿以前都是在手机上帮我弄的，今年她出去打工了",
+])
+def test_a_pension_check_misheard_in_a_long_story_is_answered(real, question):
+    assert outcome_and_entries(real, question) == ("answer", ["pension.certify"])
