@@ -1523,9 +1523,15 @@ class Index:
                 kind = word.removeprefix("那个").removeprefix("这个")
                 ref = next((n for n in reversed(names) if n.endswith(kind)), named) if kind != word else named
                 clauses[i] = clause[:start] + ref + clause[end:]
-            elif before and not self.analyze(clause).has_content:
+            elif before and not self.analyze(clause).has_content and not (
+                    self._asks(clauses[i - 1]) and self._what_to_do(clause)):
                 clauses[i] = named + clause
         return " ".join(clauses) if clauses != asked else text
+
+    def _what_to_do(self, clause: str) -> bool:
+        """不晓得咋个办, 现在咋个办: what to do, naming nothing; right after a question it asks that one again."""
+        a = self.analyze(clause)
+        return not a.has_content and a.aspects == {"how"}
 
     def parts(self, text: str) -> Parts | None:
         """The two questions of a message that asks two (太极和秧歌各是星期几; 在哪里报名，
@@ -1541,6 +1547,7 @@ class Index:
             return Parts(f"{first}{each.group(1)}", f"{second}{each.group(1)}")
         clauses = self.clauses(text)
         asked = [i for i, c in enumerate(clauses) if self._asks(c)]
+        asked = [i for i in asked if not (i - 1 in asked and self._what_to_do(clauses[i]))]
         if len(asked) < 2:
             return None
         # The last two questions asked, each with the clauses it follows; one naming nothing

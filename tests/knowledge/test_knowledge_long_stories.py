@@ -82,3 +82,15 @@ def test_there_is_not_read_as_where(real, text, word):
 ])
 def test_a_pension_check_misheard_in_a_long_story_is_answered(real, question):
     assert outcome_and_entries(real, question) == ("answer", ["pension.certify"])
+
+
+def test_not_knowing_what_to_do_after_a_question_asks_no_second_one(real):
+    # 不晓得咋个办 right after the question asks it again: not a second question about 幼儿园.
+    assert outcome_and_entries(
+        real, "我们是过了年才从外地回羊木的，娃儿四岁了本来在那边读幼儿园，现在这边学期都开始了，"
+              "还能不能插到社区幼儿园去读，不晓得咋个办，我一个人带他急得很") == ("answer", ["kindergarten.midyear"])
+
+
+def test_a_second_question_asking_only_an_aspect_is_still_one(real):
+    assert outcome_and_entries(real, "社区幼儿园在哪里，几点开门") == (
+        "answer", ["kindergarten.location", "kindergarten.hours"])
