@@ -31,6 +31,7 @@ def test_na_bian_after_a_word_is_that_words_side(real, question, entry):
 
 @pytest.mark.parametrize(("question", "entry"), [
     ("社区服务中心好不好找嘛，我第一次来", "center.address"),
+    ("照料中心在哪里嘛，旁边有啥子好认的，我第一次去怕找错了", "daycare.location"),  # what to know it by: where
     ("幼儿园在哪个方向，离老街远不远", "kindergarten.location"),
 ])
 def test_how_to_find_a_place_asks_where_it_is(real, question, entry):
