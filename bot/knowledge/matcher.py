@@ -617,6 +617,11 @@ class Index:
             family_of[_family(e.id)] = family_of.get(_family(e.id), frozenset()) | own
         self._family_things = [family_of[_family(e.id)] if own else frozenset()
                                for e, own in zip(self.entries, own_things, strict=True)]
+        # the desk (代办, 上报) a family's entries are about, for all its entries
+        desks_of: dict[str, frozenset[str]] = defaultdict(frozenset)
+        for e, about in zip(self.entries, self.entry_about, strict=True):
+            desks_of[_family(e.id)] |= about & self._desks
+        self._family_desks = [desks_of[_family(e.id)] for e in self.entries]
         # The thing a whole family is about (center.* : 社区服务中心), for its members whose own
         # phrasings say only 社区 (社区中午关门不); a family of many things (report.*) has none.
         self.family_things: list[frozenset[str]] = [frozenset()] * len(self.entries)
@@ -1153,13 +1158,17 @@ class Index:
 
     def _other_things(self, a: Analysis, ranked: list[Candidate]) -> list[Candidate]:
         """An entry about a place or service whose family is about none the message names (幼儿园
-        for a question about 青少年宫 asking 外地户口的孩子能去不) loses ``topic_conflict_penalty``."""
+        for a question about 青少年宫 asking 外地户口的孩子能去不), or of a family of one desk when
+        the message names only another (代办's progress for 上报了 … 怎么知道处理到哪一步了), loses
+        ``topic_conflict_penalty``."""
         q_things = a.topics & self._thing_names
-        if not (q_things and a.has_content):
+        q_desks = a.topics & self._desks
+        if not ((q_things or q_desks) and a.has_content):
             return ranked
         f = 1.0 - self.settings.topic_conflict_penalty
-        things = self._family_things
-        out = [c.scaled(f) if things[c.entry] and not things[c.entry] & q_things else c for c in ranked]
+        things, desks = self._family_things, self._family_desks
+        out = [c.scaled(f) if (q_things and things[c.entry] and not things[c.entry] & q_things)
+               or (q_desks and desks[c.entry] and not desks[c.entry] & q_desks) else c for c in ranked]
         return sorted(out, key=lambda c: (-c.score, c.entry))
 
     def bounded(self, text: str) -> str:

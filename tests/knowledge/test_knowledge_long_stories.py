@@ -95,3 +95,13 @@ def test_not_knowing_what_to_do_after_a_question_asks_no_second_one(real):
 def test_a_second_question_asking_only_an_aspect_is_still_one(real):
     assert outcome_and_entries(real, "社区幼儿园在哪里，几点开门") == (
         "answer", ["kindergarten.location", "kindergarten.hours"])
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    ("上个礼拜我上报了巷子口有人乱倒垃圾，网格员说受理了，后来一直没得消息，我想问问咋个晓得处理到哪一步了",
+     "report.status"),
+    ("我上周在服务中心交了居住证的材料，说是代办，后来一直没得消息，我想问问咋个晓得办到哪一步了", "proxy.progress"),
+])
+def test_the_desk_the_story_names_is_the_one_whose_progress_is_asked(real, question, entry):
+    # 上报了 … 处理到哪一步: the report's progress, not the 代办 desk's.
+    assert outcome_and_entries(real, question) == ("answer", [entry])
