@@ -1412,6 +1412,7 @@ class Index:
     def match(self, text: str) -> Match:
         """The answer, a choice, or don't-know; a question in two parts gets both answers
         (or the one known and the other named as needing a person)."""
+        last = (self.clauses(text) or [text])[-1]  # (of the message as sent: ``bounded`` may drop the story's end)
         text = self.resolved(self.bounded(text))
         whole = self._match_one(text)
         parts = self.parts(text)
@@ -1427,10 +1428,13 @@ class Index:
                 if whole.outcome != "answer" or (self._about(whole, named) is None and self._about(first, named)):
                     return first
                 return whole
-            # A second part naming nothing that asks only how (办到哪一步了，咋个查嘛) goes on with the first:
-            # one question, when the whole message is answered as the first part is.
+            # A second part naming nothing that asks only how (办到哪一步了，咋个查嘛), or, with the story
+            # going on after it, nothing its answer is asked about (会不会只是看着娃儿耍，我怕白花时间),
+            # goes on with the first: one question, when the whole message is answered as the first part is.
             if (parts.lent and whole.outcome == "answer" and whole.candidates[0] == first.candidates[0]
-                    and self.analyze(parts.second).aspects == {"how"}):
+                    and (self.analyze(parts.second).aspects == {"how"} or (
+                        not parts.second.endswith(last)
+                        and not self._asks_its_aspect(parts.second, second)))):
                 return whole
             # Two parts both asking who may (我能不能报名志愿服务队，有没有啥要求) are one question:
             # the whole message's answer, when it is one of the two.
@@ -1471,6 +1475,13 @@ class Index:
                 return whole
             return replace(m, normalized=whole.normalized, unanswered=other)
         return whole
+
+    def _asks_its_aspect(self, part: str, m: Match) -> bool:
+        """Whether a part asks something (beyond how) that its answer's entry is asked about: 要不要钱
+        of the fee's entry is a question of its own; 是搞些啥子主题的 asks none."""
+        asked = self.analyze(part).aspects - {"how"}
+        profile = self.entry_aspects[self.entry_index[m.candidates[0].id]]
+        return any(profile.get(x, 0.0) >= 0.5 for x in asked)
 
     def _sibling_naming(self, m: Match, part: str, other: frozenset[str]) -> Match:
         """A part's answer, or its sibling whose text names the thing the other part's question asks

@@ -105,3 +105,25 @@ def test_a_second_question_asking_only_an_aspect_is_still_one(real):
 def test_the_desk_the_story_names_is_the_one_whose_progress_is_asked(real, question, entry):
     # 上报了 … 处理到哪一步: the report's progress, not the 代办 desk's.
     assert outcome_and_entries(real, question) == ("answer", [entry])
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    ("你好，我外孙今年九岁，性格有点内向，想让他去青少年服务中心学点东西，那里平时有些啥子活动嘛，是不是有老师带，"
+     "会不会只是放娃儿自己耍，我怕耽误他时间", "youth.activities"),
+    ("我妈最盼重阳节了，去年社区搞的活动她回来高兴了好多天，今年重阳节社区还搞不搞活动嘛，是搞些啥子主题的，"
+     "她天天在屋头念叨", "events.chongyang"),
+])
+def test_a_follow_up_asking_nothing_of_its_own_gets_no_second_answer(real, question, entry):
+    # 是搞些啥子主题的, the story going on after it, asks on about the 重阳节 activity: no other
+    # entry of the family is wanted.
+    assert outcome_and_entries(real, question) == ("answer", [entry])
+
+
+@pytest.mark.parametrize(("question", "entries"), [
+    ("我想去学太极拳，在哪里报名嘛，要不要交钱哦，我退休了闲得很", ["taiji.signup", "taiji.fee"]),
+    ("每天早上去广场都看到有人打太极拳，想问一下太极拳班一期收好多人，现在还报得上不",
+     ["taiji.capacity", "taiji.signup"]),
+])
+def test_a_follow_up_asking_its_own_thing_still_gets_its_own_answer(real, question, entries):
+    # 要不要交钱 asks the fee; 现在还报得上不, the message's last words, is a question of its own.
+    assert outcome_and_entries(real, question) == ("answer", entries)
