@@ -1141,7 +1141,7 @@ class Index:
         # A message with parts is long: its parts find the candidates the whole would.
         a, ranked = self._rank(text, candidates=s.focus_candidates if parts else 0, aspects=aspects)
         if not parts or not ranked:
-            return a, self._other_things(a, ranked)
+            return a, self._other_things(a, ranked, text)
         best = {c.entry: c for c in ranked}
         named = a.topics
         penalty = s.focus_topic_penalty
@@ -1154,14 +1154,17 @@ class Index:
                 if old is None or c.score * f > old.score:
                     best[c.entry] = c if f == 1.0 else c.scaled(f)
         out = sorted(best.values(), key=lambda c: (-c.score, c.entry))
-        return a, self._other_things(a, out)
+        return a, self._other_things(a, out, text)
 
-    def _other_things(self, a: Analysis, ranked: list[Candidate]) -> list[Candidate]:
+    def _other_things(self, a: Analysis, ranked: list[Candidate], text: str) -> list[Candidate]:
         """An entry about a place or service whose family is about none the message names (幼儿园
         for a question about 青少年宫 asking 外地户口的孩子能去不), or of a family of one desk when
         the message names only another (代办's progress for 上报了 … 怎么知道处理到哪一步了), loses
         ``topic_conflict_penalty``."""
         q_things = a.topics & self._thing_names
+        if len(a.plain) >= LONG_MESSAGE_CHARS and q_things:
+            # (a long message: the things its question is about, not its story's: 图书室 … 借不借给我, not 外地人)
+            q_things = self._asked_things(text, a) & q_things or q_things
         q_desks = a.topics & self._desks
         if not ((q_things or q_desks) and a.has_content):
             return ranked

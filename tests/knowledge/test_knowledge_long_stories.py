@@ -127,3 +127,10 @@ def test_a_follow_up_asking_nothing_of_its_own_gets_no_second_answer(real, quest
 def test_a_follow_up_asking_its_own_thing_still_gets_its_own_answer(real, question, entries):
     # 要不要交钱 asks the fee; 现在还报得上不, the message's last words, is a question of its own.
     assert outcome_and_entries(real, question) == ("answer", entries)
+
+
+def test_the_thing_the_question_is_asked_of_outweighs_where_the_resident_lives(real):
+    # 文笔村三组 is who is asking; 是星期几 asks of the 党代表 named just before, not of the grid.
+    assert outcome_and_entries(
+        real, "我是文笔村三组的，我们村有个修水渠的想法，想当面跟党代表说一说，听说他们会固定时间到社区来值班，"
+              "请问是星期几，在啥子地方") == ("answer", ["partyrep.when"])
