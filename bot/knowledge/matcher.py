@@ -298,6 +298,9 @@ _A_NOT_A_RE = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 # 是不是, 好不好, 远不远: a verb and its negation asking whether it is so, not whether a deed is done.
 _NOT_DEEDS = "是会归要在好难远近贵多大快"
 
+# 就是晚上在广场上扭的那个: what the thing named before is, not another thing (the 广场 it is done on).
+_DESCRIBES_RE = re.compile("就是.*(?:那个|那种|的)$")
+
 # 这种情况, 这样的: what the story told, referred back to.
 _STORY_REF_RE = re.compile("这种|这样的|这号")
 
@@ -1527,6 +1530,8 @@ class Index:
         named = ""  # the thing the clauses so far named last
         just_named = False  # … in the clause just before
         for i, clause in enumerate(clauses):
+            if _DESCRIBES_RE.match(clause):
+                continue  # (what the thing just named is: 就是晚上在广场上扭的那个)
             norm = self._rewritten(clause)
             things = self.things(norm)
             if things:
@@ -1731,7 +1736,8 @@ class Index:
         asked = [i for i, c in enumerate(clauses) if self._asks(c)]
         found = self.things(self.analyze(" ".join(clauses[i] for i in asked) or text).normalized)
         if not found and asked:
-            found = next(filter(None, (self.things(self._rewritten(c)) for c in reversed(clauses[: asked[0]]))), found)
+            found = next(filter(None, (self.things(self._rewritten(c)) for c in reversed(clauses[: asked[0]])
+                                       if not _DESCRIBES_RE.match(c))), found)
         return found or self.things(a.normalized)
 
     def gives_facts(self, ei: int, kinds: frozenset[str], people: frozenset[str], asked: frozenset[str]) -> bool:

@@ -134,3 +134,17 @@ def test_the_thing_the_question_is_asked_of_outweighs_where_the_resident_lives(r
     assert outcome_and_entries(
         real, "我是文笔村三组的，我们村有个修水渠的想法，想当面跟党代表说一说，听说他们会固定时间到社区来值班，"
               "请问是星期几，在啥子地方") == ("answer", ["partyrep.when"])
+
+
+@pytest.mark.parametrize("question", [
+    "我想去学跳秧歌，就是每天晚上在文化广场上跳的那个，要不要交钱哦，收钱的话我就在屋头自己跳",
+    "我妈想去跳羊哥，就是晚上在广场上扭的那种，交不交钱嘛",
+])
+def test_what_the_thing_named_is_like_does_not_become_what_is_asked(real, question):
+    # 就是…在广场上扭的那个 says which 秧歌: the fee asked is the 秧歌 class's, not the square's.
+    assert outcome_and_entries(real, question) == ("answer", ["yangge.fee"])
+
+
+def test_a_fact_of_a_shop_described_by_a_place_of_ours_stays_unregistered(real):
+    outcome, _ = outcome_and_entries(real, "我想去镇上那个超市，就是文化广场旁边的那个，几点开门哦")
+    assert outcome in ("unknown", "unregistered")
