@@ -148,3 +148,10 @@ def test_what_the_thing_named_is_like_does_not_become_what_is_asked(real, questi
 def test_a_fact_of_a_shop_described_by_a_place_of_ours_stays_unregistered(real):
     outcome, _ = outcome_and_entries(real, "我想去镇上那个超市，就是文化广场旁边的那个，几点开门哦")
     assert outcome in ("unknown", "unregistered")
+
+
+def test_how_long_asked_as_duo_chang_is_a_question(real):
+    # 要学多长时间 asks the length of a term, as 多久 does.
+    assert outcome_and_entries(
+        real, "我上个月让儿子帮我报了太极拳班，还没去上过课，想问一下这一期要学多长时间，"
+              "学完了下一期还能不能接着报") == ("answer", ["classes.term"])
