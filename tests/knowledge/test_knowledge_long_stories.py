@@ -155,3 +155,12 @@ def test_how_long_asked_as_duo_chang_is_a_question(real):
     assert outcome_and_entries(
         real, "我上个月让儿子帮我报了太极拳班，还没去上过课，想问一下这一期要学多长时间，"
               "学完了下一期还能不能接着报") == ("answer", ["classes.term"])
+
+
+def test_not_even_one_told_after_the_question_asks_nothing(real):
+    # 连个说话的人都没得 ends in 没得 but tells how lonely she is: no second question about the centre.
+    assert outcome_and_entries(
+        real, "你好，我妈今年七十五了，我想让她白天去日间照料中心，她一个人在屋头老是忘记关煤气，我们刚搬来羊木还不熟，"
+              "问了好几个人都说不清楚，那个照料中心到底在哪个位置嘛，我明天想先带她去看一下，她脾气犟得很，"
+              "平时上班忙顾不到她，她一个人在屋头连个说话的人都没得，前几天还一个人跑到河边坐了一下午") == (
+        "answer", ["daycare.location"])
