@@ -299,6 +299,12 @@ _A_NOT_A_RE = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 # 是不是, 好不好, 远不远: a verb and its negation asking whether it is so, not whether a deed is done.
 _NOT_DEEDS = "是会归要在好难远近贵多大快"
 
+# 就是晚上在广场上扭的那个: what the thing named before is, not another thing (the 广场 it is done on).
+_DESCRIBES_RE = re.compile("就是.*(?:那个|那种|的)$")
+
+# 这种情况, 这样的: what the story told, referred back to.
+_STORY_REF_RE = re.compile("这种|这样的|这号")
+
 # 哪些, 哪几类: which things (asked of a desk: its list).
 _WHICH_RE = re.compile("哪些|哪几")
 
@@ -315,11 +321,11 @@ _LIKE_ME_RE = re.compile(r"(?:这种|这样的|这号)[\u4e00-\u9fff]{1,8}?(?:�
 # 坏了好久了, 排了好久的队 (not 报了好久有人来), 好多了, 打工好多年了, 劝了他好多年, 好多手续都没人跑, 前几天,
 # 问了好几个人 (好几 is always "several"):
 # a question word telling how long or how much, not asking it; 也不晓得是啥子情况 tells that one does not know,
-# 也没啥子朋友 that one has none.
+# 也没啥子朋友 that one has none, 连个说话的人都没得 not even one.
 _TOLD_RE = re.compile("(?:好久|多久|好多|好几)(?:年|天|个月|个星期|回|次|遍)?了|好多[\u4e00-\u9fff]{0,3}都"
                       "|了好久(?=的|$)|了[\u4e00-\u9fff]{0,2}?(?:好多|好几)(?:年|天|个月|个星期|回|次|遍)|(?:前|这|那|过|好)几天"
                       "|(?:不晓得|不知道|搞不清楚?)是?(?:啥子|什么|啥)情况|(?<!有)没(?:有|得)?(?:啥子|什么|啥)"
-                      "|好几(?:个|位|家|样|趟|回|次|遍|年|天)")
+                      "|好几(?:个|位|家|样|趟|回|次|遍|年|天)|都没(?:有|得)$")
 
 
 def _csr(keys: list[str], *columns: np.ndarray) -> tuple[dict[str, int], np.ndarray, list[np.ndarray]]:
@@ -622,6 +628,11 @@ class Index:
             family_of[_family(e.id)] = family_of.get(_family(e.id), frozenset()) | own
         self._family_things = [family_of[_family(e.id)] if own else frozenset()
                                for e, own in zip(self.entries, own_things, strict=True)]
+        # the desk (代办, 上报) a family's entries are about, for all its entries
+        desks_of: dict[str, frozenset[str]] = defaultdict(frozenset)
+        for e, about in zip(self.entries, self.entry_about, strict=True):
+            desks_of[_family(e.id)] |= about & self._desks
+        self._family_desks = [desks_of[_family(e.id)] for e in self.entries]
         # The thing a whole family is about (center.* : 社区服务中心), for its members whose own
         # phrasings say only 社区 (社区中午关门不); a family of many things (report.*) has none.
         self.family_things: list[frozenset[str]] = [frozenset()] * len(self.entries)
@@ -1109,9 +1120,11 @@ class Index:
                 asked_named = asked_named or topical
             elif topical:
                 told.append(clause)
-        if not named or self._unknown_asked(asked):
+        if self._unknown_asked(asked):
             return []
         question = " ".join(asked)
+        if not named:
+            return [question] if self._asks_on_its_own(text, asked, clauses) else []
         if self._asks_a_desks_list(question):
             return [question]  # the story's things are examples of what the desk takes
         out = [" ".join(keep)] if len(keep) < len(clauses) else []
@@ -1121,6 +1134,20 @@ class Index:
         if asked_named and len(asked) < len(keep):
             out.append(question)
         return out[: MAX_TOLD + 2]
+
+    def _asks_on_its_own(self, text: str, asked: list[str], clauses: list[str]) -> bool:
+        """Whether the question of a long message that names nothing of the community's says what it
+        is about itself (社区一年有哪些节日活动), not by referring back to the story (这个该找哪个部门,
+        这种情况能去不): then it is what the message asks, and the story's words dilute it."""
+        if not asked or len(asked) == len(clauses) or len(self.normalize(text)) < LONG_MESSAGE_CHARS:
+            return False
+        question = " ".join(asked)
+        # (a demonstrative: 一年里面 is no reference back, 学校那边 names its own side)
+        if _STORY_REF_RE.search(question) or any(
+                question[start] in "这那它" and not _LOCATIVE_RE.match(question, max(start - 1, 0), end)
+                for start, end, _ in (self._referring.matches(question) if self._referring is not None else [])):
+            return False
+        return self.analyze(question).has_content
 
     def _asked_aspects(self, text: str) -> frozenset[str] | None:
         """What a message that tells before it asks wants to know (hours, documents …): the
@@ -1160,7 +1187,7 @@ class Index:
         # A message with parts is long: its parts find the candidates the whole would.
         a, ranked = self._rank(text, candidates=s.focus_candidates if parts else 0, aspects=aspects)
         if not parts or not ranked:
-            return a, self._other_things(a, ranked)
+            return a, self._other_things(a, ranked, text)
         best = {c.entry: c for c in ranked}
         named = a.topics
         penalty = s.focus_topic_penalty
@@ -1173,15 +1200,24 @@ class Index:
                 if old is None or c.score * f > old.score:
                     best[c.entry] = c if f == 1.0 else c.scaled(f)
         out = sorted(best.values(), key=lambda c: (-c.score, c.entry))
-        return a, self._other_things(a, out)
+        return a, self._other_things(a, out, text)
 
-    def _other_things(self, a: Analysis, ranked: list[Candidate]) -> list[Candidate]:
+    def _other_things(self, a: Analysis, ranked: list[Candidate], text: str) -> list[Candidate]:
         """An entry about a place or service whose family is about none the message names (幼儿园
-        for a question about 青少年宫 asking 外地户口的孩子能去不) loses ``topic_conflict_penalty``."""
+        for a question about 青少年宫 asking 外地户口的孩子能去不), or of a family of one desk when
+        the message names only another (代办's progress for 上报了 … 怎么知道处理到哪一步了), loses
+        ``topic_conflict_penalty``."""
         q_things = a.topics & self._thing_names
-        if not (q_things and a.has_content):
+        if len(a.plain) >= LONG_MESSAGE_CHARS and q_things:
+            # (a long message: the things its question is about, not its story's: 图书室 … 借不借给我, not 外地人)
+            q_things = self._asked_things(text, a) & q_things or q_things
+        q_desks = a.topics & self._desks
+        if not ((q_things or q_desks) and a.has_content):
             return ranked
-        other = self._conflicting(q_things)
+        other = self._conflicting(q_things) if q_things else frozenset()
+        if q_desks:
+            desks = self._family_desks
+            other |= {c.entry for c in ranked if desks[c.entry] and not desks[c.entry] & q_desks}
         if not other:
             return ranked  # (best first already)
         f = 1.0 - self.settings.topic_conflict_penalty
@@ -1444,6 +1480,7 @@ class Index:
     def match(self, text: str) -> Match:
         """The answer, a choice, or don't-know; a question in two parts gets both answers
         (or the one known and the other named as needing a person)."""
+        last = (self.clauses(text) or [text])[-1]  # (of the message as sent: ``bounded`` may drop the story's end)
         text = self.resolved(self.bounded(text))
         whole = self._match_one(text)
         parts = self.parts(text)
@@ -1459,10 +1496,13 @@ class Index:
                 if whole.outcome != "answer" or (self._about(whole, named) is None and self._about(first, named)):
                     return first
                 return whole
-            # A second part naming nothing that asks only how (办到哪一步了，咋个查嘛) goes on with the first:
-            # one question, when the whole message is answered as the first part is.
+            # A second part naming nothing that asks only how (办到哪一步了，咋个查嘛), or, with the story
+            # going on after it, nothing its answer is asked about (会不会只是看着娃儿耍，我怕白花时间),
+            # goes on with the first: one question, when the whole message is answered as the first part is.
             if (parts.lent and whole.outcome == "answer" and whole.candidates[0] == first.candidates[0]
-                    and self.analyze(parts.second).aspects == {"how"}):
+                    and (self.analyze(parts.second).aspects == {"how"} or (
+                        not parts.second.endswith(last)
+                        and not self._asks_its_aspect(parts.second, second)))):
                 return whole
             # Two parts both asking who may (我能不能报名志愿服务队，有没有啥要求) are one question:
             # the whole message's answer, when it is one of the two.
@@ -1503,6 +1543,13 @@ class Index:
                 return whole
             return replace(m, normalized=whole.normalized, unanswered=other)
         return whole
+
+    def _asks_its_aspect(self, part: str, m: Match) -> bool:
+        """Whether a part asks something (beyond how) that its answer's entry is asked about: 要不要钱
+        of the fee's entry is a question of its own; 是搞些啥子主题的 asks none."""
+        asked = self.analyze(part).aspects - {"how"}
+        profile = self.entry_aspects[self.entry_index[m.candidates[0].id]]
+        return any(profile.get(x, 0.0) >= 0.5 for x in asked)
 
     def _sibling_naming(self, m: Match, part: str, other: frozenset[str]) -> Match:
         """A part's answer, or its sibling whose text names the thing the other part's question asks
@@ -1545,6 +1592,8 @@ class Index:
         named = ""  # the thing the clauses so far named last
         just_named = False  # … in the clause just before
         for i, clause in enumerate(clauses):
+            if _DESCRIBES_RE.match(clause):
+                continue  # (what the thing just named is: 就是晚上在广场上扭的那个)
             norm = self._rewritten(clause)
             things = self.things(norm)
             if things:
@@ -1564,9 +1613,15 @@ class Index:
                 kind = word.removeprefix("那个").removeprefix("这个")
                 ref = next((n for n in reversed(names) if n.endswith(kind)), named) if kind != word else named
                 clauses[i] = clause[:start] + ref + clause[end:]
-            elif before and not self.analyze(clause).has_content:
+            elif before and not self.analyze(clause).has_content and not (
+                    self._asks(clauses[i - 1]) and self._what_to_do(clause)):
                 clauses[i] = named + clause
         return " ".join(clauses) if clauses != asked else text
+
+    def _what_to_do(self, clause: str) -> bool:
+        """不晓得咋个办, 现在咋个办: what to do, naming nothing; right after a question it asks that one again."""
+        a = self.analyze(clause)
+        return not a.has_content and a.aspects == {"how"}
 
     def parts(self, text: str) -> Parts | None:
         """The two questions of a message that asks two (太极和秧歌各是星期几; 在哪里报名，
@@ -1582,6 +1637,7 @@ class Index:
             return Parts(f"{first}{each.group(1)}", f"{second}{each.group(1)}")
         clauses = self.clauses(text)
         asked = [i for i, c in enumerate(clauses) if self._asks(c)]
+        asked = [i for i in asked if not (i - 1 in asked and self._what_to_do(clauses[i]))]
         if len(asked) < 2:
             return None
         # The last two questions asked, each with the clauses it follows; one naming nothing
@@ -1753,7 +1809,8 @@ class Index:
         asked = [i for i, c in enumerate(clauses) if self._asks(c)]
         found = self.things(self.analyze(" ".join(clauses[i] for i in asked) or text).normalized)
         if not found and asked:
-            found = next(filter(None, (self.things(self._rewritten(c)) for c in reversed(clauses[: asked[0]]))), found)
+            found = next(filter(None, (self.things(self._rewritten(c)) for c in reversed(clauses[: asked[0]])
+                                       if not _DESCRIBES_RE.match(c))), found)
         return found or self.things(a.normalized)
 
     def gives_facts(self, ei: int, kinds: frozenset[str], people: frozenset[str], asked: frozenset[str]) -> bool:

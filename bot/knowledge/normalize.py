@@ -242,8 +242,11 @@ class Normalizer:
         the words the dictionary knows, nor overlaps one (一包, 以保证)."""
         written = text[i:end]
         if len(written) == len(word):
-            # (inside a name of four or more, a function character is a mishearing: 照了中心)
-            checked = (0, len(word) - 1) if len(word) >= 4 else range(len(word))
+            # (inside a name of four or more, a function character is a mishearing: 照了中心; so it is
+            # inside one of three whose ends are written and are none: 网个员, not 去那里)
+            inside = len(word) >= 4 or (len(word) == 3 and written[::2] == word[::2]
+                                        and not set(word[::2]) & _FUNCTION_CHARS)
+            checked = (0, len(word) - 1) if inside else range(len(word))
             if any(written[k] != word[k] and written[k] in _FUNCTION_CHARS for k in checked):
                 return False
         elif written[0] in _FUNCTION_CHARS or written[-1] in _FUNCTION_CHARS:
