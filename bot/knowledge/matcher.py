@@ -296,6 +296,10 @@ _CLAUSE_SPLIT_RE = re.compile(r"[\s,.;:!?，。；：！？、…~～]+")
 # 开不开, 去没去: a verb and its negation asks whether (a question of its own, whatever the verb).
 _A_NOT_A_RE = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 
+# 住一晚上, 洗一回澡: a deed counted once (a one-character verb, then 一 and one of these), whose price a
+# question may ask.
+_ONCE = ("晚上", "晚", "夜", "回", "次", "趟", "道")
+
 # 是不是, 好不好, 远不远: a verb and its negation asking whether it is so, not whether a deed is done.
 _NOT_DEEDS = "是会归要在好难远近贵多大快"
 
@@ -1889,6 +1893,29 @@ class Index:
         about += [self.entry_index[e.id] for e in found]
         return not all(any(self._mentions(ei, code) for ei in about) for code in deeds)
 
+    def _prices_an_unmentioned_deed(self, text: str, found: Sequence[Entry]) -> bool:
+        """Whether a question asks the price of a deed done once (在照料中心住一晚上要好多钱, 洗一回澡收好多钱)
+        that neither the entries found nor the place's mention: the meals' price is no price of a night's stay."""
+        tokens = self.analyze(self._question_part(text)).tokens
+        deeds = set()
+        for k, verb in enumerate(tokens):
+            rest = tokens[k + 1 : k + 4]  # (住 一 晚上 要, 洗 一回 澡)
+            if len(verb) != 1 or not rest or not rest[0].startswith("一"):
+                continue
+            if len(rest[0]) > 1:
+                counted, after = rest[0][1:], rest[1:]
+            else:
+                counted, after = (rest[1] if len(rest) > 1 else ""), rest[2:]
+            if counted in _ONCE:
+                deeds.add((verb, verb + (after[0][:1] if after else "")))
+        if not deeds:
+            return False
+        # (the place's own entries too: 上一次课, 跳一回 are what its class is for)
+        things = self.things(self._rewritten(text))
+        about = {self.entry_index[e.id] for e in found} | {
+            ei for ei, topics in enumerate(self.entry_topics) if things & topics}
+        return any(not any(self._mentions(ei, codes(word)) for ei in about for word in deed) for deed in deeds)
+
     def _mentions(self, ei: int, code: str) -> bool:
         """Whether entry ``ei`` mentions a word: a longer one anywhere in its text, a single
         character (住, 玩) as a word of its phrasings (the answer's 住在本社区 asks no 住)."""
@@ -1922,7 +1949,7 @@ class Index:
         asked = self._asked_things(text, a)
         kept = tuple(e for e in m.candidates
                      if self.gives_facts(self.entry_index[e.id], kinds, people, asked))
-        if not kept:
+        if not kept or ("money" in kinds and self._prices_an_unmentioned_deed(text, kept)):
             return Match("unregistered", (), m.score, m.normalized)
         if len(kept) == len(m.candidates):
             return m

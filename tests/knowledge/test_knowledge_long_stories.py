@@ -164,3 +164,20 @@ def test_not_even_one_told_after_the_question_asks_nothing(real):
               "问了好几个人都说不清楚，那个照料中心到底在哪个位置嘛，我明天想先带她去看一下，她脾气犟得很，"
               "平时上班忙顾不到她，她一个人在屋头连个说话的人都没得，前几天还一个人跑到河边坐了一下午") == (
         "answer", ["daycare.location"])
+
+
+@pytest.mark.parametrize("question", [
+    "我屋头老汉儿在照料中心耍得好，晚上不想回来，在那边住一晚上要好多钱嘛",
+    "屋头热水器坏了，听说照料中心可以洗澡，洗一回澡收好多钱哦",
+])
+def test_the_price_of_a_deed_no_entry_mentions_is_not_registered(real, question):
+    # a night's stay, a bath: the meals' price is no price of them
+    assert outcome_and_entries(real, question) == ("unregistered", [])
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    ("我妈中午在照料中心吃一顿饭要多少钱", "daycare.meals"),
+    ("我想去学太极拳，上一次课要交钱不", "taiji.fee"),
+])
+def test_the_price_of_what_the_place_is_for_is_still_answered(real, question, entry):
+    assert outcome_and_entries(real, question) == ("answer", [entry])
