@@ -59,7 +59,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, replace
 from itertools import chain
 from typing import Any, NamedTuple
@@ -419,13 +419,9 @@ class Index:
         self._asked: dict[str, bool] = {}  # see ``_asks``
         self._rewrites: dict[str, str] = {}  # see ``_rewritten``
         self._run_cache: dict[str, tuple[list[str], float, bool, bool]] = {}  # see _content_words
-        # Per entry, by what a question names or asks (few sets of them recur): see ``_topic_factors``,
-        # ``_conflicting``, ``_about_named`` and ``_agreements``.
+        # Per entry, by what a question names or asks (few sets of them recur): see ``_weighed``.
         self._max_sets = max(64, MAX_WEIGHED // max(1, len(self.entries)))
-        self._topic_cache: dict[frozenset[str], np.ndarray] = {}
-        self._conflict_cache: dict[frozenset[str], frozenset[int]] = {}
-        self._named_cache: dict[frozenset[str], frozenset[int]] = {}
-        self._agreement_cache: dict[tuple[str, ...], np.ndarray | None] = {}
+        self._weighed_cache: dict[tuple[str, Hashable], Any] = {}
         phrases = {g: g for g in self.generic if len(g) >= 2}
         self._generic_phrases = LongestFirst(phrases) if phrases else None
         self._concepts = self._concept_table(lexicon, normalizer)
@@ -733,27 +729,35 @@ class Index:
             for x, v in profile.items():
                 self._aspect_profile[ei, self._aspect_column[x]] = v
         self._has_profile = np.array([bool(p) for p in self.entry_aspects], dtype=bool)
-        self._agreement_cache = {}
+        self._weighed_cache.clear()  # (the agreements read the profiles)
+
+    def _weighed(self, kind: str, key: Hashable, make: Callable[[], Any]) -> Any:
+        """``make()``, a value for every entry that depends only on ``key`` (what a question names
+        or asks), remembered: few such keys recur; at most ``MAX_WEIGHED`` entry values in all."""
+        cache = self._weighed_cache
+        try:
+            return cache[kind, key]
+        except KeyError:
+            value = make()
+            if len(cache) < self._max_sets:
+                cache[kind, key] = value
+            return value
 
     def _agreements(self, asked: tuple[str, ...]) -> np.ndarray | None:
         """Every entry's agreement (0..1) with the aspects a question asks, in the order it asks
-        them; None when none of them tells anything. Remembered: few such lists recur."""
-        known = self._agreement_cache.get(asked, False)
-        if known is not False:
-            return known
-        weights = [(x, self.aspect_idf.get(x, 0.0)) for x in asked]
-        total = sum(w for _, w in weights)
-        agrees = None
-        if total > 0:
+        them; None when none of them tells anything."""
+        def make() -> np.ndarray | None:
+            weights = [(x, self.aspect_idf.get(x, 0.0)) for x in asked]
+            total = sum(w for _, w in weights)
+            if total <= 0:
+                return None
             agrees = np.zeros(len(self.entries))
             for x, w in weights:
                 column = self._aspect_column.get(x)
                 if column is not None:
                     agrees += w * self._aspect_profile[:, column]
-            agrees = np.where(self._has_profile, agrees / total, 0.5)
-        if len(self._agreement_cache) < self._max_sets:
-            self._agreement_cache[asked] = agrees
-        return agrees
+            return np.where(self._has_profile, agrees / total, 0.5)
+        return self._weighed("agreements", asked, make)
 
     # -- analysis ---------------------------------------------------------------------------
     @staticmethod
@@ -1143,15 +1147,19 @@ class Index:
         """Whether the question of a long message that names nothing of the community's says what it
         is about itself (社区一年有哪些节日活动), not by referring back to the story (这个该找哪个部门,
         这种情况能去不): then it is what the message asks, and the story's words dilute it."""
-        if not asked or len(asked) == len(clauses) or len(self.normalize(text)) < LONG_MESSAGE_CHARS:
+        if not asked or len(asked) == len(clauses) or len(self.analyze(text).plain) < LONG_MESSAGE_CHARS:
             return False
         question = " ".join(asked)
-        # (a demonstrative: 一年里面 is no reference back, 学校那边 names its own side)
+        # (a demonstrative: 一年里面 is no reference back)
         if _STORY_REF_RE.search(question) or any(
-                question[start] in "这那它" and not _LOCATIVE_RE.match(question, max(start - 1, 0), end)
-                for start, end, _ in (self._referring.matches(question) if self._referring is not None else [])):
+                question[start] in "这那它" for start, _, _ in self._references(question)):
             return False
         return self.analyze(question).has_content
+
+    def _references(self, clause: str) -> list[tuple[int, int, str]]:
+        """The words of a clause referring back (这个证, 那里), not a word's own side (学校那边)."""
+        found = self._referring.matches(clause) if self._referring is not None else []
+        return [f for f in found if not _LOCATIVE_RE.match(clause, max(f[0] - 1, 0), f[1])]
 
     def _asked_aspects(self, text: str) -> frozenset[str] | None:
         """What a message that tells before it asks wants to know (hours, documents …): the
@@ -1229,14 +1237,9 @@ class Index:
         return sorted(out, key=lambda c: (-c.score, c.entry))
 
     def _conflicting(self, q_things: frozenset[str]) -> frozenset[int]:
-        """The entries whose family is about places or services, none of them ``q_things``;
-        remembered by the things (few sets recur)."""
-        other = self._conflict_cache.get(q_things)
-        if other is None:
-            other = frozenset(ei for ei, things in enumerate(self._family_things) if things and not things & q_things)
-            if len(self._conflict_cache) < self._max_sets:
-                self._conflict_cache[q_things] = other
-        return other
+        """The entries whose family is about places or services, none of them ``q_things``."""
+        return self._weighed("conflicting", q_things, lambda: frozenset(
+            ei for ei, things in enumerate(self._family_things) if things and not things & q_things))
 
     def bounded(self, text: str) -> str:
         """The message, or when it is longer than ``MAX_QUESTION_CHARS`` (a story told before
@@ -1368,9 +1371,8 @@ class Index:
 
     def _topic_factors(self, entries: np.ndarray, q_topics: frozenset[str]) -> np.ndarray:
         """What naming none of an entry's topics costs it: the share of them the question does
-        not name, times the topic penalty; remembered for every entry by the names (few sets recur)."""
-        factors = self._topic_cache.get(q_topics)
-        if factors is None:
+        not name, times the topic penalty."""
+        def make() -> np.ndarray:
             named = np.zeros(len(self.entries), dtype=np.int64)
             for t in q_topics:
                 r = self._topic_row.get(t)
@@ -1378,10 +1380,8 @@ class Index:
                     named[self._topic_entry[self._topic_indptr[r] : self._topic_indptr[r + 1]]] += 1
             own = self._topic_count
             missing = (own - named) / np.maximum(own, 1)  # (0 of 0 named: nothing missing)
-            factors = 1.0 - self.settings.topic_penalty * missing
-            if len(self._topic_cache) < self._max_sets:
-                self._topic_cache[q_topics] = factors
-        return factors[entries]
+            return 1.0 - self.settings.topic_penalty * missing
+        return self._weighed("topic factors", q_topics, make)[entries]
 
     def chit_chat(self, a: Analysis) -> bool:
         """A remark to the assistant itself (你吃饭了没, 你几岁了) that names none of the
@@ -1608,8 +1608,7 @@ class Index:
             before, just_named = just_named, False
             if not named or not self._asks(clause) or self._asks_a_desks_list(clause):
                 continue
-            found = self._referring.matches(clause) if self._referring is not None else []
-            found = [f for f in found if not _LOCATIVE_RE.match(clause, max(f[0] - 1, 0), f[1])]
+            found = self._references(clause)
             if found:
                 start, end, _ = found[0]
                 # 这个证 is the certificate named last, not the 打工 told after it
@@ -1709,15 +1708,10 @@ class Index:
 
     def _about_named(self, q_topics: frozenset[str]) -> frozenset[int]:
         """The entries about a thing beyond a desk, or of a family about one of ``q_topics``: not
-        general ones (see ``_general``); remembered by the names (few sets recur)."""
-        named = self._named_cache.get(q_topics)
-        if named is None:
-            family = self.family_things
-            named = frozenset(ei for ei, topics in enumerate(self.entry_topics)
-                              if topics - self._desks or family[ei] & q_topics)
-            if len(self._named_cache) < self._max_sets:
-                self._named_cache[q_topics] = named
-        return named
+        general ones (see ``_general``)."""
+        family = self.family_things
+        return self._weighed("about named", q_topics, lambda: frozenset(
+            ei for ei, topics in enumerate(self.entry_topics) if topics - self._desks or family[ei] & q_topics))
 
     def _named_first(self, ranked: list[Candidate], general: frozenset[int]) -> list[Candidate]:
         """The general entries lose the topic penalty a named entry would for naming the wrong thing."""
@@ -1889,8 +1883,7 @@ class Index:
             return True
         if not deeds:
             return False
-        about = [ei for ei, topics in enumerate(self.entry_topics) if things & topics]
-        about += [self.entry_index[e.id] for e in found]
+        about = self._about_the_place(things, found)
         return not all(any(self._mentions(ei, code) for ei in about) for code in deeds)
 
     def _prices_an_unmentioned_deed(self, text: str, found: Sequence[Entry]) -> bool:
@@ -1911,10 +1904,13 @@ class Index:
         if not deeds:
             return False
         # (the place's own entries too: 上一次课, 跳一回 are what its class is for)
-        things = self.things(self._rewritten(text))
-        about = {self.entry_index[e.id] for e in found} | {
-            ei for ei, topics in enumerate(self.entry_topics) if things & topics}
+        about = self._about_the_place(self.things(self._rewritten(text)), found)
         return any(not any(self._mentions(ei, codes(word)) for ei in about for word in deed) for deed in deeds)
+
+    def _about_the_place(self, things: frozenset[str], found: Sequence[Entry]) -> set[int]:
+        """The entries found and those about the places named: what may mention a deed done there."""
+        return {self.entry_index[e.id] for e in found} | {
+            ei for ei, topics in enumerate(self.entry_topics) if things & topics}
 
     def _mentions(self, ei: int, code: str) -> bool:
         """Whether entry ``ei`` mentions a word: a longer one anywhere in its text, a single

@@ -65,8 +65,8 @@ def test_which_entries_are_about_the_thing_named_is_found_once_for_the_next_ques
 def test_the_weights_remembered_by_what_questions_name_stay_bounded(real, monkeypatch):
     # a long-running server asked about ever new combinations of names keeps at most so many
     index = real._index
-    monkeypatch.setattr(index, "_max_sets", len(index._topic_cache) + 1)
-    monkeypatch.setattr(index, "_topic_cache", dict(index._topic_cache))
+    monkeypatch.setattr(index, "_max_sets", len(index._weighed_cache) + 1)
+    monkeypatch.setattr(index, "_weighed_cache", dict(index._weighed_cache))
     for question in ("幼儿园和图书室在哪里", "秧歌队和太极拳哪个人多", "低保和高龄津贴能一起领不"):
         assert real.match(question).outcome
-    assert len(index._topic_cache) <= index._max_sets
+    assert len(index._weighed_cache) <= index._max_sets
