@@ -1484,8 +1484,7 @@ class Index:
     def match(self, text: str) -> Match:
         """The answer, a choice, or don't-know; a question in two parts gets both answers
         (or the one known and the other named as needing a person)."""
-        last = (self.clauses(text) or [text])[-1]  # (of the message as sent: ``bounded`` may drop the story's end)
-        text = self.resolved(self.bounded(text))
+        sent, text = text, self.resolved(self.bounded(text))
         whole = self._match_one(text)
         parts = self.parts(text)
         if not parts:
@@ -1505,7 +1504,8 @@ class Index:
             # goes on with the first: one question, when the whole message is answered as the first part is.
             if (parts.lent and whole.outcome == "answer" and whole.candidates[0] == first.candidates[0]
                     and (self.analyze(parts.second).aspects == {"how"} or (
-                        not parts.second.endswith(last)
+                        # (the message's last clause as sent: ``bounded`` may drop the story's end)
+                        not parts.second.endswith((self.clauses(sent) or [sent])[-1])
                         and not self._asks_its_aspect(parts.second, second)))):
                 return whole
             # Two parts both asking who may (我能不能报名志愿服务队，有没有啥要求) are one question:
