@@ -767,7 +767,8 @@ class Index:
         """Concept words → their concept name, one longest-first pass like the lexicon's.
 
         The community's own names (domain words, place names) map to themselves first, so a
-        concept word inside one (调解 in 人民调解委员会) is left alone."""
+        concept word inside one (调解 in 人民调解委员会) is left alone; so do the questions asked
+        as a verb and its negation (有没有电梯: no 没有电 in it)."""
         table: dict[str, str] = {}
         if not lexicon.concepts:
             return LongestFirst(table)
@@ -775,6 +776,9 @@ class Index:
             form = normalizer(word)
             if len(form) >= 2:
                 table[form] = form
+        for cue in (*lexicon.question_cues, *lexicon.deed_cues):
+            if _A_NOT_A_RE.fullmatch(cue):
+                table[cue] = cue
         for name, words in lexicon.concepts.items():
             canon = normalizer(name) or name
             table[canon] = canon
