@@ -1907,8 +1907,9 @@ class Index:
                 deeds.add((verb, verb + (after[0][:1] if after else "")))
         if not deeds:
             return False
-        # (the place's own entries too: 上一次课, 跳一回 are what its class is for)
-        about = self._about_the_place(self.things(self._rewritten(text)), found)
+        # (the place's own entries too: 上一次课, 跳一回 are what its class is for; the place asked of,
+        # not the story's: 我住文笔村 … 在照料中心住一晚上)
+        about = self._about_the_place(self._asked_things(text, self.analyze(text)), found)
         return any(not any(self._mentions(ei, codes(word)) for ei in about for word in deed) for deed in deeds)
 
     def _about_the_place(self, things: frozenset[str], found: Sequence[Entry]) -> set[int]:

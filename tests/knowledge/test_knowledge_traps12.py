@@ -21,3 +21,10 @@ def test_asking_whether_a_place_has_a_thing_starting_with_dian_is_no_outage(real
 
 def test_a_thing_starting_with_dian_the_data_gives_is_answered(real):
     assert outcome(real, "我妈天天去照料中心 那里有没有电视看") == ("answer", ["daycare.activities"])
+
+
+def test_the_price_of_a_night_is_asked_of_the_place_asked_about_not_the_storys(real):
+    # 文笔村's grid entries say 住 (the groups people live in): no price of a night at the day-care centre
+    question = "我住文笔村一组 娃儿都在外头 想问下在照料中心住一晚上要好多钱"
+    assert outcome(real, question) == ("unregistered", [])
+    assert outcome(real, "我住文笔村一组 想问下照料中心吃一顿饭要好多钱") == ("answer", ["daycare.meals"])
