@@ -259,6 +259,10 @@ _FACT_IN_ANSWER = {
     "deadline": re.compile(r"\d+\s*月\s*\d+\s*[日号]|截止|之前|以前|月底|年底"),
     "provided": re.compile(r"自备|自带|自己(?:买|带|准备|出)|统一(?:发|配|提供|购买)|发给|配发|提供"),
     "age": re.compile(r"\d+\s*(?:周岁|岁)|不限年龄|(?:所有|任何)居民"),
+    # how long it takes or lasts (要多久, 能借好久, 放好多天), or how often (多久开一次) — not a clock time
+    "duration": re.compile(r"(?<!\d)(?:\d{1,3}|[一二两三四五六七八九十半]+)\s*个?(?:工作日|天|小时|钟头|分钟)"
+                           r"|(?<!\d)(?:\d{1,2}|[一二两三四五六七八九十半]+)\s*(?:个星期|周(?!岁)|个月|年(?!\d))"
+                           r"|当天|当场|随到随办|每(?:个)?(?:季度|月|年|周|星期)"),
     # how long a paper stays valid (有效期, 能用好久) — not how long it takes to make
     "validity": re.compile(r"有效期|\d+\s*年(?:内)?有效|长期有效"),
     # what is cooked (吃什么菜): only an answer listing dishes or a menu says so, not the meal times
@@ -1546,8 +1550,10 @@ class Index:
         if len(known) == 1 and whole.outcome != "answer":
             m, other = known[0]
             # 服务中心有没有停车场，车停哪里: a second part naming nothing of its own asks on about
-            # what the first asked, which we lack; the place's address is no answer to it.
-            if m is second and parts.lent and whole.outcome == "unregistered":
+            # what the first asked, which we lack; the place's address is no answer to it (unless the
+            # fact the whole message lacks is the one the second part asks, and it was found: 要多久).
+            kinds = self.facts_asked(text)[0] if m is second and parts.lent and whole.outcome == "unregistered" else None
+            if kinds is not None and not (kinds and kinds <= self.facts_asked(parts.second)[0]):
                 return whole
             return replace(m, normalized=whole.normalized, unanswered=other)
         return whole
@@ -1796,6 +1802,8 @@ class Index:
             kinds.discard("name")  # 你叫什么 / 这个活动叫什么: not a person's name
         if "weekly" in kinds:
             kinds.discard("count")  # 一周上几次: the days of a weekly schedule, not a number
+        if "validity" in kinds:
+            kinds.discard("duration")  # 能用多久: how long a paper is valid
         return frozenset(kinds), people
 
     def _question_part(self, text: str) -> str:

@@ -28,3 +28,29 @@ def test_the_price_of_a_night_is_asked_of_the_place_asked_about_not_the_storys(r
     question = "我住文笔村一组 娃儿都在外头 想问下在照料中心住一晚上要好多钱"
     assert outcome(real, question) == ("unregistered", [])
     assert outcome(real, "我住文笔村一组 想问下照料中心吃一顿饭要好多钱") == ("answer", ["daycare.meals"])
+
+
+@pytest.mark.parametrize("question", [
+    "图书室的书借回家最长能看好久",  # how long a book may be kept: the hours are no answer
+    "我娃在幼儿园 想问暑假放好久",  # how long a holiday lasts: the school day's hours are no answer
+    "幼儿园暑假要放好多天",
+])
+def test_how_long_something_lasts_is_not_answered_by_opening_hours(real, question):
+    assert outcome(real, question) == ("unregistered", [])
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    ("残疾人证办下来要多久", "disability.cert"),  # N个工作日
+    ("大党委的联席会多长时间开一回", "dadangwei.meeting"),  # how often: 每季度
+    ("我老汉儿住了院 想问医药费报销要等多久才到账", "medins.reimburse"),
+])
+def test_how_long_it_takes_is_answered_where_the_data_gives_it(real, question, entry):
+    assert outcome(real, question) == ("answer", [entry])
+
+
+def test_a_second_part_finding_the_time_the_whole_message_asks_is_answered(real):
+    # the whole message is too diluted to be known, but its second part asks how long and finds it
+    question = ("你好，我舅舅在外地摔断了腿住了一个月院，现在回来了。他医保是在羊木交的。"
+                "我想问问这个医药费在社区能不能报，要准备些啥子单子，多久能报下来？")
+    m = real.match(question)
+    assert (m.outcome, [e.id for e in m.candidates]) == ("answer", ["medins.reimburse"])
