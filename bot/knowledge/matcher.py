@@ -1869,8 +1869,9 @@ class Index:
                 if bare != tok:
                     tok, code = bare, codes(bare)
                 words.append((tok, code))
-                # (能报吗, 能办不: what a desk does with the thing, asked of its entry, not of the place)
-                if (0 <= cue_end <= pos - len(tok) and self.segmenter.topic_weight(tok) >= MIN_DEED_WEIGHT
+                # (能报吗, 能办不: what a desk does with the thing, asked of its entry, not of the place;
+                # a verb its negation splits is the deed: 负不负责)
+                if (0 <= cue_end < pos and self.segmenter.topic_weight(tok) >= MIN_DEED_WEIGHT
                         and not self._aspects(tok) and not any(tok in d for d in self._desks)):
                     deeds.append(code)
         return things, words, deeds

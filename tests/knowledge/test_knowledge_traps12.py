@@ -54,3 +54,15 @@ def test_a_second_part_finding_the_time_the_whole_message_asks_is_answered(real)
                 "我想问问这个医药费在社区能不能报，要准备些啥子单子，多久能报下来？")
     m = real.match(question)
     assert (m.outcome, [e.id for e in m.candidates]) == ("answer", ["medins.reimburse"])
+
+
+@pytest.mark.parametrize("question", [
+    "我爸在照料中心吃饭噎到了 照料中心负不负责嘛",  # 负不负责: the deed is 负责, which no entry about the place mentions
+    "娃儿在青少年服务中心耍的时候摔伤了 那边负不负责赔",
+])
+def test_a_verb_split_by_its_negation_is_the_deed_asked_of_the_place(real, question):
+    assert outcome(real, question) == ("unregistered", [])
+
+
+def test_a_deed_split_by_its_negation_that_the_place_does_is_answered(real):
+    assert outcome(real, "照料中心收不收外地户口的老人") == ("answer", ["daycare.eligibility"])
