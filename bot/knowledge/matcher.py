@@ -329,11 +329,13 @@ _LIKE_ME_RE = re.compile(r"(?:这种|这样的|这号)[\u4e00-\u9fff]{1,8}?(?:�
 # 坏了好久了, 排了好久的队 (not 报了好久有人来), 好多了, 打工好多年了, 劝了他好多年, 好多手续都没人跑, 前几天,
 # 问了好几个人 (好几 is always "several"):
 # a question word telling how long or how much, not asking it; 也不晓得是啥子情况 tells that one does not know,
-# 也没啥子朋友 that one has none, 连个说话的人都没得 not even one.
+# 也没啥子朋友 that one has none, 连个说话的人都没得 not even one; 我走哪点它跟哪点, 有啥说啥: said twice, a
+# question word means whatever.
 _TOLD_RE = re.compile("(?:好久|多久|好多|好几)(?:年|天|个月|个星期|回|次|遍)?了|好多[\u4e00-\u9fff]{0,3}都"
                       "|了好久(?=的|$)|了[\u4e00-\u9fff]{0,2}?(?:好多|好几)(?:年|天|个月|个星期|回|次|遍)|(?:前|这|那|过|好)几天"
                       "|(?:不晓得|不知道|搞不清楚?)是?(?:啥子|什么|啥)情况|(?<!有)没(?:有|得)?(?:啥子|什么|啥)"
-                      "|好几(?:个|位|家|样|趟|回|次|遍|年|天)|都没(?:有|得)$")
+                      "|好几(?:个|位|家|样|趟|回|次|遍|年|天)|都没(?:有|得)$"
+                      "|(?P<any>哪(?:里|点|儿|个|哈)|啥子?|什么)[\u4e00-\u9fff]{1,4}?(?P=any)")
 
 
 def _csr(keys: list[str], *columns: np.ndarray) -> tuple[dict[str, int], np.ndarray, list[np.ndarray]]:
@@ -1853,28 +1855,35 @@ class Index:
         cue_end = max((norm.rfind(c) + len(c) for c in self._deed_cues if c in norm), default=-1)
         # 招不招厨师, 收不收瘫痪老人: a verb and its negation asks whether that is done there too
         # (not 是不是, 会不会, 归不归, 要不要, 在不在, 好不好, 远不远: they ask whether it is so)
-        cue_end = max([cue_end, *(m.end() for m in _A_NOT_A_RE.finditer(norm) if m.group(1) not in _NOT_DEEDS)])
+        split = max((m.end() for m in _A_NOT_A_RE.finditer(norm) if m.group(1) not in _NOT_DEEDS), default=-1)
+        straddles = split > cue_end  # (then a verb its negation splits is the deed: 负不负责)
+        cue_end = max(cue_end, split)
         words: list[tuple[str, str]] = []
         deeds: list[str] = []
+        asked = 0  # how many of the last words were said after the cue
         place = False
         pos = 0
         for tok, code, generic in zip(a.tokens, a.token_codes, a.generic_mask, strict=True):
             pos += len(tok)
             if tok in things:
-                place, words, deeds = True, [], []
-            elif place and not generic:
+                # a thing the cue asks to bring there is asked of it too (能不能把狗带到照料中心去)
+                brought = [(t, c) for t, c in words[len(words) - asked :] if self.segmenter.topic_weight(t) >= 1.0
+                           and not self._aspects(t) and not any(t in d for d in self._desks)]
+                place, words, deeds, asked = True, brought, [c for _, c in brought], 0
+            elif not generic:
                 bare = _DIRECTION_RE.sub("", tok)
                 if not bare:
                     continue
                 if bare != tok:
                     tok, code = bare, codes(bare)
                 words.append((tok, code))
-                # (能报吗, 能办不: what a desk does with the thing, asked of its entry, not of the place;
-                # a verb its negation splits is the deed: 负不负责)
-                if (0 <= cue_end < pos and self.segmenter.topic_weight(tok) >= MIN_DEED_WEIGHT
+                after = 0 <= cue_end < pos and (straddles or cue_end <= pos - len(tok))
+                asked = asked + 1 if after else 0
+                # (能报吗, 能办不: what a desk does with the thing, asked of its entry, not of the place)
+                if (after and self.segmenter.topic_weight(tok) >= MIN_DEED_WEIGHT
                         and not self._aspects(tok) and not any(tok in d for d in self._desks)):
                     deeds.append(code)
-        return things, words, deeds
+        return (things, words, deeds) if place else (things, [], [])
 
     def _unknown(self, code: str) -> bool:
         """A word no entry knows."""

@@ -66,3 +66,23 @@ def test_a_verb_split_by_its_negation_is_the_deed_asked_of_the_place(real, quest
 
 def test_a_deed_split_by_its_negation_that_the_place_does_is_answered(real):
     assert outcome(real, "照料中心收不收外地户口的老人") == ("answer", ["daycare.eligibility"])
+
+
+@pytest.mark.parametrize("question", [
+    "能不能把我家的猫抱到照料中心去",  # a thing brought to the place, which no entry about it mentions
+    "可不可以牵着狗去青少年服务中心耍",
+])
+def test_a_thing_asked_to_be_brought_to_a_place_is_not_registered(real, question):
+    assert outcome(real, question) == ("unregistered", [])
+
+
+def test_a_thing_brought_to_a_desk_that_takes_it_is_answered(real):
+    assert outcome(real, "能不能把身份证复印件交到服务中心")[0] == "answer"
+
+
+@pytest.mark.parametrize("question", [
+    "我孙娃儿黏人得很，我走哪里他就跟到哪里，想问下照料中心晚上几点关门",  # 走哪里…跟到哪里: wherever
+    "我们家的狗儿我走哪点它跟哪点，想问一哈照料中心几点关门嘛",
+])
+def test_a_question_word_said_twice_tells_and_does_not_ask(real, question):
+    assert outcome(real, question) == ("answer", ["daycare.hours"])
