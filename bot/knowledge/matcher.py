@@ -329,12 +329,13 @@ _LIKE_ME_RE = re.compile(r"(?:这种|这样的|这号)[\u4e00-\u9fff]{1,8}?(?:�
 # 坏了好久了, 排了好久的队 (not 报了好久有人来), 好多了, 打工好多年了, 劝了他好多年, 好多手续都没人跑, 前几天,
 # 问了好几个人 (好几 is always "several"):
 # a question word telling how long or how much, not asking it; 也不晓得是啥子情况 tells that one does not know,
-# 也没啥子朋友 that one has none, 连个说话的人都没得 not even one; 我走哪点它跟哪点, 有啥说啥: said twice, a
+# 也没啥子朋友 that one has none, 连个说话的人都没得 not even one, 搬来没多久 not long ago; 我走哪点它跟哪点, 有啥说啥: said twice, a
 # question word means whatever.
 _TOLD_RE = re.compile("(?:好久|多久|好多|好几)(?:年|天|个月|个星期|回|次|遍)?了|好多[\u4e00-\u9fff]{0,3}都"
                       "|了好久(?=的|$)|了[\u4e00-\u9fff]{0,2}?(?:好多|好几)(?:年|天|个月|个星期|回|次|遍)|(?:前|这|那|过|好)几天"
                       "|(?:不晓得|不知道|搞不清楚?)是?(?:啥子|什么|啥)情况|(?<!有)没(?:有|得)?(?:啥子|什么|啥)"
                       "|好几(?:个|位|家|样|趟|回|次|遍|年|天)|都没(?:有|得)$"
+                      "|[没不](?:有|得)?(?:多久|好久)"
                       "|(?P<any>哪(?:里|点|儿|个|哈)|啥子?|什么)[\u4e00-\u9fff]{1,4}?(?P=any)")
 
 

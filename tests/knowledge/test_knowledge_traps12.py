@@ -86,3 +86,11 @@ def test_a_thing_brought_to_a_desk_that_takes_it_is_answered(real):
 ])
 def test_a_question_word_said_twice_tells_and_does_not_ask(real, question):
     assert outcome(real, question) == ("answer", ["daycare.hours"])
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    ("我刚搬到羊木没多久，想学太极拳，咋个报名嘛", "taiji.signup"),  # 没多久: not long ago, no duration asked
+    ("我搬来没多久 想问秧歌班在哪里跳", "yangge.place"),
+])
+def test_not_long_ago_tells_and_asks_no_duration(real, question, entry):
+    assert outcome(real, question) == ("answer", [entry])
