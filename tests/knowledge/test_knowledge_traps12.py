@@ -94,3 +94,15 @@ def test_a_question_word_said_twice_tells_and_does_not_ask(real, question):
 ])
 def test_not_long_ago_tells_and_asks_no_duration(real, question, entry):
     assert outcome(real, question) == ("answer", [entry])
+
+
+@pytest.mark.parametrize("question", [
+    "残疾人证要不要交工本费",  # a fee named (工本费, 手续费) asks an amount the certificate's entry does not give
+    "我在帮屋头老人办居住证 想问问有没有手续费",
+])
+def test_a_named_fee_the_data_does_not_give_is_not_registered(real, question):
+    assert outcome(real, question) == ("unregistered", [])
+
+
+def test_a_named_fee_the_data_gives_is_answered(real):
+    assert outcome(real, "学太极拳要不要交学费") == ("answer", ["taiji.fee"])
