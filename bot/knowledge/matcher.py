@@ -259,6 +259,9 @@ _FACT_IN_ANSWER = {
     "deadline": re.compile(r"\d+\s*月\s*\d+\s*[日号]|截止|之前|以前|月底|年底"),
     "provided": re.compile(r"自备|自带|自己(?:买|带|准备|出)|统一(?:发|配|提供|购买)|发给|配发|提供"),
     "age": re.compile(r"\d+\s*(?:周岁|岁)|不限年龄|(?:所有|任何)居民"),
+    # when someone comes (网格员好久来走访, 党代表哪天来): a day, a weekday or a clock time
+    "comes": re.compile(r"\d+\s*[号日月]|每(?:个)?(?:周|星期|礼拜|月|年|季度|天)|[周期拜][一二三四五六日天]"
+                        r"|\d{1,2}\s*[:：点]|随时|农历|工作日"),
     # how long it takes or lasts (要多久, 能借好久, 放好多天), or how often (多久开一次) — not a clock time
     "duration": re.compile(r"(?<!\d)(?:\d{1,3}|[一二两三四五六七八九十半]+)\s*个?(?:工作日|天|小时|钟头|分钟)"
                            r"|(?<!\d)(?:\d{1,2}|[一二两三四五六七八九十半]+)\s*(?:个星期|周(?!岁)|个月|年(?!\d))"

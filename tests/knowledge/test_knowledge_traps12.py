@@ -106,3 +106,19 @@ def test_a_named_fee_the_data_does_not_give_is_not_registered(real, question):
 
 def test_a_named_fee_the_data_gives_is_answered(real):
     assert outcome(real, "学太极拳要不要交学费") == ("answer", ["taiji.fee"])
+
+
+@pytest.mark.parametrize("question", [
+    "屋头老人有事想当面说，我们文笔村三组的网格员一般好久来走访一回",  # when someone comes: the grid's groups are no answer
+    "第2网格的网格员下次是哪天来走访",
+])
+def test_when_someone_comes_is_not_answered_without_a_day(real, question):
+    assert outcome(real, question) == ("unregistered", [])
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    ("党代表啥子时候来社区值班", "partyrep.when"),  # every Wednesday morning
+    ("卫生站好久来照料中心量血压", "daycare.bloodpressure"),
+])
+def test_when_someone_comes_is_answered_where_the_data_gives_the_day(real, question, entry):
+    assert outcome(real, question) == ("answer", [entry])
