@@ -1935,8 +1935,11 @@ class Index:
         return any(not any(self._mentions(ei, codes(word)) for ei in about for word in deed) for deed in deeds)
 
     def _about_the_place(self, things: frozenset[str], found: Sequence[Entry]) -> set[int]:
-        """The entries found and those about the places named: what may mention a deed done there."""
-        return {self.entry_index[e.id] for e in found} | {
+        """The entries found, unless about another place (the service centre's lunch hour for the youth
+        centre's lunch), and those about the places named: what may mention a deed done there."""
+        about, family = self._about_things, self.family_things
+        return {ei for ei in map(self.entry_index.__getitem__, (e.id for e in found))
+                if not (about[ei] or family[ei]) or (about[ei] | family[ei]) & things} | {
             ei for ei, topics in enumerate(self.entry_topics) if things & topics}
 
     def _mentions(self, ei: int, code: str) -> bool:

@@ -122,3 +122,9 @@ def test_when_someone_comes_is_not_answered_without_a_day(real, question):
 ])
 def test_when_someone_comes_is_answered_where_the_data_gives_the_day(real, question, entry):
     assert outcome(real, question) == ("answer", [entry])
+
+
+def test_an_entry_about_another_place_does_not_vouch_for_a_deed_asked_of_this_one(real):
+    # the service centre's lunch hour says nothing of whether the youth centre gives children lunch
+    assert outcome(real, "请问青少年服务中心管不管午饭") == ("unregistered", [])
+    assert outcome(real, "照料中心管不管饭") == ("answer", ["daycare.meals"])
