@@ -69,7 +69,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
 
 from .model import Entry, Match
-from .normalize import Lexicon, LongestFirst, Normalizer
+from .normalize import _FUNCTION_CHARS, Lexicon, LongestFirst, Normalizer
 from .phonetic import codes
 from .segment import Segmenter
 from .semantic import PhrasingVectors
@@ -332,8 +332,8 @@ _LIKE_ME_RE = re.compile(r"(?:这种|这样的|这号)[\u4e00-\u9fff]{1,8}?(?:�
 # 坏了好久了, 排了好久的队 (not 报了好久有人来), 好多了, 打工好多年了, 劝了他好多年, 好多手续都没人跑, 前几天,
 # 问了好几个人 (好几 is always "several"):
 # a question word telling how long or how much, not asking it; 也不晓得是啥子情况 tells that one does not know,
-# 也没啥子朋友 that one has none, 连个说话的人都没得 not even one, 搬来没多久 not long ago; 我走哪点它跟哪点, 有啥说啥: said twice, a
-# question word means whatever.
+# 也没啥子朋友 that one has none, 连个说话的人都没得 not even one, 搬来没多久 not long ago; 我走哪点它跟哪点,
+# 有啥说啥: said twice, a question word means whatever.
 _TOLD_RE = re.compile("(?:好久|多久|好多|好几)(?:年|天|个月|个星期|回|次|遍)?了|好多[\u4e00-\u9fff]{0,3}都"
                       "|了好久(?=的|$)|了[\u4e00-\u9fff]{0,2}?(?:好多|好几)(?:年|天|个月|个星期|回|次|遍)|(?:前|这|那|过|好)几天"
                       "|(?:不晓得|不知道|搞不清楚?)是?(?:啥子|什么|啥)情况|(?<!有)没(?:有|得)?(?:啥子|什么|啥)"
@@ -1558,9 +1558,14 @@ class Index:
             # 服务中心有没有停车场，车停哪里: a second part naming nothing of its own asks on about
             # what the first asked, which we lack; the place's address is no answer to it (unless the
             # fact the whole message lacks is the one the second part asks, and it was found: 要多久).
-            kinds = self.facts_asked(text)[0] if m is second and parts.lent and whole.outcome == "unregistered" else None
+            lent = m is second and parts.lent
+            kinds = self.facts_asked(text)[0] if lent and whole.outcome == "unregistered" else None
             if kinds is not None and not (kinds and kinds <= self.facts_asked(parts.second)[0]):
                 return whole
+            # …议题是啥子 (not registered), 已经定下来没有: one asking no aspect of its own
+            # goes on with the first.
+            if lent and first.outcome == "unregistered" and not self.analyze(parts.second).aspects:
+                return replace(first, normalized=whole.normalized)
             return replace(m, normalized=whole.normalized, unanswered=other)
         return whole
 
@@ -1881,7 +1886,9 @@ class Index:
                 if bare != tok:
                     tok, code = bare, codes(bare)
                 words.append((tok, code))
-                after = 0 <= cue_end < pos and (straddles or cue_end <= pos - len(tok))
+                # (负不负责: 责 completes the verb; 借不借给我: 给 leads on to the person)
+                after = 0 <= cue_end < pos and (
+                    cue_end <= pos - len(tok) or (straddles and tok[-1] not in _FUNCTION_CHARS))
                 asked = asked + 1 if after else 0
                 # (能报吗, 能办不: what a desk does with the thing, asked of its entry, not of the place)
                 if (after and self.segmenter.topic_weight(tok) >= MIN_DEED_WEIGHT

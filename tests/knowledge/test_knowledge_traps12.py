@@ -57,7 +57,7 @@ def test_a_second_part_finding_the_time_the_whole_message_asks_is_answered(real)
 
 
 @pytest.mark.parametrize("question", [
-    "我爸在照料中心吃饭噎到了 照料中心负不负责嘛",  # 负不负责: the deed is 负责, which no entry about the place mentions
+    "我爸在照料中心吃饭噎到了 照料中心负不负责嘛",  # the deed is 负责: no entry about the place says it
     "娃儿在青少年服务中心耍的时候摔伤了 那边负不负责赔",
 ])
 def test_a_verb_split_by_its_negation_is_the_deed_asked_of_the_place(real, question):
@@ -109,7 +109,7 @@ def test_a_named_fee_the_data_gives_is_answered(real):
 
 
 @pytest.mark.parametrize("question", [
-    "屋头老人有事想当面说，我们文笔村三组的网格员一般好久来走访一回",  # when someone comes: the grid's groups are no answer
+    "屋头老人有事想当面说，我们文笔村三组的网格员一般好久来走访一回",  # the grid's groups are no answer
     "第2网格的网格员下次是哪天来走访",
 ])
 def test_when_someone_comes_is_not_answered_without_a_day(real, question):
@@ -128,3 +128,15 @@ def test_an_entry_about_another_place_does_not_vouch_for_a_deed_asked_of_this_on
     # the service centre's lunch hour says nothing of whether the youth centre gives children lunch
     assert outcome(real, "请问青少年服务中心管不管午饭") == ("unregistered", [])
     assert outcome(real, "照料中心管不管饭") == ("answer", ["daycare.meals"])
+
+
+def test_a_second_part_asking_nothing_of_its_own_goes_on_with_an_unregistered_first(real):
+    # the agenda of the next meeting is not registered; 定了没有 asks on about it, not what the council is
+    question = "我是居民代表，下回议事会开会之前想准备一下，这回都要讨论些啥子，已经定好了没有嘛"
+    assert outcome(real, question) == ("unregistered", [])
+
+
+def test_a_verb_split_by_its_negation_leading_on_to_a_person_is_the_verb_alone(real):
+    # 借不借给我: the deed is 借, which the library's entries say
+    question = "我户口在外省，想去社区图书室借书给娃儿看，那边借不借给我嘛，要办啥子手续不"
+    assert outcome(real, question) == ("answer", ["library.borrow"])
