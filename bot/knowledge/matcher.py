@@ -1505,6 +1505,8 @@ class Index:
             return whole
         # The parts are short questions of their own: lexical, so the model runs once a message.
         first, second = (self._match_one(part, semantic=False) for part in (parts.first, parts.second))
+        if whole.outcome == "unregistered" and self._asks_of_people_unmentioned(text, first, second):
+            return whole  # (兼职委员 … 叫啥名字, 是哪些单位的: the parts borrowed 大党委, not the people asked of)
         if first.outcome == "answer" and second.outcome == "answer":
             named = self.things(self._rewritten(text))
             if first.candidates[0] == second.candidates[0]:
@@ -1568,6 +1570,12 @@ class Index:
                 return replace(first, normalized=whole.normalized)
             return replace(m, normalized=whole.normalized, unanswered=other)
         return whole
+
+    def _asks_of_people_unmentioned(self, text: str, *found: Match) -> bool:
+        """Whether a message asks a fact of people (委员, 网格员) that no entry its parts found mentions."""
+        kinds, people = self.facts_asked(text)
+        return bool(kinds and people) and not any(
+            people & self.entry_people[self.entry_index[e.id]] for m in found for e in m.candidates)
 
     def _asks_its_aspect(self, part: str, m: Match) -> bool:
         """Whether a part asks something (beyond how) that its answer's entry is asked about: 要不要钱

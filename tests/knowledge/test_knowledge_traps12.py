@@ -140,3 +140,9 @@ def test_a_verb_split_by_its_negation_leading_on_to_a_person_is_the_verb_alone(r
     # 借不借给我: the deed is 借, which the library's entries say
     question = "我户口在外省，想去社区图书室借书给娃儿看，那边借不借给我嘛，要办啥子手续不"
     assert outcome(real, question) == ("answer", ["library.borrow"])
+
+
+def test_parts_that_borrowed_a_place_do_not_answer_a_fact_asked_of_its_people(real):
+    # the names of the 委员 are not registered; the parts asked of 大党委 find its meeting, not them
+    question = "听说社区大党委请了几个兼职委员，我想晓得这几个委员都是哪些人，叫啥子名字，在哪些单位上班嘛"
+    assert outcome(real, question) == ("unregistered", [])
