@@ -1505,9 +1505,9 @@ class Index:
             return whole
         # The parts are short questions of their own: lexical, so the model runs once a message.
         first, second = (self._match_one(part, semantic=False) for part in (parts.first, parts.second))
-        if whole.outcome == "unregistered" and self._asks_of_people_unmentioned(text, first, second):
-            return whole  # (兼职委员 … 叫啥名字, 是哪些单位的: the parts borrowed 大党委, not the people asked of)
         if first.outcome == "answer" and second.outcome == "answer":
+            if whole.outcome == "unregistered" and self._asks_of_people_unmentioned(text, first, second):
+                return whole  # (兼职委员 … 叫啥名字, 是哪些单位的: both borrowed 大党委, not the people asked of)
             named = self.things(self._rewritten(text))
             if first.candidates[0] == second.candidates[0]:
                 # … unless the whole message went to an entry about nothing in particular (what to
@@ -1844,12 +1844,13 @@ class Index:
 
     def gives_facts(self, ei: int, kinds: frozenset[str], people: frozenset[str], asked: frozenset[str]) -> bool:
         """Whether entry ``ei`` answers a question for these facts: it is about the things
-        ``asked`` of (not the 服务中心's hours for the 超市, not the meals for 低保) and the
+        ``asked`` of, one of them at least (广场上有人教太极拳 … 一期学多久: the class's term, not the square's)
+        (not the 服务中心's hours for the 超市, not the meals for 低保) and the
         people it asks of, and its answer gives the facts or says they are not registered."""
         if not kinds <= self._entry_facts[ei]:
             return False
         about = self._about_things[ei]  # what many of its phrasings name
-        if asked - self.entry_names[ei] or (
+        if (asked and not asked & self.entry_names[ei]) or (
                 asked and about and not any(o in n or n in o for o in about for n in asked)):  # 党代表(工作室)
             return False
         return not people - self.entry_people[ei]

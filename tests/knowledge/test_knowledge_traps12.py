@@ -146,3 +146,8 @@ def test_parts_that_borrowed_a_place_do_not_answer_a_fact_asked_of_its_people(re
     # the names of the 委员 are not registered; the parts asked of 大党委 find its meeting, not them
     question = "听说社区大党委请了几个兼职委员，我想晓得这几个委员都是哪些人，叫啥子名字，在哪些单位上班嘛"
     assert outcome(real, question) == ("unregistered", [])
+
+
+def test_a_fact_asked_of_a_class_and_the_square_it_is_taught_on_is_the_classs(real):
+    question = "我老汉儿天天在广场上转 听说广场上有人教太极拳 一期要学多久"
+    assert outcome(real, question) == ("answer", ["classes.term"])
