@@ -69,7 +69,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
 
 from .model import Entry, Match
-from .normalize import Lexicon, LongestFirst, Normalizer
+from .normalize import _FUNCTION_CHARS, Lexicon, LongestFirst, Normalizer
 from .phonetic import codes
 from .segment import Segmenter
 from .semantic import PhrasingVectors
@@ -259,6 +259,13 @@ _FACT_IN_ANSWER = {
     "deadline": re.compile(r"\d+\s*月\s*\d+\s*[日号]|截止|之前|以前|月底|年底"),
     "provided": re.compile(r"自备|自带|自己(?:买|带|准备|出)|统一(?:发|配|提供|购买)|发给|配发|提供"),
     "age": re.compile(r"\d+\s*(?:周岁|岁)|不限年龄|(?:所有|任何)居民"),
+    # when someone comes (网格员好久来走访, 党代表哪天来): a day, a weekday or a clock time
+    "comes": re.compile(r"\d+\s*[号日月]|每(?:个)?(?:周|星期|礼拜|月|年|季度|天)|[周期拜][一二三四五六日天]"
+                        r"|\d{1,2}\s*[:：点]|随时|农历|工作日"),
+    # how long it takes or lasts (要多久, 能借好久, 放好多天), or how often (多久开一次) — not a clock time
+    "duration": re.compile(r"(?<!\d)(?:\d{1,3}|[一二两三四五六七八九十半]+)\s*个?(?:工作日|天|小时|钟头|分钟)"
+                           r"|(?<!\d)(?:\d{1,2}|[一二两三四五六七八九十半]+)\s*(?:个星期|周(?!岁)|个月|年(?!\d))"
+                           r"|当天|当场|随到随办|每(?:个)?(?:季度|月|年|周|星期)"),
     # how long a paper stays valid (有效期, 能用好久) — not how long it takes to make
     "validity": re.compile(r"有效期|\d+\s*年(?:内)?有效|长期有效"),
     # what is cooked (吃什么菜): only an answer listing dishes or a menu says so, not the meal times
@@ -325,11 +332,14 @@ _LIKE_ME_RE = re.compile(r"(?:这种|这样的|这号)[\u4e00-\u9fff]{1,8}?(?:�
 # 坏了好久了, 排了好久的队 (not 报了好久有人来), 好多了, 打工好多年了, 劝了他好多年, 好多手续都没人跑, 前几天,
 # 问了好几个人 (好几 is always "several"):
 # a question word telling how long or how much, not asking it; 也不晓得是啥子情况 tells that one does not know,
-# 也没啥子朋友 that one has none, 连个说话的人都没得 not even one.
+# 也没啥子朋友 that one has none, 连个说话的人都没得 not even one, 搬来没多久 not long ago; 我走哪点它跟哪点,
+# 有啥说啥: said twice, a question word means whatever.
 _TOLD_RE = re.compile("(?:好久|多久|好多|好几)(?:年|天|个月|个星期|回|次|遍)?了|好多[\u4e00-\u9fff]{0,3}都"
                       "|了好久(?=的|$)|了[\u4e00-\u9fff]{0,2}?(?:好多|好几)(?:年|天|个月|个星期|回|次|遍)|(?:前|这|那|过|好)几天"
                       "|(?:不晓得|不知道|搞不清楚?)是?(?:啥子|什么|啥)情况|(?<!有)没(?:有|得)?(?:啥子|什么|啥)"
-                      "|好几(?:个|位|家|样|趟|回|次|遍|年|天)|都没(?:有|得)$")
+                      "|好几(?:个|位|家|样|趟|回|次|遍|年|天)|都没(?:有|得)$"
+                      "|[没不](?:有|得)?(?:多久|好久)"
+                      "|(?P<any>哪(?:里|点|儿|个|哈)|啥子?|什么)[\u4e00-\u9fff]{1,4}?(?P=any)")
 
 
 def _csr(keys: list[str], *columns: np.ndarray) -> tuple[dict[str, int], np.ndarray, list[np.ndarray]]:
@@ -767,7 +777,8 @@ class Index:
         """Concept words → their concept name, one longest-first pass like the lexicon's.
 
         The community's own names (domain words, place names) map to themselves first, so a
-        concept word inside one (调解 in 人民调解委员会) is left alone."""
+        concept word inside one (调解 in 人民调解委员会) is left alone; so do the questions asked
+        as a verb and its negation (有没有电梯: no 没有电 in it)."""
         table: dict[str, str] = {}
         if not lexicon.concepts:
             return LongestFirst(table)
@@ -775,6 +786,9 @@ class Index:
             form = normalizer(word)
             if len(form) >= 2:
                 table[form] = form
+        for cue in (*lexicon.question_cues, *lexicon.deed_cues):
+            if _A_NOT_A_RE.fullmatch(cue):
+                table[cue] = cue
         for name, words in lexicon.concepts.items():
             canon = normalizer(name) or name
             table[canon] = canon
@@ -1492,6 +1506,8 @@ class Index:
         # The parts are short questions of their own: lexical, so the model runs once a message.
         first, second = (self._match_one(part, semantic=False) for part in (parts.first, parts.second))
         if first.outcome == "answer" and second.outcome == "answer":
+            if whole.outcome == "unregistered" and self._asks_of_people_unmentioned(text, first, second):
+                return whole  # (兼职委员 … 叫啥名字, 是哪些单位的: both borrowed 大党委, not the people asked of)
             named = self.things(self._rewritten(text))
             if first.candidates[0] == second.candidates[0]:
                 # … unless the whole message went to an entry about nothing in particular (what to
@@ -1542,11 +1558,24 @@ class Index:
         if len(known) == 1 and whole.outcome != "answer":
             m, other = known[0]
             # 服务中心有没有停车场，车停哪里: a second part naming nothing of its own asks on about
-            # what the first asked, which we lack; the place's address is no answer to it.
-            if m is second and parts.lent and whole.outcome == "unregistered":
+            # what the first asked, which we lack; the place's address is no answer to it (unless the
+            # fact the whole message lacks is the one the second part asks, and it was found: 要多久).
+            lent = m is second and parts.lent
+            kinds = self.facts_asked(text)[0] if lent and whole.outcome == "unregistered" else None
+            if kinds is not None and not (kinds and kinds <= self.facts_asked(parts.second)[0]):
                 return whole
+            # …议题是啥子 (not registered), 已经定下来没有: one asking no aspect of its own
+            # goes on with the first.
+            if lent and first.outcome == "unregistered" and not self.analyze(parts.second).aspects:
+                return replace(first, normalized=whole.normalized)
             return replace(m, normalized=whole.normalized, unanswered=other)
         return whole
+
+    def _asks_of_people_unmentioned(self, text: str, *found: Match) -> bool:
+        """Whether a message asks a fact of people (委员, 网格员) that no entry its parts found mentions."""
+        kinds, people = self.facts_asked(text)
+        return bool(kinds and people) and not any(
+            people & self.entry_people[self.entry_index[e.id]] for m in found for e in m.candidates)
 
     def _asks_its_aspect(self, part: str, m: Match) -> bool:
         """Whether a part asks something (beyond how) that its answer's entry is asked about: 要不要钱
@@ -1792,6 +1821,8 @@ class Index:
             kinds.discard("name")  # 你叫什么 / 这个活动叫什么: not a person's name
         if "weekly" in kinds:
             kinds.discard("count")  # 一周上几次: the days of a weekly schedule, not a number
+        if "validity" in kinds:
+            kinds.discard("duration")  # 能用多久: how long a paper is valid
         return frozenset(kinds), people
 
     def _question_part(self, text: str) -> str:
@@ -1813,12 +1844,13 @@ class Index:
 
     def gives_facts(self, ei: int, kinds: frozenset[str], people: frozenset[str], asked: frozenset[str]) -> bool:
         """Whether entry ``ei`` answers a question for these facts: it is about the things
-        ``asked`` of (not the 服务中心's hours for the 超市, not the meals for 低保) and the
+        ``asked`` of, one of them at least (广场上有人教太极拳 … 一期学多久: the class's term, not the square's)
+        (not the 服务中心's hours for the 超市, not the meals for 低保) and the
         people it asks of, and its answer gives the facts or says they are not registered."""
         if not kinds <= self._entry_facts[ei]:
             return False
         about = self._about_things[ei]  # what many of its phrasings name
-        if asked - self.entry_names[ei] or (
+        if (asked and not asked & self.entry_names[ei]) or (
                 asked and about and not any(o in n or n in o for o in about for n in asked)):  # 党代表(工作室)
             return False
         return not people - self.entry_people[ei]
@@ -1841,27 +1873,37 @@ class Index:
         cue_end = max((norm.rfind(c) + len(c) for c in self._deed_cues if c in norm), default=-1)
         # 招不招厨师, 收不收瘫痪老人: a verb and its negation asks whether that is done there too
         # (not 是不是, 会不会, 归不归, 要不要, 在不在, 好不好, 远不远: they ask whether it is so)
-        cue_end = max([cue_end, *(m.end() for m in _A_NOT_A_RE.finditer(norm) if m.group(1) not in _NOT_DEEDS)])
+        split = max((m.end() for m in _A_NOT_A_RE.finditer(norm) if m.group(1) not in _NOT_DEEDS), default=-1)
+        straddles = split > cue_end  # (then a verb its negation splits is the deed: 负不负责)
+        cue_end = max(cue_end, split)
         words: list[tuple[str, str]] = []
         deeds: list[str] = []
+        asked = 0  # how many of the last words were said after the cue
         place = False
         pos = 0
         for tok, code, generic in zip(a.tokens, a.token_codes, a.generic_mask, strict=True):
             pos += len(tok)
             if tok in things:
-                place, words, deeds = True, [], []
-            elif place and not generic:
+                # a thing the cue asks to bring there is asked of it too (能不能把狗带到照料中心去)
+                brought = [(t, c) for t, c in words[len(words) - asked :] if self.segmenter.topic_weight(t) >= 1.0
+                           and not self._aspects(t) and not any(t in d for d in self._desks)]
+                place, words, deeds, asked = True, brought, [c for _, c in brought], 0
+            elif not generic:
                 bare = _DIRECTION_RE.sub("", tok)
                 if not bare:
                     continue
                 if bare != tok:
                     tok, code = bare, codes(bare)
                 words.append((tok, code))
+                # (负不负责: 责 completes the verb; 借不借给我: 给 leads on to the person)
+                after = 0 <= cue_end < pos and (
+                    cue_end <= pos - len(tok) or (straddles and tok[-1] not in _FUNCTION_CHARS))
+                asked = asked + 1 if after else 0
                 # (能报吗, 能办不: what a desk does with the thing, asked of its entry, not of the place)
-                if (0 <= cue_end <= pos - len(tok) and self.segmenter.topic_weight(tok) >= MIN_DEED_WEIGHT
+                if (after and self.segmenter.topic_weight(tok) >= MIN_DEED_WEIGHT
                         and not self._aspects(tok) and not any(tok in d for d in self._desks)):
                     deeds.append(code)
-        return things, words, deeds
+        return (things, words, deeds) if place else (things, [], [])
 
     def _unknown(self, code: str) -> bool:
         """A word no entry knows."""
@@ -1903,13 +1945,17 @@ class Index:
                 deeds.add((verb, verb + (after[0][:1] if after else "")))
         if not deeds:
             return False
-        # (the place's own entries too: 上一次课, 跳一回 are what its class is for)
-        about = self._about_the_place(self.things(self._rewritten(text)), found)
+        # (the place's own entries too: 上一次课, 跳一回 are what its class is for; the place asked of,
+        # not the story's: 我住文笔村 … 在照料中心住一晚上)
+        about = self._about_the_place(self._asked_things(text, self.analyze(text)), found)
         return any(not any(self._mentions(ei, codes(word)) for ei in about for word in deed) for deed in deeds)
 
     def _about_the_place(self, things: frozenset[str], found: Sequence[Entry]) -> set[int]:
-        """The entries found and those about the places named: what may mention a deed done there."""
-        return {self.entry_index[e.id] for e in found} | {
+        """The entries found, unless about another place (the service centre's lunch hour for the youth
+        centre's lunch), and those about the places named: what may mention a deed done there."""
+        about, family = self._about_things, self.family_things
+        return {ei for ei in map(self.entry_index.__getitem__, (e.id for e in found))
+                if not (about[ei] or family[ei]) or (about[ei] | family[ei]) & things} | {
             ei for ei, topics in enumerate(self.entry_topics) if things & topics}
 
     def _mentions(self, ei: int, code: str) -> bool:
