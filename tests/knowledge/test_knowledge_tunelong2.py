@@ -20,3 +20,11 @@ def test_working_away_is_no_migrant_story(real):
 ])
 def test_what_to_bring_after_a_verb_of_doing(real, question, entry):
     assert outcome_and_entries(real, question) == ("answer", [entry])
+
+
+def test_a_or_b_is_a_question(real):
+    # A好还是B好 asks: the clause naming what is asked of (毛衣) is the question's, so the story's
+    # 安置小区 does not answer 要织好多天 with its grid
+    assert outcome_and_entries(
+        real, "我是安置小区的，冬天到了想给屋头老人织件毛衣。我想问织毛衣用羊毛线好还是用棉线好，一件要织好多天嘛？"
+    ) == ("unknown", [])
