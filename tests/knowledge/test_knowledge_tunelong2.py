@@ -28,3 +28,12 @@ def test_a_or_b_is_a_question(real):
     assert outcome_and_entries(
         real, "我是安置小区的，冬天到了想给屋头老人织件毛衣。我想问织毛衣用羊毛线好还是用棉线好，一件要织好多天嘛？"
     ) == ("unknown", [])
+
+
+@pytest.mark.parametrize("question", [
+    # 去看他, 家属进去: visiting the elder the message is about
+    "我爸在照料中心，我周末想带娃儿去看他，家属进去要不要登记嘛？",
+    "我老汉白天在日间照料中心，我下班了想过去看一下他，那边让不让进去？",
+])
+def test_going_to_see_a_parent_there_is_a_visit(real, question):
+    assert outcome_and_entries(real, question) == ("answer", ["daycare.visit"])
