@@ -200,6 +200,10 @@ def _family(entry_id: str) -> str:
 
 
 # A number names something when a counted place follows it: 第2网格, 文笔村3组, 5号楼.
+# What to bring is asked with these (要带, 拿什么, 准备): the other ``documents`` cues are things
+# (身份证, 照片), which a verb before asks to be issued (办身份证); 在这里办要带啥 asks what to bring.
+_BRINGING_RE = re.compile("带|拿|准备")
+_END = "\n"  # marks the end of a text for the concept words read only there (normalised text has no \n)
 _NUMBERED = frozenset(("组", "网格", "号楼", "栋", "单元", "楼", "层", "号"))
 
 
@@ -480,7 +484,7 @@ class Index:
         # be *issued* (办身份证, 补办身份证) they are the question's topic, not its aspect.
         brought = {
             f for aspect, cues in self._aspect_cues if aspect == "documents"
-            for f in cues if len(f) >= 2 and not self._generic_word(f)
+            for f in cues if len(f) >= 2 and not self._generic_word(f) and not _BRINGING_RE.search(f)
         }
         obtain = sorted(lexicon.obtain_verbs, key=lambda v: (-len(v), v))
         self._obtain_re = (
@@ -789,17 +793,27 @@ class Index:
         for cue in (*lexicon.question_cues, *lexicon.deed_cues):
             if _A_NOT_A_RE.fullmatch(cue):
                 table[cue] = cue
+        cut: dict[str, str] = {}
         for name, words in lexicon.concepts.items():
             canon = normalizer(name) or name
             table[canon] = canon
             for word in words:
-                for form in (normalizer.fold(word), normalizer(word)):
-                    if form and form != canon:
-                        table[form] = canon
+                folded, form = normalizer.fold(word), normalizer(word)
+                if folded and folded != canon:
+                    table[folded] = canon
+                if not form or form in (canon, folded):
+                    continue
+                if folded.startswith(form):
+                    # a final particle cut off (贵吗 → 贵, 打工的 → 打工): the word where one was,
+                    # at the end of a text; not in 贵州, 出去打工回来
+                    cut[form + _END] = canon + _END
+                else:
+                    table[form] = canon
+        table.update((k, v) for k, v in cut.items() if k[:-1] not in table)
         return LongestFirst(table)
 
     def _rewrite(self, norm: str) -> str:
-        return self._concepts.sub(norm) if norm else norm
+        return self._concepts.sub(norm + _END)[:-1] if norm else norm
 
     def _rewritten(self, text: str) -> str:
         """A text normalised and with the matcher's concept words (灯不亮 → 路灯), remembered like
