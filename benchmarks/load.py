@@ -105,15 +105,27 @@ def answers(port: int, signed: SignedRequest | None) -> bool:
         connection.close()
 
 
-def wrk_round(port: int, requests: list[SignedRequest], seconds: int, connections: int, folder: Path) -> dict:
+def cpu_seconds(master: int) -> float:
+    """CPU time the server (its master and workers) has used: per message it hardly depends on what else
+    the machine runs, unlike the rate."""
+    total = 0.0
+    for pid in (master, *workers_of(master)):
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def wrk_round(server: int, port: int, requests: list[SignedRequest], seconds: int, connections: int,
+              folder: Path) -> dict:
     listing, script = folder / "requests.tsv", folder / "load.lua"
     listing.write_text("".join(f"{r.url}\t{r.body.decode()}\n" for r in requests), encoding="utf-8")
     script.write_text(WRK_SCRIPT, encoding="utf-8")
     threads = min(2, connections)
+    cpu = cpu_seconds(server)
     out = subprocess.run(
         ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "-s", str(script), f"http://127.0.0.1:{port}",
          "--", str(listing), str(threads)], capture_output=True, text=True, check=True).stdout
-    return json.loads(out.split("RESULT ", 1)[1])
+    return {**json.loads(out.split("RESULT ", 1)[1]), "cpu": cpu_seconds(server) - cpu}
 
 
 def pss_mib(pid: int) -> float:
@@ -163,7 +175,8 @@ def main() -> None:
         for round_ in range(args.rounds):
             for name in ("bare", "ours"):
                 requests = visits(side, residents, f"{name}{round_}-{uuid.uuid4().hex[:6]}")
-                results[name].append(wrk_round(servers[name][1], requests, args.seconds, args.connections, folder))
+                server, port = servers[name]
+                results[name].append(wrk_round(server.pid, port, requests, args.seconds, args.connections, folder))
         ours, port = servers["ours"]
         pss = [pss_mib(pid) for pid in workers_of(ours.pid)]
         restarts = [restart_seconds(ours, port, side) for _ in range(3)]
@@ -187,9 +200,11 @@ def report(args: argparse.Namespace, results: dict[str, list[dict]], pss: list[f
         rounds = results[name]
         rates = " ".join(f"{r['requests'] / r['seconds']:.0f}" for r in rounds)
         p99 = " / ".join(f"{r['p99']:.1f}" for r in rounds)
+        cpu = sum(r["cpu"] for r in rounds) / sum(r["requests"] for r in rounds) * 1000
         print(f"{name:<5} {statistics.median(r['requests'] / r['seconds'] for r in rounds):7.0f} msg/s "
               f"(rounds {rates})   p50 {statistics.median(r['p50'] for r in rounds):6.2f} ms   p99 {p99} ms   "
-              f"errors {sum(r['errors'] for r in rounds)}   list ran out {sum(r['wrapped'] for r in rounds)}×")
+              f"CPU {cpu:.2f} ms/msg   errors {sum(r['errors'] for r in rounds)}   "
+              f"list ran out {sum(r['wrapped'] for r in rounds)}×")
     print(f"ours: PSS per worker {' / '.join(f'{x:.0f}' for x in pss)} MiB; "
           f"all workers killed → answering again in {' / '.join(f'{x:.3f}' for x in restarts)} s")
     print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} (other work on the machine lowers these)")

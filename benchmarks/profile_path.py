@@ -29,6 +29,7 @@ from werkzeug.test import EnvironBuilder
 import bot.conversation.assistant as assistant
 import bot.wechat.webhook as webhook
 from bot import create_app
+from bot.content.vectors import finish_building
 from bot.conversation.router import Dispatcher
 from bot.knowledge import Knowledge
 from bot.wechat.simulate import SignedRequest, WeChatSide
@@ -100,6 +101,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         schema, url = new_schema(args.database) if args.database else ("", f"sqlite:///{folder}/profile.db")
         app = create_app({"APP_ENV": "testing", **SETTINGS, "INSTANCE_DIR": folder, "DATABASE_URL": url})
+        finish_building()  # a cold vector cache is filled before the timing, not on a thread during it
         logging.getLogger().setLevel(logging.WARNING)
 
         def send(requests: list[SignedRequest]) -> tuple[float, float]:

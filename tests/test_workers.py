@@ -1,13 +1,19 @@
 """Workers forked from one preloaded app (gunicorn --preload) and the database they share."""
 from __future__ import annotations
 
+import gc
 import os
+import runpy
 import threading
+import time
+from pathlib import Path
 
+import numpy as np
 import pytest
 from sqlalchemy import text
 
 from bot.db import LOCK_WAIT_SECONDS, Database
+from bot.knowledge import semantic
 from tests.conftest import BACKENDS, Resident
 
 
@@ -50,6 +56,36 @@ def test_a_forked_worker_answers_on_connections_of_its_own(make_app, backend, we
 
     assert in_forked_child(worker) == "inherited=0 own=True answered=True"
     assert "回复1" in resident.says("菜单")  # the master's own connections were left alone
+
+
+class SlowEmbedder:
+    """Takes its time over the first batch, as the model takes ~13 s over a whole FAQ not cached yet."""
+
+    name = "slow-test-embedder"
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def embed(self, texts):  # type: ignore[no-untyped-def]
+        self.calls += 1
+        if self.calls == 1:
+            time.sleep(0.5)
+        return np.ones((len(texts), 4), dtype=np.float32) / 2
+
+
+def test_workers_forked_from_the_wsgi_app_start_with_the_faqs_vectors(monkeypatch, tmp_path):
+    """A cold vector cache is embedded before gunicorn forks: a thread of the master's would fill only the
+    master's copy, leaving every worker without the semantic channel and the master busy beside them."""
+    monkeypatch.setitem(semantic._EMBEDDERS, "e5", SlowEmbedder())
+    for name, value in {"APP_ENV": "testing", "EMBEDDINGS": "e5", "INSTANCE_DIR": str(tmp_path),
+                        "DATABASE_URL": f"sqlite:///{tmp_path}/wsgi.db"}.items():
+        monkeypatch.setenv(name, value)
+    try:
+        app = runpy.run_path(str(Path(__file__).resolve().parent.parent / "wsgi.py"))["app"]
+    finally:
+        gc.unfreeze()
+    knowledge = app.extensions["community"].library.current().knowledge
+    assert in_forked_child(lambda: f"ready={knowledge.semantic_ready(1)}") == "ready=True"
 
 
 @pytest.mark.skipif("postgresql" not in BACKENDS, reason="PostgreSQL not reachable")

@@ -21,10 +21,11 @@ import numpy as np
 
 from bot.knowledge.semantic import Embedder, PhrasingVectors
 
-__all__ = ["phrasing_vectors"]
+__all__ = ["finish_building", "phrasing_vectors"]
 
 log = logging.getLogger(__name__)
 BATCH = 16  # phrasings per model call: the lock is released between batches for live questions
+BUILDER = "faq-vectors"  # the background thread's name
 
 
 def _key(text: str) -> str:
@@ -89,7 +90,15 @@ def phrasing_vectors(
             log.exception("FAQ vectors could not be built; answering lexically")
 
     if background:
-        threading.Thread(target=build, name="faq-vectors", daemon=True).start()
+        threading.Thread(target=build, name=BUILDER, daemon=True).start()
     else:
         build()
     return vectors
+
+
+def finish_building() -> None:
+    """Wait for the vectors being embedded in the background (built or failed). gunicorn --preload calls it
+    before forking: a worker has no copy of the thread, so it would never get them."""
+    for thread in threading.enumerate():
+        if thread.name == BUILDER:
+            thread.join()
