@@ -69,7 +69,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
 
 from .model import Entry, Match
-from .normalize import _FUNCTION_CHARS, Lexicon, LongestFirst, Normalizer
+from .normalize import FUNCTION_CHARS, Lexicon, LongestFirst, Normalizer
 from .phonetic import codes
 from .segment import Segmenter
 from .semantic import PhrasingVectors
@@ -1899,8 +1899,7 @@ class Index:
             pos += len(tok)
             if tok in things:
                 # a thing the cue asks to bring there is asked of it too (能不能把狗带到照料中心去)
-                brought = [(t, c) for t, c in words[len(words) - asked :] if self.segmenter.topic_weight(t) >= 1.0
-                           and not self._aspects(t) and not any(t in d for d in self._desks)]
+                brought = [(t, c) for t, c in words[len(words) - asked :] if self._deed_word(t, 1.0)]
                 place, words, deeds, asked = True, brought, [c for _, c in brought], 0
             elif not generic:
                 bare = _DIRECTION_RE.sub("", tok)
@@ -1911,13 +1910,18 @@ class Index:
                 words.append((tok, code))
                 # (负不负责: 责 completes the verb; 借不借给我: 给 leads on to the person)
                 after = 0 <= cue_end < pos and (
-                    cue_end <= pos - len(tok) or (straddles and tok[-1] not in _FUNCTION_CHARS))
+                    cue_end <= pos - len(tok) or (straddles and tok[-1] not in FUNCTION_CHARS))
                 asked = asked + 1 if after else 0
                 # (能报吗, 能办不: what a desk does with the thing, asked of its entry, not of the place)
-                if (after and self.segmenter.topic_weight(tok) >= MIN_DEED_WEIGHT
-                        and not self._aspects(tok) and not any(tok in d for d in self._desks)):
+                if after and self._deed_word(tok, MIN_DEED_WEIGHT):
                     deeds.append(code)
         return (things, words, deeds) if place else (things, [], [])
+
+    def _deed_word(self, tok: str, weight: float) -> bool:
+        """Whether a word telling at least ``weight`` is something done or brought at a place, not an
+        aspect asked (几点) or a desk's own word (代办)."""
+        return (self.segmenter.topic_weight(tok) >= weight and not self._aspects(tok)
+                and not any(tok in d for d in self._desks))
 
     def _unknown(self, code: str) -> bool:
         """A word no entry knows."""

@@ -78,7 +78,7 @@ def _expand_range(m: re.Match[str]) -> str:
     return "".join(f"{i}{unit}" for i in range(lo, hi + 1))
 
 # Characters that mostly stand next to words rather than inside them.
-_FUNCTION_CHARS = frozenset("不没的了是在有也都就和跟吗呢吧啊嘛哦么个这那我你他她它们去来到给")
+FUNCTION_CHARS = frozenset("不没的了是在有也都就和跟吗呢吧啊嘛哦么个这那我你他她它们去来到给")
 
 _CN_RUN_RE = re.compile("[零〇一二两三四五六七八九十百千万]+")
 _CLOCK_WORDS = tuple((re.compile(pattern), replacement) for pattern, replacement in (
@@ -245,11 +245,11 @@ class Normalizer:
             # (inside a name of four or more, a function character is a mishearing: 照了中心; so it is
             # inside one of three whose ends are written and are none: 网个员, not 去那里)
             inside = len(word) >= 4 or (len(word) == 3 and written[::2] == word[::2]
-                                        and not set(word[::2]) & _FUNCTION_CHARS)
+                                        and not set(word[::2]) & FUNCTION_CHARS)
             checked = (0, len(word) - 1) if inside else range(len(word))
-            if any(written[k] != word[k] and written[k] in _FUNCTION_CHARS for k in checked):
+            if any(written[k] != word[k] and written[k] in FUNCTION_CHARS for k in checked):
                 return False
-        elif written[0] in _FUNCTION_CHARS or written[-1] in _FUNCTION_CHARS:
+        elif written[0] in FUNCTION_CHARS or written[-1] in FUNCTION_CHARS:
             return False
         is_word = self._is_word
         return len(written) != 2 or is_word is None or not (
